@@ -1,0 +1,50 @@
+/*
+ * eider.conf: nginx-like syntax ("directive args;", "#" comments,
+ * "include FILE;"), directives described by a table in config.c.
+ */
+#ifndef EIDER_CONFIG_H
+#define EIDER_CONFIG_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+struct eider_listen {
+    char *text;                   /* as written, for messages */
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    int reuseport;                /* one socket per worker (SO_REUSEPORT) */
+    int backlog;
+};
+
+struct eider_config {
+    char *file;                   /* NULL for the embedded default */
+    char *dir;                    /* relative paths resolve against this */
+
+    struct eider_listen *listens;
+    size_t nlistens;
+    int workers;                  /* resolved: "auto" becomes the core count */
+    char *handlers;               /* absolute path */
+    char *error_log;
+    int error_level;
+    char *access_log;             /* "off", "stdout", "stderr" or a path */
+    size_t client_max_body_size;
+    size_t client_max_header_size;
+    int client_header_timeout;    /* seconds */
+    int keepalive_timeout;
+    int request_timeout;
+};
+
+/* Builds a config from FILE (NULL = embedded default) followed by the
+ * directives in EXTRA (the -g text, may be NULL). Returns a config the
+ * caller frees with eider_config_free(), or NULL after writing
+ * "FILE:LINE: problem" into err. */
+struct eider_config *eider_config_load(const char *file, const char *extra,
+                                       char *err, size_t errlen);
+void eider_config_free(struct eider_config *cfg);
+
+/* Value parsers shared with the tests: return 0, or -1 if malformed. */
+int eider_parse_size(const char *s, size_t *out);
+int eider_parse_time(const char *s, int *seconds);
+int eider_parse_listen_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * evhttp glue. Dispatch turns an evhttp request into an eider_exchange,
+ * routes it and hands it to the runtime; the send functions below are the
+ * only place responses leave, so the access log sees every one of them.
+ */
+#include "http.h"
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/http_struct.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "worker.h"
+
+const char *const eider_method_names[EIDER_NMETHODS] = {
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
+};
+
+static int method_of(enum evhttp_cmd_type cmd)
+{
+    switch (cmd) {
+    case EVHTTP_REQ_GET:     return EIDER_GET;
+    case EVHTTP_REQ_HEAD:    return EIDER_HEAD;
+    case EVHTTP_REQ_POST:    return EIDER_POST;
+    case EVHTTP_REQ_PUT:     return EIDER_PUT;
+    case EVHTTP_REQ_PATCH:   return EIDER_PATCH;
+    case EVHTTP_REQ_DELETE:  return EIDER_DELETE;
+    case EVHTTP_REQ_OPTIONS: return EIDER_OPTIONS;
+    default:                 return -1;
+    }
+}
+
+static const char *reason_of(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default:  return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+/* Writes the access log line: combined format, request time, request id. */
+static void access_log(struct eider_exchange *ex)
+{
+    struct evkeyvalq *in;
+    const char *referer, *agent;
+    struct timespec now;
+    char line[4096];
+    double elapsed;
+    int n;
+
+    if (!eider_access_enabled())
+        return;
+    in = evhttp_request_get_input_headers(ex->req);
+    referer = evhttp_find_header(in, "Referer");
+    agent = evhttp_find_header(in, "User-Agent");
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    elapsed = (double)(now.tv_sec - ex->start.tv_sec) + (now.tv_nsec - ex->start.tv_nsec) / 1e9;
+    n = snprintf(line, sizeof(line), "%s - - [%s] \"%s %.2000s HTTP/%d.%d\" %d %zu \"%.500s\" \"%.500s\" %.3f %s\n",
+                 eider_http_peer(ex), eider_log_time_local(),
+                 ex->method == (enum eider_method)-1 ? "-" : eider_method_names[ex->method],
+                 evhttp_request_get_uri(ex->req),
+                 ex->req->major, ex->req->minor, ex->status, ex->body_bytes,
+                 referer ? referer : "-", agent ? agent : "-", elapsed, ex->id);
+    if (n > 0)
+        eider_access_append(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+static void finish(struct eider_exchange *ex)
+{
+    ex->done = 1;
+    access_log(ex);
+}
+
+void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len)
+{
+    struct evbuffer *out;
+
+    if (ex->done || ex->head_sent)
+        return;
+    char clen[24];
+
+    ex->status = status;
+    out = evhttp_request_get_output_buffer(ex->req);
+    if (len > 0)
+        evbuffer_add(out, body, len);
+    /* Set here, not by evhttp, so HEAD answers carry GET's length. */
+    snprintf(clen, sizeof(clen), "%zu", len);
+    evhttp_remove_header(evhttp_request_get_output_headers(ex->req), "Content-Length");
+    evhttp_add_header(evhttp_request_get_output_headers(ex->req), "Content-Length", clen);
+    ex->body_bytes = ex->method == EIDER_HEAD ? 0 : len;
+    ex->head_sent = 1;
+    evhttp_send_reply(ex->req, status, reason_of(status), NULL);
+    finish(ex);
+}
+
+void eider_http_start_chunked(struct eider_exchange *ex)
+{
+    if (ex->head_sent)
+        return;
+    ex->head_sent = 1;
+    ex->chunked = 1;
+    evhttp_send_reply_start(ex->req, ex->status, reason_of(ex->status));
+}
+
+void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
+{
+    struct evbuffer *buf;
+
+    if (ex->done || len == 0)
+        return;
+    eider_http_start_chunked(ex);
+    buf = evbuffer_new();
+    evbuffer_add(buf, data, len);
+    evhttp_send_reply_chunk(ex->req, buf);
+    evbuffer_free(buf);
+    if (ex->method != EIDER_HEAD)
+        ex->body_bytes += len;
+}
+
+void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len)
+{
+    if (ex->done)
+        return;
+    eider_http_write_chunk(ex, data, len);
+    eider_http_start_chunked(ex);
+    evhttp_send_reply_end(ex->req);
+    finish(ex);
+}
+
+void eider_http_error(struct eider_exchange *ex, int status)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
+    char body[160];
+    int n;
+
+    if (ex->done)
+        return;
+    if (ex->head_sent) {
+        /* Too late for a status: end what was started. */
+        eider_http_end_chunked(ex, NULL, 0);
+        return;
+    }
+    n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
+                 reason_of(status), status, ex->id);
+    evhttp_remove_header(out, "Content-Type");
+    evhttp_add_header(out, "Content-Type", "application/json");
+    eider_http_send(ex, status, body, (size_t)n);
+}
+
+const char *eider_http_peer(struct eider_exchange *ex)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(ex->req);
+    char *addr = NULL;
+    ev_uint16_t port;
+
+    if (conn == NULL)
+        return "-";
+    evhttp_connection_get_peer(conn, &addr, &port);
+    return addr ? addr : "-";
+}
+
+struct evbuffer *eider_http_body(struct eider_exchange *ex)
+{
+    return evhttp_request_get_input_buffer(ex->req);
+}
+
+/* The Allow header value for a method mask, in eider_method order. */
+static void allow_header(unsigned mask, char *buf, size_t len)
+{
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (int m = 0; m < EIDER_NMETHODS; m++)
+        if (mask & (1u << m))
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", eider_method_names[m]);
+}
+
+void eider_http_dispatch(struct evhttp_request *req, void *arg)
+{
+    struct eider_worker *w = arg;
+    struct eider_exchange ex = { .req = req, .worker = w, .status = 200 };
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    int method = method_of(evhttp_request_get_command(req));
+    unsigned mask;
+
+    clock_gettime(CLOCK_MONOTONIC, &ex.start);
+    w->requests++;
+    eider_worker_next_id(w, ex.id);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex.id);
+    ex.method = (enum eider_method)method;
+    ex.path = uri ? evhttp_uri_get_path(uri) : NULL;
+    ex.query = uri ? evhttp_uri_get_query(uri) : NULL;
+    if (method < 0 || ex.path == NULL || ex.path[0] != '/') {
+        eider_http_error(&ex, method < 0 ? 501 : 400);
+        return;
+    }
+    if (eider_router_match(w->router, ex.path, strlen(ex.path), &ex.match) < 0) {
+        eider_http_error(&ex, 404);
+        goto out;
+    }
+    mask = w->rt_ops->methods(w->rt, ex.match.handler);
+    if (!(mask & (1u << method))) {
+        char allow[128];
+        allow_header(mask, allow, sizeof(allow));
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+        eider_http_error(&ex, 405);
+        goto out;
+    }
+    w->rt_ops->handle(w->rt, &ex);
+    if (!ex.done)
+        eider_http_error(&ex, 500);   /* the runtime must answer; never hang */
+out:
+    eider_match_clear(&ex.match);
+}

@@ -1,0 +1,68 @@
+/*
+ * Shared between the js_*.c files, which together implement the Duktape
+ * runtime behind runtime.h. Nothing outside js_*.c includes this.
+ */
+#ifndef EIDER_JS_INTERNAL_H
+#define EIDER_JS_INTERNAL_H
+
+#include <stddef.h>
+
+#include "js_engine.h"
+
+struct eider_config;
+struct eider_router;
+struct eider_exchange;
+
+/* One runtime: one Duktape heap per worker. */
+struct eider_js {
+    duk_context *ctx;
+    const struct eider_config *cfg;
+    const struct eider_router *router;
+    char *root;                /* handlers root, realpath'd */
+    unsigned *methods;         /* per handler, 1 << enum eider_method */
+    size_t nhandlers;
+    size_t heap_bytes;         /* counted by the allocator */
+};
+
+/* Hidden property holding the C pointer behind a req or res object. */
+#define EIDER_JS_EXCHANGE DUK_HIDDEN_SYMBOL("ex")
+/* Hidden property on an Error saying which status it answers (400 for a
+ * body that is not JSON); absent means 500. */
+#define EIDER_JS_STATUS DUK_HIDDEN_SYMBOL("status")
+
+/* Binding initialisers, run once per heap in js_runtime.c's table. Each
+ * takes the context with the global object at index 0. */
+void eider_js_console_init(duk_context *ctx);
+void eider_js_request_init(duk_context *ctx);
+void eider_js_response_init(duk_context *ctx);
+void eider_js_module_init(duk_context *ctx, const char *root);
+
+/* Pushes a new req / res object bound to ex. */
+void eider_js_push_request(duk_context *ctx, struct eider_exchange *ex);
+void eider_js_push_response(duk_context *ctx, struct eider_exchange *ex);
+/* Unbinds the req or res object at idx: later calls see no exchange. */
+void eider_js_detach(duk_context *ctx, duk_idx_t idx);
+/* The exchange bound to `this`, or NULL once detached. */
+struct eider_exchange *eider_js_this_exchange(duk_context *ctx);
+
+/* Loads the module at the absolute PATH (through the module cache) and
+ * pushes its exports. Returns 0, or -1 with the error on the stack. */
+int eider_js_require_path(duk_context *ctx, const char *path);
+
+/* Formats the value at idx as console.log would (strings as they are,
+ * errors with their stack, other values as JSON) and pushes the string. */
+void eider_js_format_value(duk_context *ctx, duk_idx_t idx);
+
+/* Replaces the JSON text on top with its value; returns 0, or -1 with
+ * the SyntaxError on top instead. */
+int eider_js_json_decode(duk_context *ctx);
+
+/* Pushes a new object with the prototype stashed under PROTO_KEY, bound
+ * to ex (see eider_js_this_exchange). */
+void eider_js_push_bound(duk_context *ctx, const char *proto_key, struct eider_exchange *ex);
+
+/* Pushes Buffer-or-string argument idx as bytes: returns a pointer and
+ * length valid while the value stays on the stack; NULL if neither. */
+const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len);
+
+#endif

@@ -1,0 +1,403 @@
+/*
+ * CommonJS modules. require() resolves like Node for plain ES5 packages:
+ * relative paths, node_modules folders from the requiring file up to the
+ * handlers root, then the handlers root itself (like NODE_PATH), so
+ * require('_lib/db') works from any handler. Every resolved file must lie
+ * inside the handlers root. Modules are compiled once and cached by real
+ * path; a require cycle sees the partial exports, as in Node.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "js_internal.h"
+
+#define STASH_MODULES "modules"
+#define STASH_ROOT "root"
+#define REQUIRE_DIR DUK_HIDDEN_SYMBOL("dir")
+
+/* The wrapper keeps line numbers: it adds no newline before the source. */
+static const char wrap_head[] = "(function (exports, require, module, __filename, __dirname) {";
+static const char wrap_tail[] = "\n})";
+
+static int is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0, r;
+
+    if (f == NULL)
+        return NULL;
+    do {
+        if (cap - n < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            buf = realloc(buf, cap);
+        }
+        r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+    } while (r > 0);
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* X, X.js, X.json: writes the first existing file into out. */
+static int try_file(const char *x, char *out)
+{
+    static const char *const exts[] = { "", ".js", ".json" };
+
+    for (size_t i = 0; i < 3; i++) {
+        if ((size_t)snprintf(out, PATH_MAX, "%s%s", x, exts[i]) < PATH_MAX && is_file(out))
+            return 0;
+    }
+    return -1;
+}
+
+/* package.json "main" (found by a light scan, no JSON parse), then index. */
+static int try_dir(duk_context *ctx, const char *x, char *out)
+{
+    char pkg[PATH_MAX], main_path[PATH_MAX];
+    size_t len;
+    char *json;
+
+    if (!is_dir(x))
+        return -1;
+    snprintf(pkg, sizeof(pkg), "%s/package.json", x);
+    if ((json = read_all(pkg, &len)) != NULL) {
+        duk_push_lstring(ctx, json, len);
+        free(json);
+        if (eider_js_json_decode(ctx) == 0
+            && duk_is_object(ctx, -1) && duk_get_prop_string(ctx, -1, "main")
+            && duk_is_string(ctx, -1)) {
+            snprintf(main_path, sizeof(main_path), "%s/%s", x, duk_get_string(ctx, -1));
+            duk_pop_2(ctx);
+            if (try_file(main_path, out) == 0)
+                return 0;
+            snprintf(pkg, sizeof(pkg), "%s/index", main_path);
+            if (try_file(pkg, out) == 0)
+                return 0;
+        } else {
+            duk_pop_2(ctx);
+        }
+    }
+    snprintf(pkg, sizeof(pkg), "%s/index", x);
+    return try_file(pkg, out);
+}
+
+static int try_path(duk_context *ctx, const char *x, char *out)
+{
+    return try_file(x, out) == 0 || try_dir(ctx, x, out) == 0 ? 0 : -1;
+}
+
+/* Resolves ID required from DIR into the real path out. */
+static int resolve(duk_context *ctx, const char *root, const char *dir, const char *id, char *out)
+{
+    char cand[PATH_MAX], found[PATH_MAX];
+    size_t rootlen = strlen(root);
+    int rc = -1;
+
+    if (id[0] == '\0')
+        return -1;
+    if (id[0] == '/' || strncmp(id, "./", 2) == 0 || strncmp(id, "../", 3) == 0
+        || strcmp(id, ".") == 0 || strcmp(id, "..") == 0) {
+        if (id[0] == '/')
+            snprintf(cand, sizeof(cand), "%s", id);
+        else
+            snprintf(cand, sizeof(cand), "%s/%s", dir, id);
+        rc = try_path(ctx, cand, found);
+    } else {
+        /* node_modules from dir up to the root, then the root itself. */
+        char up[PATH_MAX];
+        snprintf(up, sizeof(up), "%s", dir);
+        for (;;) {
+            snprintf(cand, sizeof(cand), "%s/node_modules/%s", up, id);
+            if ((rc = try_path(ctx, cand, found)) == 0)
+                break;
+            if (strlen(up) <= rootlen)
+                break;
+            char *slash = strrchr(up, '/');
+            if (slash == NULL || slash == up)
+                break;
+            *slash = '\0';
+        }
+        if (rc != 0) {
+            snprintf(cand, sizeof(cand), "%s/%s", root, id);
+            rc = try_path(ctx, cand, found);
+        }
+    }
+    if (rc != 0 || realpath(found, out) == NULL)
+        return -1;
+    /* Symlinks and "../" must not lead out of the handlers root. */
+    if (strncmp(out, root, rootlen) != 0 || out[rootlen] != '/')
+        return -2;
+    return 0;
+}
+
+/* --- syntax errors: name file:line:column and spot ES2015 syntax --- */
+
+struct es2015_hint {
+    const char *token;         /* what to look for (a word must stand alone) */
+    int word;
+    const char *what;
+    const char *instead;
+};
+
+static const struct es2015_hint hints[] = {
+    { "=>",    0, "an arrow function",  "function (...) { ... }" },
+    { "`",     0, "a template literal", "string concatenation" },
+    { "let",   1, "let",                "var" },
+    { "class", 1, "class",              "a constructor function and its prototype" },
+    { "...",   0, "spread/rest syntax", "apply() or arguments" },
+};
+
+/* Finds the first ES2015-only construct outside strings and comments,
+ * at or before line MAX_LINE. Returns the hint, with line and column. */
+static const struct es2015_hint *find_es2015(const char *src, size_t len, int max_line,
+                                              int *line, int *col)
+{
+    const char *p = src, *end = src + len, *bol = src;
+    int ln = 1;
+
+    while (p < end && ln <= max_line) {
+        char c = *p;
+        if (c == '\n') {
+            ln++;
+            bol = ++p;
+            continue;
+        }
+        if (c == '/' && p + 1 < end && p[1] == '/') {
+            while (p < end && *p != '\n')
+                p++;
+            continue;
+        }
+        if (c == '/' && p + 1 < end && p[1] == '*') {
+            for (p += 2; p + 1 < end && !(p[0] == '*' && p[1] == '/'); p++)
+                if (*p == '\n') {
+                    ln++;
+                    bol = p + 1;
+                }
+            p += 2;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            for (p++; p < end && *p != c && *p != '\n'; p++)
+                if (*p == '\\')
+                    p++;
+            p++;
+            continue;
+        }
+        for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+            const struct es2015_hint *h = &hints[i];
+            size_t tl = strlen(h->token);
+            if ((size_t)(end - p) < tl || memcmp(p, h->token, tl) != 0)
+                continue;
+            if (h->word && ((p > src && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$' || p[-1] == '.'))
+                            || (p + tl < end && !isspace((unsigned char)p[tl]))))
+                continue;
+            *line = ln;
+            *col = (int)(p - bol) + 1;
+            return h;
+        }
+        if (isalnum((unsigned char)c) || c == '_' || c == '$') {
+            while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
+                p++;
+            continue;
+        }
+        p++;
+    }
+    return NULL;
+}
+
+/* Replaces the SyntaxError on top with one whose message reads
+ * "FILE:LINE:COL: SyntaxError: ...", pointing at ES2015 syntax when that
+ * is what Duktape refused. */
+static void explain_syntax_error(duk_context *ctx, const char *path, const char *src, size_t len)
+{
+    const char *msg, *at;
+    const struct es2015_hint *h;
+    int line = 1, col = 1, hline, hcol;
+
+    duk_get_prop_string(ctx, -1, "message");
+    msg = duk_safe_to_string(ctx, -1);
+    if ((at = strstr(msg, "(line ")) != NULL)
+        line = atoi(at + 6);
+    h = find_es2015(src, len, line, &hline, &hcol);
+    if (h != NULL) {
+        duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR,
+                              "%s:%d:%d: %s is ES2015 syntax, not supported by Duktape "
+                              "(eider's JavaScript engine); use %s instead (man eider-handlers)",
+                              path, hline, hcol, h->what, h->instead);
+    } else {
+        /* Duktape reports no column: point at the line's first token. */
+        const char *p = src, *end = src + len;
+        for (int ln = 1; ln < line && p < end; p++)
+            if (*p == '\n')
+                ln++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++, col++;
+        duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s:%d:%d: SyntaxError: %s",
+                              path, line, col, msg);
+    }
+    duk_remove(ctx, -2);
+    duk_remove(ctx, -2);
+}
+
+/* --- loading --- */
+
+static void push_require(duk_context *ctx, const char *dir);
+
+/* Runs the file PATH as the body of the module object at MODULE.
+ * Returns 0, or -1 with the error on top of the stack. */
+static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t pathlen = strlen(path), len;
+    char *src = read_all(path, &len);
+
+    if (src == NULL) {
+        duk_push_error_object(ctx, DUK_ERR_ERROR, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (pathlen > 5 && strcmp(path + pathlen - 5, ".json") == 0) {
+        duk_push_lstring(ctx, src, len);
+        free(src);
+        if (eider_js_json_decode(ctx) != 0) {
+            duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s: invalid JSON: %s", path,
+                                  duk_safe_to_string(ctx, -1));
+            duk_remove(ctx, -2);
+            return -1;
+        }
+        duk_put_prop_string(ctx, module, "exports");
+        return 0;
+    }
+
+    duk_push_string(ctx, wrap_head);
+    duk_push_lstring(ctx, src, len);
+    duk_push_string(ctx, wrap_tail);
+    duk_concat(ctx, 3);
+    duk_push_string(ctx, path);
+    if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0) {
+        explain_syntax_error(ctx, path, src, len);
+        free(src);
+        return -1;
+    }
+    free(src);
+    if (duk_pcall(ctx, 0) != 0)                   /* the eval gives the wrapper */
+        return -1;
+    duk_get_prop_string(ctx, module, "exports");  /* this */
+    duk_dup(ctx, -1);                             /* exports */
+    push_require(ctx, NULL);                      /* require, for this dir: */
+    duk_push_lstring(ctx, path, (size_t)(slash - path));
+    duk_put_prop_string(ctx, -2, REQUIRE_DIR);
+    duk_dup(ctx, module);                         /* module */
+    duk_push_string(ctx, path);                   /* __filename */
+    duk_push_lstring(ctx, path, (size_t)(slash - path));   /* __dirname */
+    if (duk_pcall_method(ctx, 5) != 0)
+        return -1;
+    duk_pop(ctx);
+    return 0;
+}
+
+int eider_js_require_path(duk_context *ctx, const char *path)
+{
+    char real[PATH_MAX];
+    duk_idx_t module;
+
+    if (realpath(path, real) == NULL) {
+        duk_push_error_object(ctx, DUK_ERR_ERROR, "Cannot find module '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_MODULES);
+    duk_remove(ctx, -2);
+    if (duk_get_prop_string(ctx, -1, real)) {      /* cached, maybe still loading */
+        duk_get_prop_string(ctx, -1, "exports");
+        duk_remove(ctx, -2);
+        duk_remove(ctx, -2);
+        return 0;
+    }
+    duk_pop(ctx);
+    module = duk_push_object(ctx);
+    duk_push_object(ctx);
+    duk_put_prop_string(ctx, module, "exports");
+    duk_push_string(ctx, real);
+    duk_put_prop_string(ctx, module, "id");
+    duk_push_string(ctx, real);
+    duk_put_prop_string(ctx, module, "filename");
+    duk_push_false(ctx);
+    duk_put_prop_string(ctx, module, "loaded");
+    duk_dup(ctx, module);
+    duk_put_prop_string(ctx, -3, real);            /* cache first: cycles see it */
+    if (run_module(ctx, module, real) != 0) {
+        duk_del_prop_string(ctx, module - 1, real);
+        duk_remove(ctx, -2);                       /* module */
+        duk_remove(ctx, -2);                       /* cache */
+        return -1;
+    }
+    duk_push_true(ctx);
+    duk_put_prop_string(ctx, module, "loaded");
+    duk_get_prop_string(ctx, module, "exports");
+    duk_remove(ctx, -2);
+    duk_remove(ctx, -2);
+    return 0;
+}
+
+static duk_ret_t js_require(duk_context *ctx)
+{
+    const char *id = duk_require_string(ctx, 0);
+    const char *dir, *root;
+    char path[PATH_MAX];
+    int rc;
+
+    duk_push_current_function(ctx);
+    duk_get_prop_string(ctx, -1, REQUIRE_DIR);
+    dir = duk_get_string(ctx, -1);
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_ROOT);
+    root = duk_get_string(ctx, -1);
+    rc = resolve(ctx, root, dir ? dir : root, id, path);
+    if (rc == -2)
+        return duk_error(ctx, DUK_ERR_ERROR, "Cannot find module '%s': it resolves outside "
+                         "the handlers root %s", id, root);
+    if (rc < 0)
+        return duk_error(ctx, DUK_ERR_ERROR, "Cannot find module '%s' from %s", id, dir);
+    if (eider_js_require_path(ctx, path) != 0)
+        return duk_throw(ctx);
+    return 1;
+}
+
+static void push_require(duk_context *ctx, const char *dir)
+{
+    duk_push_c_function(ctx, js_require, 1);
+    if (dir != NULL) {
+        duk_push_string(ctx, dir);
+        duk_put_prop_string(ctx, -2, REQUIRE_DIR);
+    }
+}
+
+void eider_js_module_init(duk_context *ctx, const char *root)
+{
+    duk_push_heap_stash(ctx);
+    duk_push_bare_object(ctx);
+    duk_put_prop_string(ctx, -2, STASH_MODULES);
+    duk_push_string(ctx, root);
+    duk_put_prop_string(ctx, -2, STASH_ROOT);
+    duk_pop(ctx);
+}

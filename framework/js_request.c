@@ -1,0 +1,246 @@
+/*
+ * The req object. Instances are empty objects holding a pointer to their
+ * exchange; everything else is a getter on one shared prototype, computed
+ * on first use and then cached on the instance as a plain property, so a
+ * handler that reads only req.path pays only for req.path.
+ */
+#include <ctype.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <sys/queue.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "js_internal.h"
+#include "url.h"
+
+#define STASH_REQ_PROTO "reqProto"
+
+/* Caches the value on top as an own property NAME of `this`; leaves it. */
+static void cache_on_this(duk_context *ctx, const char *name)
+{
+    duk_push_this(ctx);
+    duk_push_string(ctx, name);
+    duk_dup(ctx, -3);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE
+                 | DUK_DEFPROP_SET_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+    duk_pop(ctx);
+}
+
+static duk_ret_t get_method(duk_context *ctx, struct eider_exchange *ex)
+{
+    duk_push_string(ctx, eider_method_names[ex->method]);
+    return 1;
+}
+
+static duk_ret_t get_url(duk_context *ctx, struct eider_exchange *ex)
+{
+    duk_push_string(ctx, evhttp_request_get_uri(ex->req));
+    return 1;
+}
+
+static duk_ret_t get_path(duk_context *ctx, struct eider_exchange *ex)
+{
+    duk_push_string(ctx, ex->path);
+    return 1;
+}
+
+static int add_query_pair(const char *k, size_t klen, const char *v, size_t vlen, void *ud)
+{
+    duk_context *ctx = ud;
+
+    duk_push_lstring(ctx, k, klen);
+    if (!duk_get_prop(ctx, -2)) {
+        duk_pop(ctx);
+        duk_push_lstring(ctx, v, vlen);
+        duk_put_prop_lstring(ctx, -2, k, klen);
+        return 0;
+    }
+    /* A repeated key becomes an array, in order. */
+    if (!duk_is_array(ctx, -1)) {
+        duk_push_array(ctx);
+        duk_swap_top(ctx, -2);
+        duk_put_prop_index(ctx, -2, 0);
+        duk_dup_top(ctx);
+        duk_put_prop_lstring(ctx, -3, k, klen);
+    }
+    duk_push_lstring(ctx, v, vlen);
+    duk_put_prop_index(ctx, -2, (duk_uarridx_t)duk_get_length(ctx, -2));
+    duk_pop(ctx);
+    return 0;
+}
+
+static duk_ret_t get_query(duk_context *ctx, struct eider_exchange *ex)
+{
+    duk_push_bare_object(ctx);
+    if (ex->query != NULL) {
+        size_t len = strlen(ex->query);
+        char *scratch = malloc(len + 2);
+        eider_query_foreach(ex->query, len, scratch, add_query_pair, ctx);
+        free(scratch);
+    }
+    cache_on_this(ctx, "query");
+    return 1;
+}
+
+static duk_ret_t get_params(duk_context *ctx, struct eider_exchange *ex)
+{
+    duk_push_bare_object(ctx);
+    for (int i = 0; i < ex->match.nparams; i++) {
+        duk_push_lstring(ctx, ex->match.params[i].value, ex->match.params[i].len);
+        duk_put_prop_string(ctx, -2, ex->match.params[i].name);
+    }
+    cache_on_this(ctx, "params");
+    return 1;
+}
+
+static duk_ret_t get_headers(duk_context *ctx, struct eider_exchange *ex)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(ex->req);
+    struct evkeyval *kv;
+    char name[256];
+
+    duk_push_bare_object(ctx);
+    TAILQ_FOREACH(kv, in, next) {
+        size_t n = strlen(kv->key);
+        if (n >= sizeof(name))
+            continue;
+        for (size_t i = 0; i <= n; i++)
+            name[i] = (char)tolower((unsigned char)kv->key[i]);
+        /* Repeated headers are joined with ", " as Node does. */
+        if (duk_get_prop_string(ctx, -1, name)) {
+            duk_push_string(ctx, ", ");
+            duk_push_string(ctx, kv->value);
+            duk_concat(ctx, 3);
+        } else {
+            duk_pop(ctx);
+            duk_push_string(ctx, kv->value);
+        }
+        duk_put_prop_string(ctx, -2, name);
+    }
+    cache_on_this(ctx, "headers");
+    return 1;
+}
+
+static duk_ret_t get_body(duk_context *ctx, struct eider_exchange *ex)
+{
+    struct evbuffer *in = eider_http_body(ex);
+    size_t len = evbuffer_get_length(in);
+    void *data;
+
+    if (len == 0) {
+        duk_push_undefined(ctx);
+    } else {
+        data = duk_push_fixed_buffer(ctx, len);
+        evbuffer_copyout(in, data, len);
+        duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_NODEJS_BUFFER);
+        duk_remove(ctx, -2);
+    }
+    cache_on_this(ctx, "body");
+    return 1;
+}
+
+static duk_ret_t get_ip(duk_context *ctx, struct eider_exchange *ex)
+{
+    duk_push_string(ctx, eider_http_peer(ex));
+    return 1;
+}
+
+static duk_ret_t get_protocol(duk_context *ctx, struct eider_exchange *ex)
+{
+    (void)ex;
+    duk_push_string(ctx, "http");
+    return 1;
+}
+
+static duk_ret_t get_id(duk_context *ctx, struct eider_exchange *ex)
+{
+    duk_push_string(ctx, ex->id);
+    return 1;
+}
+
+typedef duk_ret_t (*req_getter)(duk_context *ctx, struct eider_exchange *ex);
+
+static const struct {
+    const char *name;
+    req_getter get;
+} getters[] = {
+    { "method", get_method },
+    { "url", get_url },
+    { "path", get_path },
+    { "query", get_query },
+    { "params", get_params },
+    { "headers", get_headers },
+    { "body", get_body },
+    { "ip", get_ip },
+    { "protocol", get_protocol },
+    { "id", get_id },
+};
+
+/* One C function serves every getter; its magic is the table index. */
+static duk_ret_t req_get(duk_context *ctx)
+{
+    struct eider_exchange *ex = eider_js_this_exchange(ctx);
+
+    if (ex == NULL)
+        return 0;   /* after the answer: undefined, never a stale pointer */
+    return getters[duk_get_current_magic(ctx)].get(ctx, ex);
+}
+
+/* req.text(): the body as a UTF-8 string, "" when there is none. */
+static duk_ret_t req_text(duk_context *ctx)
+{
+    struct eider_exchange *ex = eider_js_this_exchange(ctx);
+    struct evbuffer *in;
+    size_t len;
+
+    if (ex == NULL)
+        return 0;
+    in = eider_http_body(ex);
+    len = evbuffer_get_length(in);
+    duk_push_lstring(ctx, (const char *)evbuffer_pullup(in, (ev_ssize_t)len), len);
+    return 1;
+}
+
+/* req.json(): the parsed body; invalid JSON throws an error that answers
+ * 400 if the handler lets it through. */
+static duk_ret_t req_json(duk_context *ctx)
+{
+    req_text(ctx);
+    if (duk_is_undefined(ctx, -1))
+        return 1;
+    if (eider_js_json_decode(ctx) != 0) {
+        duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "request body is not valid JSON: %s",
+                              duk_safe_to_string(ctx, -1));
+        duk_push_int(ctx, 400);
+        duk_put_prop_string(ctx, -2, EIDER_JS_STATUS);
+        return duk_throw(ctx);
+    }
+    return 1;
+}
+
+void eider_js_request_init(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_push_object(ctx);
+    for (size_t i = 0; i < sizeof(getters) / sizeof(getters[0]); i++) {
+        duk_push_string(ctx, getters[i].name);
+        duk_push_c_function(ctx, req_get, 0);
+        duk_set_magic(ctx, -1, (duk_int_t)i);
+        duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_ENUMERABLE
+                     | DUK_DEFPROP_SET_CONFIGURABLE);
+    }
+    duk_push_c_function(ctx, req_text, 0);
+    duk_put_prop_string(ctx, -2, "text");
+    duk_push_c_function(ctx, req_json, 0);
+    duk_put_prop_string(ctx, -2, "json");
+    duk_put_prop_string(ctx, -2, STASH_REQ_PROTO);
+    duk_pop(ctx);
+}
+
+void eider_js_push_request(duk_context *ctx, struct eider_exchange *ex)
+{
+    eider_js_push_bound(ctx, STASH_REQ_PROTO, ex);
+}

@@ -1,0 +1,291 @@
+/*
+ * The res object: Node's ServerResponse subset the SPEC lists. Headers go
+ * straight into evhttp's output headers, so nothing is copied twice.
+ * Setting headers checks names and values, so a handler cannot split a
+ * response with CR/LF taken from user input.
+ */
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <strings.h>
+#include <sys/queue.h>
+#include <string.h>
+
+#include "http.h"
+#include "js_internal.h"
+
+#define STASH_RES_PROTO "resProto"
+
+/* The exchange behind `this`, or NULL (logged at debug) after the end. */
+static struct eider_exchange *live_exchange(duk_context *ctx)
+{
+    struct eider_exchange *ex = eider_js_this_exchange(ctx);
+    return ex != NULL && !ex->done ? ex : NULL;
+}
+
+static int valid_header_name(const char *s)
+{
+    static const char tchar[] = "!#$%&'*+-.^_`|~";
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')
+              || strchr(tchar, *s)))
+            return 0;
+    return 1;
+}
+
+static int valid_header_value(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
+            return 0;
+    return 1;
+}
+
+/* Adds header NAME with the value at idx (string, number, or array of
+ * them for a repeated header). Throws TypeError on invalid input. */
+static void add_header(duk_context *ctx, struct evkeyvalq *out, const char *name, duk_idx_t idx)
+{
+    duk_size_t len;
+    const char *v;
+
+    if (duk_is_array(ctx, idx)) {
+        duk_size_t n = duk_get_length(ctx, idx);
+        for (duk_size_t i = 0; i < n; i++) {
+            duk_get_prop_index(ctx, idx, (duk_uarridx_t)i);
+            add_header(ctx, out, name, duk_get_top_index(ctx));
+            duk_pop(ctx);
+        }
+        return;
+    }
+    if (!duk_is_string(ctx, idx) && !duk_is_number(ctx, idx))
+        (void)duk_type_error(ctx, "header %s: value must be a string, a number or an array", name);
+    duk_dup(ctx, idx);
+    v = duk_to_lstring(ctx, -1, &len);
+    if (!valid_header_value(v, len))
+        (void)duk_type_error(ctx, "header %s: value contains CR, LF or NUL", name);
+    evhttp_add_header(out, name, v);
+    duk_pop(ctx);
+}
+
+static void set_header(duk_context *ctx, struct eider_exchange *ex, const char *name, duk_idx_t idx)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
+
+    if (!valid_header_name(name))
+        (void)duk_type_error(ctx, "invalid header name \"%s\"", name);
+    if (ex->head_sent)
+        (void)duk_error(ctx, DUK_ERR_ERROR, "cannot set header %s: the response head was already sent", name);
+    evhttp_remove_header(out, name);
+    add_header(ctx, out, name, idx);
+}
+
+static duk_ret_t res_set_header(duk_context *ctx)
+{
+    struct eider_exchange *ex = live_exchange(ctx);
+    const char *name = duk_require_string(ctx, 0);
+
+    if (ex != NULL)
+        set_header(ctx, ex, name, 1);
+    duk_push_this(ctx);
+    return 1;
+}
+
+static duk_ret_t res_get_header(duk_context *ctx)
+{
+    struct eider_exchange *ex = eider_js_this_exchange(ctx);
+    const char *name = duk_require_string(ctx, 0);
+    struct evkeyval *kv;
+    int n = 0;
+
+    if (ex == NULL)
+        return 0;
+    /* One value as a string, several (set as an array) as an array. */
+    duk_push_array(ctx);
+    TAILQ_FOREACH(kv, evhttp_request_get_output_headers(ex->req), next) {
+        if (strcasecmp(kv->key, name) == 0) {
+            duk_push_string(ctx, kv->value);
+            duk_put_prop_index(ctx, -2, (duk_uarridx_t)n++);
+        }
+    }
+    if (n == 0)
+        return 0;
+    if (n == 1)
+        duk_get_prop_index(ctx, -1, 0);
+    return 1;
+}
+
+static duk_ret_t res_remove_header(duk_context *ctx)
+{
+    struct eider_exchange *ex = live_exchange(ctx);
+    const char *name = duk_require_string(ctx, 0);
+
+    if (ex != NULL && !ex->head_sent)
+        evhttp_remove_header(evhttp_request_get_output_headers(ex->req), name);
+    return 0;
+}
+
+static void set_status(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
+{
+    duk_double_t d = duk_to_number(ctx, idx);
+    if (!(d >= 100 && d <= 999) || d != (duk_double_t)(int)d)
+        (void)duk_range_error(ctx, "invalid status code %s", duk_safe_to_string(ctx, idx));
+    ex->status = (int)d;
+}
+
+/* writeHead(status[, reason][, headers]) as in Node; the head itself
+ * leaves with the first write() or end(), so Content-Length can be set. */
+static duk_ret_t res_write_head(duk_context *ctx)
+{
+    struct eider_exchange *ex = live_exchange(ctx);
+    duk_idx_t headers = duk_is_string(ctx, 1) ? 2 : 1;
+
+    if (ex == NULL)
+        return 0;
+    set_status(ctx, ex, 0);
+    if (duk_is_object(ctx, headers)) {
+        duk_enum(ctx, headers, DUK_ENUM_OWN_PROPERTIES_ONLY);
+        while (duk_next(ctx, -1, 1)) {
+            set_header(ctx, ex, duk_get_string(ctx, -2), duk_get_top_index(ctx));
+            duk_pop_2(ctx);
+        }
+        duk_pop(ctx);
+    }
+    duk_push_this(ctx);
+    return 1;
+}
+
+static duk_ret_t res_write(duk_context *ctx)
+{
+    struct eider_exchange *ex = live_exchange(ctx);
+    const char *data;
+    size_t len;
+
+    if (ex == NULL)
+        return 0;
+    data = eider_js_bytes(ctx, 0, &len);
+    if (data == NULL)
+        return duk_type_error(ctx, "res.write() takes a string or a Buffer");
+    eider_http_write_chunk(ex, data, len);
+    duk_push_true(ctx);
+    return 1;
+}
+
+/* Ends the exchange with the body at idx (or none if undefined). */
+static void end_with(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
+{
+    const char *data = NULL;
+    size_t len = 0;
+
+    if (!duk_is_undefined(ctx, idx) && !duk_is_null(ctx, idx)
+        && (data = eider_js_bytes(ctx, idx, &len)) == NULL)
+        (void)duk_type_error(ctx, "res.end() takes a string or a Buffer");
+    if (ex->chunked)
+        eider_http_end_chunked(ex, data, len);
+    else
+        eider_http_send(ex, ex->status, data, len);
+}
+
+static duk_ret_t res_end(duk_context *ctx)
+{
+    struct eider_exchange *ex = live_exchange(ctx);
+
+    if (ex != NULL)
+        end_with(ctx, ex, 0);
+    duk_push_this(ctx);
+    return 1;
+}
+
+static duk_ret_t res_json(duk_context *ctx)
+{
+    struct eider_exchange *ex = live_exchange(ctx);
+    struct evkeyvalq *out;
+
+    if (ex == NULL)
+        return 0;
+    if (!duk_is_undefined(ctx, 1))
+        set_status(ctx, ex, 1);
+    out = evhttp_request_get_output_headers(ex->req);
+    if (evhttp_find_header(out, "Content-Type") == NULL)
+        evhttp_add_header(out, "Content-Type", "application/json; charset=utf-8");
+    duk_dup(ctx, 0);
+    duk_json_encode(ctx, -1);
+    end_with(ctx, ex, -1);
+    return 0;
+}
+
+static duk_ret_t res_redirect(duk_context *ctx)
+{
+    struct eider_exchange *ex = live_exchange(ctx);
+
+    if (ex == NULL)
+        return 0;
+    if (duk_is_undefined(ctx, 1))
+        ex->status = 302;
+    else
+        set_status(ctx, ex, 1);
+    set_header(ctx, ex, "Location", 0);
+    eider_http_send(ex, ex->status, NULL, 0);
+    return 0;
+}
+
+static duk_ret_t res_get_status(duk_context *ctx)
+{
+    struct eider_exchange *ex = eider_js_this_exchange(ctx);
+
+    if (ex == NULL)
+        return 0;
+    duk_push_int(ctx, ex->status);
+    return 1;
+}
+
+static duk_ret_t res_set_status(duk_context *ctx)
+{
+    struct eider_exchange *ex = live_exchange(ctx);
+
+    if (ex != NULL && !ex->head_sent)
+        set_status(ctx, ex, 0);
+    return 0;
+}
+
+static duk_ret_t res_headers_sent(duk_context *ctx)
+{
+    struct eider_exchange *ex = eider_js_this_exchange(ctx);
+
+    duk_push_boolean(ctx, ex == NULL || ex->head_sent);
+    return 1;
+}
+
+static const duk_function_list_entry res_methods[] = {
+    { "setHeader", res_set_header, 2 },
+    { "getHeader", res_get_header, 1 },
+    { "removeHeader", res_remove_header, 1 },
+    { "writeHead", res_write_head, 3 },
+    { "write", res_write, 1 },
+    { "end", res_end, 1 },
+    { "json", res_json, 2 },
+    { "redirect", res_redirect, 2 },
+    { NULL, NULL, 0 }
+};
+
+void eider_js_response_init(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_push_object(ctx);
+    duk_put_function_list(ctx, -1, res_methods);
+    duk_push_string(ctx, "statusCode");
+    duk_push_c_function(ctx, res_get_status, 0);
+    duk_push_c_function(ctx, res_set_status, 1);
+    duk_def_prop(ctx, -4, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER
+                 | DUK_DEFPROP_SET_ENUMERABLE);
+    duk_push_string(ctx, "headersSent");
+    duk_push_c_function(ctx, res_headers_sent, 0);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_ENUMERABLE);
+    duk_put_prop_string(ctx, -2, STASH_RES_PROTO);
+    duk_pop(ctx);
+}
+
+void eider_js_push_response(duk_context *ctx, struct eider_exchange *ex)
+{
+    eider_js_push_bound(ctx, STASH_RES_PROTO, ex);
+}

@@ -1,0 +1,95 @@
+/*
+ * Small helpers the JS bindings share: value formatting, JSON, bytes of a
+ * string-or-Buffer argument, and the req/res <-> exchange binding.
+ */
+#include "js_internal.h"
+
+static duk_ret_t json_encode(duk_context *ctx, void *udata)
+{
+    (void)udata;
+    duk_json_encode(ctx, -1);
+    return 1;
+}
+
+static duk_ret_t json_decode(duk_context *ctx, void *udata)
+{
+    (void)udata;
+    duk_json_decode(ctx, -1);
+    return 1;
+}
+
+int eider_js_json_decode(duk_context *ctx)
+{
+    return duk_safe_call(ctx, json_decode, NULL, 1, 1) == 0 ? 0 : -1;
+}
+
+void eider_js_format_value(duk_context *ctx, duk_idx_t idx)
+{
+    idx = duk_normalize_index(ctx, idx);
+    if (duk_is_string(ctx, idx)) {
+        duk_dup(ctx, idx);
+        return;
+    }
+    if (duk_is_error(ctx, idx)) {
+        duk_get_prop_string(ctx, idx, "stack");
+        if (duk_is_string(ctx, -1))
+            return;
+        duk_pop(ctx);
+    }
+    if (duk_is_object(ctx, idx) && !duk_is_function(ctx, idx)) {
+        duk_dup(ctx, idx);
+        /* JSON.stringify throws on cycles; fall back to String(). */
+        if (duk_safe_call(ctx, json_encode, NULL, 1, 1) == 0 && duk_is_string(ctx, -1))
+            return;
+        duk_pop(ctx);
+    }
+    duk_dup(ctx, idx);
+    duk_safe_to_string(ctx, -1);
+}
+
+const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len)
+{
+    duk_size_t n;
+    const char *p;
+
+    if (duk_is_string(ctx, idx)) {
+        p = duk_get_lstring(ctx, idx, &n);
+    } else if (duk_is_buffer_data(ctx, idx)) {
+        p = duk_get_buffer_data(ctx, idx, &n);
+        if (p == NULL)
+            p = "";
+    } else {
+        return NULL;
+    }
+    *len = n;
+    return p;
+}
+
+struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
+{
+    struct eider_exchange *ex;
+
+    duk_push_this(ctx);
+    duk_get_prop_string(ctx, -1, EIDER_JS_EXCHANGE);
+    ex = duk_get_pointer(ctx, -1);
+    duk_pop_2(ctx);
+    return ex;
+}
+
+void eider_js_push_bound(duk_context *ctx, const char *proto_key, struct eider_exchange *ex)
+{
+    duk_push_object(ctx);
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, proto_key);
+    duk_set_prototype(ctx, -3);
+    duk_pop(ctx);
+    duk_push_pointer(ctx, ex);
+    duk_put_prop_string(ctx, -2, EIDER_JS_EXCHANGE);
+}
+
+void eider_js_detach(duk_context *ctx, duk_idx_t idx)
+{
+    idx = duk_normalize_index(ctx, idx);
+    duk_push_pointer(ctx, NULL);
+    duk_put_prop_string(ctx, idx, EIDER_JS_EXCHANGE);
+}

@@ -1,0 +1,131 @@
+/*
+ * Command line: parse options, load the config (or the embedded default),
+ * then test it (-t), print versions (-v), or run the master.
+ */
+#include "autoconfig.h"
+
+#include <event2/event.h>
+#include <getopt.h>
+#include <http_parser.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "js_engine.h"
+#include "log.h"
+#include "master.h"
+#include "router.h"
+#include "runtime.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: eider [-c FILE] [-g DIRECTIVES] [-t] [-v] [-h]\n"
+            "\n"
+            "With no options, serves ./handlers on 127.0.0.1:8080 with one worker per core.\n"
+            "\n"
+            "  -c FILE        run from the config FILE (see man eider.conf)\n"
+            "  -g DIRECTIVES  add directives after the config, e.g. -g 'workers 1;'\n"
+            "  -t             test the config and compile every handler, then exit\n"
+            "  -v             print the versions of eider and its libraries\n"
+            "  -h             print this help\n");
+}
+
+static void versions(void)
+{
+    unsigned long hp = http_parser_version();
+
+    printf("eider/%s\n", PACKAGE_VERSION);
+    printf("libevent %s\n", event_get_version());
+    printf("Duktape %ld.%ld.%ld\n", (long)DUK_VERSION / 10000, (long)DUK_VERSION / 100 % 100,
+           (long)DUK_VERSION % 100);
+    printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
+    printf("http-parser %lu.%lu.%lu\n", (hp >> 16) & 255, (hp >> 8) & 255, hp & 255);
+}
+
+/* Builds the router and compiles every handler once, as a worker would. */
+static int check_handlers(const struct eider_config *cfg, struct eider_router **out,
+                          char *err, size_t errlen)
+{
+    struct eider_router *router = eider_router_build(cfg->handlers, err, errlen);
+    void *rt;
+
+    if (router == NULL)
+        return -1;
+    rt = eider_js_runtime.create(cfg, router, err, errlen);
+    if (rt == NULL) {
+        eider_router_free(router);
+        return -1;
+    }
+    eider_js_runtime.destroy(rt);
+    *out = router;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *conf_file = NULL, *extra = NULL;
+    int test = 0, opt, rc;
+    struct eider_config *cfg;
+    struct eider_router *router = NULL;
+    char err[2048];
+
+    while ((opt = getopt(argc, argv, "c:g:tvh")) != -1) {
+        switch (opt) {
+        case 'c': conf_file = optarg; break;
+        case 'g': extra = optarg; break;
+        case 't': test = 1; break;
+        case 'v': versions(); return 0;
+        case 'h': usage(stdout); return 0;
+        default:  usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "eider: unexpected argument \"%s\"\n", argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+
+    const char *name = conf_file ? conf_file : "(embedded default)";
+    cfg = eider_config_load(conf_file, extra, err, sizeof(err));
+    if (cfg == NULL) {
+        fprintf(stderr, "eider: %s\n", err);
+        if (test)
+            fprintf(stderr, "eider: configuration file %s test failed\n", name);
+        return 1;
+    }
+    if (test) {
+        fprintf(stderr, "eider: the configuration file %s syntax is ok\n", name);
+        rc = check_handlers(cfg, &router, err, sizeof(err));
+        if (rc < 0)
+            fprintf(stderr, "eider: %s\neider: configuration file %s test failed\n", err, name);
+        else
+            fprintf(stderr, "eider: configuration file %s test is successful\n", name);
+        eider_router_free(router);
+        eider_config_free(cfg);
+        return rc < 0 ? 1 : 0;
+    }
+
+    if (eider_log_open(cfg->error_log, cfg->error_level) < 0) {
+        fprintf(stderr, "eider: cannot open error log %s: %m\n", cfg->error_log);
+        return 1;
+    }
+    if (eider_access_open(cfg->access_log) < 0) {
+        fprintf(stderr, "eider: cannot open access log %s: %m\n", cfg->access_log);
+        return 1;
+    }
+    /* Fail before forking: a broken handler stops the start with its
+     * file:line:column, instead of a worker crash loop. */
+    if (check_handlers(cfg, &router, err, sizeof(err)) < 0) {
+        eider_log(EIDER_LOG_CRIT, "%s", err);
+        if (strcmp(cfg->error_log, "stderr") != 0)
+            fprintf(stderr, "eider: %s\n", err);
+        return 1;
+    }
+    rc = eider_master_run(cfg, router);
+    eider_router_free(router);
+    eider_config_free(cfg);
+    return rc;
+}

@@ -1,0 +1,9 @@
+#include "unit.h"
+#include "router.h"
+
+TEST(placeholder)
+{
+    CHECK(1);
+}
+
+UNIT_MAIN(placeholder)
