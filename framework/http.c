@@ -111,7 +111,8 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
 
     ex->status = status;
     out = evhttp_request_get_output_buffer(ex->req);
-    if (len > 0)
+    /* evhttp 2.1 would send a HEAD body: keep it out, keep its length. */
+    if (len > 0 && ex->method != EIDER_HEAD)
         evbuffer_add(out, body, len);
     /* Set here, not by evhttp, so HEAD answers carry GET's length. */
     snprintf(clen, sizeof(clen), "%zu", len);

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs what eider needs to build and to run its tests, from Debian
+# packages (Debian 12). Run as root. Node.js comes from Debian unless a
+# node is already installed (the tests only need it for the Promises/A+
+# suite and the benchmark).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+    build-essential autoconf automake libtool pkg-config \
+    libevent-dev duktape-dev libhttp-parser-dev libssl-dev \
+    python3 curl ca-certificates mandoc valgrind \
+    wrk nginx-light libnginx-mod-http-lua
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt-get install -y -qq --no-install-recommends nodejs npm
+fi
