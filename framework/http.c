@@ -9,6 +9,8 @@
 #include <event2/http.h>
 #include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/util.h>
+#include <sys/queue.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,11 @@ static const char *reason_of(int status)
     }
 }
 
+static const char *reason_for(const struct eider_exchange *ex)
+{
+    return ex->reason[0] ? ex->reason : reason_of(ex->status);
+}
+
 /* Writes the access log line: combined format, request time, request id. */
 static void access_log(struct eider_exchange *ex)
 {
@@ -120,7 +127,7 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
     evhttp_add_header(evhttp_request_get_output_headers(ex->req), "Content-Length", clen);
     ex->body_bytes = ex->method == EIDER_HEAD ? 0 : len;
     ex->head_sent = 1;
-    evhttp_send_reply(ex->req, status, reason_of(status), NULL);
+    evhttp_send_reply(ex->req, status, reason_for(ex), NULL);
     finish(ex);
 }
 
@@ -130,7 +137,7 @@ void eider_http_start_chunked(struct eider_exchange *ex)
         return;
     ex->head_sent = 1;
     ex->chunked = 1;
-    evhttp_send_reply_start(ex->req, ex->status, reason_of(ex->status));
+    evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
 }
 
 void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
@@ -171,6 +178,7 @@ void eider_http_error(struct eider_exchange *ex, int status)
         eider_http_end_chunked(ex, NULL, 0);
         return;
     }
+    ex->reason[0] = '\0';
     n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
                  reason_of(status), status, ex->id);
     evhttp_remove_header(out, "Content-Type");
@@ -193,6 +201,27 @@ const char *eider_http_peer(struct eider_exchange *ex)
 struct evbuffer *eider_http_body(struct eider_exchange *ex)
 {
     return evhttp_request_get_input_buffer(ex->req);
+}
+
+/* Checks evhttp 2.1 leaves out (RFC 9112): no control bytes or spaces in
+ * the request target, no control bytes in header values, and exactly one
+ * Host in an HTTP/1.1 request. Returns 1 if the request must get 400. */
+static int malformed(struct evhttp_request *req)
+{
+    const unsigned char *u = (const unsigned char *)evhttp_request_get_uri(req);
+    struct evkeyval *kv;
+    int hosts = 0;
+
+    for (; *u; u++)
+        if (*u <= 0x20 || *u == 0x7f)
+            return 1;
+    TAILQ_FOREACH(kv, evhttp_request_get_input_headers(req), next) {
+        for (const unsigned char *v = (const unsigned char *)kv->value; *v; v++)
+            if ((*v < 0x20 && *v != '\t') || *v == 0x7f)
+                return 1;
+        hosts += evutil_ascii_strcasecmp(kv->key, "Host") == 0;
+    }
+    return req->major == 1 && req->minor >= 1 && hosts != 1;
 }
 
 /* The Allow header value for a method mask, in eider_method order. */
@@ -221,8 +250,13 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     ex.method = (enum eider_method)method;
     ex.path = uri ? evhttp_uri_get_path(uri) : NULL;
     ex.query = uri ? evhttp_uri_get_query(uri) : NULL;
-    if (method < 0 || ex.path == NULL || ex.path[0] != '/') {
-        eider_http_error(&ex, method < 0 ? 501 : 400);
+    if (method < 0) {
+        eider_http_error(&ex, 501);
+        return;
+    }
+    if (ex.path == NULL || ex.path[0] != '/' || malformed(req)) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+        eider_http_error(&ex, 400);
         return;
     }
     if (eider_router_match(w->router, ex.path, strlen(ex.path), &ex.match) < 0) {

@@ -26,6 +26,7 @@ struct eider_exchange {
     char id[17];               /* request id, 16 hex digits */
     struct timespec start;
     int status;                /* res.statusCode until the head is sent */
+    char reason[64];           /* from writeHead(status, reason); "" = standard */
     unsigned head_sent : 1;    /* writeHead or the first write happened */
     unsigned chunked : 1;
     unsigned done : 1;

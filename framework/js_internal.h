@@ -61,6 +61,10 @@ int eider_js_json_decode(duk_context *ctx);
  * to ex (see eider_js_this_exchange). */
 void eider_js_push_bound(duk_context *ctx, const char *proto_key, struct eider_exchange *ex);
 
+/* Pushes LEN bytes of DATA as a string, decoded as UTF-8 the way Node
+ * does (invalid sequences become U+FFFD). */
+void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len);
+
 /* Pushes Buffer-or-string argument idx as bytes: returns a pointer and
  * length valid while the value stays on the stack; NULL if neither. */
 const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len);

@@ -200,7 +200,7 @@ static duk_ret_t req_text(duk_context *ctx)
         return 0;
     in = eider_http_body(ex);
     len = evbuffer_get_length(in);
-    duk_push_lstring(ctx, (const char *)evbuffer_pullup(in, (ev_ssize_t)len), len);
+    eider_js_push_utf8(ctx, (const char *)evbuffer_pullup(in, (ev_ssize_t)len), len);
     return 1;
 }
 

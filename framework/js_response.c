@@ -143,6 +143,13 @@ static duk_ret_t res_write_head(duk_context *ctx)
     if (ex == NULL)
         return 0;
     set_status(ctx, ex, 0);
+    if (headers == 2) {
+        duk_size_t len;
+        const char *reason = duk_get_lstring(ctx, 1, &len);
+        if (!valid_header_value(reason, len) || len >= sizeof(ex->reason))
+            return duk_type_error(ctx, "invalid reason phrase");
+        memcpy(ex->reason, reason, len + 1);
+    }
     if (duk_is_object(ctx, headers)) {
         duk_enum(ctx, headers, DUK_ENUM_OWN_PROPERTIES_ONLY);
         while (duk_next(ctx, -1, 1)) {

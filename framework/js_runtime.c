@@ -291,9 +291,11 @@ static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exc
     int status = 500;
 
     err = duk_normalize_index(ctx, err);
-    if (duk_is_object(ctx, err) && duk_get_prop_string(ctx, err, EIDER_JS_STATUS))
-        status = duk_get_int(ctx, -1);
-    duk_pop(ctx);
+    if (duk_is_object(ctx, err)) {
+        if (duk_get_prop_string(ctx, err, EIDER_JS_STATUS))
+            status = duk_get_int(ctx, -1);
+        duk_pop(ctx);
+    }
     eider_js_format_value(ctx, err);
     eider_log(status >= 500 ? EIDER_LOG_ERROR : EIDER_LOG_INFO, "request %s: handler %s: %s",
               ex->id, eider_router_file(js->router, (size_t)ex->match.handler),

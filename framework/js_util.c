@@ -2,6 +2,8 @@
  * Small helpers the JS bindings share: value formatting, JSON, bytes of a
  * string-or-Buffer argument, and the req/res <-> exchange binding.
  */
+#include <string.h>
+
 #include "js_internal.h"
 
 static duk_ret_t json_encode(duk_context *ctx, void *udata)
@@ -92,4 +94,50 @@ void eider_js_detach(duk_context *ctx, duk_idx_t idx)
     idx = duk_normalize_index(ctx, idx);
     duk_push_pointer(ctx, NULL);
     duk_put_prop_string(ctx, idx, EIDER_JS_EXCHANGE);
+}
+
+/* Strict UTF-8 check (no overlongs, surrogates or values past U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        unsigned cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) n = 1, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef) n = 2, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4) n = 3, cp = c & 0x07;
+        else return 0;
+        if (i + n >= len)
+            return 0;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3f);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
+{
+    if (utf8_valid((const unsigned char *)data, len)) {
+        duk_push_lstring(ctx, data, len);
+        return;
+    }
+    /* Rare: let TextDecoder put U+FFFD where the bytes are invalid. */
+    duk_get_global_string(ctx, "TextDecoder");
+    duk_new(ctx, 0);
+    duk_push_string(ctx, "decode");
+    memcpy(duk_push_fixed_buffer(ctx, len), data, len);
+    duk_call_prop(ctx, -3, 1);
+    duk_remove(ctx, -2);
 }

@@ -651,4 +651,77 @@
       return pad(this, maxLength, fill, false);
     }
   });
+
+  // ---- Buffer ---------------------------------------------------------------
+  // Duktape's Buffer follows Node 6 and ignores encodings: add Buffer.from,
+  // Buffer.alloc and the hex/base64 encodings through Duktape.enc/dec.
+  // Only under Duktape (the Node test adapter has a Buffer of its own).
+  if (typeof Duktape === 'object' && typeof global.Buffer === 'function') {
+    var NodeBuffer = global.Buffer;
+
+    // The bytes of string s in encoding enc, as a Buffer.
+    var fromString = function (s, enc) {
+      switch (String(enc || 'utf8').toLowerCase()) {
+      case 'hex':
+        return new NodeBuffer(Duktape.dec('hex', s.length % 2 ? s.slice(0, -1) : s));
+      case 'base64':
+        return new NodeBuffer(Duktape.dec('base64', s));
+      case 'base64url':
+        s = s.replace(/-/g, '+').replace(/_/g, '/');
+        return new NodeBuffer(Duktape.dec('base64', s + '==='.slice((s.length + 3) % 4)));
+      case 'latin1': case 'binary': case 'ascii':
+        var b = new NodeBuffer(s.length);
+        for (var i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
+        return b;
+      default:
+        return new NodeBuffer(s);
+      }
+    };
+
+    install(NodeBuffer, {
+      from: function from(value, encOrOffset, length) {
+        if (typeof value === 'string') return fromString(value, encOrOffset);
+        if (value instanceof ArrayBuffer) {
+          var start = encOrOffset === undefined ? 0 : toInteger(encOrOffset);
+          var end = length === undefined ? value.byteLength : start + toInteger(length);
+          return new NodeBuffer(new Uint8Array(value.slice(start, end)));
+        }
+        return new NodeBuffer(value);
+      },
+      alloc: function alloc(size, fill, enc) {
+        var b = new NodeBuffer(toInteger(size));
+        b.fill(0);
+        if (fill !== undefined) {
+          if (typeof fill === 'string' && enc) fill = fromString(fill, enc);
+          if (typeof fill === 'string' || typeof fill === 'number') b.fill(fill);
+          else for (var i = 0; i < b.length; i++) b[i] = fill[i % fill.length];
+        }
+        return b;
+      },
+      allocUnsafe: function allocUnsafe(size) {
+        return new NodeBuffer(toInteger(size));
+      }
+    });
+
+    NodeBuffer.prototype.toString = function toString(enc, start, end) {
+      var b = this;
+      if (start !== undefined || end !== undefined) {
+        b = b.slice(start === undefined ? 0 : start, end === undefined ? b.length : end);
+      }
+      switch (String(enc || 'utf8').toLowerCase()) {
+      case 'hex': return Duktape.enc('hex', b);
+      case 'base64': return Duktape.enc('base64', b);
+      case 'base64url':
+        return Duktape.enc('base64', b).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      case 'latin1': case 'binary': case 'ascii':
+        var out = '';
+        for (var i = 0; i < b.length; i++) out += String.fromCharCode(b[i]);
+        return out;
+      default:
+        // Invalid UTF-8 becomes U+FFFD, as in Node.
+        return new TextDecoder().decode(b);
+      }
+    };
+    Object.defineProperty(NodeBuffer.prototype, 'toString', { enumerable: false });
+  }
 })

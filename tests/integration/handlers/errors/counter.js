@@ -1,0 +1,2 @@
+var n = 0;
+module.exports = function (req, res) { n++; res.end(String(n)); };

@@ -1,0 +1,1 @@
+exports.POST = function (req, res) { res.json({ got: req.json() }); };

@@ -1,0 +1,6 @@
+function inner() {
+  throw new Error('boom-marker-7731');
+}
+module.exports = function (req, res) {
+  inner();
+};

@@ -1,0 +1,1 @@
+module.exports = function (req, res) { throw 'string-thrown-5521'; };

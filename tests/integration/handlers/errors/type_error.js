@@ -1,0 +1,1 @@
+module.exports = function (req, res) { var o; o.missing.prop = 1; };

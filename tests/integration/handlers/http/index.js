@@ -1,0 +1,4 @@
+module.exports = function (req, res) {
+  console.log('HANDLER-HIT ' + req.url);
+  res.end('index');
+};

@@ -1,0 +1,4 @@
+module.exports = function (req, res) {
+  res.statusCode = 204;
+  res.end();
+};

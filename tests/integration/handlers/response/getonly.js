@@ -1,0 +1,1 @@
+exports.GET = function (req, res) { res.end('get'); };

@@ -1,0 +1,1 @@
+module.exports = function (req, res) { throw new Error('response fixture throws'); };

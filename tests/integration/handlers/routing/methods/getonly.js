@@ -1,0 +1,5 @@
+exports.GET = function (req, res) {
+  res.setHeader('Content-Type', 'text/plain');
+  res.setHeader('X-Handler', 'getonly');
+  res.end('hello from GET');
+};
