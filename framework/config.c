@@ -204,10 +204,12 @@ static int parse_file(struct parser *parent, const char *path)
         return -1;
     }
     text = read_file(path, &len);
-    if (text == NULL) {
+    if (text == NULL && parent->file == NULL)     /* the config file itself */
+        snprintf(parent->err, parent->errlen, "cannot read %s: %s", path, strerror(errno));
+    else if (text == NULL)
         parse_error(parent, "cannot read \"%s\": %s", path, strerror(errno));
+    if (text == NULL)
         return -1;
-    }
     dir = strdup(path);
     slash = strrchr(dir, '/');
     if (slash != NULL)
@@ -401,12 +403,9 @@ struct eider_config *eider_config_load(const char *file, const char *extra,
     ps.seen = seen;
     if (rc == 0 && file != NULL) {
         struct parser top = ps;
-        top.file = "(command line)";
-        top.line = 0;
+        top.file = NULL;
         top.depth = -1;
         rc = parse_file(&top, cfg->file);
-        if (rc < 0 && strncmp(err, "(command line):0: ", 18) == 0)
-            memmove(err, err + 18, strlen(err + 18) + 1);   /* the file itself is unreadable */
     }
     if (rc == 0 && extra != NULL)
         rc = parse_string(&ps, "(command line -g)", extra);
@@ -609,9 +608,9 @@ static const char *set_error_log(struct eider_config *cfg, int argc, char **argv
     if (argc == 2 && (level = eider_log_level_parse(argv[1])) < 0)
         return "unknown level (expected debug, info, notice, warn, error or crit)";
     cfg->error_level = level;
-    if (strcmp(argv[0], "stderr") == 0) {
+    if (strcmp(argv[0], "stderr") == 0 || strcmp(argv[0], "stdout") == 0) {
         free(cfg->error_log);
-        cfg->error_log = strdup("stderr");
+        cfg->error_log = strdup(argv[0]);
         return NULL;
     }
     return replace_path(cfg, &cfg->error_log, argv[0]);

@@ -261,7 +261,7 @@ static void explain_syntax_error(duk_context *ctx, const char *path, const char 
 
 /* --- loading --- */
 
-static void push_require(duk_context *ctx, const char *dir);
+static void push_require(duk_context *ctx, const char *dir, size_t dirlen);
 
 /* Runs the file PATH as the body of the module object at MODULE.
  * Returns 0, or -1 with the error on top of the stack. */
@@ -303,9 +303,7 @@ static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
         return -1;
     duk_get_prop_string(ctx, module, "exports");  /* this */
     duk_dup(ctx, -1);                             /* exports */
-    push_require(ctx, NULL);                      /* require, for this dir: */
-    duk_push_lstring(ctx, path, (size_t)(slash - path));
-    duk_put_prop_string(ctx, -2, REQUIRE_DIR);
+    push_require(ctx, path, (size_t)(slash - path));
     duk_dup(ctx, module);                         /* module */
     duk_push_string(ctx, path);                   /* __filename */
     duk_push_lstring(ctx, path, (size_t)(slash - path));   /* __dirname */
@@ -372,7 +370,7 @@ static duk_ret_t js_require(duk_context *ctx)
     duk_push_heap_stash(ctx);
     duk_get_prop_string(ctx, -1, STASH_ROOT);
     root = duk_get_string(ctx, -1);
-    rc = resolve(ctx, root, dir ? dir : root, id, path);
+    rc = resolve(ctx, root, dir, id, path);
     if (rc == -2)
         return duk_error(ctx, DUK_ERR_ERROR, "Cannot find module '%s': it resolves outside "
                          "the handlers root %s", id, root);
@@ -383,13 +381,12 @@ static duk_ret_t js_require(duk_context *ctx)
     return 1;
 }
 
-static void push_require(duk_context *ctx, const char *dir)
+/* A require function that resolves relative to DIR (DIRLEN bytes). */
+static void push_require(duk_context *ctx, const char *dir, size_t dirlen)
 {
     duk_push_c_function(ctx, js_require, 1);
-    if (dir != NULL) {
-        duk_push_string(ctx, dir);
-        duk_put_prop_string(ctx, -2, REQUIRE_DIR);
-    }
+    duk_push_lstring(ctx, dir, dirlen);
+    duk_put_prop_string(ctx, -2, REQUIRE_DIR);
 }
 
 void eider_js_module_init(duk_context *ctx, const char *root)

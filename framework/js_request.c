@@ -209,8 +209,10 @@ static duk_ret_t req_text(duk_context *ctx)
 static duk_ret_t req_json(duk_context *ctx)
 {
     req_text(ctx);
-    if (duk_is_undefined(ctx, -1))
+    if (duk_get_length(ctx, -1) == 0) {
+        duk_push_undefined(ctx);   /* no body: nothing to parse */
         return 1;
+    }
     if (eider_js_json_decode(ctx) != 0) {
         duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "request body is not valid JSON: %s",
                               duk_safe_to_string(ctx, -1));

@@ -251,7 +251,13 @@ static void *js_create(const struct eider_config *cfg, const struct eider_router
     duk_pop(ctx);
     if (duk_safe_call(ctx, load_handlers, &args, 0, 1) != 0) {
         if (err[0] == '\0') {
+            /* A SyntaxError from js_module.c names file:line:column in its
+             * message; anything thrown while running a module has a stack. */
             duk_get_prop_string(ctx, -1, "message");
+            if (strncmp(duk_safe_to_string(ctx, -1), js->root, strlen(js->root)) != 0) {
+                duk_pop(ctx);
+                eider_js_format_value(ctx, -1);
+            }
             snprintf(err, errlen, "%s", duk_safe_to_string(ctx, -1));
         }
         js_destroy(js);

@@ -109,6 +109,8 @@ void eider_worker_run(const struct eider_config *cfg, const struct eider_router 
     evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->client_max_header_size);
     evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->client_max_body_size);
     evhttp_set_timeout(w->http, cfg->client_header_timeout);
+    /* Like Node, no Content-Type unless the handler sets one. */
+    evhttp_set_default_content_type(w->http, NULL);
     evhttp_set_gencb(w->http, eider_http_dispatch, w);
     for (int i = 0; i < nfds; i++) {
         if (evhttp_accept_socket_with_handle(w->http, fds[i]) == NULL) {
