@@ -2,12 +2,24 @@
  * A minimal unit test harness: TEST(name) { ... CHECK(cond); ... } and
  * UNIT_MAIN(test, test, ...). Prints "ok NAME" / "FAIL NAME: ..." and a
  * last line "N passed, N failed", the form tests/run.py reads.
+ *
+ * Also: CHECK_INT / CHECK_CONTAINS for readable failures, and temporary
+ * directory helpers (unit_tmpdir, unit_write, unit_mkdirs, unit_rmtree)
+ * for tests that need files.
  */
 #ifndef EIDER_UNIT_H
 #define EIDER_UNIT_H
 
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define UNIT_UNUSED __attribute__((unused))
 
 static int unit_failed_now;
 
@@ -28,6 +40,115 @@ static int unit_failed_now;
             unit_failed_now = 1; \
         } \
     } while (0)
+
+/* Integer equality, printing both values. */
+#define CHECK_INT(a, b) do { \
+        long long a_ = (long long)(a), b_ = (long long)(b); \
+        if (a_ != b_) { \
+            printf("  %s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, \
+                   #a, a_, b_); \
+            unit_failed_now = 1; \
+        } \
+    } while (0)
+
+/* HAY contains NEEDLE. */
+#define CHECK_CONTAINS(hay, needle) do { \
+        const char *h_ = (hay), *n_ = (needle); \
+        if (h_ == NULL || n_ == NULL || strstr(h_, n_) == NULL) { \
+            printf("  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, \
+                   h_ ? h_ : "(null)", n_ ? n_ : "(null)"); \
+            unit_failed_now = 1; \
+        } \
+    } while (0)
+
+/* Memory (not NUL-terminated) equals the string B. */
+#define CHECK_MEM(p, len, b) do { \
+        const char *p_ = (p), *b_ = (b); size_t l_ = (len); \
+        if (p_ == NULL || l_ != strlen(b_) || memcmp(p_, b_, l_) != 0) { \
+            printf("  %s:%d: \"%.*s\" (%zu bytes) != \"%s\"\n", __FILE__, __LINE__, \
+                   p_ ? (int)l_ : 6, p_ ? p_ : "(null)", l_, b_); \
+            unit_failed_now = 1; \
+        } \
+    } while (0)
+
+/* --- temporary files --- */
+
+/* Makes a fresh directory /tmp/eider-unit-XXXXXX; the caller frees the
+ * returned path and removes the tree with unit_rmtree. */
+static UNIT_UNUSED char *unit_tmpdir(void)
+{
+    char tmpl[] = "/tmp/eider-unit-XXXXXX";
+
+    if (mkdtemp(tmpl) == NULL) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    return strdup(tmpl);
+}
+
+/* Creates every missing directory of DIR/REL up to (not including) the
+ * last component when IS_FILE, or all of it otherwise. */
+static UNIT_UNUSED void unit_mkdirs(const char *dir, const char *rel, int is_file)
+{
+    char path[PATH_MAX];
+    size_t base;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    base = strlen(dir) + 1;
+    for (char *p = path + base; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+            perror(path);
+            exit(2);
+        }
+        *p = '/';
+    }
+    if (!is_file && mkdir(path, 0755) < 0 && errno != EEXIST) {
+        perror(path);
+        exit(2);
+    }
+}
+
+/* Writes TEXT to DIR/REL (creating its directories); returns nothing,
+ * exits on failure (a broken test setup is not a framework bug). */
+static UNIT_UNUSED void unit_write(const char *dir, const char *rel, const char *text)
+{
+    char path[PATH_MAX];
+    FILE *f;
+
+    unit_mkdirs(dir, rel, 1);
+    snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    f = fopen(path, "w");
+    if (f == NULL) {
+        perror(path);
+        exit(2);
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+static int unit_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* rm -rf DIR (symlinks are removed, never followed), then frees DIR. */
+static UNIT_UNUSED void unit_rmtree(char *dir)
+{
+    if (dir == NULL)
+        return;
+    nftw(dir, unit_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+}
+
+/* --- runner --- */
 
 typedef void (*unit_fn)(void);
 
@@ -51,14 +172,17 @@ static int unit_run(const char *const *names, const unit_fn *fns, int n)
 }
 
 #define UNIT_NAME_(f) #f,
+/* stdout is line buffered so a crash still shows the tests before it. */
 #define UNIT_MAIN(...) \
     int main(void) { \
         static const unit_fn fns[] = { __VA_ARGS__ }; \
         static const char *const names_all = #__VA_ARGS__; \
-        static char buf[4096]; const char *names[sizeof(fns) / sizeof(fns[0])]; \
+        static char buf[16384]; const char *names[sizeof(fns) / sizeof(fns[0])]; \
         int n = (int)(sizeof(fns) / sizeof(fns[0])), k = 0; \
+        setvbuf(stdout, NULL, _IOLBF, 0); \
         snprintf(buf, sizeof(buf), "%s", names_all); \
-        for (char *s = strtok(buf, ", "); s && k < n; s = strtok(NULL, ", ")) names[k++] = s; \
+        for (char *s = strtok(buf, ", \t\n"); s && k < n; s = strtok(NULL, ", \t\n")) names[k++] = s; \
+        while (k < n) names[k++] = "(unnamed)"; \
         return unit_run(names, fns, n); \
     }
 
