@@ -75,29 +75,53 @@ static const char *reason_for(const struct eider_exchange *ex)
     return ex->reason[0] ? ex->reason : reason_of(ex->status);
 }
 
+/* Copies IN into OUT (OUTLEN bytes) for the access log the way nginx
+ * does: '"', '\\' and non-printable bytes become \xHH, so a client cannot
+ * forge fields or lines. Truncates; returns OUT. */
+static const char *log_escape(const char *in, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+
+    if (in == NULL)
+        in = "-";
+    for (; *in && o + 5 < outlen; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* Writes the access log line: combined format, request time, request id. */
 static void access_log(struct eider_exchange *ex)
 {
     struct evkeyvalq *in;
-    const char *referer, *agent;
     struct timespec now;
-    char line[4096];
+    char line[4096], uri[2048], referer[512], agent[512];
     double elapsed;
     int n;
 
     if (!eider_access_enabled())
         return;
     in = evhttp_request_get_input_headers(ex->req);
-    referer = evhttp_find_header(in, "Referer");
-    agent = evhttp_find_header(in, "User-Agent");
     clock_gettime(CLOCK_MONOTONIC, &now);
     elapsed = (double)(now.tv_sec - ex->start.tv_sec) + (now.tv_nsec - ex->start.tv_nsec) / 1e9;
-    n = snprintf(line, sizeof(line), "%s - - [%s] \"%s %.2000s HTTP/%d.%d\" %d %zu \"%.500s\" \"%.500s\" %.3f %s\n",
+    n = snprintf(line, sizeof(line), "%s - - [%s] \"%s %s HTTP/%d.%d\" %d %zu \"%s\" \"%s\" %.3f %s\n",
                  eider_http_peer(ex), eider_log_time_local(),
                  ex->method == (enum eider_method)-1 ? "-" : eider_method_names[ex->method],
-                 evhttp_request_get_uri(ex->req),
+                 log_escape(evhttp_request_get_uri(ex->req), uri, sizeof(uri)),
                  ex->req->major, ex->req->minor, ex->status, ex->body_bytes,
-                 referer ? referer : "-", agent ? agent : "-", elapsed, ex->id);
+                 log_escape(evhttp_find_header(in, "Referer"), referer, sizeof(referer)),
+                 log_escape(evhttp_find_header(in, "User-Agent"), agent, sizeof(agent)),
+                 elapsed, ex->id);
     if (n > 0)
         eider_access_append(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
