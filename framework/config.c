@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "log.h"
 
 #define MAX_ARGS 16
@@ -125,6 +126,7 @@ static enum token next_token(struct parser *ps, char *buf, size_t buflen)
     }
     if (*p == '"' || *p == '\'') {
         char q = *p++;
+        int open_line = ps->line;
         while (p < ps->end && *p != q) {
             if (*p == '\\' && p + 1 < ps->end)
                 p++;
@@ -137,6 +139,7 @@ static enum token next_token(struct parser *ps, char *buf, size_t buflen)
             buf[n++] = *p++;
         }
         if (p >= ps->end) {
+            ps->line = open_line;
             parse_error(ps, "unterminated %c quote", q);
             return TOK_ERROR;
         }
@@ -168,29 +171,6 @@ static char *resolve_path(const char *dir, const char *path)
     return out;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long size;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)size + 1);
-        if (buf != NULL && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-            free(buf);
-            buf = NULL;
-        }
-        if (buf != NULL) {
-            buf[size] = '\0';
-            *len = (size_t)size;
-        }
-    }
-    fclose(f);
-    return buf;
-}
-
 /* Parses FILE as if its text stood where the include directive is. */
 static int parse_file(struct parser *parent, const char *path)
 {
@@ -203,11 +183,11 @@ static int parse_file(struct parser *parent, const char *path)
         parse_error(parent, "includes nested deeper than %d (an include loop?)", MAX_INCLUDE_DEPTH);
         return -1;
     }
-    text = read_file(path, &len);
+    text = eider_read_file(path, &len);
     if (text == NULL && parent->file == NULL)     /* the config file itself */
         snprintf(parent->err, parent->errlen, "cannot read %s: %s", path, strerror(errno));
     else if (text == NULL)
-        parse_error(parent, "cannot read \"%s\": %s", path, strerror(errno));
+        parse_error(parent, "include \"%s\": %s", path, strerror(errno));
     if (text == NULL)
         return -1;
     dir = strdup(path);
@@ -232,11 +212,15 @@ static int do_include(struct parser *ps, const char *pattern)
     glob_t g;
     int rc = 0, gr;
 
+    /* Only a pattern is globbed: a plain name may sit in a directory whose
+     * own name has glob characters. */
+    if (strpbrk(pattern, "*?[") == NULL) {
+        rc = parse_file(ps, path);
+        free(path);
+        return rc;
+    }
     gr = glob(path, 0, NULL, &g);
-    if (gr == GLOB_NOMATCH && strpbrk(pattern, "*?[") == NULL) {
-        parse_error(ps, "include \"%s\": no such file", path);
-        rc = -1;
-    } else if (gr != 0 && gr != GLOB_NOMATCH) {
+    if (gr != 0 && gr != GLOB_NOMATCH) {
         parse_error(ps, "include \"%s\": cannot expand the pattern", path);
         rc = -1;
     }
@@ -299,6 +283,11 @@ static int apply(struct parser *ps, int argc, char **argv)
     return 0;
 }
 
+static int is_directive_name(const char *word)
+{
+    return strcmp(word, "include") == 0 || find_directive(word) != NULL;
+}
+
 static int parse_text(struct parser *ps)
 {
     char *argv[MAX_ARGS];
@@ -341,8 +330,7 @@ static int parse_text(struct parser *ps)
         }
         if (argc == 0) {
             start_line = ps->line;
-        } else if (find_directive(argv[0]) != NULL && find_directive(tok) != NULL
-                   && ps->line > start_line) {
+        } else if (is_directive_name(argv[0]) && is_directive_name(tok) && ps->line > start_line) {
             /* "workers 2\nlisten ..." : say where the ";" is missing. */
             ps->line = start_line;
             parse_error(ps, "\"%s\" is not terminated by \";\"", argv[0]);
@@ -452,15 +440,17 @@ int eider_parse_size(const char *s, size_t *out)
     v = strtoull(s, &end, 10);
     if (errno != 0)
         return -1;
+    unsigned long long mult;
     switch (tolower((unsigned char)*end)) {
-    case '\0': break;
-    case 'k': v *= 1024ULL; end++; break;
-    case 'm': v *= 1024ULL * 1024; end++; break;
-    case 'g': v *= 1024ULL * 1024 * 1024; end++; break;
+    case '\0': mult = 1; break;
+    case 'k': mult = 1024ULL; end++; break;
+    case 'm': mult = 1024ULL * 1024; end++; break;
+    case 'g': mult = 1024ULL * 1024 * 1024; end++; break;
     default: return -1;
     }
-    if (*end != '\0' || v > (unsigned long long)SIZE_MAX / 2)
+    if (*end != '\0' || v > (unsigned long long)SIZE_MAX / 2 / mult)
         return -1;
+    v *= mult;
     *out = (size_t)v;
     return 0;
 }
@@ -480,14 +470,17 @@ int eider_parse_time(const char *s, int *seconds)
         v = strtoll(s, &end, 10);
         if (errno != 0)
             return -1;
+        long long mult;
         switch (*end) {
-        case '\0': case 's': break;
-        case 'm': v *= 60; break;
-        case 'h': v *= 3600; break;
-        case 'd': v *= 86400; break;
+        case '\0': case 's': mult = 1; break;
+        case 'm': mult = 60; break;
+        case 'h': mult = 3600; break;
+        case 'd': mult = 86400; break;
         default: return -1;
         }
-        total += v;
+        if (v > INT_MAX / mult)
+            return -1;
+        total += v * mult;
         if (total > INT_MAX)
             return -1;
         s = *end ? end + 1 : end;
@@ -520,7 +513,7 @@ int eider_parse_listen_addr(const char *s, struct sockaddr_storage *ss, socklen_
     }
     errno = 0;
     port = strtol(colon + 1, &end, 10);
-    if (colon[1] == '\0' || *end != '\0' || errno != 0 || port < 1 || port > 65535)
+    if (!isdigit((unsigned char)colon[1]) || *end != '\0' || errno != 0 || port < 1 || port > 65535)
         return -1;
     if (s[0] == '[') {
         struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "file.h"
 #include "js_internal.h"
 
 #define STASH_MODULES "modules"
@@ -34,28 +35,6 @@ static int is_dir(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, r;
-
-    if (f == NULL)
-        return NULL;
-    do {
-        if (cap - n < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap);
-        }
-        r = fread(buf + n, 1, cap - n - 1, f);
-        n += r;
-    } while (r > 0);
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
 }
 
 /* X, X.js, X.json: writes the first existing file into out. */
@@ -80,7 +59,7 @@ static int try_dir(duk_context *ctx, const char *x, char *out)
     if (!is_dir(x))
         return -1;
     snprintf(pkg, sizeof(pkg), "%s/package.json", x);
-    if ((json = read_all(pkg, &len)) != NULL) {
+    if ((json = eider_read_file(pkg, &len)) != NULL) {
         duk_push_lstring(ctx, json, len);
         free(json);
         if (eider_js_json_decode(ctx) == 0
@@ -269,7 +248,7 @@ static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
 {
     const char *slash = strrchr(path, '/');
     size_t pathlen = strlen(path), len;
-    char *src = read_all(path, &len);
+    char *src = eider_read_file(path, &len);
 
     if (src == NULL) {
         duk_push_error_object(ctx, DUK_ERR_ERROR, "cannot read %s: %s", path, strerror(errno));

@@ -112,19 +112,41 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds DIR (whose route prefix is PATTERN) under node N. */
-static int scan(struct eider_router *r, struct node *n, const char *dir, const char *pattern)
+/* The directories being scanned, innermost first: a symlink back to one
+ * of them would make the walk endless. */
+struct ancestry {
+    dev_t dev;
+    ino_t ino;
+    const struct ancestry *up;
+};
+
+static int in_ancestry(const struct ancestry *a, const struct stat *st)
 {
+    for (; a != NULL; a = a->up)
+        if (a->dev == st->st_dev && a->ino == st->st_ino)
+            return 1;
+    return 0;
+}
+
+/* Adds DIR (whose route prefix is PATTERN) under node N. */
+static int scan(struct eider_router *r, struct node *n, const char *dir, const char *pattern,
+                const struct ancestry *up)
+{
+    struct stat dst;
+    struct ancestry here;
     DIR *d = opendir(dir);
     struct dirent *de;
     char **names = NULL;
     size_t nnames = 0;
     int rc = 0;
 
-    if (d == NULL) {
+    if (d == NULL || fstat(dirfd(d), &dst) < 0) {
         snprintf(r->err, r->errlen, "cannot open handlers directory %s: %s", dir, strerror(errno));
+        if (d)
+            closedir(d);
         return -1;
     }
+    here = (struct ancestry){ dst.st_dev, dst.st_ino, up };
     while ((de = readdir(d)) != NULL) {
         /* "_private", ".hidden" and node_modules are never routed. */
         if (de->d_name[0] == '_' || de->d_name[0] == '.' || strcmp(de->d_name, "node_modules") == 0)
@@ -153,10 +175,14 @@ static int scan(struct eider_router *r, struct node *n, const char *dir, const c
                 snprintf(r->err, r->errlen, "%s: a catch-all [...%s] must be a file, not a directory",
                          path, param);
                 rc = -1;
+            } else if (in_ancestry(&here, &st)) {
+                snprintf(r->err, r->errlen, "%s: a symbolic link back to a directory above it; "
+                         "remove it or prefix its name with _", path);
+                rc = -1;
             } else {
                 snprintf(sub, sizeof(sub), "%s/%s", pattern, name);
                 child = param ? param_child(r, n, param, path) : static_child(n, name);
-                rc = child ? scan(r, child, path, sub) : -1;
+                rc = child ? scan(r, child, path, sub, &here) : -1;
             }
             free(param);
             continue;
@@ -199,7 +225,7 @@ struct eider_router *eider_router_build(const char *root, char *err, size_t errl
     r->root = node_new("");
     r->err = err;
     r->errlen = errlen;
-    if (scan(r, r->root, root, "") < 0) {
+    if (scan(r, r->root, root, "", NULL) < 0) {
         eider_router_free(r);
         return NULL;
     }

@@ -88,7 +88,8 @@ def run_convention_binary(totals, label, cmd, valgrind=False, timeout=UNIT_TIMEO
     """A binary printing 'ok NAME' / 'FAIL NAME: msg' lines and a final
     'N passed, N failed' line."""
     if valgrind:
-        cmd = ["valgrind", "--leak-check=full", "--error-exitcode=99", "-q"] + cmd
+        cmd = ["valgrind", "--leak-check=full", "--error-exitcode=99", "-q",
+               "--child-silent-after-fork=yes"] + cmd
     t0 = time.time()
     rc, out, timed_out = run_captured(cmd, timeout)
     secs = time.time() - t0

@@ -2,7 +2,10 @@
  * Unit tests for framework/router.c: each test lays out a handlers tree
  * in a fresh /tmp directory, builds a router on it and matches paths.
  */
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include "unit.h"
 #include "router.h"
@@ -555,6 +558,56 @@ TEST(dangling_symlink_ignored)
     unit_rmtree(dir);
 }
 
+/* Builds a router on DIR in a child process; returns 1 if it finished
+ * within SECONDS, 0 if it had to be killed. */
+static int builds_within(const char *dir, int seconds)
+{
+    pid_t pid = fork();
+    int status;
+
+    if (pid == 0) {
+        char e[256];
+        struct eider_router *r = eider_router_build(dir, e, sizeof(e));
+        eider_router_free(r);
+        _exit(0);
+    }
+    for (int i = 0; i < seconds * 20; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status);
+        nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return 0;
+}
+
+TEST(symlink_loop)
+{
+    /* A link back to an ancestor directory must not be walked again:
+     * either the build refuses it or the loop adds no routes. */
+    char *dir = unit_tmpdir();
+    char link[4200];
+    struct eider_router *r;
+
+    unit_write(dir, "x.js", "");
+    snprintf(link, sizeof(link), "%s/loop", dir);
+    CHECK(symlink(".", link) == 0);
+    err[0] = '\0';
+    r = eider_router_build(dir, err, sizeof(err));
+    if (r != NULL) {
+        CHECK_STR(route(r, "/x"), "/x");
+        CHECK_STR(route(r, "/loop/loop/x"), "-");
+        CHECK_INT(eider_router_count(r), 1);
+    }
+    eider_router_free(r);
+
+    /* Two such links: the walk must still end (it is 2^40 scans now). */
+    snprintf(link, sizeof(link), "%s/again", dir);
+    CHECK(symlink(".", link) == 0);
+    CHECK(builds_within(dir, 3));
+    unit_rmtree(dir);
+}
+
 /* --- conflicts and build errors --- */
 
 TEST(conflict_file_and_index)
@@ -838,7 +891,7 @@ UNIT_MAIN(root_index, empty_root_matches_nothing, static_files_and_index,
           param_beats_rest, backtrack_static_to_param, backtrack_empty_static_dir_to_param,
           backtrack_param_to_rest, backtrack_deep_static_to_root_rest, rest_joined,
           rest_needs_a_segment, rest_after_param, private_hidden_node_modules_not_routed,
-          non_js_files_ignored, dangling_symlink_ignored,
+          non_js_files_ignored, dangling_symlink_ignored, symlink_loop,
           conflict_file_and_index, conflict_param_file_and_param_index, conflict_param_names,
           conflict_two_catch_alls, catch_all_directory_refused, no_conflict_cases,
           build_errors, dot_segments_refused, encoded_slash_and_nul_refused, max_segments,
