@@ -155,7 +155,8 @@ static int scan(struct eider_router *r, struct node *n, const char *dir, const c
         names[nnames++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, nnames, sizeof(char *), name_cmp);   /* stable handler numbers */
+    if (nnames > 1)   /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(names, nnames, sizeof(char *), name_cmp);   /* stable handler numbers */
 
     for (size_t i = 0; rc == 0 && i < nnames; i++) {
         const char *name = names[i];
