@@ -11,6 +11,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
+#include <grp.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdint.h>
 #include <netinet/in.h>
@@ -50,6 +52,11 @@ static const char *set_header_size(struct eider_config *, int, char **);
 static const char *set_header_timeout(struct eider_config *, int, char **);
 static const char *set_keepalive_timeout(struct eider_config *, int, char **);
 static const char *set_request_timeout(struct eider_config *, int, char **);
+static const char *set_shutdown_timeout(struct eider_config *, int, char **);
+static const char *set_daemon(struct eider_config *, int, char **);
+static const char *set_pid(struct eider_config *, int, char **);
+static const char *set_user(struct eider_config *, int, char **);
+static const char *set_group(struct eider_config *, int, char **);
 
 /* Keep in step with man/eider.conf.5. */
 static const struct directive directives[] = {
@@ -63,6 +70,11 @@ static const struct directive directives[] = {
     { "client_header_timeout",  1, 1, 0, set_header_timeout,    "60s" },
     { "keepalive_timeout",      1, 1, 0, set_keepalive_timeout, "75s" },
     { "request_timeout",        1, 1, 0, set_request_timeout,   "30s" },
+    { "worker_shutdown_timeout", 1, 1, 0, set_shutdown_timeout, "10s" },
+    { "daemon",                 1, 1, 0, set_daemon,            "off" },
+    { "pid",                    1, 1, 0, set_pid,               NULL },
+    { "user",                   1, 1, 0, set_user,              NULL },
+    { "group",                  1, 1, 0, set_group,             NULL },
 };
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
 
@@ -395,8 +407,10 @@ struct eider_config *eider_config_load(const char *file, const char *extra,
         top.depth = -1;
         rc = parse_file(&top, cfg->file);
     }
-    if (rc == 0 && extra != NULL)
+    if (rc == 0 && extra != NULL) {
+        cfg->extra = strdup(extra);
         rc = parse_string(&ps, "(command line -g)", extra);
+    }
     for (size_t i = 0; rc == 0 && i < NDIRECTIVES; i++) {
         if (!directives[i].repeatable || seen[i])
             continue;
@@ -420,7 +434,11 @@ void eider_config_free(struct eider_config *cfg)
         free(cfg->listens[i].text);
     free(cfg->listens);
     free(cfg->file);
+    free(cfg->extra);
     free(cfg->dir);
+    free(cfg->pid_file);
+    free(cfg->user);
+    free(cfg->group);
     free(cfg->handlers);
     free(cfg->error_log);
     free(cfg->access_log);
@@ -561,6 +579,9 @@ static const char *set_listen(struct eider_config *cfg, int argc, char **argv)
         else
             return "unknown option (expected reuseport or backlog=N)";
     }
+    for (size_t i = 0; i < cfg->nlistens; i++)
+        if (cfg->listens[i].addrlen == l.addrlen && memcmp(&cfg->listens[i].addr, &l.addr, l.addrlen) == 0)
+            return "this address is already listened on";
     grown = realloc(cfg->listens, (cfg->nlistens + 1) * sizeof(*grown));
     if (grown == NULL)
         return "out of memory";
@@ -601,7 +622,8 @@ static const char *set_error_log(struct eider_config *cfg, int argc, char **argv
     if (argc == 2 && (level = eider_log_level_parse(argv[1])) < 0)
         return "unknown level (expected debug, info, notice, warn, error or crit)";
     cfg->error_level = level;
-    if (strcmp(argv[0], "stderr") == 0 || strcmp(argv[0], "stdout") == 0) {
+    if (strcmp(argv[0], "stderr") == 0 || strcmp(argv[0], "stdout") == 0
+        || strcmp(argv[0], "syslog") == 0) {
         free(cfg->error_log);
         cfg->error_log = strdup(argv[0]);
         return NULL;
@@ -664,4 +686,54 @@ static const char *set_request_timeout(struct eider_config *cfg, int argc, char 
 {
     (void)argc;
     return set_time(&cfg->request_timeout, argv[0]);
+}
+
+static const char *set_shutdown_timeout(struct eider_config *cfg, int argc, char **argv)
+{
+    (void)argc;
+    return set_time(&cfg->worker_shutdown_timeout, argv[0]);
+}
+
+static const char *set_daemon(struct eider_config *cfg, int argc, char **argv)
+{
+    (void)argc;
+    if (strcmp(argv[0], "on") != 0 && strcmp(argv[0], "off") != 0)
+        return "expected \"on\" or \"off\"";
+    cfg->daemon = strcmp(argv[0], "on") == 0;
+    return NULL;
+}
+
+static const char *set_pid(struct eider_config *cfg, int argc, char **argv)
+{
+    (void)argc;
+    return replace_path(cfg, &cfg->pid_file, argv[0]);
+}
+
+static const char *set_name(char **slot, const char *value)
+{
+    free(*slot);
+    *slot = strdup(value);
+    return NULL;
+}
+
+static const char *set_user(struct eider_config *cfg, int argc, char **argv)
+{
+    (void)argc;
+    static char msg[160];
+    if (getpwnam(argv[0]) == NULL) {
+        snprintf(msg, sizeof(msg), "no user \"%.100s\" on this system", argv[0]);
+        return msg;
+    }
+    return set_name(&cfg->user, argv[0]);
+}
+
+static const char *set_group(struct eider_config *cfg, int argc, char **argv)
+{
+    (void)argc;
+    static char msg[160];
+    if (getgrnam(argv[0]) == NULL) {
+        snprintf(msg, sizeof(msg), "no group \"%.100s\" on this system", argv[0]);
+        return msg;
+    }
+    return set_name(&cfg->group, argv[0]);
 }

@@ -18,6 +18,7 @@ struct eider_listen {
 
 struct eider_config {
     char *file;                   /* NULL for the embedded default */
+    char *extra;                  /* the -g text, kept for reloads */
     char *dir;                    /* relative paths resolve against this */
 
     struct eider_listen *listens;
@@ -32,6 +33,11 @@ struct eider_config {
     int client_header_timeout;    /* seconds */
     int keepalive_timeout;
     int request_timeout;
+    int worker_shutdown_timeout;
+    int daemon;
+    char *pid_file;               /* NULL: none */
+    char *user;                   /* NULL: unchanged, or nobody when root */
+    char *group;                  /* NULL: the user's group */
 };
 
 /* Builds a config from FILE (NULL = embedded default) followed by the

@@ -6,6 +6,7 @@
 #include "http.h"
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
@@ -130,6 +131,7 @@ static void finish(struct eider_exchange *ex)
 {
     ex->done = 1;
     access_log(ex);
+    eider_worker_request_done(ex->worker);
 }
 
 void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len)
@@ -268,12 +270,13 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     unsigned mask;
 
     clock_gettime(CLOCK_MONOTONIC, &ex.start);
-    w->requests++;
     eider_worker_next_id(w, ex.id);
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex.id);
     ex.method = (enum eider_method)method;
     ex.path = uri ? evhttp_uri_get_path(uri) : NULL;
     ex.query = uri ? evhttp_uri_get_query(uri) : NULL;
+    eider_worker_request_start(w, req, ex.id, method < 0 ? "-" : eider_method_names[method],
+                               evhttp_request_get_uri(req));
     if (method < 0) {
         eider_http_error(&ex, 501);
         return;
@@ -296,6 +299,10 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
         goto out;
     }
     w->rt_ops->handle(w->rt, &ex);
+    /* libevent times events from the time cached when the loop woke; after
+     * a long handler that is stale, and the timeouts armed by the answer
+     * would fire before it is written. */
+    event_base_update_cache_time(w->base);
     if (!ex.done)
         eider_http_error(&ex, 500);   /* the runtime must answer; never hang */
 out:

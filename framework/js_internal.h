@@ -12,12 +12,14 @@
 struct eider_config;
 struct eider_router;
 struct eider_exchange;
+struct eider_sources;
 
 /* One runtime: one Duktape heap per worker. */
 struct eider_js {
     duk_context *ctx;
     const struct eider_config *cfg;
     const struct eider_router *router;
+    struct eider_sources *sources;  /* module texts of this generation */
     char *root;                /* handlers root, realpath'd */
     unsigned *methods;         /* per handler, 1 << enum eider_method */
     size_t nhandlers;
@@ -29,6 +31,9 @@ struct eider_js {
 /* Hidden property on an Error saying which status it answers (400 for a
  * body that is not JSON); absent means 500. */
 #define EIDER_JS_STATUS DUK_HIDDEN_SYMBOL("status")
+
+/* The runtime a context belongs to (the allocator's udata). */
+struct eider_js *eider_js_of(duk_context *ctx);
 
 /* Binding initialisers, run once per heap in js_runtime.c's table. Each
  * takes the context with the global object at index 0. */

@@ -16,6 +16,7 @@
 
 #include "file.h"
 #include "js_internal.h"
+#include "sources.h"
 
 #define STASH_MODULES "modules"
 #define STASH_ROOT "root"
@@ -224,11 +225,20 @@ static void explain_syntax_error(duk_context *ctx, const char *path, const char 
                               "(eider's JavaScript engine); use %s instead (man eider-handlers)",
                               path, hline, hcol, h->what, h->instead);
     } else {
-        /* Duktape reports no column: point at the line's first token. */
-        const char *p = src, *end = src + len;
-        for (int ln = 1; ln < line && p < end; p++)
-            if (*p == '\n')
+        /* Duktape reports no column: point at the line's first token. An
+         * error at the end of input is reported past the last line, in
+         * the module wrapper's closing lines: clamp it to the file. */
+        const char *p = src, *end = src + len, *bol = src;
+        int ln = 1;
+        for (; ln < line && p < end; p++)
+            if (*p == '\n') {
                 ln++;
+                bol = p + 1;
+            }
+        if (ln < line || p == end) {
+            line = ln;
+            p = bol;
+        }
         while (p < end && (*p == ' ' || *p == '\t'))
             p++, col++;
         duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s:%d:%d: SyntaxError: %s",
@@ -246,17 +256,22 @@ static void push_require(duk_context *ctx, const char *dir, size_t dirlen);
  * Returns 0, or -1 with the error on top of the stack. */
 static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
 {
+    struct eider_js *js = eider_js_of(ctx);
     const char *slash = strrchr(path, '/');
     size_t pathlen = strlen(path), len;
-    char *src = eider_read_file(path, &len);
+    const char *src = eider_sources_find(js->sources, path, &len);
 
     if (src == NULL) {
-        duk_push_error_object(ctx, DUK_ERR_ERROR, "cannot read %s: %s", path, strerror(errno));
-        return -1;
+        char *text = eider_read_file(path, &len);
+        if (text == NULL) {
+            duk_push_error_object(ctx, DUK_ERR_ERROR, "cannot read %s: %s", path, strerror(errno));
+            return -1;
+        }
+        eider_sources_add(js->sources, path, text, len);
+        src = text;
     }
     if (pathlen > 5 && strcmp(path + pathlen - 5, ".json") == 0) {
         duk_push_lstring(ctx, src, len);
-        free(src);
         if (eider_js_json_decode(ctx) != 0) {
             duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s: invalid JSON: %s", path,
                                   duk_safe_to_string(ctx, -1));
@@ -274,10 +289,8 @@ static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
     duk_push_string(ctx, path);
     if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0) {
         explain_syntax_error(ctx, path, src, len);
-        free(src);
         return -1;
     }
-    free(src);
     if (duk_pcall(ctx, 0) != 0)                   /* the eval gives the wrapper */
         return -1;
     duk_get_prop_string(ctx, module, "exports");  /* this */

@@ -212,7 +212,7 @@ static duk_ret_t load_handlers(duk_context *ctx, void *udata)
 static void js_destroy(void *rt);
 
 static void *js_create(const struct eider_config *cfg, const struct eider_router *router,
-                       char *err, size_t errlen)
+                       struct eider_sources *sources, char *err, size_t errlen)
 {
     struct eider_js *js = calloc(1, sizeof(*js));
     struct load_args args = { js, err, errlen };
@@ -221,6 +221,7 @@ static void *js_create(const struct eider_config *cfg, const struct eider_router
     err[0] = '\0';
     js->cfg = cfg;
     js->router = router;
+    js->sources = sources;
     js->root = realpath(cfg->handlers, NULL);
     js->nhandlers = eider_router_count(router);
     js->methods = calloc(js->nhandlers + 1, sizeof(unsigned));
@@ -310,7 +311,7 @@ static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exc
     eider_http_error(ex, status);
 }
 
-static struct eider_js *js_of(duk_context *ctx)
+struct eider_js *eider_js_of(duk_context *ctx)
 {
     duk_memory_functions funcs;
     duk_get_memory_functions(ctx, &funcs);
@@ -327,7 +328,7 @@ static duk_ret_t on_rejected(duk_context *ctx)
     ex = duk_get_pointer(ctx, -1);
     duk_pop_2(ctx);
     if (ex != NULL && !ex->done)
-        answer_error(ctx, js_of(ctx), ex, 0);
+        answer_error(ctx, eider_js_of(ctx), ex, 0);
     return 0;
 }
 
@@ -352,7 +353,7 @@ static void watch_promise(duk_context *ctx, struct eider_exchange *ex)
     duk_push_undefined(ctx);
     duk_dup(ctx, -4);                         /* [value cb then value undef cb] */
     if (duk_pcall_method(ctx, 2) != 0)
-        answer_error(ctx, js_of(ctx), ex, -1);
+        answer_error(ctx, eider_js_of(ctx), ex, -1);
     duk_pop(ctx);                             /* [value cb] */
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,9 +22,11 @@ static const char *level_names[] = {
     "debug", "info", "notice", "warn", "error", "crit"
 };
 
+#define SYSLOG_FD (-2)   /* the error log goes to syslog(3) */
+
 struct log_target {
     int fd;
-    char path[1024];   /* empty for stdout/stderr */
+    char path[1024];   /* empty for stdout/stderr/syslog */
 };
 
 static struct log_target error_log = { STDERR_FILENO, "" };
@@ -50,7 +53,10 @@ static int target_open(struct log_target *t, const char *target)
 {
     int fd;
 
-    if (strcmp(target, "stderr") == 0) {
+    if (strcmp(target, "syslog") == 0) {
+        openlog("eider", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+        fd = SYSLOG_FD;
+    } else if (strcmp(target, "stderr") == 0) {
         fd = STDERR_FILENO;
     } else if (strcmp(target, "stdout") == 0) {
         fd = STDOUT_FILENO;
@@ -110,8 +116,17 @@ void eider_logv(int level, const char *fmt, va_list ap)
     size_t n;
     int r;
 
+    static const int syslog_priority[] = {
+        LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERR, LOG_CRIT
+    };
+
     if (level < error_level)
         return;
+    if (error_log.fd == SYSLOG_FD) {
+        vsnprintf(line, sizeof(line), fmt, ap);
+        syslog(syslog_priority[level], "%s", line);
+        return;
+    }
     localtime_r(&now, &tm);
     n = strftime(line, sizeof(line), "%Y/%m/%d %H:%M:%S", &tm);
     r = snprintf(line + n, sizeof(line) - n, " [%s] %d: ", level_names[level], (int)getpid());

@@ -13,22 +13,25 @@
 #include <string.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "js_engine.h"
 #include "log.h"
 #include "master.h"
 #include "router.h"
 #include "runtime.h"
+#include "sources.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: eider [-c FILE] [-g DIRECTIVES] [-t] [-v] [-h]\n"
+            "Usage: eider [-c FILE] [-g DIRECTIVES] [-t | -s SIGNAL] [-v] [-h]\n"
             "\n"
             "With no options, serves ./handlers on 127.0.0.1:8080 with one worker per core.\n"
             "\n"
             "  -c FILE        run from the config FILE (see man eider.conf)\n"
             "  -g DIRECTIVES  add directives after the config, e.g. -g 'workers 1;'\n"
             "  -t             test the config and compile every handler, then exit\n"
+            "  -s SIGNAL      tell the running master to reload, stop, quit or reopen\n"
             "  -v             print the versions of eider and its libraries\n"
             "  -h             print this help\n");
 }
@@ -45,36 +48,19 @@ static void versions(void)
     printf("http-parser %lu.%lu.%lu\n", (hp >> 16) & 255, (hp >> 8) & 255, hp & 255);
 }
 
-/* Builds the router and compiles every handler once, as a worker would. */
-static int check_handlers(const struct eider_config *cfg, struct eider_router **out,
-                          char *err, size_t errlen)
-{
-    struct eider_router *router = eider_router_build(cfg->handlers, err, errlen);
-    void *rt;
-
-    if (router == NULL)
-        return -1;
-    rt = eider_js_runtime.create(cfg, router, err, errlen);
-    if (rt == NULL) {
-        eider_router_free(router);
-        return -1;
-    }
-    eider_js_runtime.destroy(rt);
-    *out = router;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
-    const char *conf_file = NULL, *extra = NULL;
-    int test = 0, opt, rc;
+    const char *conf_file = NULL, *extra = NULL, *action = NULL;
+    int test = 0, opt, rc, ready_fd = -1, daemonized;
     struct eider_config *cfg;
     struct eider_router *router = NULL;
+    struct eider_sources *sources = NULL;
     char err[2048];
 
-    while ((opt = getopt(argc, argv, "c:g:tvh")) != -1) {
+    while ((opt = getopt(argc, argv, "c:g:s:tvh")) != -1) {
         switch (opt) {
         case 'c': conf_file = optarg; break;
+        case 's': action = optarg; break;
         case 'g': extra = optarg; break;
         case 't': test = 1; break;
         case 'v': versions(); return 0;
@@ -96,18 +82,32 @@ int main(int argc, char **argv)
             fprintf(stderr, "eider: configuration file %s test failed\n", name);
         return 1;
     }
+    if (action != NULL) {
+        rc = eider_signal_master(cfg, action, err, sizeof(err));
+        if (rc < 0)
+            fprintf(stderr, "eider: %s\n", err);
+        eider_config_free(cfg);
+        return rc < 0 ? 1 : 0;
+    }
     if (test) {
         fprintf(stderr, "eider: the configuration file %s syntax is ok\n", name);
-        rc = check_handlers(cfg, &router, err, sizeof(err));
+        rc = eider_handlers_check(cfg, &router, &sources, err, sizeof(err));
         if (rc < 0)
             fprintf(stderr, "eider: %s\neider: configuration file %s test failed\n", err, name);
         else
             fprintf(stderr, "eider: configuration file %s test is successful\n", name);
         eider_router_free(router);
+        eider_sources_free(sources);
         eider_config_free(cfg);
         return rc < 0 ? 1 : 0;
     }
 
+    /* Fail in the foreground, before forking anything: a broken handler
+     * stops the start with its file:line:column. */
+    if (eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0) {
+        fprintf(stderr, "eider: %s\n", err);
+        return 1;
+    }
     if (eider_log_open(cfg->error_log, cfg->error_level) < 0) {
         fprintf(stderr, "eider: cannot open error log %s: %m\n", cfg->error_log);
         return 1;
@@ -116,16 +116,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "eider: cannot open access log %s: %m\n", cfg->access_log);
         return 1;
     }
-    /* Fail before forking: a broken handler stops the start with its
-     * file:line:column, instead of a worker crash loop. */
-    if (check_handlers(cfg, &router, err, sizeof(err)) < 0) {
-        eider_log(EIDER_LOG_CRIT, "%s", err);
-        if (strcmp(cfg->error_log, "stderr") != 0)
-            fprintf(stderr, "eider: %s\n", err);
+    if (cfg->daemon && (ready_fd = eider_daemonize()) < 0) {
+        fprintf(stderr, "eider: cannot go to the background: %m\n");
         return 1;
     }
-    rc = eider_master_run(cfg, router);
-    eider_router_free(router);
-    eider_config_free(cfg);
+    /* After daemonizing, so it names the master; stderr is still the
+     * terminal here. */
+    if (cfg->pid_file != NULL && eider_pidfile_write(cfg->pid_file, err, sizeof(err)) < 0) {
+        fprintf(stderr, "eider: %s\n", err);
+        return 1;
+    }
+    daemonized = cfg->daemon;
+    char *pid_file = cfg->pid_file ? strdup(cfg->pid_file) : NULL;
+    rc = eider_master_run(cfg, router, sources, ready_fd);   /* takes all three */
+    eider_pidfile_remove(pid_file);   /* also after a failed start */
+    free(pid_file);
+    if (rc != 0 && !daemonized)
+        fprintf(stderr, "eider: failed to start; see the error log\n");
     return rc;
 }

@@ -1,59 +1,101 @@
 /*
  * Master life cycle, after nginx's ngx_process_cycle.c: signal handlers
- * only set flags; the loop sleeps in sigsuspend() and acts on them.
+ * only set flags; the loop sleeps in ppoll() (signals are unblocked only
+ * there, so none is missed) and acts on them.
  *
- *   SIGCHLD        reap; a dead worker is replaced, with back-off when
- *                  workers keep dying young (a broken handler must not
- *                  make the master fork in a tight loop)
- *   SIGTERM/QUIT   graceful stop: workers finish, then the master exits
+ *   SIGCHLD        reap; a dead worker of the current generation is
+ *                  replaced, with back-off when workers keep dying young
+ *   SIGHUP         reload: load and check the config and every handler; if
+ *                  both are good, start a new generation of workers on the
+ *                  same sockets, and once all of them accept, ask the old
+ *                  generation to drain and exit. If anything is wrong the
+ *                  old workers keep serving and nothing changes.
+ *   SIGTERM/QUIT   graceful stop: workers drain, then the master exits
  *   SIGINT         fast stop
  *   SIGUSR1        reopen logs, here and in workers
- *   SIGHUP         reload (issue 3; logged and ignored for now)
+ *
+ * Each worker has a pipe back to the master on which it writes one byte
+ * once it accepts; that is when a reload commits, and when systemd and the
+ * daemon's parent are told the server is ready.
  */
 #include "autoconfig.h"
 #include "master.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "listen.h"
 #include "log.h"
 #include "router.h"
+#include "runtime.h"
+#include "scoreboard.h"
+#include "sources.h"
 #include "worker.h"
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 10000
 #define YOUNG_MS 2000               /* a worker dying sooner counts as failing */
-#define STOP_TIMEOUT_MS 10000
+#define READY_TIMEOUT_MS 30000      /* a new worker must accept within this */
+#define KILL_GRACE_MS 2000          /* after worker_shutdown_timeout */
 
 struct slot {
-    pid_t pid;                      /* 0 when not running */
+    pid_t pid;                      /* 0: not running */
+    int respawn;                    /* not running, to be replaced at respawn_at_ms */
+    int gen;                        /* generation it belongs to */
+    int index;                      /* number within its generation */
+    int ready_fd;                   /* read end of its ready pipe, or -1 */
+    int ready;
+    int retiring;                   /* asked to drain; never replaced */
     long long started_ms;
-    long long respawn_at_ms;        /* when to fork again; 0 = now */
+    long long respawn_at_ms;        /* for a free slot of the current gen */
     int failures;                   /* consecutive young deaths */
 };
 
-static volatile sig_atomic_t got_chld, got_term, got_int, got_hup, got_usr1, got_alrm;
+struct master {
+    struct eider_config *cfg;       /* current generation's */
+    struct eider_router *router;
+    struct eider_sources *sources;
+    struct eider_config *prev_cfg;  /* kept until a reload commits */
+    struct eider_router *prev_router;
+    struct eider_sources *prev_sources;
+    int gen;
+    int reloading;                  /* new generation not all ready yet */
+    long long reload_started_ms;
+    struct eider_listeners listeners;
+    struct eider_slot *board;       /* shared with workers */
+    struct slot slots[EIDER_SCOREBOARD_SLOTS];
+    int ready_fd;                   /* daemon parent, or -1 */
+    int announced;                  /* READY=1 sent */
+    int start_failed;               /* a first worker died before accepting */
+};
+
+static volatile sig_atomic_t got_chld, got_term, got_quit, got_int, got_hup, got_usr1;
 
 static void on_signal(int sig)
 {
     switch (sig) {
     case SIGCHLD: got_chld = 1; break;
-    case SIGTERM: case SIGQUIT: got_term = 1; break;
+    case SIGTERM: got_term = 1; break;
+    case SIGQUIT: got_quit = 1; break;
     case SIGINT:  got_int = 1; break;
     case SIGHUP:  got_hup = 1; break;
     case SIGUSR1: got_usr1 = 1; break;
-    case SIGALRM: got_alrm = 1; break;
     }
 }
+
+static const int master_signals[] = { SIGCHLD, SIGTERM, SIGQUIT, SIGINT, SIGHUP, SIGUSR1 };
+#define NSIGNALS (sizeof(master_signals) / sizeof(master_signals[0]))
 
 static long long now_ms(void)
 {
@@ -62,73 +104,281 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-struct master {
-    const struct eider_config *cfg;
-    const struct eider_router *router;
-    int **fds;                      /* per listener: 1 fd, or one per worker */
-    struct slot *slots;
-    int nslots;
-};
-
-/* Forks the worker for slot i; it gets its share of the listening fds. */
-static void spawn(struct master *m, int i)
+int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
+                         struct eider_sources **sources, char *err, size_t errlen)
 {
-    int nfds = (int)m->cfg->nlistens;
-    int fds[64];
+    struct eider_router *r = eider_router_build(cfg->handlers, err, errlen);
+    struct eider_sources *s;
+    void *rt;
+
+    if (r == NULL)
+        return -1;
+    s = eider_sources_new();
+    rt = eider_js_runtime.create(cfg, r, s, err, errlen);
+    if (rt == NULL) {
+        eider_router_free(r);
+        eider_sources_free(s);
+        return -1;
+    }
+    eider_js_runtime.destroy(rt);
+    *router = r;
+    *sources = s;
+    return 0;
+}
+
+static int count_gen(struct master *m, int gen, int ready_only)
+{
+    int n = 0;
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
+        if (m->slots[i].pid > 0 && m->slots[i].gen == gen && (!ready_only || m->slots[i].ready))
+            n++;
+    return n;
+}
+
+/* Forks a worker of the current generation into slot i. */
+static void spawn(struct master *m, int i, int index)
+{
+    struct slot *s = &m->slots[i];
+    int fds[EIDER_MAX_LISTENERS], pipefd[2];
     pid_t pid;
 
-    for (int l = 0; l < nfds && l < 64; l++)
-        fds[l] = m->fds[l][m->cfg->listens[l].reuseport ? i : 0];
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        eider_log(EIDER_LOG_ERROR, "pipe: %s; retrying", strerror(errno));
+        s->respawn_at_ms = now_ms() + BACKOFF_MIN_MS;
+        return;
+    }
     pid = fork();
     if (pid < 0) {
-        eider_log(EIDER_LOG_ERROR, "fork failed: %s; retrying", strerror(errno));
-        m->slots[i].respawn_at_ms = now_ms() + BACKOFF_MIN_MS;
+        eider_log(EIDER_LOG_ERROR, "fork: %s; retrying", strerror(errno));
+        close(pipefd[0]);
+        close(pipefd[1]);
+        s->respawn_at_ms = now_ms() + BACKOFF_MIN_MS;
         return;
     }
     if (pid == 0) {
-        sigset_t none;
-        sigemptyset(&none);
         struct sigaction dfl = { .sa_handler = SIG_DFL };
-        int sigs[] = { SIGCHLD, SIGTERM, SIGQUIT, SIGINT, SIGHUP, SIGUSR1, SIGALRM };
-        for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
-            sigaction(sigs[k], &dfl, NULL);
+        sigset_t none;
+        for (size_t k = 0; k < NSIGNALS; k++)
+            sigaction(master_signals[k], &dfl, NULL);
+        sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        eider_worker_run(m->cfg, m->router, fds, nfds);
+        close(pipefd[0]);
+        for (int k = 0; k < EIDER_SCOREBOARD_SLOTS; k++)
+            if (m->slots[k].ready_fd >= 0)
+                close(m->slots[k].ready_fd);
+        m->board[i] = (struct eider_slot){ .pid = getpid() };
+        struct eider_worker_args args = {
+            .cfg = m->cfg, .router = m->router, .sources = m->sources, .fds = fds,
+            .nfds = eider_listeners_fds(&m->listeners, m->cfg, index, fds, EIDER_MAX_LISTENERS),
+            .slot = &m->board[i], .ready_fd = pipefd[1],
+        };
+        eider_worker_run(&args);
     }
-    m->slots[i].pid = pid;
-    m->slots[i].started_ms = now_ms();
-    m->slots[i].respawn_at_ms = 0;
+    close(pipefd[1]);
+    *s = (struct slot){ .pid = pid, .gen = m->gen, .index = index, .ready_fd = pipefd[0],
+                        .started_ms = now_ms(), .failures = s->failures };
 }
 
-static int slot_of(struct master *m, pid_t pid)
+/* Starts the whole current generation in free slots. */
+static int spawn_generation(struct master *m)
 {
-    for (int i = 0; i < m->nslots; i++)
-        if (m->slots[i].pid == pid)
-            return i;
-    return -1;
+    int index = 0;
+
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS && index < m->cfg->workers; i++) {
+        if (m->slots[i].pid == 0 && !m->slots[i].respawn) {
+            m->slots[i].failures = 0;
+            spawn(m, i, index++);
+        }
+    }
+    return index == m->cfg->workers ? 0 : -1;
 }
 
-/* Reaps dead workers and schedules their replacement. */
+static void signal_gen(struct master *m, int gen, int sig, int all)
+{
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
+        if (m->slots[i].pid > 0 && (all || m->slots[i].gen == gen))
+            kill(m->slots[i].pid, sig);
+}
+
+/* Tells every worker not of the current generation to drain and exit. */
+static void retire_old(struct master *m)
+{
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
+        struct slot *s = &m->slots[i];
+        if (s->pid > 0 && s->gen != m->gen && !s->retiring) {
+            s->retiring = 1;
+            s->started_ms = now_ms();   /* from now on: drain time */
+            kill(s->pid, SIGQUIT);
+        }
+    }
+}
+
+static void announce_ready(struct master *m)
+{
+    char state[64];
+
+    if (m->announced)
+        return;
+    m->announced = 1;
+    snprintf(state, sizeof(state), "READY=1\nMAINPID=%d", (int)getpid());
+    eider_notify(state);
+    eider_daemon_ready(m->ready_fd);
+    m->ready_fd = -1;
+    eider_log(EIDER_LOG_NOTICE, "ready: %d worker%s accepting", m->cfg->workers,
+              m->cfg->workers == 1 ? "" : "s");
+}
+
+/* The new generation is all up: the old one drains. */
+static void commit_reload(struct master *m)
+{
+    m->reloading = 0;
+    retire_old(m);
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
+        if (m->slots[i].respawn && m->slots[i].gen != m->gen)
+            m->slots[i] = (struct slot){ .ready_fd = -1 };   /* replaced by the new generation */
+    if (m->prev_cfg->pid_file != NULL && (m->cfg->pid_file == NULL
+                                          || strcmp(m->prev_cfg->pid_file, m->cfg->pid_file) != 0))
+        eider_pidfile_remove(m->prev_cfg->pid_file);
+    if (m->cfg->pid_file != NULL) {
+        char err[512];
+        if (eider_pidfile_write(m->cfg->pid_file, err, sizeof(err)) < 0)
+            eider_log(EIDER_LOG_ERROR, "%s", err);
+    }
+    eider_config_free(m->prev_cfg);
+    eider_router_free(m->prev_router);
+    eider_sources_free(m->prev_sources);
+    m->prev_cfg = NULL;
+    m->prev_router = NULL;
+    m->prev_sources = NULL;
+    eider_notify("READY=1");
+    eider_log(EIDER_LOG_NOTICE, "reloaded: %d worker%s of generation %d accepting, "
+              "older workers draining", m->cfg->workers, m->cfg->workers == 1 ? "" : "s", m->gen);
+}
+
+/* The new generation could not start: kill it, keep the old one. */
+static void abort_reload(struct master *m, const char *why)
+{
+    eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", why);
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
+        struct slot *s = &m->slots[i];
+        if (s->gen == m->gen && s->pid > 0) {
+            kill(s->pid, SIGKILL);
+            s->retiring = 1;
+        } else if (s->gen == m->gen && s->respawn) {
+            *s = (struct slot){ .ready_fd = -1 };
+        }
+    }
+    eider_config_free(m->cfg);
+    eider_router_free(m->router);
+    eider_sources_free(m->sources);
+    m->cfg = m->prev_cfg;
+    m->router = m->prev_router;
+    m->sources = m->prev_sources;
+    m->prev_cfg = NULL;
+    m->prev_router = NULL;
+    m->prev_sources = NULL;
+    m->gen--;
+    m->reloading = 0;
+    eider_notify("READY=1");
+}
+
+/* Loads the config and handlers again and starts a new generation. */
+static void reload(struct master *m)
+{
+    struct eider_config *cfg;
+    struct eider_router *router = NULL;
+    struct eider_sources *sources = NULL;
+    char err[2048];
+
+    eider_notify("RELOADING=1");
+    eider_log(EIDER_LOG_NOTICE, "reloading %s", m->cfg->file ? m->cfg->file : "(embedded default)");
+    cfg = eider_config_load(m->cfg->file, m->cfg->extra, err, sizeof(err));
+    if (cfg == NULL || eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0
+        || eider_listeners_update(&m->listeners, cfg, cfg->workers, err, sizeof(err)) < 0) {
+        eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", err);
+        eider_config_free(cfg);
+        eider_router_free(router);
+        eider_sources_free(sources);
+        eider_notify("READY=1");
+        return;
+    }
+    if (eider_log_open(cfg->error_log, cfg->error_level) < 0)
+        eider_log(EIDER_LOG_ERROR, "cannot open error log %s: %s", cfg->error_log, strerror(errno));
+    if (eider_access_open(cfg->access_log) < 0)
+        eider_log(EIDER_LOG_ERROR, "cannot open access log %s: %s", cfg->access_log, strerror(errno));
+    m->prev_cfg = m->cfg;
+    m->prev_router = m->router;
+    m->prev_sources = m->sources;
+    m->cfg = cfg;
+    m->router = router;
+    m->sources = sources;
+    m->gen++;
+    m->reloading = 1;
+    m->reload_started_ms = now_ms();
+    if (spawn_generation(m) < 0)
+        abort_reload(m, "no free worker slot (too many generations still draining)");
+}
+
+/* Logs how a worker ended, with the request it was serving if any. */
+static void log_death(struct master *m, int i, pid_t pid, int status)
+{
+    const struct eider_slot *b = &m->board[i];
+    char how[96], during[160] = "";
+
+    if (WIFSIGNALED(status))
+        snprintf(how, sizeof(how), "was killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(status));
+    if (b->busy)
+        snprintf(during, sizeof(during), " while serving request %.120s", b->request);
+    eider_log(EIDER_LOG_ERROR, "worker %d %s%s", (int)pid, how, during);
+}
+
 static void reap(struct master *m, int stopping)
 {
     pid_t pid;
     int status;
 
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        int i = slot_of(m, pid);
-        if (i < 0)
+        struct slot *s = NULL;
+        int i;
+        for (i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
+            if (m->slots[i].pid == pid) {
+                s = &m->slots[i];
+                break;
+            }
+        if (s == NULL)
             continue;
-        struct slot *s = &m->slots[i];
+        int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (s->retiring || stopping) {
+            if (!clean && !stopping)
+                log_death(m, i, pid, status);
+            eider_log(EIDER_LOG_INFO, "worker %d of generation %d has exited", (int)pid, s->gen);
+            if (s->ready_fd >= 0)
+                close(s->ready_fd);
+            *s = (struct slot){ .ready_fd = -1 };
+            continue;
+        }
+        log_death(m, i, pid, status);
         long long lived = now_ms() - s->started_ms;
+        int was_ready = s->ready;
+        if (s->ready_fd >= 0)
+            close(s->ready_fd);
+        s->ready_fd = -1;
         s->pid = 0;
-        if (stopping)
+        s->ready = 0;
+        if (m->reloading && s->gen == m->gen && !was_ready) {
+            *s = (struct slot){ .ready_fd = -1 };
+            abort_reload(m, "a new worker died before accepting (see above)");
             continue;
-        if (WIFSIGNALED(status))
-            eider_log(EIDER_LOG_ERROR, "worker %d was killed by signal %d (%s)", (int)pid,
-                      WTERMSIG(status), strsignal(WTERMSIG(status)));
-        else
-            eider_log(EIDER_LOG_ERROR, "worker %d exited with status %d", (int)pid,
-                      WEXITSTATUS(status));
+        }
+        if (!m->announced && !was_ready) {
+            /* Nothing has ever served: fail the start rather than loop. */
+            *s = (struct slot){ .ready_fd = -1 };
+            m->start_failed = 1;
+            continue;
+        }
         if (lived < YOUNG_MS) {
             int shift = s->failures < 10 ? s->failures : 10;
             long long delay = (long long)BACKOFF_MIN_MS << shift;
@@ -140,147 +390,225 @@ static void reap(struct master *m, int stopping)
                       lived, delay);
         } else {
             s->failures = 0;
-            s->respawn_at_ms = 0;
+            s->respawn_at_ms = now_ms();
+        }
+        s->respawn = 1;
+    }
+}
+
+/* Replaces dead workers whose back-off has passed; returns the ms until
+ * the next one is due (or -1). */
+static long long respawn_due(struct master *m)
+{
+    long long now = now_ms(), next = -1;
+
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
+        struct slot *s = &m->slots[i];
+        if (!s->respawn || s->gen != m->gen)
+            continue;
+        if (s->respawn_at_ms <= now) {
+            s->respawn = 0;
+            spawn(m, i, s->index);
+        } else if (next < 0 || s->respawn_at_ms - now < next) {
+            next = s->respawn_at_ms - now;
         }
     }
+    return next;
 }
 
-/* Forks due workers; arms SIGALRM for the next one that must wait. */
-static void respawn_due(struct master *m)
+/* Reads the ready pipes that poll() says have something. */
+static void read_ready(struct master *m, struct pollfd *pfd, const int *slot_of, int n)
 {
-    long long now = now_ms(), next = 0;
-
-    for (int i = 0; i < m->nslots; i++) {
-        struct slot *s = &m->slots[i];
-        if (s->pid != 0)
+    for (int k = 0; k < n; k++) {
+        struct slot *s = &m->slots[slot_of[k]];
+        char c;
+        if (!(pfd[k].revents & (POLLIN | POLLHUP)))
             continue;
-        if (s->respawn_at_ms <= now)
-            spawn(m, i);
-        if (s->pid == 0 && (next == 0 || s->respawn_at_ms < next))
-            next = s->respawn_at_ms;
-    }
-    if (next > 0) {
-        long long wait = next - now_ms();
-        struct itimerval it = { .it_value = { (time_t)(wait / 1000), (suseconds_t)(wait % 1000) * 1000 } };
-        if (wait <= 0)
-            it.it_value.tv_usec = 1000;
-        setitimer(ITIMER_REAL, &it, NULL);
+        if (read(s->ready_fd, &c, 1) == 1 && c == 'R') {
+            s->ready = 1;
+            s->failures = s->failures > 0 && now_ms() - s->started_ms >= YOUNG_MS ? 0 : s->failures;
+        }
+        close(s->ready_fd);
+        s->ready_fd = -1;
     }
 }
 
-static void signal_workers(struct master *m, int sig)
+/* Chowns freshly reopened log files to the workers' user, so workers can
+ * reopen them by path after USR1 (nginx does the same). */
+static void reopen_logs(struct master *m)
 {
-    for (int i = 0; i < m->nslots; i++)
-        if (m->slots[i].pid > 0)
-            kill(m->slots[i].pid, sig);
+    uid_t uid;
+    gid_t gid;
+    char err[256];
+
+    eider_log_reopen();
+    if (geteuid() == 0 && eider_worker_identity(m->cfg, &uid, &gid, err, sizeof(err)) == 0) {
+        const char *paths[] = { m->cfg->error_log, m->cfg->access_log };
+        for (size_t i = 0; i < 2; i++)
+            if (paths[i] && paths[i][0] == '/' && chown(paths[i], uid, gid) < 0)
+                eider_log(EIDER_LOG_WARN, "chown %s: %s", paths[i], strerror(errno));
+    }
+    signal_gen(m, 0, SIGUSR1, 1);
+    eider_log(EIDER_LOG_NOTICE, "logs reopened");
+}
+
+/* Old workers stuck past worker_shutdown_timeout (in a long handler the
+ * worker's own timer cannot fire) are killed. Returns 1 while any old
+ * worker is still draining, so the loop keeps checking. */
+static int kill_overdue(struct master *m)
+{
+    long long limit = (long long)m->cfg->worker_shutdown_timeout * 1000 + KILL_GRACE_MS;
+    int draining = 0;
+
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
+        struct slot *s = &m->slots[i];
+        if (s->pid <= 0 || !s->retiring)
+            continue;
+        draining = 1;
+        if (now_ms() - s->started_ms > limit) {
+            eider_log(EIDER_LOG_WARN, "old worker %d still busy after worker_shutdown_timeout; "
+                      "killing it", (int)s->pid);
+            kill(s->pid, SIGKILL);
+            s->started_ms = now_ms();   /* don't repeat every tick */
+        }
+    }
+    return draining;
 }
 
 static int workers_alive(struct master *m)
 {
     int n = 0;
-    for (int i = 0; i < m->nslots; i++)
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
         n += m->slots[i].pid > 0;
     return n;
 }
 
-/* Tells workers to stop with SIG and waits; SIGKILL after the timeout. */
-static void stop_workers(struct master *m, int sig, const sigset_t *wait_mask)
+/* One wait: ppoll on the ready pipes with signals unblocked. */
+static void wait_events(struct master *m, long long timeout_ms, const sigset_t *mask)
 {
-    long long deadline = now_ms() + STOP_TIMEOUT_MS;
-    struct itimerval tick = { { 0, 100000 }, { 0, 100000 } };
+    struct pollfd pfd[EIDER_SCOREBOARD_SLOTS];
+    int slot_of[EIDER_SCOREBOARD_SLOTS], n = 0;
+    struct timespec ts, *tsp = NULL;
 
-    signal_workers(m, sig);
-    setitimer(ITIMER_REAL, &tick, NULL);
-    while (workers_alive(m) > 0) {
-        if (now_ms() > deadline) {
-            eider_log(EIDER_LOG_WARN, "workers did not stop in time; killing them");
-            signal_workers(m, SIGKILL);
-            deadline = now_ms() + STOP_TIMEOUT_MS;
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
+        if (m->slots[i].ready_fd >= 0) {
+            pfd[n] = (struct pollfd){ .fd = m->slots[i].ready_fd, .events = POLLIN };
+            slot_of[n++] = i;
         }
-        sigsuspend(wait_mask);
+    if (timeout_ms >= 0) {
+        ts.tv_sec = timeout_ms / 1000;
+        ts.tv_nsec = (timeout_ms % 1000) * 1000000;
+        tsp = &ts;
+    }
+    if (ppoll(pfd, (nfds_t)n, tsp, mask) > 0)
+        read_ready(m, pfd, slot_of, n);
+}
+
+/* Stop: workers drain (SIGQUIT) or leave at once (SIGINT); stragglers
+ * are killed after worker_shutdown_timeout. */
+static void stop(struct master *m, int sig, const sigset_t *mask)
+{
+    /* A fast stop cannot wait for a handler busy in JavaScript either. */
+    long long deadline = now_ms() + (sig == SIGINT ? KILL_GRACE_MS
+                                     : (long long)m->cfg->worker_shutdown_timeout * 1000 + KILL_GRACE_MS);
+
+    eider_notify("STOPPING=1");
+    eider_log(EIDER_LOG_NOTICE, "%s: stopping %d worker%s", sig == SIGINT ? "fast stop" : "graceful stop",
+              workers_alive(m), workers_alive(m) == 1 ? "" : "s");
+    signal_gen(m, 0, sig, 1);
+    while (workers_alive(m) > 0) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            eider_log(EIDER_LOG_WARN, "workers did not stop in time; killing them");
+            signal_gen(m, 0, SIGKILL, 1);
+            deadline = now_ms() + KILL_GRACE_MS;
+            left = KILL_GRACE_MS;
+        }
+        wait_events(m, left < 100 ? left : 100, mask);
         got_chld = 0;
         reap(m, 1);
     }
-    memset(&tick, 0, sizeof(tick));
-    setitimer(ITIMER_REAL, &tick, NULL);
 }
 
-static int open_listeners(struct master *m)
+int eider_master_run(struct eider_config *cfg, struct eider_router *router,
+                     struct eider_sources *sources, int ready_fd)
 {
-    char err[512];
-
-    m->fds = calloc(m->cfg->nlistens, sizeof(int *));
-    for (size_t l = 0; l < m->cfg->nlistens; l++) {
-        const struct eider_listen *li = &m->cfg->listens[l];
-        int count = li->reuseport ? m->nslots : 1;
-        m->fds[l] = calloc((size_t)count, sizeof(int));
-        if (eider_listen_open(li, count, m->fds[l], err, sizeof(err)) < 0) {
-            eider_log(EIDER_LOG_CRIT, "%s", err);
-            return -1;
-        }
-        eider_log(EIDER_LOG_NOTICE, "listening on http://%s%s", li->text,
-                  li->reuseport ? " (reuseport)" : "");
-    }
-    return 0;
-}
-
-int eider_master_run(const struct eider_config *cfg, const struct eider_router *router)
-{
-    struct master m = { .cfg = cfg, .router = router, .nslots = cfg->workers };
-    int sigs[] = { SIGCHLD, SIGTERM, SIGQUIT, SIGINT, SIGHUP, SIGUSR1, SIGALRM };
+    static struct master master;
+    struct master *m = &master;
     struct sigaction sa = { .sa_handler = on_signal };
     sigset_t block, wait_mask;
+    char err[1024];
+    int stop_sig = 0;
 
+    m->cfg = cfg;
+    m->router = router;
+    m->sources = sources;
+    m->ready_fd = ready_fd;
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
+        m->slots[i].ready_fd = -1;
     sigemptyset(&block);
     sigemptyset(&sa.sa_mask);
-    for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++) {
-        sigaction(sigs[k], &sa, NULL);
-        sigaddset(&block, sigs[k]);
+    for (size_t k = 0; k < NSIGNALS; k++) {
+        sigaction(master_signals[k], &sa, NULL);
+        sigaddset(&block, master_signals[k]);
     }
     signal(SIGPIPE, SIG_IGN);
-    /* Signals arrive only inside sigsuspend(), so no flag is missed. */
     sigprocmask(SIG_BLOCK, &block, &wait_mask);
 
-    if (open_listeners(&m) < 0)
+    if (eider_listeners_update(&m->listeners, cfg, cfg->workers, err, sizeof(err)) < 0) {
+        eider_log(EIDER_LOG_CRIT, "%s", err);
         return 1;
-    m.slots = calloc((size_t)m.nslots, sizeof(*m.slots));
+    }
+    m->board = eider_scoreboard_create();
+    if (m->board == NULL) {
+        eider_log(EIDER_LOG_CRIT, "cannot map the scoreboard: %s", strerror(errno));
+        return 1;
+    }
     eider_log(EIDER_LOG_NOTICE, "eider %s master started, %d worker%s", PACKAGE_VERSION,
-              m.nslots, m.nslots == 1 ? "" : "s");
-    for (int i = 0; i < m.nslots; i++)
-        spawn(&m, i);
+              cfg->workers, cfg->workers == 1 ? "" : "s");
+    spawn_generation(m);
 
-    for (;;) {
-        sigsuspend(&wait_mask);
-        if (got_term || got_int) {
-            int sig = got_int ? SIGINT : SIGTERM;
-            eider_log(EIDER_LOG_NOTICE, "%s: stopping workers", got_int ? "fast stop" : "graceful stop");
-            stop_workers(&m, sig, &wait_mask);
-            break;
+    while (!stop_sig) {
+        long long timeout = respawn_due(m);
+
+        if (!m->announced && count_gen(m, m->gen, 1) == m->cfg->workers)
+            announce_ready(m);
+        if (m->reloading && count_gen(m, m->gen, 1) == m->cfg->workers)
+            commit_reload(m);
+        else if (m->reloading && now_ms() - m->reload_started_ms > READY_TIMEOUT_MS)
+            abort_reload(m, "new workers did not start accepting in time");
+        if ((m->reloading || kill_overdue(m)) && (timeout < 0 || timeout > 100))
+            timeout = 100;
+        wait_events(m, timeout, &wait_mask);
+
+        if (got_term || got_quit || got_int)
+            stop_sig = got_int ? SIGINT : SIGQUIT;
+        if (m->start_failed) {
+            eider_log(EIDER_LOG_CRIT, "a worker could not start (see above); stopping");
+            stop_sig = SIGINT;
         }
         if (got_chld) {
             got_chld = 0;
-            reap(&m, 0);
+            reap(m, 0);
         }
         if (got_usr1) {
             got_usr1 = 0;
-            eider_log_reopen();
-            signal_workers(&m, SIGUSR1);
+            reopen_logs(m);
         }
-        if (got_hup) {
+        if (got_hup && !m->reloading && !stop_sig) {
             got_hup = 0;
-            eider_log(EIDER_LOG_WARN, "reload (SIGHUP) is not implemented yet; ignoring it");
+            reload(m);
         }
-        got_alrm = 0;
-        respawn_due(&m);
     }
+    stop(m, stop_sig, &wait_mask);
     eider_log(EIDER_LOG_NOTICE, "master exiting");
-    for (size_t l = 0; l < cfg->nlistens; l++) {
-        int count = cfg->listens[l].reuseport ? m.nslots : 1;
-        for (int i = 0; i < count; i++)
-            close(m.fds[l][i]);
-        free(m.fds[l]);
-    }
-    free(m.fds);
-    free(m.slots);
-    return 0;
+    eider_pidfile_remove(m->cfg->pid_file);
+    eider_listeners_close(&m->listeners);
+    eider_config_free(m->prev_cfg);
+    eider_router_free(m->prev_router);
+    eider_sources_free(m->prev_sources);
+    eider_router_free(m->router);
+    eider_sources_free(m->sources);
+    eider_config_free(m->cfg);
+    return m->start_failed ? 1 : 0;
 }

@@ -1,14 +1,27 @@
 /*
- * The master process: binds listeners, forks and supervises workers, and
- * turns signals into actions.
+ * The master process: binds listeners, forks and supervises generations of
+ * workers, and turns signals into actions.
  */
 #ifndef EIDER_MASTER_H
 #define EIDER_MASTER_H
 
+#include <stddef.h>
+
 struct eider_config;
 struct eider_router;
+struct eider_sources;
 
-/* Runs the master until a stop signal; returns the process exit status. */
-int eider_master_run(const struct eider_config *cfg, const struct eider_router *router);
+/* Scans cfg's handlers directory and compiles every handler once in a
+ * throwaway runtime, as a worker will. Returns 0 with the router and the
+ * sources it read (for the workers to compile) in *router and *sources,
+ * or -1 with the problem (file:line:column) in err. */
+int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
+                         struct eider_sources **sources, char *err, size_t errlen);
+
+/* Runs the master with the loaded CFG, ROUTER and SOURCES (it takes them
+ * over) until a stop signal; returns the process exit status. READY_FD
+ * (or -1) is the daemon parent's pipe, told once workers accept. */
+int eider_master_run(struct eider_config *cfg, struct eider_router *router,
+                     struct eider_sources *sources, int ready_fd);
 
 #endif

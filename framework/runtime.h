@@ -10,6 +10,7 @@
 struct eider_config;
 struct eider_router;
 struct eider_exchange;
+struct eider_sources;
 
 /* Request methods a handler can answer, as bits of a mask. */
 enum eider_method {
@@ -20,10 +21,12 @@ extern const char *const eider_method_names[EIDER_NMETHODS];
 
 struct eider_runtime_ops {
     const char *name;
-    /* Creates a runtime and compiles every routed handler file. Returns
-     * NULL with a message naming file:line:column in err on failure. */
+    /* Creates a runtime and compiles every routed handler file, taking
+     * module texts from SOURCES where it has them and adding every file
+     * it reads from disk to it. Returns NULL with a message naming
+     * file:line:column in err on failure. */
     void *(*create)(const struct eider_config *cfg, const struct eider_router *router,
-                    char *err, size_t errlen);
+                    struct eider_sources *sources, char *err, size_t errlen);
     void (*destroy)(void *rt);
     /* Bit mask (1 << enum eider_method) of the methods handler H answers;
      * HEAD is included whenever GET is. */

@@ -1,8 +1,13 @@
 /*
  * The worker life cycle: set up the loop, the JS runtime and evhttp on the
- * listening sockets the master bound, serve until a signal says stop.
- * Signals are events on the loop (libevent's evsignal), so handlers never
- * run in signal context.
+ * listening sockets the master bound, drop privileges, tell the master it
+ * is accepting, serve until a signal says stop. Signals are events on the
+ * loop (libevent's evsignal), so nothing runs in signal context.
+ *
+ * A graceful stop (QUIT, TERM) drains: stop accepting, answer what comes
+ * on open connections with "Connection: close", give idle keep-alive
+ * connections a short fuse, and leave when none is left or when
+ * worker_shutdown_timeout runs out. INT leaves at once.
  */
 #include "worker.h"
 
@@ -14,13 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "http.h"
 #include "log.h"
 #include "router.h"
+#include "scoreboard.h"
+
+#define DRAIN_IDLE_FUSE 1           /* seconds an idle connection may stay */
+#define DRAIN_MIN_MS 200            /* let requests already in the pipe land */
 
 static struct eider_worker worker;
 
@@ -53,20 +62,100 @@ static uint64_t random_seed(void)
     return seed;
 }
 
-static void on_stop(evutil_socket_t sig, short what, void *arg)
+static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 {
-    struct eider_worker *w = arg;
-    (void)what;
-    /* Stop accepting; evhttp_free below closes idle connections. A later
-     * issue drains in-flight requests here before leaving the loop. */
-    eider_log(EIDER_LOG_DEBUG, "worker got signal %d, stopping", (int)sig);
-    event_base_loopexit(w->base, NULL);
+    eider_conns_remove(&((struct eider_worker *)arg)->conns, evcon);
 }
 
-static void on_reopen(evutil_socket_t sig, short what, void *arg)
+void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
+                                const char *id, const char *method, const char *target)
 {
-    (void)sig, (void)what, (void)arg;
-    eider_log_reopen();
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+
+    w->inflight++;
+    eider_slot_begin(w->slot, id, method, target);
+    if (evcon != NULL && eider_conns_add(&w->conns, evcon)) {
+        evhttp_connection_set_closecb(evcon, on_conn_close, w);
+        /* evhttp has one inactivity timeout; from the first answer on, the
+         * wait for the next request is the keep-alive one. (While draining
+         * this answer closes the connection anyway.) */
+        evhttp_connection_set_timeout(evcon, w->cfg->keepalive_timeout);
+    }
+    if (w->draining)
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+}
+
+void eider_worker_request_done(struct eider_worker *w)
+{
+    w->inflight--;
+    eider_slot_end(w->slot);
+}
+
+static long long ms_until(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (t->tv_sec - now.tv_sec) * 1000LL + (t->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void shorten_fuse(struct evhttp_connection *evcon, void *arg)
+{
+    (void)arg;
+    evhttp_connection_set_timeout(evcon, DRAIN_IDLE_FUSE);
+}
+
+/* Runs every 100 ms while draining: leave when nothing is left. */
+static void on_drain_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct eider_worker *w = arg;
+    long long left = ms_until(&w->drain_deadline);
+    long long elapsed = (long long)w->cfg->worker_shutdown_timeout * 1000 - left;
+
+    (void)fd, (void)what;
+    if ((w->inflight == 0 && w->conns.count == 0 && elapsed >= DRAIN_MIN_MS) || left <= 0) {
+        if (left <= 0)
+            eider_log(EIDER_LOG_WARN, "worker_shutdown_timeout: closing %zu connection%s, "
+                      "%d request%s unanswered", w->conns.count, w->conns.count == 1 ? "" : "s",
+                      w->inflight, w->inflight == 1 ? "" : "s");
+        event_base_loopexit(w->base, NULL);
+    }
+}
+
+static void start_drain(struct eider_worker *w)
+{
+    struct timeval tick = { 0, 100 * 1000 };
+
+    if (w->draining)
+        return;
+    w->draining = 1;
+    for (int i = 0; i < w->nbound; i++)
+        evhttp_del_accept_socket(w->http, w->bound[i]);
+    w->nbound = 0;
+    eider_conns_foreach(&w->conns, shorten_fuse, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &w->drain_deadline);
+    w->drain_deadline.tv_sec += w->cfg->worker_shutdown_timeout;
+    w->drain_timer = event_new(w->base, -1, EV_PERSIST, on_drain_tick, w);
+    event_add(w->drain_timer, &tick);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct eider_worker *w = arg;
+
+    (void)what;
+    switch (sig) {
+    case SIGQUIT:
+    case SIGTERM:
+        eider_log(EIDER_LOG_DEBUG, "worker draining (%s)", sig == SIGQUIT ? "QUIT" : "TERM");
+        start_drain(w);
+        break;
+    case SIGINT:
+        event_base_loopexit(w->base, NULL);
+        break;
+    case SIGUSR1:
+        eider_log_reopen();
+        break;
+    }
 }
 
 static void on_flush(evutil_socket_t fd, short what, void *arg)
@@ -75,32 +164,14 @@ static void on_flush(evutil_socket_t fd, short what, void *arg)
     eider_access_flush();
 }
 
-void eider_worker_run(const struct eider_config *cfg, const struct eider_router *router,
-                      const int *fds, int nfds)
+/* evhttp on the inherited sockets, with the limits from the config. */
+static void setup_http(struct eider_worker *w, const int *fds, int nfds)
 {
-    struct eider_worker *w = &worker;
-    struct event *sig_term, *sig_quit, *sig_int, *sig_usr1, *flush;
-    struct timeval flush_every = { 0, 200 * 1000 };
-    char err[1024];
+    const struct eider_config *cfg = w->cfg;
 
-    /* If the master dies without telling us, don't serve orphaned. */
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-
-    w->cfg = cfg;
-    w->router = router;
-    w->rt_ops = &eider_js_runtime;
-    w->id_state = random_seed();
-    w->rt = w->rt_ops->create(cfg, router, err, sizeof(err));
-    if (w->rt == NULL) {
-        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
-        exit(1);
-    }
-    w->base = event_base_new();
     w->http = evhttp_new(w->base);
-    if (w->base == NULL || w->http == NULL) {
-        eider_log(EIDER_LOG_CRIT, "worker cannot create its event loop");
+    if (w->http == NULL) {
+        eider_log(EIDER_LOG_CRIT, "worker cannot create its HTTP server");
         exit(1);
     }
     evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST
@@ -112,34 +183,75 @@ void eider_worker_run(const struct eider_config *cfg, const struct eider_router 
     /* Like Node, no Content-Type unless the handler sets one. */
     evhttp_set_default_content_type(w->http, NULL);
     evhttp_set_gencb(w->http, eider_http_dispatch, w);
-    for (int i = 0; i < nfds; i++) {
-        if (evhttp_accept_socket_with_handle(w->http, fds[i]) == NULL) {
+    for (int i = 0; i < nfds && i < EIDER_MAX_LISTENERS; i++) {
+        w->bound[w->nbound] = evhttp_accept_socket_with_handle(w->http, fds[i]);
+        if (w->bound[w->nbound] == NULL) {
             eider_log(EIDER_LOG_CRIT, "worker cannot accept on socket %d: %s", fds[i], strerror(errno));
             exit(1);
         }
+        w->nbound++;
     }
-    sig_term = evsignal_new(w->base, SIGTERM, on_stop, w);
-    sig_quit = evsignal_new(w->base, SIGQUIT, on_stop, w);
-    sig_int = evsignal_new(w->base, SIGINT, on_stop, w);
-    sig_usr1 = evsignal_new(w->base, SIGUSR1, on_reopen, w);
+}
+
+void eider_worker_run(const struct eider_worker_args *args)
+{
+    static const int sigs[] = { SIGQUIT, SIGTERM, SIGINT, SIGUSR1 };
+    struct eider_worker *w = &worker;
+    struct event *sig_ev[sizeof(sigs) / sizeof(sigs[0])], *flush;
+    struct timeval flush_every = { 0, 200 * 1000 };
+    char err[1024];
+
+    /* If the master dies without telling us, don't serve orphaned. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+
+    w->cfg = args->cfg;
+    w->router = args->router;
+    w->slot = args->slot;
+    w->rt_ops = &eider_js_runtime;
+    w->id_state = random_seed();
+    /* First thing: no worker code runs privileged. The handlers compile
+     * from the texts the master read, so they need no access to disk. */
+    if (eider_drop_privileges(w->cfg, err, sizeof(err)) < 0) {
+        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
+        exit(1);
+    }
+    w->rt = w->rt_ops->create(w->cfg, w->router, args->sources, err, sizeof(err));
+    if (w->rt == NULL) {
+        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
+        exit(1);
+    }
+    w->base = event_base_new();
+    if (w->base == NULL) {
+        eider_log(EIDER_LOG_CRIT, "worker cannot create its event loop");
+        exit(1);
+    }
+    setup_http(w, args->fds, args->nfds);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        sig_ev[i] = evsignal_new(w->base, sigs[i], on_signal, w);
+        event_add(sig_ev[i], NULL);
+    }
     flush = event_new(w->base, -1, EV_PERSIST, on_flush, NULL);
-    event_add(sig_term, NULL);
-    event_add(sig_quit, NULL);
-    event_add(sig_int, NULL);
-    event_add(sig_usr1, NULL);
     event_add(flush, &flush_every);
 
-    eider_log(EIDER_LOG_INFO, "worker started, %zu handler%s", eider_router_count(router),
-              eider_router_count(router) == 1 ? "" : "s");
+    if (args->ready_fd >= 0) {
+        ssize_t n = write(args->ready_fd, "R", 1);
+        (void)n;   /* the master also notices a worker that dies instead */
+        close(args->ready_fd);
+    }
+    eider_log(EIDER_LOG_INFO, "worker started, %zu handler%s", eider_router_count(w->router),
+              eider_router_count(w->router) == 1 ? "" : "s");
     event_base_dispatch(w->base);
 
     eider_access_flush();
     evhttp_free(w->http);
-    event_free(sig_term);
-    event_free(sig_quit);
-    event_free(sig_int);
-    event_free(sig_usr1);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        event_free(sig_ev[i]);
     event_free(flush);
+    if (w->drain_timer)
+        event_free(w->drain_timer);
+    eider_conns_free(&w->conns);
     w->rt_ops->destroy(w->rt);
     event_base_free(w->base);
     exit(0);

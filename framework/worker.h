@@ -5,13 +5,21 @@
 #define EIDER_WORKER_H
 
 #include <stdint.h>
+#include <time.h>
 
+#include "conns.h"
 #include "runtime.h"
 
+struct event;
 struct event_base;
 struct evhttp;
+struct evhttp_bound_socket;
+struct evhttp_request;
 struct eider_config;
 struct eider_router;
+struct eider_slot;
+
+#define EIDER_MAX_LISTENERS 64
 
 struct eider_worker {
     struct event_base *base;
@@ -20,16 +28,39 @@ struct eider_worker {
     const struct eider_router *router;
     const struct eider_runtime_ops *rt_ops;
     void *rt;
-    uint64_t id_state;          /* request id generator */
-    uint64_t requests;
+    struct eider_slot *slot;        /* this worker's scoreboard slot */
+    uint64_t id_state;              /* request id generator */
+    struct eider_conns conns;       /* connections that sent a request */
+    struct evhttp_bound_socket *bound[EIDER_MAX_LISTENERS];
+    int nbound;
+    int inflight;                   /* requests not yet answered */
+    int draining;                   /* stopping: answer, close, exit */
+    struct timespec drain_deadline;
+    struct event *drain_timer;
 };
 
-/* Runs a worker on the inherited listening sockets FDS until told to stop;
- * never returns (exits the process with 0, or 1 if it could not start). */
-void eider_worker_run(const struct eider_config *cfg, const struct eider_router *router,
-                      const int *fds, int nfds) __attribute__((noreturn));
+/* What the master hands a new worker. */
+struct eider_worker_args {
+    const struct eider_config *cfg;
+    const struct eider_router *router;
+    struct eider_sources *sources;  /* the generation's module texts */
+    const int *fds;                 /* listening sockets, one per listener */
+    int nfds;
+    struct eider_slot *slot;
+    int ready_fd;                   /* written once when accepting; -1: none */
+};
+
+/* Runs a worker until it is told to stop; never returns (exit status 0,
+ * or 1 if it could not start). */
+void eider_worker_run(const struct eider_worker_args *args) __attribute__((noreturn));
 
 /* Writes the next request id (16 hex digits and a NUL) into out. */
 void eider_worker_next_id(struct eider_worker *w, char out[17]);
+
+/* Called by the HTTP glue when a request arrives and when its answer is
+ * complete: connection tracking, keep-alive, draining, the scoreboard. */
+void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
+                                const char *id, const char *method, const char *target);
+void eider_worker_request_done(struct eider_worker *w);
 
 #endif

@@ -102,6 +102,9 @@ _tmpdirs = []
 def mkdtemp(prefix="eider-test-"):
     """A temporary directory removed by cleanup_all() (after each module, at exit)."""
     d = tempfile.mkdtemp(prefix=prefix)
+    # Workers drop to an unprivileged user (nobody, when the tests run as
+    # root): like a real handlers tree, this one must be readable by it.
+    os.chmod(d, 0o755)
     _tmpdirs.append(d)
     return d
 
@@ -704,3 +707,368 @@ def raw_early(port, head, body, wait=1.0, timeout=3.0, host="127.0.0.1"):
     finally:
         s.close()
     return buf
+
+
+# ---------------------------------------------------------------- daemon life cycle (issue 3)
+# Helpers for test_daemon.py, test_reload.py and test_signals.py.
+
+def proc_status(pid):
+    """/proc/PID/status as a dict of field -> text ({} if the process is gone)."""
+    out = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for ln in f:
+                k, _, v = ln.partition(":")
+                out[k.strip()] = v.strip()
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return out
+
+
+def proc_ids(pid):
+    """(uids, gids, groups) of pid: uids/gids are the 4 ints (real, effective,
+    saved, fs) of the Uid/Gid lines; groups the supplementary group ids."""
+    st = proc_status(pid)
+    if not st:
+        raise AssertionError("process %d is gone" % pid)
+    uids = [int(x) for x in st["Uid"].split()]
+    gids = [int(x) for x in st["Gid"].split()]
+    groups = [int(x) for x in st.get("Groups", "").split()]
+    return uids, gids, groups
+
+
+def is_eider_process(pid):
+    """True if pid is alive and runs the eider binary under test."""
+    if not pid_alive(pid):
+        return False
+    try:
+        exe = os.readlink("/proc/%d/exe" % pid)
+    except OSError:
+        return False
+    exe = exe[:-len(" (deleted)")] if exe.endswith(" (deleted)") else exe
+    return os.path.realpath(exe) == os.path.realpath(eider_bin())
+
+
+def descendants_of(pid):
+    """Live descendants of pid (children, grandchildren, ...)."""
+    out, todo = [], [pid]
+    while todo:
+        for c in children_of(todo.pop()):
+            if c not in out:
+                out.append(c)
+                todo.append(c)
+    return out
+
+
+def kill_tree(pid, sig=signal.SIGKILL):
+    """Send sig to an eider process and all its descendants (only if pid
+    still runs the eider binary: a recycled pid is left alone)."""
+    if not is_eider_process(pid):
+        return
+    for p in [pid] + descendants_of(pid):
+        try:
+            os.kill(p, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+_daemons = set()   # master pids of detached (daemon on;) instances
+
+
+def track_daemon(pid):
+    """Remember a detached master so kill_daemons()/exit kills it."""
+    _daemons.add(pid)
+    return pid
+
+
+def kill_daemons():
+    """SIGKILL every tracked detached master and its workers."""
+    while _daemons:
+        pid = _daemons.pop()
+        kill_tree(pid)
+        try:
+            wait_until(lambda: not pid_alive(pid), 5, msg="daemon %d to die" % pid)
+        except AssertionError:
+            pass
+
+
+atexit.register(kill_daemons)
+
+
+def read_pid_file(path):
+    """Contents of a pid file as text, or None if it does not exist."""
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def dead_pid():
+    """A pid that just belonged to a process that has exited (for stale pid files)."""
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def listen_inodes(port):
+    """Socket inodes of TCP sockets in LISTEN state on 127.0.0.1:port (or 0.0.0.0:port)."""
+    want = {"0100007F:%04X" % port, "00000000:%04X" % port}
+    out = set()
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for ln in f:
+            parts = ln.split()
+            if parts[1] in want and parts[3] == "0A":
+                out.add(int(parts[9]))
+    return out
+
+
+def socket_inodes_of(pid):
+    """Inodes of the sockets pid has open."""
+    out = set()
+    d = "/proc/%d/fd" % pid
+    try:
+        names = os.listdir(d)
+    except (FileNotFoundError, ProcessLookupError):
+        return out
+    for n in names:
+        try:
+            t = os.readlink(os.path.join(d, n))
+        except OSError:
+            continue
+        m = re.match(r"socket:\[(\d+)\]", t)
+        if m:
+            out.add(int(m.group(1)))
+    return out
+
+
+def connect_refused(port, host="127.0.0.1", timeout=2.0):
+    """True if a TCP connect to host:port is refused."""
+    try:
+        s = socket.create_connection((host, port), timeout=timeout)
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False
+    s.close()
+    return False
+
+
+class NotifySocket:
+    """A systemd-style notification socket (AF_UNIX, SOCK_DGRAM) owned by the
+    test. path: a filesystem path, or "@name" for an abstract socket. .env is
+    what to put in eider's environment."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind("\0" + path[1:] if path.startswith("@") else path)
+        self.env = {"NOTIFY_SOCKET": path}
+        self.messages = []   # list of (time, text) received so far
+
+    def _drain(self, timeout):
+        self.sock.settimeout(max(timeout, 0.001))
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            return False
+        self.messages.append((time.time(), data.decode("utf-8", "replace")))
+        return True
+
+    def wait_for(self, key_value, timeout=10.0, start=0):
+        """Wait for a datagram (at index >= start) holding the line key_value
+        (e.g. "READY=1"). Returns (index, fields dict)."""
+        deadline = time.time() + timeout
+        i = start
+        while True:
+            while i < len(self.messages):
+                fields = self.fields(i)
+                k, _, v = key_value.partition("=")
+                if fields.get(k) == v:
+                    return i, fields
+                i += 1
+            left = deadline - time.time()
+            if left <= 0:
+                raise AssertionError("no %r notification within %.0fs; received: %r"
+                                     % (key_value, timeout, [m for _, m in self.messages]))
+            self._drain(left)
+
+    def fields(self, i):
+        out = {}
+        for ln in self.messages[i][1].split("\n"):
+            k, _, v = ln.partition("=")
+            if k:
+                out[k] = v
+        return out
+
+    def collect(self, seconds):
+        """Receive whatever arrives within `seconds`."""
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            self._drain(deadline - time.time())
+        return [m for _, m in self.messages]
+
+    def close(self):
+        self.sock.close()
+        if not self.path.startswith("@"):
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
+
+
+class LifeEider(Eider):
+    """Eider with what the life-cycle tests need: an environment for the
+    master (env=), config rewrites, signals, log line counts."""
+
+    def __init__(self, handlers_dir, env=None, **kw):
+        Eider.__init__(self, handlers_dir, **kw)
+        self.env = dict(env or {})
+
+    def start(self):
+        saved = {k: os.environ.get(k) for k in self.env}
+        os.environ.update(self.env)
+        try:
+            return Eider.start(self)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    def write_config(self, text=None):
+        """Rewrite the config file (from config_text() unless text is given)."""
+        with open(self.conf_path, "w") as f:
+            f.write(self.config_text() if text is None else text)
+
+    def signal(self, sig):
+        os.kill(self.pid, sig)
+
+    def count_log(self, pattern):
+        return len(re.findall(pattern, self.error_log(), re.M))
+
+    def reload(self, timeout=15.0, expect="reloaded"):
+        """SIGHUP the master and wait until it logs the outcome of this reload.
+        expect: "reloaded" (success), "failed", or None (either). Returns the
+        outcome; raises if it differs from expect."""
+        ok0, bad0 = self.count_log(RELOADED_RE), self.count_log(RELOAD_FAILED_RE)
+        self.signal(signal.SIGHUP)
+
+        def done():
+            ok, bad = self.count_log(RELOADED_RE), self.count_log(RELOAD_FAILED_RE)
+            if ok > ok0:
+                return "reloaded"
+            if bad > bad0:
+                return "failed"
+            return None
+        try:
+            got = wait_until(done, timeout, interval=0.02, msg="the master to log the reload")
+        except AssertionError:
+            raise AssertionError("no 'reloaded' or 'reload failed' line within %.0fs of SIGHUP\n%s"
+                                 % (timeout, self.diagnostics()))
+        if expect and got != expect:
+            raise AssertionError("reload outcome %r, expected %r; log tail:\n%s"
+                                 % (got, expect, self.error_log()[-2000:]))
+        return got
+
+    def wait_new_workers(self, old, n, timeout=15.0):
+        """Wait until exactly n workers run and none of them is in old."""
+        old = set(old)
+
+        def ok():
+            w = self.worker_pids()
+            return w if len(w) == n and not set(w) & old else None
+        try:
+            return wait_until(ok, timeout, msg="%d new workers" % n)
+        except AssertionError:
+            raise AssertionError("workers not replaced within %.0fs: old %s, now %s\n%s"
+                                 % (timeout, sorted(old), self.worker_pids(),
+                                    self.error_log()[-2000:]))
+
+
+RELOADED_RE = r"^(?!.*reload failed).*\breloaded\b"
+RELOAD_FAILED_RE = r"reload failed"
+
+
+class LoadGen:
+    """Steady load from threads: `keepalive` threads reuse one connection
+    each, `fresh` threads open a new connection per request. check(resp)
+    returns None if the response is acceptable, else a failure message.
+    Counts responses per body; failures and connection errors are recorded
+    with their time."""
+
+    def __init__(self, port, path="/", keepalive=8, fresh=4, check=None, timeout=15.0,
+                 pause=0.0):
+        import threading
+        self.port = port
+        self.path = path
+        self.check = check or (lambda r: None if r[0] == 200 else "status %s" % r[0])
+        self.timeout = timeout
+        self.pause = pause
+        self.stop_ev = threading.Event()
+        self.lock = threading.Lock()
+        self.bodies = {}
+        self.requests = 0
+        self.failures = []        # (time, message): bad status/body
+        self.errors = []          # (time, message): connection errors
+        self.threads = [threading.Thread(target=self._run, args=(True,), daemon=True)
+                        for _ in range(keepalive)]
+        self.threads += [threading.Thread(target=self._run, args=(False,), daemon=True)
+                         for _ in range(fresh)]
+
+    def start(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def _record(self, r):
+        msg = self.check(r)
+        with self.lock:
+            self.requests += 1
+            b = r[2].decode("utf-8", "replace")
+            self.bodies[b] = self.bodies.get(b, 0) + 1
+            if msg:
+                self.failures.append((time.time(), msg))
+
+    def _run(self, keep):
+        conn = None
+        while not self.stop_ev.is_set():
+            try:
+                if keep:
+                    if conn is None:
+                        conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                                          timeout=self.timeout)
+                    r = request_on(conn, "GET", self.path)
+                    if r[1].get("connection", "").lower() == "close":
+                        conn.close()
+                        conn = None
+                else:
+                    r = http_request(self.port, "GET", self.path, timeout=self.timeout)
+                self._record(r)
+            except Exception as e:   # connection errors: count and carry on
+                with self.lock:
+                    self.errors.append((time.time(), "%s: %s" % (type(e).__name__, e)))
+                if conn is not None:
+                    conn.close()
+                    conn = None
+                time.sleep(0.01)
+            if self.pause:
+                time.sleep(self.pause)
+        if conn is not None:
+            conn.close()
+
+    def stop(self, timeout=30.0):
+        self.stop_ev.set()
+        for t in self.threads:
+            t.join(timeout)
+        alive = [t for t in self.threads if t.is_alive()]
+        assert not alive, "%d load threads still running %.0fs after stop" % (len(alive), timeout)
+        return self
+
+    def summary(self):
+        with self.lock:
+            return ("requests=%d failures=%d connection_errors=%d bodies=%s"
+                    % (self.requests, len(self.failures), len(self.errors),
+                       dict(sorted(self.bodies.items()))))

@@ -1,0 +1,81 @@
+/*
+ * A set of connection pointers: open addressing with linear probing and
+ * backward-shift deletion (no tombstones), kept at most half full.
+ */
+#include "conns.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+static size_t slot_of(const struct eider_conns *c, const void *p)
+{
+    uintptr_t h = (uintptr_t)p;
+    h ^= h >> 17;
+    h *= 0xed5ad4bbU;
+    h ^= h >> 11;
+    return (size_t)h & (c->cap - 1);
+}
+
+static void grow(struct eider_conns *c)
+{
+    struct eider_conns bigger = { .cap = c->cap ? c->cap * 2 : 64 };
+
+    bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->slots[i] != NULL)
+            eider_conns_add(&bigger, c->slots[i]);
+    free(c->slots);
+    c->slots = bigger.slots;
+    c->cap = bigger.cap;
+}
+
+int eider_conns_add(struct eider_conns *c, struct evhttp_connection *evcon)
+{
+    size_t i;
+
+    if ((c->count + 1) * 2 > c->cap)
+        grow(c);
+    for (i = slot_of(c, evcon); c->slots[i] != NULL; i = (i + 1) & (c->cap - 1))
+        if (c->slots[i] == evcon)
+            return 0;
+    c->slots[i] = evcon;
+    c->count++;
+    return 1;
+}
+
+void eider_conns_remove(struct eider_conns *c, struct evhttp_connection *evcon)
+{
+    size_t i, j;
+
+    if (c->cap == 0)
+        return;
+    for (i = slot_of(c, evcon); c->slots[i] != evcon; i = (i + 1) & (c->cap - 1))
+        if (c->slots[i] == NULL)
+            return;
+    c->slots[i] = NULL;
+    c->count--;
+    /* Shift back later entries of the same probe run into the hole. */
+    for (j = (i + 1) & (c->cap - 1); c->slots[j] != NULL; j = (j + 1) & (c->cap - 1)) {
+        size_t home = slot_of(c, c->slots[j]);
+        if (((j - home) & (c->cap - 1)) >= ((j - i) & (c->cap - 1))) {
+            c->slots[i] = c->slots[j];
+            c->slots[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+void eider_conns_foreach(struct eider_conns *c, void (*fn)(struct evhttp_connection *, void *),
+                         void *arg)
+{
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->slots[i] != NULL)
+            fn(c->slots[i], arg);
+}
+
+void eider_conns_free(struct eider_conns *c)
+{
+    free(c->slots);
+    c->slots = NULL;
+    c->cap = c->count = 0;
+}

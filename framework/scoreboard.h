@@ -1,0 +1,29 @@
+/*
+ * The scoreboard: one shared-memory slot per worker, written by the worker,
+ * read by the master (what a dead worker was serving; later the watchdog
+ * and the status endpoint).
+ */
+#ifndef EIDER_SCOREBOARD_H
+#define EIDER_SCOREBOARD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define EIDER_SCOREBOARD_SLOTS 2048   /* two generations of 1024 workers */
+
+struct eider_slot {
+    pid_t pid;                  /* 0 = free */
+    volatile uint64_t requests;
+    volatile int busy;          /* serving a request now */
+    char request[128];          /* "ID METHOD PATH" of the current or last request */
+};
+
+/* Maps the shared scoreboard (before the first fork); NULL on failure. */
+struct eider_slot *eider_scoreboard_create(void);
+
+/* Records that the worker owning SLOT starts serving a request. */
+void eider_slot_begin(struct eider_slot *slot, const char *id, const char *method,
+                      const char *path);
+void eider_slot_end(struct eider_slot *slot);
+
+#endif

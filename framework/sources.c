@@ -1,0 +1,58 @@
+/*
+ * A small array searched linearly: a generation has tens of files, and it
+ * is searched only while modules load, never per request.
+ */
+#include "sources.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct source {
+    char *path;
+    char *text;
+    size_t len;
+};
+
+struct eider_sources {
+    struct source *v;
+    size_t n;
+};
+
+struct eider_sources *eider_sources_new(void)
+{
+    return calloc(1, sizeof(struct eider_sources));
+}
+
+void eider_sources_free(struct eider_sources *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].path);
+        free(s->v[i].text);
+    }
+    free(s->v);
+    free(s);
+}
+
+const char *eider_sources_find(const struct eider_sources *s, const char *path, size_t *len)
+{
+    for (size_t i = 0; s != NULL && i < s->n; i++)
+        if (strcmp(s->v[i].path, path) == 0) {
+            *len = s->v[i].len;
+            return s->v[i].text;
+        }
+    return NULL;
+}
+
+void eider_sources_add(struct eider_sources *s, const char *path, char *text, size_t len)
+{
+    struct source *grown = realloc(s->v, (s->n + 1) * sizeof(*grown));
+
+    if (grown == NULL) {
+        free(text);
+        return;
+    }
+    s->v = grown;
+    s->v[s->n++] = (struct source){ strdup(path), text, len };
+}

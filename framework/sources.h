@@ -1,0 +1,24 @@
+/*
+ * The handler sources of one generation: every file the master read when
+ * it checked the handlers, kept so that every worker of that generation,
+ * including one started later to replace a dead one, runs exactly that
+ * code, even if the files change on disk before the next reload.
+ */
+#ifndef EIDER_SOURCES_H
+#define EIDER_SOURCES_H
+
+#include <stddef.h>
+
+struct eider_sources;
+
+struct eider_sources *eider_sources_new(void);
+void eider_sources_free(struct eider_sources *s);
+
+/* The text kept for the real path PATH (NUL-terminated, *len bytes), or
+ * NULL if this generation never read it. */
+const char *eider_sources_find(const struct eider_sources *s, const char *path, size_t *len);
+
+/* Keeps TEXT (malloc'd, NUL-terminated, LEN bytes; taken over) for PATH. */
+void eider_sources_add(struct eider_sources *s, const char *path, char *text, size_t len);
+
+#endif
