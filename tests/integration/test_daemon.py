@@ -237,6 +237,17 @@ def test_second_instance_with_the_same_pid_file_fails():
         assert a.get("/")[2] == b"first"
         for pid in _eider_procs_using(conf2):
             kill_tree(pid)
+        # the same with daemon on: the launcher says so and exits 1
+        port3 = free_port()
+        conf3 = _write(os.path.join(d, "daemon.conf"),
+                       _conf(d, port3, _handlers("third"), "pid %s;\ndaemon on;" % pidf))
+        rc, out3, _ = _launch(conf3, d)
+        for pid in _eider_procs_using(conf3):
+            kill_tree(pid)
+        assert rc == 1, "second instance (daemon on) exit status %s\n%s" % (rc, out3)
+        assert "already running" in out3, "no 'already running' from the launcher:\n" + out3
+        assert read_pid_file(pidf) == "%d\n" % a.pid, "the second daemon touched the pid file"
+        assert connect_refused(port3)
     finally:
         a.cleanup()
 

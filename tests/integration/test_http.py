@@ -262,7 +262,6 @@ def test_server_survives_garbage():
 
 # ---------------------------------------------------------------- timeouts
 
-@pending("issue 3: evhttp 2.1 has one timeout; keepalive_timeout needs eider's own idle timer")
 def test_keepalive_timeout_closes_idle_connection():
     e = srv.get()
     s = socket.create_connection(("127.0.0.1", e.port), timeout=5)
