@@ -101,7 +101,9 @@ static const char *log_escape(const char *in, char *out, size_t outlen)
     return out;
 }
 
-/* Writes the access log line: combined format, request time, request id. */
+/* Writes the access log line: combined format, request time, request id.
+ * Runs just before the answer is handed to evhttp, which may free the
+ * request at once (client gone). */
 static void access_log(struct eider_exchange *ex)
 {
     struct evkeyvalq *in;
@@ -116,7 +118,7 @@ static void access_log(struct eider_exchange *ex)
     clock_gettime(CLOCK_MONOTONIC, &now);
     elapsed = (double)(now.tv_sec - ex->start.tv_sec) + (now.tv_nsec - ex->start.tv_nsec) / 1e9;
     n = snprintf(line, sizeof(line), "%s - - [%s] \"%s %s HTTP/%d.%d\" %d %zu \"%s\" \"%s\" %.3f %s\n",
-                 eider_http_peer(ex), eider_log_time_local(),
+                 ex->peer, eider_log_time_local(),
                  ex->method == (enum eider_method)-1 ? "-" : eider_method_names[ex->method],
                  log_escape(evhttp_request_get_uri(ex->req), uri, sizeof(uri)),
                  ex->req->major, ex->req->minor, ex->status, ex->body_bytes,
@@ -127,39 +129,56 @@ static void access_log(struct eider_exchange *ex)
         eider_access_append(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
-static void finish(struct eider_exchange *ex)
+static void release(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+
+    w->rt_ops->release(w->rt, ex);
+    if (ex->timeout != NULL)
+        event_free(ex->timeout);
+    eider_match_clear(&ex->match);
+    eider_worker_request_done(w);
+    free(ex);
+}
+
+/* The answer has been handed to evhttp: forget the request, and free the
+ * exchange unless a handler call for it is still on the stack. */
+static void answered(struct eider_exchange *ex)
 {
     ex->done = 1;
-    access_log(ex);
-    eider_worker_request_done(ex->worker);
+    ex->req = NULL;
+    if (!ex->in_handler)
+        release(ex);
 }
 
 void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len)
 {
+    struct evkeyvalq *headers;
     struct evbuffer *out;
+    char clen[24];
 
     if (ex->done || ex->head_sent)
         return;
-    char clen[24];
-
     ex->status = status;
     out = evhttp_request_get_output_buffer(ex->req);
+    headers = evhttp_request_get_output_headers(ex->req);
     /* evhttp 2.1 would send a HEAD body: keep it out, keep its length. */
     if (len > 0 && ex->method != EIDER_HEAD)
         evbuffer_add(out, body, len);
     /* Set here, not by evhttp, so HEAD answers carry GET's length. */
     snprintf(clen, sizeof(clen), "%zu", len);
-    evhttp_remove_header(evhttp_request_get_output_headers(ex->req), "Content-Length");
-    evhttp_add_header(evhttp_request_get_output_headers(ex->req), "Content-Length", clen);
+    evhttp_remove_header(headers, "Content-Length");
+    evhttp_add_header(headers, "Content-Length", clen);
     ex->body_bytes = ex->method == EIDER_HEAD ? 0 : len;
     ex->head_sent = 1;
+    access_log(ex);
     evhttp_send_reply(ex->req, status, reason_for(ex), NULL);
-    finish(ex);
+    answered(ex);
 }
 
 void eider_http_start_chunked(struct eider_exchange *ex)
 {
-    if (ex->head_sent)
+    if (ex->head_sent || ex->done)
         return;
     ex->head_sent = 1;
     ex->chunked = 1;
@@ -187,13 +206,14 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
         return;
     eider_http_write_chunk(ex, data, len);
     eider_http_start_chunked(ex);
+    access_log(ex);
     evhttp_send_reply_end(ex->req);
-    finish(ex);
+    answered(ex);
 }
 
 void eider_http_error(struct eider_exchange *ex, int status)
 {
-    struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
+    struct evkeyvalq *out;
     char body[160];
     int n;
 
@@ -204,6 +224,7 @@ void eider_http_error(struct eider_exchange *ex, int status)
         eider_http_end_chunked(ex, NULL, 0);
         return;
     }
+    out = evhttp_request_get_output_headers(ex->req);
     ex->reason[0] = '\0';
     n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
                  reason_of(status), status, ex->id);
@@ -212,16 +233,35 @@ void eider_http_error(struct eider_exchange *ex, int status)
     eider_http_send(ex, status, body, (size_t)n);
 }
 
+static void on_request_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    struct eider_exchange *ex = arg;
+
+    (void)fd, (void)what;
+    eider_log(EIDER_LOG_WARN, "request %s: no answer within request_timeout (%ds); answering 504",
+              ex->id, ex->worker->cfg->request_timeout);
+    eider_http_error(ex, 504);
+}
+
+void eider_http_handler_returned(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+    struct timeval tv = { w->cfg->request_timeout, 0 };
+
+    ex->in_handler = 0;
+    if (ex->done) {
+        release(ex);
+        return;
+    }
+    if (ex->timeout == NULL) {
+        ex->timeout = evtimer_new(w->base, on_request_timeout, ex);
+        evtimer_add(ex->timeout, &tv);
+    }
+}
+
 const char *eider_http_peer(struct eider_exchange *ex)
 {
-    struct evhttp_connection *conn = evhttp_request_get_connection(ex->req);
-    char *addr = NULL;
-    ev_uint16_t port;
-
-    if (conn == NULL)
-        return "-";
-    evhttp_connection_get_peer(conn, &addr, &port);
-    return addr ? addr : "-";
+    return ex->peer;
 }
 
 struct evbuffer *eider_http_body(struct eider_exchange *ex)
@@ -261,50 +301,62 @@ static void allow_header(unsigned mask, char *buf, size_t len)
             n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", eider_method_names[m]);
 }
 
+/* Copies the client address of REQ's connection into out. */
+static void copy_peer(struct evhttp_request *req, char *out, size_t len)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    char *addr = NULL;
+    ev_uint16_t port;
+
+    if (conn != NULL)
+        evhttp_connection_get_peer(conn, &addr, &port);
+    snprintf(out, len, "%s", addr ? addr : "-");
+}
+
 void eider_http_dispatch(struct evhttp_request *req, void *arg)
 {
     struct eider_worker *w = arg;
-    struct eider_exchange ex = { .req = req, .worker = w, .status = 200 };
+    struct eider_exchange *ex = calloc(1, sizeof(*ex));
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     int method = method_of(evhttp_request_get_command(req));
     unsigned mask;
 
-    clock_gettime(CLOCK_MONOTONIC, &ex.start);
-    eider_worker_next_id(w, ex.id);
-    evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex.id);
-    ex.method = (enum eider_method)method;
-    ex.path = uri ? evhttp_uri_get_path(uri) : NULL;
-    ex.query = uri ? evhttp_uri_get_query(uri) : NULL;
-    eider_worker_request_start(w, req, ex.id, method < 0 ? "-" : eider_method_names[method],
+    if (ex == NULL) {
+        evhttp_send_error(req, 503, "Service Unavailable");
+        return;
+    }
+    ex->req = req;
+    ex->worker = w;
+    ex->status = 200;
+    ex->match.handler = -1;
+    ex->in_handler = 1;   /* until this function is done with it */
+    clock_gettime(CLOCK_MONOTONIC, &ex->start);
+    eider_worker_next_id(w, ex->id);
+    copy_peer(req, ex->peer, sizeof(ex->peer));
+    evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);
+    ex->method = (enum eider_method)method;
+    ex->path = uri ? evhttp_uri_get_path(uri) : NULL;
+    ex->query = uri ? evhttp_uri_get_query(uri) : NULL;
+    eider_worker_request_start(w, req, ex->id, method < 0 ? "-" : eider_method_names[method],
                                evhttp_request_get_uri(req));
     if (method < 0) {
-        eider_http_error(&ex, 501);
-        return;
-    }
-    if (ex.path == NULL || ex.path[0] != '/' || malformed(req)) {
+        eider_http_error(ex, 501);
+    } else if (ex->path == NULL || ex->path[0] != '/' || malformed(req)) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-        eider_http_error(&ex, 400);
-        return;
-    }
-    if (eider_router_match(w->router, ex.path, strlen(ex.path), &ex.match) < 0) {
-        eider_http_error(&ex, 404);
-        goto out;
-    }
-    mask = w->rt_ops->methods(w->rt, ex.match.handler);
-    if (!(mask & (1u << method))) {
+        eider_http_error(ex, 400);
+    } else if (eider_router_match(w->router, ex->path, strlen(ex->path), &ex->match) < 0) {
+        eider_http_error(ex, 404);
+    } else if (!((mask = w->rt_ops->methods(w->rt, ex->match.handler)) & (1u << method))) {
         char allow[128];
         allow_header(mask, allow, sizeof(allow));
         evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
-        eider_http_error(&ex, 405);
-        goto out;
+        eider_http_error(ex, 405);
+    } else {
+        w->rt_ops->handle(w->rt, ex);
+        /* libevent times events from the time cached when the loop woke;
+         * after a long handler that is stale, and timeouts armed now would
+         * fire before the answer is written. */
+        event_base_update_cache_time(w->base);
     }
-    w->rt_ops->handle(w->rt, &ex);
-    /* libevent times events from the time cached when the loop woke; after
-     * a long handler that is stale, and the timeouts armed by the answer
-     * would fire before it is written. */
-    event_base_update_cache_time(w->base);
-    if (!ex.done)
-        eider_http_error(&ex, 500);   /* the runtime must answer; never hang */
-out:
-    eider_match_clear(&ex.match);
+    eider_http_handler_returned(ex);
 }

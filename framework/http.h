@@ -1,6 +1,11 @@
 /*
  * The evhttp glue: one eider_exchange per request, from dispatch (routing,
  * 404/405) to the last byte of the answer and the access log line.
+ *
+ * An exchange may outlive its dispatch: a handler can answer from a timer
+ * or an I/O callback. It is freed once it is answered and no handler code
+ * is running for it; the runtime is told (release) so that JS objects
+ * still pointing at it let go.
  */
 #ifndef EIDER_HTTP_H
 #define EIDER_HTTP_H
@@ -14,23 +19,28 @@
 
 struct evhttp_request;
 struct evbuffer;
+struct event;
 struct eider_worker;
 
 struct eider_exchange {
-    struct evhttp_request *req;
+    struct evhttp_request *req;    /* NULL once answered (evhttp owns it) */
     struct eider_worker *worker;
     enum eider_method method;
     struct eider_match match;
     const char *path;          /* raw, without the query; owned by evhttp */
     const char *query;         /* raw, NULL if none */
     char id[17];               /* request id, 16 hex digits */
+    char peer[48];             /* client address, kept for the access log */
     struct timespec start;
     int status;                /* res.statusCode until the head is sent */
     char reason[64];           /* from writeHead(status, reason); "" = standard */
     unsigned head_sent : 1;    /* writeHead or the first write happened */
     unsigned chunked : 1;
     unsigned done : 1;
+    unsigned in_handler : 1;   /* handler code is on the stack for it */
     size_t body_bytes;         /* for the access log */
+    struct event *timeout;     /* request_timeout, armed once it waits */
+    int rt_ref;                /* the runtime's handle while it waits */
 };
 
 /* The evhttp callback for every request (arg: the worker). */
@@ -45,6 +55,10 @@ void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t 
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len);
 /* Answers STATUS with eider's JSON error body; no-op if already answered. */
 void eider_http_error(struct eider_exchange *ex, int status);
+
+/* Called by the runtime when a handler call for ex returns: frees an
+ * answered exchange, or arms request_timeout (504) for one left waiting. */
+void eider_http_handler_returned(struct eider_exchange *ex);
 
 /* Request accessors shared by the bindings. */
 const char *eider_http_peer(struct eider_exchange *ex);

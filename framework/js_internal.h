@@ -13,6 +13,7 @@ struct eider_config;
 struct eider_router;
 struct eider_exchange;
 struct eider_sources;
+struct event_base;
 
 /* One runtime: one Duktape heap per worker. */
 struct eider_js {
@@ -20,6 +21,8 @@ struct eider_js {
     const struct eider_config *cfg;
     const struct eider_router *router;
     struct eider_sources *sources;  /* module texts of this generation */
+    struct event_base *base;   /* NULL in a check: timers never fire */
+    int next_ref;              /* keys of waiting exchanges in the stash */
     char *root;                /* handlers root, realpath'd */
     unsigned *methods;         /* per handler, 1 << enum eider_method */
     size_t nhandlers;
@@ -35,12 +38,27 @@ struct eider_js {
 /* The runtime a context belongs to (the allocator's udata). */
 struct eider_js *eider_js_of(duk_context *ctx);
 
+/* Runs queued Promise jobs (microtasks). Every entry into JS from the
+ * event loop (handler call, timer, I/O callback) ends with it. */
+void eider_js_drain(duk_context *ctx);
+
+/* js_call.c: the runtime_ops handle and release. */
+void eider_js_handle(void *rt, struct eider_exchange *ex);
+void eider_js_release(void *rt, struct eider_exchange *ex);
+
+/* Logs an error thrown by JS code at idx with its stack; WHAT says where
+ * (e.g. "setTimeout callback"). */
+void eider_js_log_error(duk_context *ctx, duk_idx_t idx, const char *what);
+
 /* Binding initialisers, run once per heap in js_runtime.c's table. Each
  * takes the context with the global object at index 0. */
 void eider_js_console_init(duk_context *ctx);
 void eider_js_request_init(duk_context *ctx);
 void eider_js_response_init(duk_context *ctx);
 void eider_js_module_init(duk_context *ctx, const char *root);
+void eider_js_timers_init(duk_context *ctx);
+/* Frees the C side of every timer of JS (at heap destruction). */
+void eider_js_timers_free(struct eider_js *js);
 
 /* Pushes a new req / res object bound to ex. */
 void eider_js_push_request(duk_context *ctx, struct eider_exchange *ex);

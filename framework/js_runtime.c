@@ -130,8 +130,7 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
     return 0;
 }
 
-/* Runs queued Promise jobs; the prelude catches what they throw. */
-static void drain_microtasks(duk_context *ctx)
+void eider_js_drain(duk_context *ctx)
 {
     duk_push_heap_stash(ctx);
     if (duk_get_prop_string(ctx, -1, STASH_DRAIN) && duk_is_function(ctx, -1)) {
@@ -155,6 +154,7 @@ static const struct binding bindings[] = {
     { "console", eider_js_console_init },
     { "req",     eider_js_request_init },
     { "res",     eider_js_response_init },
+    { "timers",  eider_js_timers_init },
 };
 
 /* --- handler loading --- */
@@ -211,19 +211,20 @@ static duk_ret_t load_handlers(duk_context *ctx, void *udata)
 
 static void js_destroy(void *rt);
 
-static void *js_create(const struct eider_config *cfg, const struct eider_router *router,
-                       struct eider_sources *sources, char *err, size_t errlen)
+static void *js_create(const struct eider_runtime_env *env, char *err, size_t errlen)
 {
+    const struct eider_config *cfg = env->cfg;
     struct eider_js *js = calloc(1, sizeof(*js));
     struct load_args args = { js, err, errlen };
     duk_context *ctx;
 
     err[0] = '\0';
     js->cfg = cfg;
-    js->router = router;
-    js->sources = sources;
+    js->router = env->router;
+    js->sources = env->sources;
+    js->base = env->base;
     js->root = realpath(cfg->handlers, NULL);
-    js->nhandlers = eider_router_count(router);
+    js->nhandlers = eider_router_count(env->router);
     js->methods = calloc(js->nhandlers + 1, sizeof(unsigned));
     if (js->root == NULL) {
         snprintf(err, errlen, "handlers directory %s: %m", cfg->handlers);
@@ -242,6 +243,10 @@ static void *js_create(const struct eider_config *cfg, const struct eider_router
     for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
         bindings[i].init(ctx);
     eider_js_module_init(ctx, js->root);
+    duk_push_heap_stash(ctx);
+    duk_push_bare_object(ctx);
+    duk_put_prop_string(ctx, -2, "waiting");   /* js_call.c */
+    duk_pop(ctx);
     duk_set_top(ctx, 0);
     if (duk_safe_call(ctx, run_prelude, NULL, 0, 1) != 0) {
         eider_js_format_value(ctx, -1);
@@ -272,6 +277,7 @@ static void js_destroy(void *rt)
 {
     struct eider_js *js = rt;
 
+    eider_js_timers_free(js);
     if (js->ctx)
         duk_destroy_heap(js->ctx);
     free(js->methods);
@@ -290,27 +296,6 @@ static size_t js_heap_bytes(void *rt)
     return ((struct eider_js *)rt)->heap_bytes;
 }
 
-/* Logs a handler's error with its stack and answers 500 (or the status
- * the error carries, such as 400 from req.json()). */
-static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exchange *ex,
-                         duk_idx_t err)
-{
-    int status = 500;
-
-    err = duk_normalize_index(ctx, err);
-    if (duk_is_object(ctx, err)) {
-        if (duk_get_prop_string(ctx, err, EIDER_JS_STATUS))
-            status = duk_get_int(ctx, -1);
-        duk_pop(ctx);
-    }
-    eider_js_format_value(ctx, err);
-    eider_log(status >= 500 ? EIDER_LOG_ERROR : EIDER_LOG_INFO, "request %s: handler %s: %s",
-              ex->id, eider_router_file(js->router, (size_t)ex->match.handler),
-              duk_get_string(ctx, -1));
-    duk_pop(ctx);
-    eider_http_error(ex, status);
-}
-
 struct eider_js *eider_js_of(duk_context *ctx)
 {
     duk_memory_functions funcs;
@@ -318,94 +303,12 @@ struct eider_js *eider_js_of(duk_context *ctx)
     return funcs.udata;
 }
 
-/* The rejection callback attached to a Promise a handler returned. */
-static duk_ret_t on_rejected(duk_context *ctx)
-{
-    struct eider_exchange *ex;
-
-    duk_push_current_function(ctx);
-    duk_get_prop_string(ctx, -1, EIDER_JS_EXCHANGE);
-    ex = duk_get_pointer(ctx, -1);
-    duk_pop_2(ctx);
-    if (ex != NULL && !ex->done)
-        answer_error(ctx, eider_js_of(ctx), ex, 0);
-    return 0;
-}
-
-/* If the value on top is a thenable, attaches on_rejected for ex to it and
- * leaves that callback on the stack (to detach later); else pushes
- * undefined. */
-static void watch_promise(duk_context *ctx, struct eider_exchange *ex)
-{
-    duk_idx_t value = duk_get_top_index(ctx);
-
-    if (!duk_is_object(ctx, value) || !duk_get_prop_string(ctx, value, "then")
-        || !duk_is_function(ctx, -1)) {
-        duk_pop(ctx);
-        duk_push_undefined(ctx);
-        return;
-    }
-    duk_push_c_function(ctx, on_rejected, 1);
-    duk_push_pointer(ctx, ex);
-    duk_put_prop_string(ctx, -2, EIDER_JS_EXCHANGE);
-    duk_insert(ctx, -2);                      /* [value cb then] */
-    duk_dup(ctx, value);
-    duk_push_undefined(ctx);
-    duk_dup(ctx, -4);                         /* [value cb then value undef cb] */
-    if (duk_pcall_method(ctx, 2) != 0)
-        answer_error(ctx, eider_js_of(ctx), ex, -1);
-    duk_pop(ctx);                             /* [value cb] */
-}
-
-static void js_handle(void *rt, struct eider_exchange *ex)
-{
-    struct eider_js *js = rt;
-    duk_context *ctx = js->ctx;
-    duk_idx_t base = duk_get_top(ctx);
-    const char *method = eider_method_names[ex->method];
-
-    duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, STASH_HANDLERS);
-    duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->match.handler);
-    if (!duk_is_function(ctx, -1)) {
-        /* HEAD uses GET unless the module exports HEAD itself. */
-        if (ex->method == EIDER_HEAD && !duk_has_prop_string(ctx, -1, "HEAD"))
-            method = "GET";
-        duk_get_prop_string(ctx, -1, method);
-        duk_remove(ctx, -2);
-    }
-    duk_idx_t req = duk_get_top(ctx);
-    eider_js_push_request(ctx, ex);
-    eider_js_push_response(ctx, ex);
-    duk_dup(ctx, req - 1);
-    duk_dup(ctx, req);
-    duk_dup(ctx, req + 1);
-    if (duk_pcall(ctx, 2) != 0) {
-        answer_error(ctx, js, ex, -1);
-        duk_push_undefined(ctx);
-    } else {
-        watch_promise(ctx, ex);
-    }
-    drain_microtasks(ctx);
-    /* Until handlers can answer later (issue 4), returning answers. */
-    if (!ex->done) {
-        if (ex->chunked)
-            eider_http_end_chunked(ex, NULL, 0);
-        else
-            eider_http_send(ex, ex->status, NULL, 0);
-    }
-    if (duk_is_function(ctx, -1))
-        eider_js_detach(ctx, -1);
-    eider_js_detach(ctx, req);
-    eider_js_detach(ctx, req + 1);
-    duk_set_top(ctx, base);
-}
-
 const struct eider_runtime_ops eider_js_runtime = {
     .name = "duktape",
     .create = js_create,
     .destroy = js_destroy,
     .methods = js_methods,
-    .handle = js_handle,
+    .handle = eider_js_handle,
+    .release = eider_js_release,
     .heap_bytes = js_heap_bytes,
 };

@@ -114,7 +114,8 @@ int eider_handlers_check(const struct eider_config *cfg, struct eider_router **r
     if (r == NULL)
         return -1;
     s = eider_sources_new();
-    rt = eider_js_runtime.create(cfg, r, s, err, errlen);
+    struct eider_runtime_env env = { .cfg = cfg, .router = r, .sources = s };
+    rt = eider_js_runtime.create(&env, err, errlen);
     if (rt == NULL) {
         eider_router_free(r);
         eider_sources_free(s);

@@ -11,6 +11,7 @@ struct eider_config;
 struct eider_router;
 struct eider_exchange;
 struct eider_sources;
+struct event_base;
 
 /* Request methods a handler can answer, as bits of a mask. */
 enum eider_method {
@@ -19,21 +20,32 @@ enum eider_method {
 };
 extern const char *const eider_method_names[EIDER_NMETHODS];
 
+/* What a runtime is created with. */
+struct eider_runtime_env {
+    const struct eider_config *cfg;
+    const struct eider_router *router;
+    /* Module texts: taken from here where present; every file read from
+     * disk is added. */
+    struct eider_sources *sources;
+    /* The worker's loop for timers and I/O; NULL in a check (eider -t),
+     * where timers are accepted but never fire. */
+    struct event_base *base;
+};
+
 struct eider_runtime_ops {
     const char *name;
-    /* Creates a runtime and compiles every routed handler file, taking
-     * module texts from SOURCES where it has them and adding every file
-     * it reads from disk to it. Returns NULL with a message naming
-     * file:line:column in err on failure. */
-    void *(*create)(const struct eider_config *cfg, const struct eider_router *router,
-                    struct eider_sources *sources, char *err, size_t errlen);
+    /* Creates a runtime and compiles every routed handler file. Returns
+     * NULL with a message naming file:line:column in err on failure. */
+    void *(*create)(const struct eider_runtime_env *env, char *err, size_t errlen);
     void (*destroy)(void *rt);
     /* Bit mask (1 << enum eider_method) of the methods handler H answers;
      * HEAD is included whenever GET is. */
     unsigned (*methods)(void *rt, int h);
-    /* Runs the handler for ex; the exchange is answered by the time it
-     * returns (a later issue makes this asynchronous). */
+    /* Runs the handler for ex. The handler may answer now or later (from
+     * a timer, I/O, a Promise); the HTTP glue arms request_timeout. */
     void (*handle)(void *rt, struct eider_exchange *ex);
+    /* ex is answered and about to be freed: drop every reference to it. */
+    void (*release)(void *rt, struct eider_exchange *ex);
     /* Engine heap bytes in use, for status and recycling decisions. */
     size_t (*heap_bytes)(void *rt);
 };

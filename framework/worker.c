@@ -217,14 +217,16 @@ void eider_worker_run(const struct eider_worker_args *args)
         eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
         exit(1);
     }
-    w->rt = w->rt_ops->create(w->cfg, w->router, args->sources, err, sizeof(err));
-    if (w->rt == NULL) {
-        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
-        exit(1);
-    }
     w->base = event_base_new();
     if (w->base == NULL) {
         eider_log(EIDER_LOG_CRIT, "worker cannot create its event loop");
+        exit(1);
+    }
+    struct eider_runtime_env env = { .cfg = w->cfg, .router = w->router,
+                                     .sources = args->sources, .base = w->base };
+    w->rt = w->rt_ops->create(&env, err, sizeof(err));
+    if (w->rt == NULL) {
+        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
         exit(1);
     }
     setup_http(w, args->fds, args->nfds);

@@ -1,0 +1,162 @@
+/*
+ * Calling a handler for one exchange, and what happens when it answers
+ * later. A handler that returns without answering leaves its req and res
+ * objects (and the rejection callback of a returned Promise) in the stash
+ * under a number (ex->rt_ref), so they stay alive for the timers and I/O
+ * callbacks that will answer; release() unbinds them all once the
+ * exchange is answered, so a late res.end() is a harmless no-op.
+ */
+#include <stdio.h>
+
+#include "http.h"
+#include "js_internal.h"
+#include "log.h"
+#include "router.h"
+
+#define STASH_HANDLERS "handlers"
+#define STASH_WAITING "waiting"
+
+void eider_js_log_error(duk_context *ctx, duk_idx_t idx, const char *what)
+{
+    eider_js_format_value(ctx, idx);
+    eider_log(EIDER_LOG_ERROR, "uncaught exception in %s: %s", what, duk_get_string(ctx, -1));
+    duk_pop(ctx);
+}
+
+/* Logs a handler's error with its stack and answers 500 (or the status
+ * the error carries, such as 400 from req.json()). */
+static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exchange *ex,
+                         duk_idx_t err)
+{
+    int status = 500;
+
+    err = duk_normalize_index(ctx, err);
+    if (duk_is_object(ctx, err)) {
+        if (duk_get_prop_string(ctx, err, EIDER_JS_STATUS))
+            status = duk_get_int(ctx, -1);
+        duk_pop(ctx);
+    }
+    eider_js_format_value(ctx, err);
+    eider_log(status >= 500 ? EIDER_LOG_ERROR : EIDER_LOG_INFO, "request %s: handler %s: %s",
+              ex->id, eider_router_file(js->router, (size_t)ex->match.handler),
+              duk_get_string(ctx, -1));
+    duk_pop(ctx);
+    eider_http_error(ex, status);
+}
+
+/* The rejection callback attached to a Promise a handler returned. */
+static duk_ret_t on_rejected(duk_context *ctx)
+{
+    struct eider_exchange *ex;
+
+    duk_push_current_function(ctx);
+    duk_get_prop_string(ctx, -1, EIDER_JS_EXCHANGE);
+    ex = duk_get_pointer(ctx, -1);
+    duk_pop_2(ctx);
+    if (ex != NULL && !ex->done)
+        answer_error(ctx, eider_js_of(ctx), ex, 0);
+    return 0;
+}
+
+/* If the value on top is a thenable, attaches on_rejected for ex to it and
+ * replaces the value with that callback (to unbind later); else replaces
+ * it with undefined. */
+static void watch_promise(duk_context *ctx, struct eider_exchange *ex)
+{
+    duk_idx_t value = duk_get_top_index(ctx);
+
+    if (!duk_is_object(ctx, value) || !duk_get_prop_string(ctx, value, "then")
+        || !duk_is_function(ctx, -1)) {
+        duk_pop_2(ctx);
+        duk_push_undefined(ctx);
+        return;
+    }
+    duk_push_c_function(ctx, on_rejected, 1);
+    duk_push_pointer(ctx, ex);
+    duk_put_prop_string(ctx, -2, EIDER_JS_EXCHANGE);
+    duk_insert(ctx, -2);                      /* [value cb then] */
+    duk_dup(ctx, value);
+    duk_push_undefined(ctx);
+    duk_dup(ctx, -4);                         /* [value cb then value undef cb] */
+    if (duk_pcall_method(ctx, 2) != 0)
+        answer_error(ctx, eider_js_of(ctx), ex, -1);
+    duk_pop(ctx);                             /* [value cb] */
+    duk_remove(ctx, -2);                      /* [cb] */
+}
+
+/* Unbinds the three values from idx on (req, res, callback or undefined). */
+static void unbind_three(duk_context *ctx, duk_idx_t idx)
+{
+    for (int k = 0; k < 3; k++)
+        if (duk_is_object(ctx, idx + k))
+            eider_js_detach(ctx, idx + k);
+}
+
+void eider_js_handle(void *rt, struct eider_exchange *ex)
+{
+    struct eider_js *js = rt;
+    duk_context *ctx = js->ctx;
+    duk_idx_t base = duk_get_top(ctx), req;
+    const char *method = eider_method_names[ex->method];
+
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_HANDLERS);
+    duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->match.handler);
+    if (!duk_is_function(ctx, -1)) {
+        /* HEAD uses GET unless the module exports HEAD itself. */
+        if (ex->method == EIDER_HEAD && !duk_has_prop_string(ctx, -1, "HEAD"))
+            method = "GET";
+        duk_get_prop_string(ctx, -1, method);
+        duk_remove(ctx, -2);
+    }
+    req = duk_get_top(ctx);
+    eider_js_push_request(ctx, ex);
+    eider_js_push_response(ctx, ex);
+    duk_dup(ctx, req - 1);
+    duk_dup(ctx, req);
+    duk_dup(ctx, req + 1);
+    if (duk_pcall(ctx, 2) != 0) {
+        answer_error(ctx, js, ex, -1);
+        duk_pop(ctx);
+        duk_push_undefined(ctx);
+    } else {
+        watch_promise(ctx, ex);
+    }
+    eider_js_drain(ctx);                      /* [... fn req res cb] */
+    if (ex->done) {
+        unbind_three(ctx, req);
+    } else {
+        /* It answers later: keep [req, res, cb] alive until release(). */
+        ex->rt_ref = ++js->next_ref;
+        duk_get_prop_string(ctx, base, STASH_WAITING);
+        duk_push_array(ctx);
+        for (int k = 0; k < 3; k++) {
+            duk_dup(ctx, req + k);
+            duk_put_prop_index(ctx, -2, (duk_uarridx_t)k);
+        }
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)ex->rt_ref);
+    }
+    duk_set_top(ctx, base);
+}
+
+void eider_js_release(void *rt, struct eider_exchange *ex)
+{
+    struct eider_js *js = rt;
+    duk_context *ctx = js->ctx;
+
+    if (ex->rt_ref == 0)
+        return;
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_WAITING);
+    if (duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->rt_ref)) {
+        duk_idx_t arr = duk_get_top_index(ctx);
+        for (int k = 0; k < 3; k++)
+            duk_get_prop_index(ctx, arr, (duk_uarridx_t)k);
+        unbind_three(ctx, arr + 1);
+        duk_pop_3(ctx);
+    }
+    duk_pop(ctx);
+    duk_del_prop_index(ctx, -1, (duk_uarridx_t)ex->rt_ref);
+    duk_pop_2(ctx);
+    ex->rt_ref = 0;
+}

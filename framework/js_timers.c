@@ -1,0 +1,192 @@
+/*
+ * setTimeout, setInterval, setImmediate and their clear functions, on
+ * libevent timers of the worker's loop. A timer's callback and arguments
+ * live in the stash under its id; the C side holds only the event. Every
+ * callback runs on the main context, its exception is logged with the
+ * stack and never unwinds the loop, and the microtask queue is drained
+ * after it, as in Node.
+ */
+#include <event2/event.h>
+#include <stdlib.h>
+
+#include "js_internal.h"
+#include "log.h"
+
+#define STASH_TIMERS "timers"
+#define TIMER_PTR DUK_HIDDEN_SYMBOL("timer")
+
+struct js_timer {
+    struct event *ev;               /* NULL in a check run */
+    struct eider_js *js;
+    struct js_timer *prev, *next;   /* all live timers, freed with the heap */
+    unsigned id;
+    int repeat;
+    struct timeval every;
+};
+
+static unsigned next_id;
+static struct js_timer *live;
+
+/* [entry] of the timer id on top of the stash timers object, or 0. */
+static int push_entry(duk_context *ctx, unsigned id)
+{
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_TIMERS);
+    duk_remove(ctx, -2);
+    if (!duk_get_prop_index(ctx, -1, id)) {
+        duk_pop_2(ctx);
+        return 0;
+    }
+    duk_remove(ctx, -2);
+    return 1;
+}
+
+static void forget(duk_context *ctx, struct js_timer *t)
+{
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_TIMERS);
+    duk_del_prop_index(ctx, -1, t->id);
+    duk_pop_2(ctx);
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        live = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    if (t->ev)
+        event_free(t->ev);
+    free(t);
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct js_timer *t = arg;
+    duk_context *ctx = t->js->ctx;
+    duk_idx_t base = duk_get_top(ctx), n;
+
+    (void)fd, (void)what;
+    if (!push_entry(ctx, t->id))
+        return;
+    /* entry = [fn, args...] */
+    n = (duk_idx_t)duk_get_length(ctx, -1);
+    for (duk_idx_t i = 0; i < n; i++)
+        duk_get_prop_index(ctx, base, (duk_uarridx_t)i);
+    if (!t->repeat)
+        forget(ctx, t);   /* before the call: clearTimeout(self) is then a no-op */
+    else
+        evtimer_add(t->ev, &t->every);
+    if (duk_pcall(ctx, n - 1) != 0)
+        eider_js_log_error(ctx, -1, "a timer callback");
+    duk_set_top(ctx, base);
+    eider_js_drain(ctx);
+}
+
+/* setTimeout(fn, ms, ...args) and its siblings; magic: 0 timeout,
+ * 1 interval, 2 immediate. Returns the timer id (a number). */
+static duk_ret_t timer_set(duk_context *ctx)
+{
+    int kind = duk_get_current_magic(ctx);
+    struct eider_js *js = eider_js_of(ctx);
+    duk_idx_t nargs = duk_get_top(ctx), first_arg = kind == 2 ? 1 : 2;
+    double ms = kind == 2 ? 0 : duk_to_number(ctx, 1);
+    struct js_timer *t;
+
+    if (!duk_is_function(ctx, 0))
+        return duk_type_error(ctx, "the callback must be a function");
+    if (!(ms >= 1) || ms > 2147483647.0)
+        ms = kind == 2 ? 0 : 1;   /* Node: NaN, < 1 or too large becomes 1 ms */
+    t = calloc(1, sizeof(*t));
+    t->js = js;
+    t->id = ++next_id;
+    t->repeat = kind == 1;
+    t->every.tv_sec = (time_t)(ms / 1000);
+    t->every.tv_usec = (suseconds_t)((long long)ms % 1000 * 1000);
+    t->next = live;
+    if (live)
+        live->prev = t;
+    live = t;
+
+    /* stash.timers[id] = [fn, args..., pointer] */
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_TIMERS);
+    duk_push_array(ctx);
+    duk_dup(ctx, 0);
+    duk_put_prop_index(ctx, -2, 0);
+    for (duk_idx_t i = first_arg, k = 1; i < nargs; i++, k++) {
+        duk_dup(ctx, i);
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)k);
+    }
+    duk_push_pointer(ctx, t);
+    duk_put_prop_string(ctx, -2, TIMER_PTR);
+    duk_put_prop_index(ctx, -2, t->id);
+    duk_pop_2(ctx);
+
+    if (js->base != NULL) {
+        t->ev = evtimer_new(js->base, on_timer, t);
+        evtimer_add(t->ev, &t->every);
+    } else {
+        t->ev = NULL;   /* a check run: accepted, never fired */
+    }
+    duk_push_uint(ctx, t->id);
+    return 1;
+}
+
+static duk_ret_t timer_clear(duk_context *ctx)
+{
+    struct js_timer *t;
+
+    if (!duk_is_number(ctx, 0) || !push_entry(ctx, duk_get_uint(ctx, 0)))
+        return 0;
+    duk_get_prop_string(ctx, -1, TIMER_PTR);
+    t = duk_get_pointer(ctx, -1);
+    duk_pop_2(ctx);
+    if (t != NULL)
+        forget(ctx, t);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    duk_c_function fn;
+    int magic;
+} timer_functions[] = {
+    { "setTimeout", timer_set, 0 },
+    { "setInterval", timer_set, 1 },
+    { "setImmediate", timer_set, 2 },
+    { "clearTimeout", timer_clear, 0 },
+    { "clearInterval", timer_clear, 0 },
+    { "clearImmediate", timer_clear, 0 },
+};
+
+void eider_js_timers_free(struct eider_js *js)
+{
+    struct js_timer *t = live, *next;
+
+    for (; t != NULL; t = next) {
+        next = t->next;
+        if (t->js != js)
+            continue;
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            live = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        if (t->ev)
+            event_free(t->ev);
+        free(t);
+    }
+}
+
+void eider_js_timers_init(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_push_bare_object(ctx);
+    duk_put_prop_string(ctx, -2, STASH_TIMERS);
+    duk_pop(ctx);
+    for (size_t i = 0; i < sizeof(timer_functions) / sizeof(timer_functions[0]); i++) {
+        duk_push_c_function(ctx, timer_functions[i].fn, DUK_VARARGS);
+        duk_set_magic(ctx, -1, timer_functions[i].magic);
+        duk_put_global_string(ctx, timer_functions[i].name);
+    }
+}
