@@ -57,6 +57,11 @@ static const char *set_daemon(struct eider_config *, int, char **);
 static const char *set_pid(struct eider_config *, int, char **);
 static const char *set_user(struct eider_config *, int, char **);
 static const char *set_group(struct eider_config *, int, char **);
+static const char *set_env(struct eider_config *, int, char **);
+static const char *set_fs_root(struct eider_config *, int, char **);
+static const char *set_fetch_ca_file(struct eider_config *, int, char **);
+static const char *set_fetch_timeout(struct eider_config *, int, char **);
+static const char *set_fetch_max_response_size(struct eider_config *, int, char **);
 
 /* Keep in step with man/eider.conf.5. */
 static const struct directive directives[] = {
@@ -75,6 +80,11 @@ static const struct directive directives[] = {
     { "pid",                    1, 1, 0, set_pid,               NULL },
     { "user",                   1, 1, 0, set_user,              NULL },
     { "group",                  1, 1, 0, set_group,             NULL },
+    { "env",                    1, 16, 1, set_env,              NULL },
+    { "fs_root",                1, 16, 1, set_fs_root,          NULL },
+    { "fetch_ca_file",          1, 1, 0, set_fetch_ca_file,     NULL },
+    { "fetch_timeout",          1, 1, 0, set_fetch_timeout,     "30s" },
+    { "fetch_max_response_size", 1, 1, 0, set_fetch_max_response_size, "16m" },
 };
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
 
@@ -439,6 +449,13 @@ void eider_config_free(struct eider_config *cfg)
     free(cfg->pid_file);
     free(cfg->user);
     free(cfg->group);
+    for (size_t i = 0; i < cfg->nenv; i++)
+        free(cfg->env[i]);
+    free(cfg->env);
+    for (size_t i = 0; i < cfg->nfs_roots; i++)
+        free(cfg->fs_roots[i]);
+    free(cfg->fs_roots);
+    free(cfg->fetch_ca_file);
     free(cfg->handlers);
     free(cfg->error_log);
     free(cfg->access_log);
@@ -736,4 +753,62 @@ static const char *set_group(struct eider_config *cfg, int argc, char **argv)
         return msg;
     }
     return set_name(&cfg->group, argv[0]);
+}
+
+/* Appends a copy of S to the array *V of *N strings. */
+static void push_string(char ***v, size_t *n, const char *s)
+{
+    char **grown = realloc(*v, (*n + 1) * sizeof(char *));
+    if (grown == NULL)
+        return;
+    *v = grown;
+    (*v)[(*n)++] = strdup(s);
+}
+
+static const char *set_env(struct eider_config *cfg, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        for (const char *p = argv[i]; *p; p++)
+            if (!(isalnum((unsigned char)*p) || *p == '_'))
+                return "expected environment variable names (letters, digits, _)";
+        push_string(&cfg->env, &cfg->nenv, argv[i]);
+    }
+    return NULL;
+}
+
+static const char *set_fs_root(struct eider_config *cfg, int argc, char **argv)
+{
+    static char msg[300];
+
+    for (int i = 0; i < argc; i++) {
+        char *abs = resolve_path(cfg->dir, argv[i]);
+        char *real = abs ? realpath(abs, NULL) : NULL;
+        if (real == NULL) {
+            snprintf(msg, sizeof(msg), "%.200s: %s", abs ? abs : argv[i], strerror(errno));
+            free(abs);
+            return msg;
+        }
+        push_string(&cfg->fs_roots, &cfg->nfs_roots, real);
+        free(real);
+        free(abs);
+    }
+    return NULL;
+}
+
+static const char *set_fetch_ca_file(struct eider_config *cfg, int argc, char **argv)
+{
+    (void)argc;
+    return replace_path(cfg, &cfg->fetch_ca_file, argv[0]);
+}
+
+static const char *set_fetch_timeout(struct eider_config *cfg, int argc, char **argv)
+{
+    (void)argc;
+    return set_time(&cfg->fetch_timeout, argv[0]);
+}
+
+static const char *set_fetch_max_response_size(struct eider_config *cfg, int argc, char **argv)
+{
+    (void)argc;
+    return set_size(&cfg->fetch_max_response_size, argv[0]);
 }

@@ -38,6 +38,13 @@ struct eider_config {
     char *pid_file;               /* NULL: none */
     char *user;                   /* NULL: unchanged, or nobody when root */
     char *group;                  /* NULL: the user's group */
+    char **env;                   /* names passed to process.env */
+    size_t nenv;
+    char **fs_roots;              /* realpath'd dirs require('fs') may read */
+    size_t nfs_roots;
+    char *fetch_ca_file;          /* extra trusted CAs for fetch(), or NULL */
+    int fetch_timeout;            /* seconds, default for fetch() */
+    size_t fetch_max_response_size;
 };
 
 /* Builds a config from FILE (NULL = embedded default) followed by the

@@ -57,6 +57,23 @@ void eider_js_request_init(duk_context *ctx);
 void eider_js_response_init(duk_context *ctx);
 void eider_js_module_init(duk_context *ctx, const char *root);
 void eider_js_timers_init(duk_context *ctx);
+/* Built-in modules: push the exports of require('crypto') / ('fs'). */
+void eider_js_crypto_push(duk_context *ctx);
+void eider_js_fs_push(duk_context *ctx);
+
+/* Global fetch(); installed like the other bindings. */
+void eider_js_fetch_init(duk_context *ctx);
+/* Frees fetches still in flight (at heap destruction). */
+void eider_js_fetch_free(struct eider_js *js);
+
+/* Pushes a new pending Promise and, below nothing else, keeps its resolve
+ * and reject functions in the stash under a fresh number, returned. Settle
+ * it later with eider_js_settle(). */
+int eider_js_deferred(duk_context *ctx);
+/* Settles deferred REF with the value on top (popped): resolves, or
+ * rejects if REJECT; then drains microtasks. */
+void eider_js_settle(duk_context *ctx, int ref, int reject);
+
 /* Frees the C side of every timer of JS (at heap destruction). */
 void eider_js_timers_free(struct eider_js *js);
 

@@ -20,6 +20,7 @@
 
 #define STASH_MODULES "modules"
 #define STASH_ROOT "root"
+#define STASH_BUILTINS "builtins"
 #define REQUIRE_DIR DUK_HIDDEN_SYMBOL("dir")
 
 /* The wrapper keeps line numbers: it adds no newline before the source. */
@@ -349,12 +350,48 @@ int eider_js_require_path(duk_context *ctx, const char *path)
     return 0;
 }
 
+/* Modules built into eider: require(name) builds each once per heap. */
+static const struct {
+    const char *name;
+    void (*push)(duk_context *ctx);   /* pushes the module's exports */
+} builtins[] = {
+    { "crypto", eider_js_crypto_push },
+    { "fs",     eider_js_fs_push },
+};
+
+/* Pushes the exports of built-in module ID ("fs" or "node:fs"); 0 if ID
+ * names none. */
+static int push_builtin(duk_context *ctx, const char *id)
+{
+    if (strncmp(id, "node:", 5) == 0)
+        id += 5;
+    for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+        if (strcmp(id, builtins[i].name) != 0)
+            continue;
+        duk_push_heap_stash(ctx);
+        duk_get_prop_string(ctx, -1, STASH_BUILTINS);
+        if (!duk_get_prop_string(ctx, -1, id)) {
+            duk_pop(ctx);
+            builtins[i].push(ctx);
+            duk_dup_top(ctx);
+            duk_put_prop_string(ctx, -3, id);
+        }
+        duk_remove(ctx, -2);
+        duk_remove(ctx, -2);
+        return 1;
+    }
+    return 0;
+}
+
 static duk_ret_t js_require(duk_context *ctx)
 {
     const char *id = duk_require_string(ctx, 0);
     const char *dir, *root;
     char path[PATH_MAX];
     int rc;
+
+    if (push_builtin(ctx, id))
+        return 1;
 
     duk_push_current_function(ctx);
     duk_get_prop_string(ctx, -1, REQUIRE_DIR);
@@ -388,5 +425,7 @@ void eider_js_module_init(duk_context *ctx, const char *root)
     duk_put_prop_string(ctx, -2, STASH_MODULES);
     duk_push_string(ctx, root);
     duk_put_prop_string(ctx, -2, STASH_ROOT);
+    duk_push_bare_object(ctx);
+    duk_put_prop_string(ctx, -2, STASH_BUILTINS);
     duk_pop(ctx);
 }

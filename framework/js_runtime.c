@@ -126,6 +126,8 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
     duk_push_heap_stash(ctx);
     duk_get_prop_string(ctx, -2, "runMicrotasks");
     duk_put_prop_string(ctx, -2, STASH_DRAIN);
+    duk_get_global_string(ctx, "Promise");
+    duk_put_prop_string(ctx, -2, "Promise");   /* for eider_js_deferred */
     duk_pop_2(ctx);
     return 0;
 }
@@ -155,6 +157,7 @@ static const struct binding bindings[] = {
     { "req",     eider_js_request_init },
     { "res",     eider_js_response_init },
     { "timers",  eider_js_timers_init },
+    { "fetch",   eider_js_fetch_init },
 };
 
 /* --- handler loading --- */
@@ -278,6 +281,7 @@ static void js_destroy(void *rt)
     struct eider_js *js = rt;
 
     eider_js_timers_free(js);
+    eider_js_fetch_free(js);
     if (js->ctx)
         duk_destroy_heap(js->ctx);
     free(js->methods);
