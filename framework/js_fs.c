@@ -1,10 +1,223 @@
 /*
- * require('fs'): reads confined to the configured fs_root directories.
- * (Being written.)
+ * require('fs'): reads confined to the directories of the fs_root
+ * directive. A path is checked twice: as written (made absolute and
+ * normalised, so "../" cannot climb out) and after realpath() (so a
+ * symbolic link cannot lead out); outside every root it fails with EACCES
+ * whether or not the file exists, so nothing is learnt about the rest of
+ * the file system.
+ *
+ * Reads are synchronous, also behind fs.promises: they are meant for small
+ * local files (templates, keys, data), which the page cache serves in
+ * microseconds; a thread pool would cost more than it saves here.
  */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "file.h"
 #include "js_internal.h"
+
+/* Throws a Node-style error: message "CODE: what, op 'path'", .code set. */
+static duk_ret_t throw_fs_error(duk_context *ctx, int err, const char *op, const char *path)
+{
+    const char *code = err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES"
+                     : err == EISDIR ? "EISDIR" : err == ENOTDIR ? "ENOTDIR" : "EIO";
+
+    duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s, %s '%s'", code, strerror(err), op, path);
+    duk_push_string(ctx, code);
+    duk_put_prop_string(ctx, -2, "code");
+    duk_push_int(ctx, -err);
+    duk_put_prop_string(ctx, -2, "errno");
+    return duk_throw(ctx);
+}
+
+static int under(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+    return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0'
+                                           || (n == 1 && root[0] == '/'));
+}
+
+static int under_any(const struct eider_config *cfg, const char *path)
+{
+    for (size_t i = 0; i < cfg->nfs_roots; i++)
+        if (under(path, cfg->fs_roots[i]))
+            return 1;
+    return 0;
+}
+
+/* Makes PATH absolute (relative to the first root) and removes ".", ".."
+ * and repeated slashes, without touching the disk. */
+static int normalise(const struct eider_config *cfg, const char *path, char *out)
+{
+    char tmp[PATH_MAX];
+    size_t n = 0;
+
+    if (path[0] != '/' && cfg->nfs_roots == 0)
+        return -1;
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", path[0] == '/' ? "" : cfg->fs_roots[0],
+                         path) >= sizeof(tmp))
+        return -1;
+    for (char *seg = strtok(tmp, "/"); seg != NULL; seg = strtok(NULL, "/")) {
+        if (strcmp(seg, ".") == 0)
+            continue;
+        if (strcmp(seg, "..") == 0) {
+            while (n > 0 && out[--n] != '/')
+                ;
+            continue;
+        }
+        n += (size_t)snprintf(out + n, PATH_MAX - n, "/%s", seg);
+    }
+    if (n == 0)
+        out[n++] = '/';
+    out[n] = '\0';
+    return 0;
+}
+
+/* Resolves the path argument at idx to a real path inside a root, or
+ * throws the error Node would (EACCES outside, ENOENT missing). */
+static void confined_path(duk_context *ctx, duk_idx_t idx, const char *op, char *real)
+{
+    const struct eider_config *cfg = eider_js_of(ctx)->cfg;
+    const char *path = duk_require_string(ctx, idx);
+    char norm[PATH_MAX];
+
+    if (normalise(cfg, path, norm) < 0 || !under_any(cfg, norm))
+        (void)throw_fs_error(ctx, EACCES, op, path);
+    if (realpath(norm, real) == NULL)
+        (void)throw_fs_error(ctx, errno, op, path);
+    if (!under_any(cfg, real))
+        (void)throw_fs_error(ctx, EACCES, op, path);
+}
+
+/* The encoding argument: a string, or {encoding: ...}; NULL for none. */
+static const char *encoding_of(duk_context *ctx, duk_idx_t idx)
+{
+    if (duk_is_string(ctx, idx))
+        return duk_get_string(ctx, idx);
+    if (duk_is_object(ctx, idx) && duk_get_prop_string(ctx, idx, "encoding")) {
+        const char *enc = duk_get_string(ctx, -1);
+        duk_pop(ctx);
+        return enc;
+    }
+    if (duk_is_object(ctx, idx))
+        duk_pop(ctx);
+    return NULL;
+}
+
+/* Pushes the contents of the confined file at arg 0: a Buffer, or a
+ * string when arg 1 names an encoding (via Buffer's toString). */
+static duk_ret_t read_file(duk_context *ctx)
+{
+    char real[PATH_MAX];
+    const char *enc = encoding_of(ctx, 1);
+    size_t len;
+    char *data;
+
+    confined_path(ctx, 0, "open", real);
+    data = eider_read_file(real, &len);
+    if (data == NULL)
+        return throw_fs_error(ctx, errno, "open", duk_get_string(ctx, 0));
+    memcpy(duk_push_fixed_buffer(ctx, len), data, len);
+    free(data);
+    duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_NODEJS_BUFFER);
+    if (enc != NULL) {
+        duk_push_string(ctx, "toString");
+        duk_push_string(ctx, enc);
+        duk_call_prop(ctx, -3, 1);
+    }
+    return 1;
+}
+
+static duk_ret_t fs_read_file_sync(duk_context *ctx)
+{
+    return read_file(ctx);
+}
+
+static duk_ret_t fs_exists_sync(duk_context *ctx)
+{
+    const struct eider_config *cfg = eider_js_of(ctx)->cfg;
+    char norm[PATH_MAX], real[PATH_MAX];
+
+    duk_push_boolean(ctx, duk_is_string(ctx, 0)
+                     && normalise(cfg, duk_get_string(ctx, 0), norm) == 0 && under_any(cfg, norm)
+                     && realpath(norm, real) != NULL && under_any(cfg, real));
+    return 1;
+}
+
+/* isFile() / isDirectory(); magic 0 or 1 (magic is 16-bit: no S_IF*). */
+static duk_ret_t stat_is(duk_context *ctx)
+{
+    unsigned want = duk_get_current_magic(ctx) ? S_IFDIR : S_IFREG;
+    duk_push_this(ctx);
+    duk_get_prop_string(ctx, -1, DUK_HIDDEN_SYMBOL("mode"));
+    duk_push_boolean(ctx, ((unsigned)duk_get_uint(ctx, -1) & S_IFMT) == want);
+    return 1;
+}
+
+static duk_ret_t fs_stat_sync(duk_context *ctx)
+{
+    char real[PATH_MAX];
+    struct stat st;
+
+    confined_path(ctx, 0, "stat", real);
+    if (stat(real, &st) < 0)
+        return throw_fs_error(ctx, errno, "stat", duk_get_string(ctx, 0));
+    duk_push_object(ctx);
+    duk_push_number(ctx, (double)st.st_size);
+    duk_put_prop_string(ctx, -2, "size");
+    duk_push_number(ctx, (double)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1e6);
+    duk_put_prop_string(ctx, -2, "mtimeMs");
+    duk_get_global_string(ctx, "Date");
+    duk_push_number(ctx, (double)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1e6);
+    duk_new(ctx, 1);
+    duk_put_prop_string(ctx, -2, "mtime");
+    duk_push_uint(ctx, st.st_mode);
+    duk_put_prop_string(ctx, -2, DUK_HIDDEN_SYMBOL("mode"));
+    duk_push_uint(ctx, st.st_mode & 07777);
+    duk_put_prop_string(ctx, -2, "mode");
+    duk_push_c_function(ctx, stat_is, 0);
+    duk_set_magic(ctx, -1, 0);
+    duk_put_prop_string(ctx, -2, "isFile");
+    duk_push_c_function(ctx, stat_is, 0);
+    duk_set_magic(ctx, -1, 1);
+    duk_put_prop_string(ctx, -2, "isDirectory");
+    return 1;
+}
+
+/* fs.promises.readFile: the same read, as a settled Promise. */
+static duk_ret_t fs_promises_read_file(duk_context *ctx)
+{
+    int ref = eider_js_deferred(ctx);
+    int failed;
+
+    duk_insert(ctx, 0);   /* [promise path enc] */
+    duk_push_c_function(ctx, read_file, 2);
+    duk_dup(ctx, 1);
+    duk_dup(ctx, 2);
+    failed = duk_pcall(ctx, 2) != 0;
+    eider_js_settle(ctx, ref, failed);
+    duk_dup(ctx, 0);
+    return 1;
+}
+
+static const duk_function_list_entry fs_functions[] = {
+    { "readFileSync", fs_read_file_sync, 2 },
+    { "existsSync", fs_exists_sync, 1 },
+    { "statSync", fs_stat_sync, 1 },
+    { NULL, NULL, 0 }
+};
 
 void eider_js_fs_push(duk_context *ctx)
 {
     duk_push_object(ctx);
+    duk_put_function_list(ctx, -1, fs_functions);
+    duk_push_object(ctx);
+    duk_push_c_function(ctx, fs_promises_read_file, 2);
+    duk_put_prop_string(ctx, -2, "readFile");
+    duk_put_prop_string(ctx, -2, "promises");
 }

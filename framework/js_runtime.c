@@ -157,6 +157,7 @@ static const struct binding bindings[] = {
     { "req",     eider_js_request_init },
     { "res",     eider_js_response_init },
     { "timers",  eider_js_timers_init },
+    { "process", eider_js_process_init },
     { "fetch",   eider_js_fetch_init },
 };
 
