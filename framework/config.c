@@ -422,7 +422,7 @@ struct eider_config *eider_config_load(const char *file, const char *extra,
         rc = parse_string(&ps, "(command line -g)", extra);
     }
     for (size_t i = 0; rc == 0 && i < NDIRECTIVES; i++) {
-        if (!directives[i].repeatable || seen[i])
+        if (!directives[i].repeatable || seen[i] || directives[i].def == NULL)
             continue;
         char text[256];
         snprintf(text, sizeof(text), "%s %s;", directives[i].name, directives[i].def);

@@ -42,13 +42,14 @@ int eider_worker_identity(const struct eider_config *cfg, uid_t *uid, gid_t *gid
     }
     *uid = pw->pw_uid;
     *gid = pw->pw_gid;
-    if (cfg->group != NULL || cfg->user == NULL) {
-        const char *group = cfg->group ? cfg->group : "nogroup";
-        if ((gr = getgrnam(group)) == NULL) {
-            snprintf(err, errlen, "group \"%s\" does not exist (directive group)", group);
+    if (cfg->group != NULL) {
+        if ((gr = getgrnam(cfg->group)) == NULL) {
+            snprintf(err, errlen, "group \"%s\" does not exist (directive group)", cfg->group);
             return -1;
         }
         *gid = gr->gr_gid;
+    } else if (cfg->user == NULL && (gr = getgrnam("nogroup")) != NULL) {
+        *gid = gr->gr_gid;   /* Debian's; elsewhere nobody's own group */
     }
     return 0;
 }
@@ -62,9 +63,15 @@ int eider_drop_privileges(const struct eider_config *cfg, char *err, size_t errl
         return 0;
     if (eider_worker_identity(cfg, &uid, &gid, err, errlen) < 0)
         return -1;
-    if (uid == 0)
-        return 0;   /* "user root;" said so explicitly */
     const char *name = cfg->user ? cfg->user : "nobody";
+    if (uid == 0) {
+        /* "user root;" said so explicitly; a group may still apply. */
+        if (gid != 0 && setgid(gid) < 0) {
+            snprintf(err, errlen, "cannot switch to group %s: %s", cfg->group, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
     if (setgid(gid) < 0 || initgroups(name, gid) < 0 || setuid(uid) < 0) {
         snprintf(err, errlen, "cannot switch to user %s: %s", name, strerror(errno));
         return -1;

@@ -65,8 +65,12 @@ static void watch_promise(duk_context *ctx, struct eider_exchange *ex)
 {
     duk_idx_t value = duk_get_top_index(ctx);
 
-    if (!duk_is_object(ctx, value) || !duk_get_prop_string(ctx, value, "then")
-        || !duk_is_function(ctx, -1)) {
+    if (!duk_is_object(ctx, value)) {
+        duk_pop(ctx);
+        duk_push_undefined(ctx);
+        return;
+    }
+    if (!duk_get_prop_string(ctx, value, "then") || !duk_is_function(ctx, -1)) {
         duk_pop_2(ctx);
         duk_push_undefined(ctx);
         return;

@@ -122,6 +122,13 @@ static duk_ret_t timer_set(duk_context *ctx)
     duk_pop_2(ctx);
 
     if (js->base != NULL) {
+        /* A libevent "common timeout" queue per duration keeps timers of
+         * equal delay firing in the order they were set, as in Node (the
+         * plain timer heap does not). Past libevent's 256 durations,
+         * plain timers. */
+        const struct timeval *common = event_base_init_common_timeout(js->base, &t->every);
+        if (common != NULL)
+            t->every = *common;
         t->ev = evtimer_new(js->base, on_timer, t);
         evtimer_add(t->ev, &t->every);
     } else {

@@ -46,13 +46,7 @@ static int open_one(const struct eider_listen *l, char *err, size_t errlen)
     return fd;
 }
 
-static void close_fds(int *fds, int from, int to)
-{
-    for (int i = from; i < to; i++)
-        close(fds[i]);
-}
-
-static struct eider_lsock *find(struct eider_listeners *set, const struct eider_listen *l)
+static const struct eider_lsock *find(const struct eider_listeners *set, const struct eider_listen *l)
 {
     for (size_t i = 0; i < set->n; i++)
         if (set->v[i].addrlen == l->addrlen && memcmp(&set->v[i].addr, &l->addr, l->addrlen) == 0)
@@ -60,92 +54,76 @@ static struct eider_lsock *find(struct eider_listeners *set, const struct eider_
     return NULL;
 }
 
-/* Grows ls to COUNT sockets; on failure closes what it opened. */
-static int grow(struct eider_lsock *ls, const struct eider_listen *l, int count,
-                char *err, size_t errlen)
+static int in_set(const struct eider_listeners *set, int fd)
 {
-    int *fds = realloc(ls->fds, (size_t)count * sizeof(int));
-
-    if (fds == NULL) {
-        snprintf(err, errlen, "listen %s: out of memory", l->text);
-        return -1;
-    }
-    ls->fds = fds;
-    for (int i = ls->count; i < count; i++) {
-        if ((fds[i] = open_one(l, err, errlen)) < 0) {
-            close_fds(fds, ls->count, i);
-            return -1;
-        }
-    }
+    for (size_t i = 0; i < set->n; i++)
+        for (int k = 0; k < set->v[i].count; k++)
+            if (set->v[i].fds[k] == fd)
+                return 1;
     return 0;
 }
 
-int eider_listeners_update(struct eider_listeners *set, const struct eider_config *cfg,
-                           int nworkers, char *err, size_t errlen)
+static void free_set(struct eider_listeners *set)
 {
-    struct eider_lsock *next = calloc(cfg->nlistens, sizeof(*next));
-    int *old_count = calloc(cfg->nlistens, sizeof(int));   /* -1: newly opened */
-    size_t i;
+    for (size_t i = 0; i < set->n; i++) {
+        free(set->v[i].fds);
+        free(set->v[i].text);
+    }
+    free(set->v);
+    set->v = NULL;
+    set->n = 0;
+}
 
-    for (i = 0; i < cfg->nlistens; i++) {
+int eider_listeners_plan(const struct eider_listeners *cur, struct eider_listeners *next,
+                         const struct eider_config *cfg, int nworkers, char *err, size_t errlen)
+{
+    struct eider_listeners plan = { calloc(cfg->nlistens + 1, sizeof(struct eider_lsock)), 0 };
+
+    for (size_t i = 0; i < cfg->nlistens; i++, plan.n++) {
         const struct eider_listen *l = &cfg->listens[i];
-        struct eider_lsock *have = find(set, l);
-        int want = l->reuseport ? nworkers : 1;
+        const struct eider_lsock *have = find(cur, l);
+        struct eider_lsock *ls = &plan.v[i];
+        int want = l->reuseport ? nworkers : 1, k = 0;
 
         if (have != NULL && have->reuseport != l->reuseport) {
             snprintf(err, errlen, "listen %s: reuseport cannot change on a reload; restart eider",
                      l->text);
-            break;
+            goto fail;
         }
-        next[i] = have ? *have : (struct eider_lsock){ .addr = l->addr, .addrlen = l->addrlen,
-                                                       .reuseport = l->reuseport };
-        old_count[i] = have ? have->count : -1;
-        if (want > next[i].count && grow(&next[i], l, want, err, errlen) < 0)
-            break;
-        if (have != NULL)
-            have->fds = next[i].fds;   /* grow() may have moved them */
-        next[i].count = want > next[i].count ? want : next[i].count;
+        *ls = (struct eider_lsock){ .addr = l->addr, .addrlen = l->addrlen,
+                                    .reuseport = l->reuseport, .text = strdup(l->text),
+                                    .fds = calloc((size_t)want, sizeof(int)) };
+        /* Reuse what is open (nothing queued on it is lost), bind the rest. */
+        for (; have != NULL && k < have->count && k < want; k++)
+            ls->fds[k] = have->fds[k];
+        for (ls->count = k; ls->count < want; ls->count++)
+            if ((ls->fds[ls->count] = open_one(l, err, errlen)) < 0)
+                goto fail;
+        if (have == NULL)
+            eider_log(EIDER_LOG_NOTICE, "listening on http://%s%s", ls->text,
+                      ls->reuseport ? " (reuseport)" : "");
     }
-    if (i < cfg->nlistens) {
-        /* Undo: close only what this call opened. */
-        while (i-- > 0) {
-            if (old_count[i] < 0) {
-                close_fds(next[i].fds, 0, next[i].count);
-                free(next[i].fds);
-            } else {
-                close_fds(next[i].fds, old_count[i], next[i].count);
-            }
-        }
-        free(next);
-        free(old_count);
-        return -1;
-    }
-    /* Commit: close addresses no longer configured and surplus sockets. */
-    for (size_t k = 0; k < set->n; k++) {
-        int kept = 0;
-        for (i = 0; i < cfg->nlistens; i++)
-            kept |= next[i].fds == set->v[k].fds && old_count[i] >= 0;
-        if (!kept) {
-            eider_log(EIDER_LOG_NOTICE, "no longer listening on %s", set->v[k].text);
-            close_fds(set->v[k].fds, 0, set->v[k].count);
-            free(set->v[k].fds);
-        }
-        free(set->v[k].text);
-    }
-    for (i = 0; i < cfg->nlistens; i++) {
-        int want = cfg->listens[i].reuseport ? nworkers : 1;
-        close_fds(next[i].fds, want, next[i].count);
-        next[i].count = want;
-        next[i].text = strdup(cfg->listens[i].text);
-        if (old_count[i] < 0)
-            eider_log(EIDER_LOG_NOTICE, "listening on http://%s%s", next[i].text,
-                      next[i].reuseport ? " (reuseport)" : "");
-    }
-    free(set->v);
-    set->v = next;
-    set->n = cfg->nlistens;
-    free(old_count);
+    *next = plan;
     return 0;
+fail:
+    plan.n++;   /* the entry being built holds fds too */
+    eider_listeners_retire(&plan, cur);
+    return -1;
+}
+
+void eider_listeners_retire(struct eider_listeners *old, const struct eider_listeners *keep)
+{
+    for (size_t i = 0; i < old->n; i++) {
+        int dropped = 0;
+        for (int k = 0; k < old->v[i].count; k++)
+            if (!in_set(keep, old->v[i].fds[k])) {
+                close(old->v[i].fds[k]);
+                dropped = 1;
+            }
+        if (dropped && old->v[i].text != NULL && keep->n > 0)
+            eider_log(EIDER_LOG_INFO, "closed listening socket(s) of %s", old->v[i].text);
+    }
+    free_set(old);
 }
 
 int eider_listeners_fds(const struct eider_listeners *set, const struct eider_config *cfg,
@@ -162,12 +140,18 @@ int eider_listeners_fds(const struct eider_listeners *set, const struct eider_co
 
 void eider_listeners_close(struct eider_listeners *set)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        close_fds(set->v[i].fds, 0, set->v[i].count);
-        free(set->v[i].fds);
-        free(set->v[i].text);
-    }
-    free(set->v);
-    set->v = NULL;
-    set->n = 0;
+    struct eider_listeners none = { NULL, 0 };
+    eider_listeners_retire(set, &none);
+}
+
+void eider_listeners_close_others(const struct eider_listeners *set, const int *fds, int nfds)
+{
+    for (size_t i = 0; i < set->n; i++)
+        for (int k = 0; k < set->v[i].count; k++) {
+            int fd = set->v[i].fds[k], mine = 0;
+            for (int j = 0; j < nfds; j++)
+                mine |= fds[j] == fd;
+            if (!mine)
+                close(fd);   /* EBADF on a second close of a shared one is harmless */
+        }
 }

@@ -73,6 +73,7 @@ struct master {
     int reloading;                  /* new generation not all ready yet */
     long long reload_started_ms;
     struct eider_listeners listeners;
+    struct eider_listeners prev_listeners;   /* until a reload commits */
     struct eider_slot *board;       /* shared with workers */
     struct slot slots[EIDER_SCOREBOARD_SLOTS];
     int ready_fd;                   /* daemon parent, or -1 */
@@ -167,10 +168,16 @@ static void spawn(struct master *m, int i, int index)
         for (int k = 0; k < EIDER_SCOREBOARD_SLOTS; k++)
             if (m->slots[k].ready_fd >= 0)
                 close(m->slots[k].ready_fd);
+        /* Only this worker's own listening sockets stay open in it: one
+         * it inherited but never accepts on would keep a dropped address
+         * taking connections nobody answers. */
+        int nfds = eider_listeners_fds(&m->listeners, m->cfg, index, fds, EIDER_MAX_LISTENERS);
+        eider_listeners_close_others(&m->listeners, fds, nfds);
+        eider_listeners_close_others(&m->prev_listeners, fds, nfds);
         m->board[i] = (struct eider_slot){ .pid = getpid() };
         struct eider_worker_args args = {
             .cfg = m->cfg, .router = m->router, .sources = m->sources, .fds = fds,
-            .nfds = eider_listeners_fds(&m->listeners, m->cfg, index, fds, EIDER_MAX_LISTENERS),
+            .nfds = nfds,
             .slot = &m->board[i], .ready_fd = pipefd[1],
         };
         eider_worker_run(&args);
@@ -251,6 +258,7 @@ static void commit_reload(struct master *m)
     m->prev_cfg = NULL;
     m->prev_router = NULL;
     m->prev_sources = NULL;
+    eider_listeners_retire(&m->prev_listeners, &m->listeners);
     eider_notify("READY=1");
     eider_log(EIDER_LOG_NOTICE, "reloaded: %d worker%s of generation %d accepting, "
               "older workers draining", m->cfg->workers, m->cfg->workers == 1 ? "" : "s", m->gen);
@@ -278,6 +286,12 @@ static void abort_reload(struct master *m, const char *why)
     m->prev_cfg = NULL;
     m->prev_router = NULL;
     m->prev_sources = NULL;
+    eider_listeners_retire(&m->listeners, &m->prev_listeners);
+    m->listeners = m->prev_listeners;
+    m->prev_listeners = (struct eider_listeners){ NULL, 0 };
+    if (eider_log_open(m->cfg->error_log, m->cfg->error_level) < 0
+        || eider_access_open(m->cfg->access_log) < 0)
+        eider_log(EIDER_LOG_ERROR, "cannot reopen the previous logs: %s", strerror(errno));
     m->gen--;
     m->reloading = 0;
     eider_notify("READY=1");
@@ -289,13 +303,20 @@ static void reload(struct master *m)
     struct eider_config *cfg;
     struct eider_router *router = NULL;
     struct eider_sources *sources = NULL;
+    struct eider_listeners next;
     char err[2048];
 
-    eider_notify("RELOADING=1");
+    struct timespec ts;
+    char state[64];
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%lld",
+             (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+    eider_notify(state);
     eider_log(EIDER_LOG_NOTICE, "reloading %s", m->cfg->file ? m->cfg->file : "(embedded default)");
     cfg = eider_config_load(m->cfg->file, m->cfg->extra, err, sizeof(err));
     if (cfg == NULL || eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0
-        || eider_listeners_update(&m->listeners, cfg, cfg->workers, err, sizeof(err)) < 0) {
+        || eider_listeners_plan(&m->listeners, &next, cfg, cfg->workers, err, sizeof(err)) < 0) {
         eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", err);
         eider_config_free(cfg);
         eider_router_free(router);
@@ -307,6 +328,8 @@ static void reload(struct master *m)
         eider_log(EIDER_LOG_ERROR, "cannot open error log %s: %s", cfg->error_log, strerror(errno));
     if (eider_access_open(cfg->access_log) < 0)
         eider_log(EIDER_LOG_ERROR, "cannot open access log %s: %s", cfg->access_log, strerror(errno));
+    m->prev_listeners = m->listeners;
+    m->listeners = next;
     m->prev_cfg = m->cfg;
     m->prev_router = m->router;
     m->prev_sources = m->sources;
@@ -556,7 +579,8 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     signal(SIGPIPE, SIG_IGN);
     sigprocmask(SIG_BLOCK, &block, &wait_mask);
 
-    if (eider_listeners_update(&m->listeners, cfg, cfg->workers, err, sizeof(err)) < 0) {
+    if (eider_listeners_plan(&m->prev_listeners, &m->listeners, cfg, cfg->workers,
+                             err, sizeof(err)) < 0) {
         eider_log(EIDER_LOG_CRIT, "%s", err);
         return 1;
     }
@@ -604,6 +628,7 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     stop(m, stop_sig, &wait_mask);
     eider_log(EIDER_LOG_NOTICE, "master exiting");
     eider_pidfile_remove(m->cfg->pid_file);
+    eider_listeners_retire(&m->prev_listeners, &m->listeners);
     eider_listeners_close(&m->listeners);
     eider_config_free(m->prev_cfg);
     eider_router_free(m->prev_router);

@@ -201,8 +201,6 @@ void eider_worker_run(const struct eider_worker_args *args)
     struct timeval flush_every = { 0, 200 * 1000 };
     char err[1024];
 
-    /* If the master dies without telling us, don't serve orphaned. */
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
 
@@ -217,6 +215,12 @@ void eider_worker_run(const struct eider_worker_args *args)
         eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
         exit(1);
     }
+    /* If the master dies without telling us, don't serve orphaned. Set
+     * after setuid(), which clears it; then check we weren't orphaned in
+     * between. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == 1)
+        exit(1);
     w->base = event_base_new();
     if (w->base == NULL) {
         eider_log(EIDER_LOG_CRIT, "worker cannot create its event loop");
