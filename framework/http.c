@@ -129,6 +129,23 @@ static void access_log(struct eider_exchange *ex)
         eider_access_append(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
+/* The Date header value, formatted at most once a second. evhttp would
+ * format it for every answer (callgrind: 6% of a small request). */
+static const char *http_date(void)
+{
+    static char buf[40];
+    static time_t cached = -1;
+    time_t now = time(NULL);
+
+    if (now != cached) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        cached = now;
+    }
+    return buf;
+}
+
 static void release(struct eider_exchange *ex)
 {
     struct eider_worker *w = ex->worker;
@@ -334,6 +351,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     eider_worker_next_id(w, ex->id);
     copy_peer(req, ex->peer, sizeof(ex->peer));
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Date", http_date());
     ex->method = (enum eider_method)method;
     ex->path = uri ? evhttp_uri_get_path(uri) : NULL;
     ex->query = uri ? evhttp_uri_get_query(uri) : NULL;

@@ -141,6 +141,7 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
         duk_put_prop_index(ctx, -2, (duk_uarridx_t)ex->rt_ref);
     }
     duk_set_top(ctx, base);
+    eider_js_maybe_gc(js);
 }
 
 void eider_js_release(void *rt, struct eider_exchange *ex)

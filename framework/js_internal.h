@@ -23,10 +23,12 @@ struct eider_js {
     struct eider_sources *sources;  /* module texts of this generation */
     struct event_base *base;   /* NULL in a check: timers never fire */
     int next_ref;              /* keys of waiting exchanges in the stash */
+    int drain_requested;       /* the prelude queued a microtask */
     char *root;                /* handlers root, realpath'd */
     unsigned *methods;         /* per handler, 1 << enum eider_method */
     size_t nhandlers;
     size_t heap_bytes;         /* counted by the allocator */
+    size_t gc_at;              /* run mark-and-sweep past this many bytes */
 };
 
 /* Hidden property holding the C pointer behind a req or res object. */
@@ -41,6 +43,10 @@ struct eider_js *eider_js_of(duk_context *ctx);
 /* Runs queued Promise jobs (microtasks). Every entry into JS from the
  * event loop (handler call, timer, I/O callback) ends with it. */
 void eider_js_drain(duk_context *ctx);
+
+/* Called after every entry into JS from the loop: runs Duktape's
+ * mark-and-sweep when the heap has grown enough since the last one. */
+void eider_js_maybe_gc(struct eider_js *js);
 
 /* js_call.c: the runtime_ops handle and release. */
 void eider_js_handle(void *rt, struct eider_exchange *ex);

@@ -61,7 +61,8 @@ static void forget(duk_context *ctx, struct js_timer *t)
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
     struct js_timer *t = arg;
-    duk_context *ctx = t->js->ctx;
+    struct eider_js *js = t->js;   /* t may be freed before the call */
+    duk_context *ctx = js->ctx;
     duk_idx_t base = duk_get_top(ctx), n;
 
     (void)fd, (void)what;
@@ -79,6 +80,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         eider_js_log_error(ctx, -1, "a timer callback");
     duk_set_top(ctx, base);
     eider_js_drain(ctx);
+    eider_js_maybe_gc(js);
 }
 
 /* setTimeout(fn, ms, ...args) and its siblings; magic: 0 timeout,

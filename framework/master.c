@@ -608,13 +608,13 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
 
         if (got_term || got_quit || got_int)
             stop_sig = got_int ? SIGINT : SIGQUIT;
-        if (m->start_failed) {
-            eider_log(EIDER_LOG_CRIT, "a worker could not start (see above); stopping");
-            stop_sig = SIGINT;
-        }
         if (got_chld) {
             got_chld = 0;
             reap(m, 0);
+        }
+        if (m->start_failed) {
+            eider_log(EIDER_LOG_CRIT, "a worker could not start (see above); stopping");
+            stop_sig = SIGINT;
         }
         if (got_usr1) {
             got_usr1 = 0;

@@ -27,6 +27,10 @@ int eider_js_exec_timeout(void *udata);
 #define DUK_USE_FATAL_HANDLER(udata, msg) eider_js_fatal((udata), (msg))
 void eider_js_fatal(void *udata, const char *msg);
 
+/* JSON.stringify without the generic property walk: res.json() is on the
+ * hot path (callgrind: 9.5k instructions per small object without it). */
+#define DUK_USE_JSON_STRINGIFY_FASTPATH
+
 /* Deeper tracebacks make handler errors easier to locate. */
 #undef DUK_USE_TRACEBACK_DEPTH
 #define DUK_USE_TRACEBACK_DEPTH 16
