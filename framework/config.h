@@ -34,6 +34,7 @@ struct eider_config {
     int keepalive_timeout;
     int request_timeout;
     int worker_shutdown_timeout;
+    int js_time_limit;            /* seconds one entry into JS may run */
     int daemon;
     char *pid_file;               /* NULL: none */
     char *user;                   /* NULL: unchanged, or nobody when root */

@@ -347,6 +347,7 @@ const struct eider_directive eider_directives[] = {
     { "keepalive_timeout",       1, 1, 0, set_time,       FIELD(keepalive_timeout), NULL, 0,       "75s" },
     { "request_timeout",         1, 1, 0, set_time,       FIELD(request_timeout), NULL, 0,         "30s" },
     { "worker_shutdown_timeout", 1, 1, 0, set_time,       FIELD(worker_shutdown_timeout), NULL, 0, "10s" },
+    { "js_time_limit",           1, 1, 0, set_time,       FIELD(js_time_limit), NULL, 0,           "5s" },
     { "daemon",                  1, 1, 0, set_flag,       FIELD(daemon), NULL, 0,                  "off" },
     { "pid",                     1, 1, 0, set_path,       FIELD(pid_file), NULL, 0,                NULL },
     { "user",                    1, 1, 0, set_account,    FIELD(user), NULL, 0,                    NULL },

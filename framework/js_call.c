@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 
+#include "config.h"
 #include "http.h"
 #include "js_internal.h"
 #include "log.h"
@@ -28,7 +29,7 @@ void eider_js_log_error(duk_context *ctx, duk_idx_t idx, const char *what)
 static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exchange *ex,
                          duk_idx_t err)
 {
-    int status = 500;
+    int status = js->timed_out ? 503 : 500;
 
     err = duk_normalize_index(ctx, err);
     if (duk_is_object(ctx, err)) {
@@ -37,9 +38,14 @@ static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exc
         duk_pop(ctx);
     }
     eider_js_format_value(ctx, err);
-    eider_log(status >= 500 ? EIDER_LOG_ERROR : EIDER_LOG_INFO, "request %s: handler %s: %s",
-              ex->id, eider_router_file(js->router, (size_t)ex->match.handler),
-              duk_get_string(ctx, -1));
+    if (js->timed_out)
+        eider_log(EIDER_LOG_ERROR, "request %s: handler %s stopped at js_time_limit (%ds): %s",
+                  ex->id, eider_router_file(js->router, (size_t)ex->match.handler),
+                  js->cfg->js_time_limit, duk_get_string(ctx, -1));
+    else
+        eider_log(status >= 500 ? EIDER_LOG_ERROR : EIDER_LOG_INFO, "request %s: handler %s: %s",
+                  ex->id, eider_router_file(js->router, (size_t)ex->match.handler),
+                  duk_get_string(ctx, -1));
     duk_pop(ctx);
     eider_http_error(ex, status);
 }
@@ -119,6 +125,7 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     duk_dup(ctx, req - 1);
     duk_dup(ctx, req);
     duk_dup(ctx, req + 1);
+    eider_js_enter(js);
     if (duk_pcall(ctx, 2) != 0) {
         answer_error(ctx, js, ex, -1);
         duk_pop(ctx);
@@ -127,6 +134,7 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
         watch_promise(ctx, ex);
     }
     eider_js_drain(ctx);                      /* [... fn req res cb] */
+    eider_js_leave(js);
     if (ex->done) {
         unbind_three(ctx, req);
     } else {

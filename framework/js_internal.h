@@ -29,6 +29,9 @@ struct eider_js {
     size_t nhandlers;
     size_t heap_bytes;         /* counted by the allocator */
     size_t gc_at;              /* run mark-and-sweep past this many bytes */
+    long long deadline_ms;     /* js_time_limit of the current entry; 0: none */
+    int depth;                 /* nesting of eider_js_enter() */
+    int timed_out;             /* the engine stopped code at the deadline */
 };
 
 /* Hidden property holding the C pointer behind a req or res object. */
@@ -43,6 +46,12 @@ struct eider_js *eider_js_of(duk_context *ctx);
 /* Runs queued Promise jobs (microtasks). Every entry into JS from the
  * event loop (handler call, timer, I/O callback) ends with it. */
 void eider_js_drain(duk_context *ctx);
+
+/* Around every entry into JS from the loop (handler call, timer, settled
+ * Promise, module loading): the outermost one arms js_time_limit, which
+ * Duktape's interrupt hook enforces by throwing inside the running code. */
+void eider_js_enter(struct eider_js *js);
+void eider_js_leave(struct eider_js *js);
 
 /* Called after every entry into JS from the loop: runs Duktape's
  * mark-and-sweep when the heap has grown enough since the last one. */

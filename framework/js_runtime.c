@@ -4,6 +4,7 @@
  * handler for one exchange.
  */
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,12 +72,39 @@ static void *js_realloc(void *udata, void *ptr, duk_size_t size)
     return n + 1;
 }
 
-/* Called by Duktape's interrupt hook (eider_duk_config.h). The JS time
- * limit (a later issue) answers here; until then nothing is stopped. */
+static long long coarse_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);   /* a few ns, ms resolution */
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void eider_js_enter(struct eider_js *js)
+{
+    if (js->depth++ == 0) {
+        js->deadline_ms = coarse_ms() + (long long)js->cfg->js_time_limit * 1000;
+        js->timed_out = 0;
+    }
+}
+
+void eider_js_leave(struct eider_js *js)
+{
+    if (--js->depth == 0)
+        js->deadline_ms = 0;
+}
+
+/* Called by Duktape's interrupt hook (eider_duk_config.h) every few
+ * thousand bytecode instructions: past the deadline it makes the engine
+ * throw a RangeError in the running code. A handler that catches it is
+ * stopped again at the next check. */
 int eider_js_exec_timeout(void *udata)
 {
-    (void)udata;
-    return 0;
+    struct eider_js *js = udata;
+
+    if (js == NULL || js->deadline_ms == 0 || coarse_ms() <= js->deadline_ms)
+        return 0;
+    js->timed_out = 1;
+    return 1;
 }
 
 void eider_js_fatal(void *udata, const char *msg)
@@ -251,6 +279,7 @@ static void *js_create(const struct eider_runtime_env *env, char *err, size_t er
     struct eider_js *js = calloc(1, sizeof(*js));
     struct load_args args = { js, err, errlen };
     duk_context *ctx;
+    int rc;
 
     err[0] = '\0';
     js->cfg = cfg;
@@ -289,7 +318,10 @@ static void *js_create(const struct eider_runtime_env *env, char *err, size_t er
         return NULL;
     }
     duk_pop(ctx);
-    if (duk_safe_call(ctx, load_handlers, &args, 0, 1) != 0) {
+    eider_js_enter(js);   /* module top-level code has the same limit */
+    rc = duk_safe_call(ctx, load_handlers, &args, 0, 1);
+    eider_js_leave(js);
+    if (rc != 0) {
         if (err[0] == '\0') {
             /* A SyntaxError from js_module.c names file:line:column in its
              * message; anything thrown while running a module has a stack. */

@@ -76,10 +76,12 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         forget(ctx, t);   /* before the call: clearTimeout(self) is then a no-op */
     else
         evtimer_add(t->ev, &t->every);
+    eider_js_enter(js);
     if (duk_pcall(ctx, n - 1) != 0)
         eider_js_log_error(ctx, -1, "a timer callback");
     duk_set_top(ctx, base);
     eider_js_drain(ctx);
+    eider_js_leave(js);
     eider_js_maybe_gc(js);
 }
 

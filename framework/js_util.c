@@ -188,6 +188,9 @@ int eider_js_deferred(duk_context *ctx)
 
 void eider_js_settle(duk_context *ctx, int ref, int reject)
 {
+    struct eider_js *js = eider_js_of(ctx);
+
+    eider_js_enter(js);
     duk_push_heap_stash(ctx);
     duk_get_prop_string(ctx, -1, STASH_DEFERRED);
     if (duk_get_prop_index(ctx, -1, (duk_uarridx_t)ref)) {
@@ -201,4 +204,5 @@ void eider_js_settle(duk_context *ctx, int ref, int reject)
     duk_del_prop_index(ctx, -1, (duk_uarridx_t)ref);
     duk_pop_3(ctx);                          /* deferred, stash, value */
     eider_js_drain(ctx);
+    eider_js_leave(js);
 }
