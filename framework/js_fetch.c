@@ -1,15 +1,570 @@
 /*
- * fetch(): an HTTP/1.1 and HTTPS client on the worker's event loop.
- * (Being written.)
+ * fetch(), Headers and Response: the JavaScript binding of the HTTP client
+ * in http_client.c, on the worker's event loop.
+ *
+ * The JS half below (argument checks, Headers, Response and its body
+ * readers) is compiled once per heap and calls three natives: request()
+ * starts an hc_request and returns a deferred Promise (eider_js_deferred)
+ * that on_done() settles from the loop (eider_js_settle, which drains the
+ * microtasks); decode() turns body bytes into a string; promise() gives
+ * the runtime's Promise. The whole response is read before the Promise
+ * resolves, so the body readers resolve at once.
+ *
+ * fetch(url, {method, headers, body, timeout, redirect}): headers an
+ * object, array of pairs or Headers; body a string (UTF-8, Content-Type
+ * text/plain;charset=UTF-8 unless set), Buffer, typed array or
+ * ArrayBuffer; timeout in ms for the whole exchange including redirects
+ * (0: none; default fetch_timeout); redirect "follow" (at most 20),
+ * "error" or "manual". Failures reject with a TypeError "fetch failed:
+ * <what happened>".
+ *
+ * C state: one hc_client per runtime, made on the first fetch, and one
+ * fetch_op per request in flight; eider_js_fetch_free() cancels and frees
+ * them all when the heap goes. A configuration check (no event loop)
+ * rejects every fetch.
  */
-#include "js_internal.h"
+#include "autoconfig.h"
 
-void eider_js_fetch_init(duk_context *ctx)
+#include <event2/buffer.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "http_client.h"
+#include "js_internal.h"
+#include "log.h"
+
+/* A fetch in flight: the deferred Promise it settles. */
+struct fetch_op {
+    struct eider_js *js;
+    struct fetch_op *prev, *next;
+    struct hc_request *req;
+    int ref;
+};
+
+/* A runtime's HTTP client. */
+struct fetch_client {
+    struct eider_js *js;
+    struct hc_client *hc;
+    struct fetch_client *next;
+};
+
+static struct fetch_op *ops;           /* every fetch in flight */
+static struct fetch_client *clients;   /* one per runtime that fetched */
+
+static const char fetch_js[] =
+/* BEGIN fetch.js (the JavaScript half; ES5 plus Symbol) */
+    "(function (native) {\n"
+    "  'use strict';\n"
+    "  // native.request(url, method, [name, value, ...], body, timeoutMs, mode)\n"
+    "  //   -> Promise of {status, statusText, url, redirected, headers: [...],\n"
+    "  //      body: ArrayBuffer}; native.decode(arrayBuffer) -> string (UTF-8);\n"
+    "  //   native.promise() -> the Promise constructor of the runtime.\n"
+    "  var TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;\n"
+    "  var LIST = Symbol('list');   // Headers: [[lower-case name, value], ...]\n"
+    "  var BODY = Symbol('body');   // Response: the body, an ArrayBuffer\n"
+    "  var USED = Symbol('used');   // Response: the body was read\n"
+    "  var RAW = {};                // new Response(RAW, raw): from native.request\n"
+    "  var MODES = { follow: 0, error: 1, manual: 2 };\n"
+    "  var hasOwn = Object.prototype.hasOwnProperty;\n"
+    "\n"
+    "  function headerName(name) {\n"
+    "    name = String(name);\n"
+    "    if (!TOKEN.test(name)) throw new TypeError('Invalid header name: \"' + name + '\"');\n"
+    "    return name.toLowerCase();\n"
+    "  }\n"
+    "\n"
+    "  function headerValue(value) {\n"
+    "    value = String(value).replace(/^[\\t\\n\\r ]+|[\\t\\n\\r ]+$/g, '');\n"
+    "    if (/[\\0\\r\\n]/.test(value)) throw new TypeError('Invalid header value: \"' + value + '\"');\n"
+    "    return value;\n"
+    "  }\n"
+    "\n"
+    "  // new Headers(init): init is a Headers, an array of [name, value] pairs,\n"
+    "  // another iterable of pairs (Map) or an object of name: value.\n"
+    "  function Headers(init) {\n"
+    "    if (!(this instanceof Headers)) throw new TypeError(\"Headers must be called with 'new'\");\n"
+    "    Object.defineProperty(this, LIST, { value: [] });\n"
+    "    if (init == null) return;\n"
+    "    var i;\n"
+    "    if (init instanceof Headers) {\n"
+    "      for (i = 0; i < init[LIST].length; i++) this[LIST].push(init[LIST][i].slice());\n"
+    "    } else if (typeof init !== 'object' && typeof init !== 'function') {\n"
+    "      throw new TypeError('Headers must be an object, an array of [name, value] pairs or a Headers');\n"
+    "    } else if (Array.isArray(init) || typeof init[Symbol.iterator] === 'function') {\n"
+    "      var pairs = Array.isArray(init) ? init : Array.from(init);\n"
+    "      for (i = 0; i < pairs.length; i++) {\n"
+    "        var p = pairs[i];\n"
+    "        if (p == null || typeof p !== 'object' || p.length !== 2) {\n"
+    "          throw new TypeError('Each header pair must be an array of [name, value]');\n"
+    "        }\n"
+    "        this.append(p[0], p[1]);\n"
+    "      }\n"
+    "    } else {\n"
+    "      var keys = Object.keys(init);\n"
+    "      for (i = 0; i < keys.length; i++) this.append(keys[i], init[keys[i]]);\n"
+    "    }\n"
+    "  }\n"
+    "\n"
+    "  Headers.prototype.append = function (name, value) {\n"
+    "    this[LIST].push([headerName(name), headerValue(value)]);\n"
+    "  };\n"
+    "  Headers.prototype.set = function (name, value) {\n"
+    "    name = headerName(name);\n"
+    "    value = headerValue(value);\n"
+    "    this['delete'](name);\n"
+    "    this[LIST].push([name, value]);\n"
+    "  };\n"
+    "  Headers.prototype['delete'] = function (name) {\n"
+    "    name = headerName(name);\n"
+    "    for (var l = this[LIST], i = l.length - 1; i >= 0; i--) if (l[i][0] === name) l.splice(i, 1);\n"
+    "  };\n"
+    "  // All values of name joined with \", \", or null.\n"
+    "  Headers.prototype.get = function (name) {\n"
+    "    name = headerName(name);\n"
+    "    for (var v = [], l = this[LIST], i = 0; i < l.length; i++) if (l[i][0] === name) v.push(l[i][1]);\n"
+    "    return v.length ? v.join(', ') : null;\n"
+    "  };\n"
+    "  Headers.prototype.has = function (name) {\n"
+    "    return this.get(name) !== null;\n"
+    "  };\n"
+    "  Headers.prototype.getSetCookie = function () {\n"
+    "    for (var v = [], l = this[LIST], i = 0; i < l.length; i++) if (l[i][0] === 'set-cookie') v.push(l[i][1]);\n"
+    "    return v;\n"
+    "  };\n"
+    "\n"
+    "  // [[name, value], ...] sorted by name, values combined but set-cookie's.\n"
+    "  function combined(h) {\n"
+    "    var seen = Object.create(null), names = [], out = [], l = h[LIST], i, j;\n"
+    "    for (i = 0; i < l.length; i++) {\n"
+    "      if (!seen[l[i][0]]) names.push(l[i][0]);\n"
+    "      seen[l[i][0]] = true;\n"
+    "    }\n"
+    "    names.sort();\n"
+    "    for (i = 0; i < names.length; i++) {\n"
+    "      if (names[i] !== 'set-cookie') out.push([names[i], h.get(names[i])]);\n"
+    "      else for (j = 0; j < l.length; j++) if (l[j][0] === 'set-cookie') out.push(['set-cookie', l[j][1]]);\n"
+    "    }\n"
+    "    return out;\n"
+    "  }\n"
+    "\n"
+    "  Headers.prototype.forEach = function (callback, thisArg) {\n"
+    "    if (typeof callback !== 'function') throw new TypeError('Headers.forEach: callback is not a function');\n"
+    "    for (var c = combined(this), i = 0; i < c.length; i++) callback.call(thisArg, c[i][1], c[i][0], this);\n"
+    "  };\n"
+    "\n"
+    "  function iterator(list, pick) {\n"
+    "    var i = 0, it = {\n"
+    "      next: function () {\n"
+    "        return i < list.length ? { value: pick(list[i++]), done: false } : { value: undefined, done: true };\n"
+    "      }\n"
+    "    };\n"
+    "    it[Symbol.iterator] = function () { return this; };\n"
+    "    return it;\n"
+    "  }\n"
+    "  Headers.prototype.entries = function () {\n"
+    "    return iterator(combined(this), function (e) { return e; });\n"
+    "  };\n"
+    "  Headers.prototype.keys = function () {\n"
+    "    return iterator(combined(this), function (e) { return e[0]; });\n"
+    "  };\n"
+    "  Headers.prototype.values = function () {\n"
+    "    return iterator(combined(this), function (e) { return e[1]; });\n"
+    "  };\n"
+    "  Headers.prototype[Symbol.iterator] = Headers.prototype.entries;\n"
+    "\n"
+    "  // The bytes of a body: string (UTF-8), ArrayBuffer, typed array, Buffer\n"
+    "  // or DataView, as an ArrayBuffer or view; anything else as String(body).\n"
+    "  function bodyBytes(body, headers) {\n"
+    "    if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body;\n"
+    "    body = String(body);\n"
+    "    if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');\n"
+    "    return new TextEncoder().encode(body);\n"
+    "  }\n"
+    "\n"
+    "  // A new ArrayBuffer with the bytes of an ArrayBuffer or a view.\n"
+    "  function copyBytes(b) {\n"
+    "    if (b instanceof ArrayBuffer) return b.slice(0);\n"
+    "    var view = new Uint8Array(b.buffer, b.byteOffset, b.byteLength), copy = new Uint8Array(view.length);\n"
+    "    copy.set(view);\n"
+    "    return copy.buffer;\n"
+    "  }\n"
+    "\n"
+    "  // new Response(body, {status, statusText, headers}); fetch() makes its\n"
+    "  // responses with new Response(RAW, raw).\n"
+    "  function Response(body, init) {\n"
+    "    if (!(this instanceof Response)) throw new TypeError(\"Response must be called with 'new'\");\n"
+    "    var raw = body === RAW ? init : null, bytes, i;\n"
+    "    if (raw) {\n"
+    "      this.status = raw.status;\n"
+    "      this.statusText = raw.statusText;\n"
+    "      this.headers = new Headers();\n"
+    "      for (i = 0; i < raw.headers.length; i += 2) this.headers[LIST].push([raw.headers[i].toLowerCase(), raw.headers[i + 1]]);\n"
+    "      this.url = raw.url;\n"
+    "      this.redirected = raw.redirected;\n"
+    "      bytes = raw.body;\n"
+    "    } else {\n"
+    "      init = init == null ? {} : init;\n"
+    "      this.status = init.status === undefined ? 200 : Number(init.status);\n"
+    "      if (this.status % 1 !== 0 || this.status < 200 || this.status > 599) {\n"
+    "        throw new RangeError('Response status must be an integer from 200 to 599, not ' + init.status);\n"
+    "      }\n"
+    "      this.statusText = init.statusText === undefined ? '' : String(init.statusText);\n"
+    "      this.headers = new Headers(init.headers);\n"
+    "      this.url = '';\n"
+    "      this.redirected = false;\n"
+    "      bytes = body == null ? new ArrayBuffer(0) : bodyBytes(body, this.headers);\n"
+    "      bytes = copyBytes(bytes);\n"
+    "    }\n"
+    "    this.ok = this.status >= 200 && this.status <= 299;\n"
+    "    this.type = raw ? 'basic' : 'default';\n"
+    "    this[BODY] = bytes;\n"
+    "  }\n"
+    "\n"
+    "  Object.defineProperty(Response.prototype, 'bodyUsed', {\n"
+    "    get: function () { return !!this[USED]; }\n"
+    "  });\n"
+    "\n"
+    "  function consume(r) {\n"
+    "    if (r[USED]) throw new TypeError('Body is unusable: Body has already been read');\n"
+    "    r[USED] = true;\n"
+    "    return r[BODY];\n"
+    "  }\n"
+    "\n"
+    "  // body.arrayBuffer(), text(), json(): Promises, one read per response.\n"
+    "  Response.prototype.arrayBuffer = function () {\n"
+    "    var P = native.promise();\n"
+    "    try {\n"
+    "      return P.resolve(consume(this));\n"
+    "    } catch (e) {\n"
+    "      return P.reject(e);\n"
+    "    }\n"
+    "  };\n"
+    "  Response.prototype.text = function () {\n"
+    "    var P = native.promise();\n"
+    "    try {\n"
+    "      return P.resolve(native.decode(consume(this)));\n"
+    "    } catch (e) {\n"
+    "      return P.reject(e);\n"
+    "    }\n"
+    "  };\n"
+    "  Response.prototype.json = function () {\n"
+    "    return this.text().then(function (text) {\n"
+    "      try {\n"
+    "        return JSON.parse(text);\n"
+    "      } catch (e) {\n"
+    "        throw new SyntaxError('response body is not valid JSON: ' + e.message);\n"
+    "      }\n"
+    "    });\n"
+    "  };\n"
+    "  Response.prototype.clone = function () {\n"
+    "    if (this[USED]) throw new TypeError('Response.clone: Body has already been consumed.');\n"
+    "    var r = Object.create(Response.prototype);\n"
+    "    for (var k in this) if (hasOwn.call(this, k)) r[k] = this[k];\n"
+    "    r.headers = new Headers(this.headers);\n"
+    "    r[BODY] = this[BODY].slice(0);\n"
+    "    return r;\n"
+    "  };\n"
+    "\n"
+    "  // fetch(url, {method, headers, body, timeout, redirect}) -> Promise.\n"
+    "  function fetch(input, init) {\n"
+    "    var P = native.promise();\n"
+    "    try {\n"
+    "      init = init == null ? {} : init;\n"
+    "      if (typeof init !== 'object') throw new TypeError('fetch options must be an object');\n"
+    "      var url = input;\n"
+    "      if (input != null && typeof input === 'object') {\n"
+    "        url = typeof input.href === 'string' ? input.href : typeof input.url === 'string' ? input.url : input;\n"
+    "      }\n"
+    "      url = String(url).replace(/^[\\0- ]+|[\\0- ]+$/g, '');\n"
+    "      if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url)) throw new TypeError('Invalid URL: ' + url);\n"
+    "      try {\n"
+    "        url = url.replace(/[^\\x21-\\x7e]+/g, function (s) { return encodeURI(s); });\n"
+    "      } catch (e) {\n"
+    "        throw new TypeError('Invalid URL: ' + url);\n"
+    "      }\n"
+    "      var method = init.method === undefined ? 'GET' : String(init.method);\n"
+    "      if (!TOKEN.test(method)) throw new TypeError('\"' + method + '\" is not a valid HTTP method');\n"
+    "      if (/^(DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i.test(method)) method = method.toUpperCase();\n"
+    "      if (/^(CONNECT|TRACE|TRACK)$/i.test(method)) throw new TypeError('\"' + method + '\" HTTP method is unsupported');\n"
+    "      var headers = new Headers(init.headers);\n"
+    "      var body = init.body == null ? null : init.body;\n"
+    "      if (body !== null) {\n"
+    "        if (method === 'GET' || method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body');\n"
+    "        body = bodyBytes(body, headers);\n"
+    "      }\n"
+    "      var timeout = -1;\n"
+    "      if (init.timeout !== undefined) {\n"
+    "        timeout = Math.floor(Number(init.timeout));\n"
+    "        if (!(timeout >= 0 && timeout <= 2147483647)) throw new TypeError('timeout must be a number of milliseconds');\n"
+    "      }\n"
+    "      var redirect = init.redirect === undefined ? 'follow' : String(init.redirect);\n"
+    "      if (!hasOwn.call(MODES, redirect)) {\n"
+    "        throw new TypeError('redirect must be \"follow\", \"error\" or \"manual\", not \"' + redirect + '\"');\n"
+    "      }\n"
+    "      for (var flat = [], l = headers[LIST], i = 0; i < l.length; i++) flat.push(l[i][0], l[i][1]);\n"
+    "      return native.request(url, method, flat, body, timeout, MODES[redirect]).then(function (raw) {\n"
+    "        return new Response(RAW, raw);\n"
+    "      });\n"
+    "    } catch (e) {\n"
+    "      return P.reject(e);\n"
+    "    }\n"
+    "  }\n"
+    "\n"
+    "  return { fetch: fetch, Headers: Headers, Response: Response };\n"
+    "})\n"
+/* END fetch.js */
+;
+
+/* The client of js, made on first use. NULL only when out of memory. */
+static struct hc_client *client_of(struct eider_js *js)
 {
-    (void)ctx;
+    struct fetch_client *fc;
+    struct hc_client_opts opts = {
+        .ca_file = js->cfg ? js->cfg->fetch_ca_file : NULL,
+        .user_agent = "eider/" PACKAGE_VERSION,
+    };
+
+    for (fc = clients; fc; fc = fc->next)
+        if (fc->js == js)
+            return fc->hc;
+    fc = calloc(1, sizeof(*fc));
+    if (fc == NULL || (fc->hc = hc_client_new(js->base, &opts)) == NULL) {
+        free(fc);
+        return NULL;
+    }
+    fc->js = js;
+    fc->next = clients;
+    clients = fc;
+    return fc->hc;
 }
 
+/* Takes op out of the list of fetches in flight. */
+static void unlink_op(struct fetch_op *op)
+{
+    if (op->prev)
+        op->prev->next = op->next;
+    else
+        ops = op->next;
+    if (op->next)
+        op->next->prev = op->prev;
+}
+
+/* Pushes what settles a fetch: the raw response object for the JS half
+ * ({status, statusText, url, redirected, headers: [name, value, ...],
+ * body: ArrayBuffer}) or the TypeError. Runs under duk_safe_call, as the
+ * body may not fit in the heap. */
+struct outcome {
+    const struct hc_response *resp;
+    const char *error;
+};
+
+static duk_ret_t push_outcome(duk_context *ctx, void *udata)
+{
+    const struct outcome *o = udata;
+    const struct hc_response *resp = o->resp;
+    size_t len;
+    void *data;
+
+    if (o->error) {
+        duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "fetch failed: %s", o->error);
+        return 1;
+    }
+    duk_push_object(ctx);
+    duk_push_int(ctx, resp->status);
+    duk_put_prop_string(ctx, -2, "status");
+    eider_js_push_utf8(ctx, resp->status_text, strlen(resp->status_text));
+    duk_put_prop_string(ctx, -2, "statusText");
+    eider_js_push_utf8(ctx, resp->url, strlen(resp->url));
+    duk_put_prop_string(ctx, -2, "url");
+    duk_push_boolean(ctx, resp->redirected);
+    duk_put_prop_string(ctx, -2, "redirected");
+    duk_push_array(ctx);
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        duk_push_string(ctx, resp->headers[i].name);
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i));
+        eider_js_push_utf8(ctx, resp->headers[i].value, strlen(resp->headers[i].value));
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
+    }
+    duk_put_prop_string(ctx, -2, "headers");
+    len = evbuffer_get_length(resp->body);
+    data = duk_push_fixed_buffer(ctx, len);
+    evbuffer_remove(resp->body, data, len);
+    duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_ARRAYBUFFER);
+    duk_remove(ctx, -2);
+    duk_put_prop_string(ctx, -2, "body");
+    return 1;
+}
+
+/* The request of op ended: settle its Promise (from the loop). */
+static void on_done(const struct hc_response *resp, const char *error, void *arg)
+{
+    struct fetch_op *op = arg;
+    duk_context *ctx = op->js->ctx;
+    struct outcome o = { resp, error };
+    int ref = op->ref, rc;
+
+    unlink_op(op);
+    free(op);
+    rc = duk_safe_call(ctx, push_outcome, &o, 0, 1);
+    eider_js_settle(ctx, ref, rc != 0 || error != NULL);
+}
+
+/* native.request(url, method, [name, value, ...], body, timeoutMs, mode):
+ * starts the request and returns its Promise; throws a TypeError if it
+ * cannot start. timeoutMs < 0 means the configured fetch_timeout. */
+static duk_ret_t native_request(duk_context *ctx)
+{
+    struct eider_js *js = eider_js_of(ctx);
+    struct hc_request_opts opts;
+    struct hc_header *headers;
+    struct hc_client *hc;
+    struct fetch_op *op;
+    size_t n;
+    double timeout;
+    char err[512];
+
+    if (js->base == NULL)
+        return duk_type_error(ctx, "fetch failed: fetch is unavailable while checking the configuration");
+    memset(&opts, 0, sizeof(opts));
+    opts.url = duk_require_string(ctx, 0);
+    opts.method = duk_require_string(ctx, 1);
+    n = duk_get_length(ctx, 2) / 2;
+    if (!duk_is_null_or_undefined(ctx, 3)) {
+        opts.body = eider_js_bytes(ctx, 3, &opts.body_len);
+        if (opts.body == NULL)
+            return duk_type_error(ctx, "fetch failed: the body must be a string or bytes");
+    }
+    timeout = duk_get_number_default(ctx, 4, -1);
+    if (timeout < 0)
+        timeout = js->cfg ? (double)js->cfg->fetch_timeout * 1000 : 0;
+    opts.timeout_ms = (long)timeout;
+    opts.max_response_size = js->cfg ? js->cfg->fetch_max_response_size : 0;
+    opts.redirect = (enum hc_redirect)duk_get_int_default(ctx, 5, HC_REDIRECT_FOLLOW);
+    if (opts.redirect > HC_REDIRECT_MANUAL)
+        opts.redirect = HC_REDIRECT_FOLLOW;
+
+    /* The strings stay alive in the array at index 2 meanwhile. */
+    headers = calloc(n + 1, sizeof(*headers));
+    op = calloc(1, sizeof(*op));
+    hc = client_of(js);
+    if (headers == NULL || op == NULL || hc == NULL) {
+        free(headers);
+        free(op);
+        return duk_error(ctx, DUK_ERR_RANGE_ERROR, "fetch failed: out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        duk_get_prop_index(ctx, 2, (duk_uarridx_t)(2 * i));
+        duk_get_prop_index(ctx, 2, (duk_uarridx_t)(2 * i + 1));
+        headers[i].name = (char *)duk_get_string(ctx, -2);
+        headers[i].value = (char *)duk_get_string(ctx, -1);
+        duk_pop_2(ctx);
+        if (headers[i].name == NULL || headers[i].value == NULL) {
+            free(headers);
+            free(op);
+            return duk_type_error(ctx, "fetch failed: header names and values must be strings");
+        }
+    }
+    opts.headers = headers;
+    opts.nheaders = n;
+    op->js = js;
+    op->req = hc_request_start(hc, &opts, on_done, op, err, sizeof(err));
+    free(headers);
+    if (op->req == NULL) {
+        free(op);
+        return duk_type_error(ctx, "fetch failed: %s", err);
+    }
+    /* Linked before the Promise exists: the callback comes from the loop
+     * only, and settling an unknown ref does nothing. */
+    op->next = ops;
+    if (ops)
+        ops->prev = op;
+    ops = op;
+    op->ref = eider_js_deferred(ctx);
+    return 1;
+}
+
+/* native.decode(arrayBuffer): the bytes as UTF-8 text (U+FFFD for
+ * invalid sequences). */
+static duk_ret_t native_decode(duk_context *ctx)
+{
+    duk_size_t len = 0;
+    const char *data = duk_get_buffer_data(ctx, 0, &len);
+
+    eider_js_push_utf8(ctx, data ? data : "", data ? len : 0);
+    return 1;
+}
+
+/* native.promise(): the Promise the prelude installed (even if a handler
+ * replaced the global one). */
+static duk_ret_t native_promise(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, "Promise");
+    return 1;
+}
+
+/* Compiles the JS half, hands it the natives and puts fetch, Headers
+ * and Response on the global object. Under duk_safe_call. */
+static duk_ret_t install(duk_context *ctx, void *udata)
+{
+    (void)udata;
+    duk_push_string(ctx, "fetch.js");
+    duk_compile_lstring_filename(ctx, DUK_COMPILE_EVAL, fetch_js, sizeof(fetch_js) - 1);
+    duk_call(ctx, 0);                  /* evaluates to the function */
+    duk_push_object(ctx);
+    duk_push_c_function(ctx, native_request, 6);
+    duk_put_prop_string(ctx, -2, "request");
+    duk_push_c_function(ctx, native_decode, 1);
+    duk_put_prop_string(ctx, -2, "decode");
+    duk_push_c_function(ctx, native_promise, 0);
+    duk_put_prop_string(ctx, -2, "promise");
+    duk_call(ctx, 1);                  /* {fetch, Headers, Response} */
+    duk_push_global_object(ctx);
+    for (int i = 0; i < 3; i++) {
+        static const char *const names[] = { "fetch", "Headers", "Response" };
+        duk_get_prop_string(ctx, -2, names[i]);
+        duk_put_prop_string(ctx, -2, names[i]);
+    }
+    duk_pop_2(ctx);
+    return 0;
+}
+
+/* A failure is logged and leaves the heap without fetch (it cannot
+ * happen short of out of memory: the source is ours). */
+void eider_js_fetch_init(duk_context *ctx)
+{
+    if (duk_safe_call(ctx, install, NULL, 0, 1) != 0) {
+        eider_js_format_value(ctx, -1);
+        eider_log(EIDER_LOG_ERROR, "cannot install fetch(): %s", duk_get_string(ctx, -1));
+        duk_pop(ctx);
+    }
+    duk_pop(ctx);
+}
+
+/* Cancels js's fetches without settling them (the heap goes next) and
+ * frees its client: pooled connections, resolver, TLS context. */
 void eider_js_fetch_free(struct eider_js *js)
 {
-    (void)js;
+    struct fetch_op *op, *next_op;
+    struct fetch_client **p = &clients;
+
+    for (op = ops; op; op = next_op) {
+        next_op = op->next;
+        if (op->js != js)
+            continue;
+        unlink_op(op);
+        hc_request_cancel(op->req);
+        free(op);
+    }
+    while (*p) {
+        struct fetch_client *fc = *p;
+        if (fc->js == js) {
+            *p = fc->next;
+            hc_client_free(fc->hc);
+            free(fc);
+        } else {
+            p = &fc->next;
+        }
+    }
 }
