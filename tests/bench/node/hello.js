@@ -4,6 +4,7 @@
 //   --cluster: a cluster primary forking os.cpus().length workers (Node's
 //   default scheduling policy, round-robin on Linux).
 // Endpoints are listed in `routes`, one per benchmark scenario.
+// BENCH_UPSTREAM (environment): URL that GET /fetch fetches and answers.
 const http = require('http');
 const os = require('os');
 const cluster = require('cluster');
@@ -21,8 +22,49 @@ function sendJson(res, value, status) {
   res.end(body);
 }
 
+// Keep-alive pool to the upstream of /fetch (one per process; each cluster
+// worker has its own, like each eider worker).
+const upstream = process.env.BENCH_UPSTREAM || '';
+const agent = new http.Agent({keepAlive: true, maxSockets: 4096, maxFreeSockets: 4096});
+
+function methodNotAllowed(res, allow) {
+  res.writeHead(405, {'Allow': allow, 'Content-Length': 0});
+  res.end();
+}
+
 const routes = {
   '/hello': function (req, res, path) { sendJson(res, {hello: 'world', path: path}); },
+
+  // POST a JSON object; answer its number of keys and its first value.
+  '/echo-json': function (req, res) {
+    if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch (e) {
+        return sendJson(res, {error: 'request body is not valid JSON'}, 400);
+      }
+      const keys = (body !== null && typeof body === 'object') ? Object.keys(body) : [];
+      sendJson(res, {n: keys.length, first: keys.length ? body[keys[0]] : null});
+    });
+  },
+
+  // GET the upstream and answer its body.
+  '/fetch': function (req, res) {
+    if (!upstream) return sendJson(res, {error: 'BENCH_UPSTREAM is not set'}, 503);
+    http.get(upstream, {agent: agent}, (up) => {
+      const chunks = [];
+      up.on('data', (c) => chunks.push(c));
+      up.on('end', () => {
+        const body = Buffer.concat(chunks);
+        res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': body.length});
+        res.end(body);
+      });
+    }).on('error', (e) => sendJson(res, {error: String(e)}, 502));
+  },
 };
 
 function onRequest(req, res) {
