@@ -11,6 +11,7 @@
  * microseconds; a thread pool would cost more than it saves here.
  */
 #include <errno.h>
+#include <event2/event.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,10 +190,40 @@ static duk_ret_t fs_stat_sync(duk_context *ctx)
     return 1;
 }
 
-/* fs.promises.readFile: the same read, as a settled Promise. */
+#define STASH_FS_DONE "fsDone"
+
+struct fs_done {
+    struct eider_js *js;
+    int ref;
+    int failed;
+};
+
+/* On the next turn of the loop: settle the Promise with the outcome kept
+ * in the stash, so then-callbacks run after the caller's code, as in Node. */
+static void settle_later(evutil_socket_t fd, short what, void *arg)
+{
+    struct fs_done *d = arg;
+    duk_context *ctx = d->js->ctx;
+
+    (void)fd, (void)what;
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_FS_DONE);
+    duk_get_prop_index(ctx, -1, (duk_uarridx_t)d->ref);
+    duk_del_prop_index(ctx, -2, (duk_uarridx_t)d->ref);
+    duk_remove(ctx, -2);
+    duk_remove(ctx, -2);
+    eider_js_settle(ctx, d->ref, d->failed);
+    free(d);
+}
+
+/* fs.promises.readFile: the same read (see the top of the file for why it
+ * is synchronous), its outcome delivered on the next turn of the loop. */
 static duk_ret_t fs_promises_read_file(duk_context *ctx)
 {
+    struct eider_js *js = eider_js_of(ctx);
+    struct timeval now = { 0, 0 };
     int ref = eider_js_deferred(ctx);
+    struct fs_done *d;
     int failed;
 
     duk_insert(ctx, 0);   /* [promise path enc] */
@@ -200,7 +231,22 @@ static duk_ret_t fs_promises_read_file(duk_context *ctx)
     duk_dup(ctx, 1);
     duk_dup(ctx, 2);
     failed = duk_pcall(ctx, 2) != 0;
-    eider_js_settle(ctx, ref, failed);
+    if (js->base == NULL || (d = malloc(sizeof(*d))) == NULL) {
+        eider_js_settle(ctx, ref, failed);   /* a check run: no loop */
+        duk_dup(ctx, 0);
+        return 1;
+    }
+    *d = (struct fs_done){ js, ref, failed };
+    duk_push_heap_stash(ctx);
+    if (!duk_get_prop_string(ctx, -1, STASH_FS_DONE)) {
+        duk_pop(ctx);
+        duk_push_bare_object(ctx);
+        duk_dup_top(ctx);
+        duk_put_prop_string(ctx, -3, STASH_FS_DONE);
+    }
+    duk_dup(ctx, -3);                          /* the outcome */
+    duk_put_prop_index(ctx, -2, (duk_uarridx_t)ref);
+    event_base_once(js->base, -1, EV_TIMEOUT, settle_later, d, &now);
     duk_dup(ctx, 0);
     return 1;
 }

@@ -121,8 +121,9 @@ void eider_js_push_bound(duk_context *ctx, const char *proto_key, struct eider_e
  * does (invalid sequences become U+FFFD). */
 void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len);
 
-/* Pushes Buffer-or-string argument idx as bytes: returns a pointer and
- * length valid while the value stays on the stack; NULL if neither. */
+/* The bytes of the Buffer-or-string at idx (a string as UTF-8; one with
+ * surrogate pairs is replaced at idx by a buffer of its UTF-8), valid
+ * while that value stays on the stack; NULL if neither. */
 const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len);
 
 #endif

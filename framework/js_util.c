@@ -49,13 +49,52 @@ void eider_js_format_value(duk_context *ctx, duk_idx_t idx)
     duk_safe_to_string(ctx, -1);
 }
 
+/* Duktape keeps a character outside the BMP that JS code built from two
+ * surrogates (as "\ud83d\ude00" or String.fromCharCode) as two 3-byte
+ * sequences (CESU-8). On the wire that is invalid UTF-8: rewrite the string
+ * at idx as a buffer of proper UTF-8, pairs joined into 4-byte sequences
+ * and lone surrogates made U+FFFD, as TextEncoder does. */
+static const char *utf8_from_cesu(duk_context *ctx, duk_idx_t idx, const unsigned char *s,
+                                  size_t n, size_t *len)
+{
+    unsigned char *out = duk_push_fixed_buffer(ctx, n);   /* never grows */
+    size_t o = 0;
+
+    for (size_t i = 0; i < n;) {
+        if (s[i] == 0xed && i + 2 < n && (s[i + 1] & 0xe0) == 0xa0) {
+            unsigned hi = 0xd800 | (s[i + 1] & 0x0f) << 6 | (s[i + 2] & 0x3f);
+            if (hi < 0xdc00 && i + 5 < n && s[i + 3] == 0xed && (s[i + 4] & 0xf0) == 0xb0) {
+                unsigned lo = 0xdc00 | (s[i + 4] & 0x0f) << 6 | (s[i + 5] & 0x3f);
+                unsigned cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+                out[o++] = (unsigned char)(0xf0 | cp >> 18);
+                out[o++] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+                out[o++] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+                out[o++] = (unsigned char)(0x80 | (cp & 0x3f));
+                i += 6;
+            } else {
+                out[o++] = 0xef, out[o++] = 0xbf, out[o++] = 0xbd;   /* U+FFFD */
+                i += 3;
+            }
+        } else {
+            out[o++] = s[i++];
+        }
+    }
+    duk_replace(ctx, idx);
+    *len = o;
+    return (const char *)out;
+}
+
 const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len)
 {
     duk_size_t n;
     const char *p;
 
+    idx = duk_normalize_index(ctx, idx);
     if (duk_is_string(ctx, idx)) {
         p = duk_get_lstring(ctx, idx, &n);
+        /* 0xED starts every surrogate: most strings have none. */
+        if (memchr(p, 0xed, n) != NULL)
+            return utf8_from_cesu(ctx, idx, (const unsigned char *)p, n, len);
     } else if (duk_is_buffer_data(ctx, idx)) {
         p = duk_get_buffer_data(ctx, idx, &n);
         if (p == NULL)

@@ -41,6 +41,14 @@ def _make():
             "    res.json({ ok: true, text: s });\n"
             "  }, function (e) { res.json({ ok: false, code: e.code }); });\n"
             "};\n"),
+        "handlers/order.js": (
+            "var fs = require('fs');\n"
+            "module.exports = function (req, res) {\n"
+            "  var log = [];\n"
+            "  fs.promises.readFile('a.txt', 'utf8').then(function () { log.push('then'); res.json(log); });\n"
+            "  fs.promises.readFile('/etc/passwd').catch(function (e) { log.push('caught'); });\n"
+            "  log.push('sync');\n"
+            "};\n"),
         "handlers/env.js": (
             "module.exports = function (req, res) {\n"
             "  res.json({ passed: process.env.EIDER_FS_PASSED, hidden: process.env.EIDER_FS_HIDDEN,\n"
@@ -123,3 +131,8 @@ def test_process_env_only_passed_names():
     assert j.get("passed") == "yes", j
     assert "hidden" not in j and "home" not in j, j
     assert j["pid"] in srv.get().worker_pids(), (j, srv.get().worker_pids())
+
+
+def test_promises_settle_after_the_callers_code():
+    assert get("/order") == ["sync", "then"]
+    assert "unhandled promise rejection" not in srv.get().error_log()
