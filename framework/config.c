@@ -385,6 +385,9 @@ void eider_config_free(struct eider_config *cfg)
         free(cfg->fs_roots[i]);
     free(cfg->fs_roots);
     free(cfg->fetch_ca_file);
+    free(cfg->trusted.v);
+    free(cfg->status_path);
+    free(cfg->status_allow.v);
     free(cfg->handlers);
     free(cfg->error_log);
     free(cfg->access_log);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "proxy.h"
+
 struct eider_listen {
     char *text;                   /* as written, for messages */
     struct sockaddr_storage addr;
@@ -44,6 +46,9 @@ struct eider_config {
     char **fs_roots;              /* realpath'd dirs require('fs') may read */
     size_t nfs_roots;
     char *fetch_ca_file;          /* extra trusted CAs for fetch(), or NULL */
+    struct eider_cidrs trusted;   /* trusted_proxies */
+    char *status_path;            /* NULL: no status endpoint */
+    struct eider_cidrs status_allow;
     int fetch_timeout;            /* seconds, default for fetch() */
     size_t fetch_max_response_size;
 };

@@ -334,6 +334,40 @@ static const char *set_fs_root(struct eider_config *cfg, const struct eider_dire
     return NULL;
 }
 
+/* trusted_proxies, status_allow: address ranges, appended (the directive
+ * may repeat). */
+static const char *set_cidrs(struct eider_config *cfg, const struct eider_directive *d,
+                             int argc, char **argv)
+{
+    struct eider_cidrs *set = SLOT(cfg, struct eider_cidrs, d);
+
+    for (int i = 0; i < argc; i++) {
+        struct eider_cidr c, *grown;
+        if (eider_cidr_parse(argv[i], &c) < 0)
+            return "expected addresses or CIDR ranges like 10.0.0.0/8, 127.0.0.1 or ::1";
+        grown = realloc(set->v, (set->n + 1) * sizeof(*grown));
+        if (grown == NULL)
+            return "out of memory";
+        set->v = grown;
+        set->v[set->n++] = c;
+    }
+    return NULL;
+}
+
+/* status_path: an absolute URL path. */
+static const char *set_url_path(struct eider_config *cfg, const struct eider_directive *d,
+                                int argc, char **argv)
+{
+    char **slot = SLOT(cfg, char *, d);
+
+    (void)argc;
+    if (argv[0][0] != '/' || strpbrk(argv[0], "?# ") != NULL)
+        return "expected a URL path starting with /, like /eider-status";
+    free(*slot);
+    *slot = strdup(argv[0]);
+    return NULL;
+}
+
 const struct eider_directive eider_directives[] = {
     /* name                      args  rep  setter          field / words / min                 default */
     { "listen",                  1, 3, 1, set_listen,     0, NULL, 0,                              "127.0.0.1:8080" },
@@ -354,6 +388,9 @@ const struct eider_directive eider_directives[] = {
     { "group",                   1, 1, 0, set_account,    FIELD(group), NULL, 0,                   NULL },
     { "env",                     1, 16, 1, set_env,       0, NULL, 0,                              NULL },
     { "fs_root",                 1, 16, 1, set_fs_root,   0, NULL, 0,                              NULL },
+    { "trusted_proxies",         1, 16, 1, set_cidrs,     FIELD(trusted), NULL, 0,                 NULL },
+    { "status_path",             1, 1, 0, set_url_path,   FIELD(status_path), NULL, 0,             NULL },
+    { "status_allow",            1, 16, 1, set_cidrs,     FIELD(status_allow), NULL, 0,            "127.0.0.1 ::1" },
     { "fetch_ca_file",           1, 1, 0, set_path,       FIELD(fetch_ca_file), NULL, 0,           NULL },
     { "fetch_timeout",           1, 1, 0, set_time,       FIELD(fetch_timeout), NULL, 0,           "30s" },
     { "fetch_max_response_size", 1, 1, 0, set_size,       FIELD(fetch_max_response_size), NULL, 0, "16m" },

@@ -18,6 +18,8 @@
 
 #include "config.h"
 #include "log.h"
+#include "proxy.h"
+#include "status.h"
 #include "worker.h"
 
 const char *const eider_method_names[EIDER_NMETHODS] = {
@@ -146,15 +148,47 @@ static const char *http_date(void)
     return buf;
 }
 
+/* Adds ex, left unanswered by its handler, to the worker's waiting list,
+ * so that a worker leaving its loop still finds it to free. */
+static void waiting_add(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+
+    ex->prev = NULL;
+    ex->next = w->waiting;
+    if (w->waiting)
+        w->waiting->prev = ex;
+    w->waiting = ex;
+    ex->waiting = 1;
+}
+
+/* Takes ex off the waiting list, if it is on it. */
+static void waiting_remove(struct eider_exchange *ex)
+{
+    if (!ex->waiting)
+        return;
+    if (ex->prev)
+        ex->prev->next = ex->next;
+    else
+        ex->worker->waiting = ex->next;
+    if (ex->next)
+        ex->next->prev = ex->prev;
+    ex->prev = ex->next = NULL;
+    ex->waiting = 0;
+}
+
+/* Frees ex once answered (or at worker exit), telling the runtime first so
+ * that JS objects bound to it let go. */
 static void release(struct eider_exchange *ex)
 {
     struct eider_worker *w = ex->worker;
 
+    waiting_remove(ex);
     w->rt_ops->release(w->rt, ex);
     if (ex->timeout != NULL)
         event_free(ex->timeout);
     eider_match_clear(&ex->match);
-    eider_worker_request_done(w);
+    eider_worker_request_done(w, ex->status);
     free(ex);
 }
 
@@ -270,9 +304,26 @@ void eider_http_handler_returned(struct eider_exchange *ex)
         release(ex);
         return;
     }
+    if (!ex->waiting)
+        waiting_add(ex);
     if (ex->timeout == NULL) {
         ex->timeout = evtimer_new(w->base, on_request_timeout, ex);
         evtimer_add(ex->timeout, &tv);
+    }
+}
+
+void eider_http_close_waiting(struct eider_worker *w)
+{
+    while (w->waiting != NULL) {
+        struct eider_exchange *ex = w->waiting;
+        if (!ex->head_sent) {
+            struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
+            evhttp_remove_header(out, "Connection");
+            evhttp_add_header(out, "Connection", "close");
+        }
+        eider_http_error(ex, 503);
+        if (w->waiting == ex)   /* not released by the answer: still free it */
+            release(ex);
     }
 }
 
@@ -350,6 +401,8 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     clock_gettime(CLOCK_MONOTONIC, &ex->start);
     eider_worker_next_id(w, ex->id);
     copy_peer(req, ex->peer, sizeof(ex->peer));
+    eider_proxy_resolve(w->cfg, evhttp_request_get_input_headers(req), ex->peer, sizeof(ex->peer),
+                        &ex->https);
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Date", http_date());
     ex->method = (enum eider_method)method;
@@ -362,6 +415,8 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     } else if (ex->path == NULL || ex->path[0] != '/' || malformed(req)) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
         eider_http_error(ex, 400);
+    } else if (w->cfg->status_path != NULL && strcmp(ex->path, w->cfg->status_path) == 0) {
+        eider_status_answer(ex);
     } else if (eider_router_match(w->router, ex->path, strlen(ex->path), &ex->match) < 0) {
         eider_http_error(ex, 404);
     } else if (!((mask = w->rt_ops->methods(w->rt, ex->match.handler)) & (1u << method))) {

@@ -30,7 +30,8 @@ struct eider_exchange {
     const char *path;          /* raw, without the query; owned by evhttp */
     const char *query;         /* raw, NULL if none */
     char id[17];               /* request id, 16 hex digits */
-    char peer[48];             /* client address, kept for the access log */
+    char peer[48];             /* client address (after trusted_proxies) */
+    int https;                 /* X-Forwarded-Proto: https from a trusted proxy */
     struct timespec start;
     int status;                /* res.statusCode until the head is sent */
     char reason[64];           /* from writeHead(status, reason); "" = standard */
@@ -38,6 +39,8 @@ struct eider_exchange {
     unsigned chunked : 1;
     unsigned done : 1;
     unsigned in_handler : 1;   /* handler code is on the stack for it */
+    unsigned waiting : 1;      /* on the worker's waiting list */
+    struct eider_exchange *prev, *next;   /* in that list */
     size_t body_bytes;         /* for the access log */
     struct event *timeout;     /* request_timeout, armed once it waits */
     int rt_ref;                /* the runtime's handle while it waits */
@@ -57,8 +60,15 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
 void eider_http_error(struct eider_exchange *ex, int status);
 
 /* Called by the runtime when a handler call for ex returns: frees an
- * answered exchange, or arms request_timeout (504) for one left waiting. */
+ * answered exchange, or arms request_timeout (504) for one left waiting
+ * and puts it on the worker's waiting list until it is freed. */
 void eider_http_handler_returned(struct eider_exchange *ex);
+
+/* At worker exit, after its loop: answers every exchange its handler left
+ * waiting with 503 and Connection: close, which frees it, and frees
+ * evhttp's request too (evhttp keeps one whose client left until it is
+ * answered). The loop does not run again, so the client may not see it. */
+void eider_http_close_waiting(struct eider_worker *w);
 
 /* Request accessors shared by the bindings. */
 const char *eider_http_peer(struct eider_exchange *ex);

@@ -80,20 +80,4 @@ struct hc_request *hc_request_start(struct hc_client *c, const struct hc_request
 /* Stops a running request and frees it; its callback is not called. */
 void hc_request_cancel(struct hc_request *r);
 
-/* Internals shared by http_client*.c: URL parsing and resolution. */
-struct hc_url {
-    int https;
-    char *host;                 /* without IPv6 brackets, lower case */
-    int port;
-    char *target;               /* path and query, "/" at least */
-    char *authority;            /* for Host: host[:port], brackets kept */
-    char *href;                 /* normalised absolute URL, no fragment */
-};
-
-/* Parses an absolute URL. Returns 0, or -1 with a message in err. */
-int hc_url_parse(struct hc_url *u, const char *url, char *err, size_t errlen);
-void hc_url_clear(struct hc_url *u);
-/* Resolves reference ref (a Location value) against base; malloc'd. */
-char *hc_url_resolve(const struct hc_url *base, const char *ref);
-
 #endif

@@ -150,8 +150,7 @@ static duk_ret_t get_ip(duk_context *ctx, struct eider_exchange *ex)
 
 static duk_ret_t get_protocol(duk_context *ctx, struct eider_exchange *ex)
 {
-    (void)ex;
-    duk_push_string(ctx, "http");
+    duk_push_string(ctx, ex->https ? "https" : "http");
     return 1;
 }
 

@@ -60,6 +60,7 @@ struct slot {
     long long started_ms;
     long long respawn_at_ms;        /* for a free slot of the current gen */
     int failures;                   /* consecutive young deaths */
+    int restarts;                   /* replacements so far, for status */
 };
 
 struct master {
@@ -174,17 +175,19 @@ static void spawn(struct master *m, int i, int index)
         int nfds = eider_listeners_fds(&m->listeners, m->cfg, index, fds, EIDER_MAX_LISTENERS);
         eider_listeners_close_others(&m->listeners, fds, nfds);
         eider_listeners_close_others(&m->prev_listeners, fds, nfds);
-        m->board[i] = (struct eider_slot){ .pid = getpid() };
+        m->board[i] = (struct eider_slot){ .pid = getpid(), .generation = m->gen,
+                                           .restarts = s->restarts, .started = time(NULL) };
         struct eider_worker_args args = {
             .cfg = m->cfg, .router = m->router, .sources = m->sources, .fds = fds,
             .nfds = nfds,
-            .slot = &m->board[i], .ready_fd = pipefd[1],
+            .slot = &m->board[i], .board = m->board, .ready_fd = pipefd[1],
         };
         eider_worker_run(&args);
     }
     close(pipefd[1]);
     *s = (struct slot){ .pid = pid, .gen = m->gen, .index = index, .ready_fd = pipefd[0],
-                        .started_ms = now_ms(), .failures = s->failures };
+                        .started_ms = now_ms(), .failures = s->failures,
+                        .restarts = s->restarts };
 }
 
 /* Starts the whole current generation in free slots. */
@@ -195,6 +198,7 @@ static int spawn_generation(struct master *m)
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS && index < m->cfg->workers; i++) {
         if (m->slots[i].pid == 0 && !m->slots[i].respawn) {
             m->slots[i].failures = 0;
+            m->slots[i].restarts = 0;
             spawn(m, i, index++);
         }
     }
@@ -216,6 +220,7 @@ static void retire_old(struct master *m)
         if (s->pid > 0 && s->gen != m->gen && !s->retiring) {
             s->retiring = 1;
             s->started_ms = now_ms();   /* from now on: drain time */
+            m->board[i].draining = 1;
             kill(s->pid, SIGQUIT);
         }
     }
@@ -417,6 +422,7 @@ static void reap(struct master *m, int stopping)
             s->respawn_at_ms = now_ms();
         }
         s->respawn = 1;
+        s->restarts++;
     }
 }
 

@@ -38,8 +38,13 @@ void eider_slot_begin(struct eider_slot *slot, const char *id, const char *metho
     slot->busy = 1;
 }
 
-void eider_slot_end(struct eider_slot *slot)
+void eider_slot_end(struct eider_slot *slot, int status)
 {
-    if (slot != NULL)
-        slot->busy = 0;
+    if (slot == NULL)
+        return;
+    slot->busy = 0;
+    if (status >= 500)
+        slot->status_5xx++;
+    else if (status >= 400)
+        slot->status_4xx++;
 }

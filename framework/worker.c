@@ -85,10 +85,14 @@ void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *r
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 }
 
-void eider_worker_request_done(struct eider_worker *w)
+void eider_worker_request_done(struct eider_worker *w, int status)
 {
     w->inflight--;
-    eider_slot_end(w->slot);
+    eider_slot_end(w->slot, status);
+    if (w->slot != NULL) {
+        w->slot->connections = w->conns.count;
+        w->slot->heap_bytes = w->rt_ops->heap_bytes(w->rt);
+    }
 }
 
 static long long ms_until(const struct timespec *t)
@@ -207,6 +211,7 @@ void eider_worker_run(const struct eider_worker_args *args)
     w->cfg = args->cfg;
     w->router = args->router;
     w->slot = args->slot;
+    w->board = args->board;
     w->rt_ops = &eider_js_runtime;
     w->id_state = random_seed();
     /* First thing: no worker code runs privileged. The handlers compile
@@ -250,6 +255,10 @@ void eider_worker_run(const struct eider_worker_args *args)
               eider_router_count(w->router) == 1 ? "" : "s");
     event_base_dispatch(w->base);
 
+    /* Before evhttp_free, which would not free them: exchanges a handler
+     * left waiting (at worker_shutdown_timeout, or on INT). Their access
+     * log lines go out with the flush below. */
+    eider_http_close_waiting(w);
     eider_access_flush();
     evhttp_free(w->http);
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)

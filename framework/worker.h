@@ -16,6 +16,7 @@ struct evhttp;
 struct evhttp_bound_socket;
 struct evhttp_request;
 struct eider_config;
+struct eider_exchange;
 struct eider_router;
 struct eider_slot;
 
@@ -29,11 +30,13 @@ struct eider_worker {
     const struct eider_runtime_ops *rt_ops;
     void *rt;
     struct eider_slot *slot;        /* this worker's scoreboard slot */
+    const struct eider_slot *board; /* everyone's, for the status endpoint */
     uint64_t id_state;              /* request id generator */
     struct eider_conns conns;       /* connections that sent a request */
     struct evhttp_bound_socket *bound[EIDER_MAX_LISTENERS];
     int nbound;
     int inflight;                   /* requests not yet answered */
+    struct eider_exchange *waiting; /* left unanswered by their handler (http.c) */
     int draining;                   /* stopping: answer, close, exit */
     struct timespec drain_deadline;
     struct event *drain_timer;
@@ -47,6 +50,7 @@ struct eider_worker_args {
     const int *fds;                 /* listening sockets, one per listener */
     int nfds;
     struct eider_slot *slot;
+    const struct eider_slot *board;
     int ready_fd;                   /* written once when accepting; -1: none */
 };
 
@@ -61,6 +65,6 @@ void eider_worker_next_id(struct eider_worker *w, char out[17]);
  * complete: connection tracking, keep-alive, draining, the scoreboard. */
 void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
                                 const char *id, const char *method, const char *target);
-void eider_worker_request_done(struct eider_worker *w);
+void eider_worker_request_done(struct eider_worker *w, int status);
 
 #endif
