@@ -16,6 +16,9 @@ struct eider_listen {
     socklen_t addrlen;
     int reuseport;                /* one socket per worker (SO_REUSEPORT) */
     int backlog;
+    /* unix: sockets: file mode and owner set by the master; -1: leave */
+    int mode;
+    long owner, group;
 };
 
 struct eider_config {

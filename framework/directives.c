@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -108,6 +109,16 @@ int eider_parse_listen_addr(const char *s, struct sockaddr_storage *ss, socklen_
     long port;
 
     memset(ss, 0, sizeof(*ss));
+    if (strncmp(s, "unix:", 5) == 0) {
+        struct sockaddr_un *sun = (struct sockaddr_un *)ss;
+        size_t n = strlen(s + 5);
+        if (s[5] != '/' || n >= sizeof(sun->sun_path))
+            return -1;
+        sun->sun_family = AF_UNIX;
+        memcpy(sun->sun_path, s + 5, n);
+        *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+        return 0;
+    }
     if (s[0] == '[') {
         const char *close = strchr(s, ']');
         if (close == NULL || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
@@ -214,21 +225,46 @@ static const char *set_flag(struct eider_config *cfg, const struct eider_directi
 static const char *set_listen(struct eider_config *cfg, const struct eider_directive *d,
                               int argc, char **argv)
 {
-    struct eider_listen l = { .backlog = 511 };
+    struct eider_listen l = { .backlog = 511, .mode = -1, .owner = -1, .group = -1 };
     struct eider_listen *grown;
+    static char msg[160];
 
     (void)d;
     if (eider_parse_listen_addr(argv[0], &l.addr, &l.addrlen) < 0)
-        return "expected an address like 127.0.0.1:8080, *:8080 or [::1]:8080";
+        return "expected an address like 127.0.0.1:8080, *:8080, [::1]:8080 or unix:/run/eider.sock";
     for (int i = 1; i < argc; i++) {
-        size_t v;
-        if (strcmp(argv[i], "reuseport") == 0)
+        const char *eq = strchr(argv[i], '=');
+        const char *v = eq ? eq + 1 : "";
+        size_t n;
+        char *end;
+        if (strcmp(argv[i], "reuseport") == 0) {
             l.reuseport = 1;
-        else if (strncmp(argv[i], "backlog=", 8) == 0 && eider_parse_size(argv[i] + 8, &v) == 0
-                 && v > 0 && v <= 65535)
-            l.backlog = (int)v;
-        else
-            return "unknown option (expected reuseport or backlog=N)";
+        } else if (strncmp(argv[i], "backlog=", 8) == 0 && eider_parse_size(v, &n) == 0
+                   && n > 0 && n <= 65535) {
+            l.backlog = (int)n;
+        } else if (l.addr.ss_family == AF_UNIX && strncmp(argv[i], "mode=", 5) == 0) {
+            l.mode = (int)strtol(v, &end, 8);
+            if (*v == '\0' || *end != '\0' || l.mode < 0 || l.mode > 07777)
+                return "mode= expects octal permissions like 0660";
+        } else if (l.addr.ss_family == AF_UNIX && strncmp(argv[i], "owner=", 6) == 0) {
+            struct passwd *pw = getpwnam(v);
+            if (pw == NULL) {
+                snprintf(msg, sizeof(msg), "owner=: no user \"%.100s\" on this system", v);
+                return msg;
+            }
+            l.owner = pw->pw_uid;
+        } else if (l.addr.ss_family == AF_UNIX && strncmp(argv[i], "group=", 6) == 0) {
+            struct group *gr = getgrnam(v);
+            if (gr == NULL) {
+                snprintf(msg, sizeof(msg), "group=: no group \"%.100s\" on this system", v);
+                return msg;
+            }
+            l.group = gr->gr_gid;
+        } else {
+            return l.addr.ss_family == AF_UNIX
+                ? "unknown option (expected backlog=N, mode=0660, owner=USER or group=GROUP)"
+                : "unknown option (expected reuseport or backlog=N)";
+        }
     }
     for (size_t i = 0; i < cfg->nlistens; i++)
         if (cfg->listens[i].addrlen == l.addrlen && memcmp(&cfg->listens[i].addr, &l.addr, l.addrlen) == 0)
@@ -370,7 +406,7 @@ static const char *set_url_path(struct eider_config *cfg, const struct eider_dir
 
 const struct eider_directive eider_directives[] = {
     /* name                      args  rep  setter          field / words / min                 default */
-    { "listen",                  1, 3, 1, set_listen,     0, NULL, 0,                              "127.0.0.1:8080" },
+    { "listen",                  1, 6, 1, set_listen,     0, NULL, 0,                              "127.0.0.1:8080" },
     { "workers",                 1, 1, 0, set_workers,    0, NULL, 0,                              "auto" },
     { "handlers",                1, 1, 0, set_path,       FIELD(handlers), NULL, 0,                "handlers" },
     { "error_log",               1, 2, 0, set_error_log,  FIELD(error_log), "stderr stdout syslog", 0, "stderr info" },

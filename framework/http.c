@@ -5,7 +5,10 @@
  */
 #include "http.h"
 
+#include <ctype.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <sys/socket.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/http_struct.h>
@@ -369,7 +372,9 @@ static void allow_header(unsigned mask, char *buf, size_t len)
             n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", eider_method_names[m]);
 }
 
-/* Copies the client address of REQ's connection into out. */
+/* Copies the client address of REQ's connection into out: "unix:" for a
+ * unix socket, where evhttp says "localhost". An address starts with a
+ * digit or ':', so only other names cost the getsockname() call. */
 static void copy_peer(struct evhttp_request *req, char *out, size_t len)
 {
     struct evhttp_connection *conn = evhttp_request_get_connection(req);
@@ -378,7 +383,17 @@ static void copy_peer(struct evhttp_request *req, char *out, size_t len)
 
     if (conn != NULL)
         evhttp_connection_get_peer(conn, &addr, &port);
-    snprintf(out, len, "%s", addr ? addr : "-");
+    if (addr != NULL && (isdigit((unsigned char)addr[0]) || addr[0] == ':')) {
+        snprintf(out, len, "%s", addr);
+        return;
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    evutil_socket_t fd = conn ? bufferevent_getfd(evhttp_connection_get_bufferevent(conn)) : -1;
+    if (fd >= 0 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_UNIX)
+        snprintf(out, len, "unix:");
+    else
+        snprintf(out, len, "%s", addr ? addr : "-");
 }
 
 void eider_http_dispatch(struct evhttp_request *req, void *arg)

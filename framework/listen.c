@@ -10,21 +10,71 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 
+/* A socket file left by an earlier run is removed if nothing answers on
+ * it; one in use, or a file of another kind, is an error. */
+static int clear_stale_socket(const struct eider_listen *l, char *err, size_t errlen)
+{
+    const struct sockaddr_un *sun = (const struct sockaddr_un *)&l->addr;
+    struct stat st;
+    int fd, in_use;
+
+    if (lstat(sun->sun_path, &st) < 0)
+        return 0;
+    if (!S_ISSOCK(st.st_mode)) {
+        snprintf(err, errlen, "listen %s: the path exists and is not a socket", l->text);
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    in_use = fd >= 0 && connect(fd, (const struct sockaddr *)sun, l->addrlen) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (in_use) {
+        snprintf(err, errlen, "listen %s: another server is listening on that socket", l->text);
+        return -1;
+    }
+    unlink(sun->sun_path);
+    return 0;
+}
+
+/* Mode and owner of a unix socket file, as the listen options say. */
+static int set_socket_file(const struct eider_listen *l, char *err, size_t errlen)
+{
+    const char *path = ((const struct sockaddr_un *)&l->addr)->sun_path;
+
+    if (l->mode >= 0 && chmod(path, (mode_t)l->mode) < 0) {
+        snprintf(err, errlen, "listen %s: chmod: %s", l->text, strerror(errno));
+        return -1;
+    }
+    if ((l->owner >= 0 || l->group >= 0)
+        && chown(path, (uid_t)l->owner, (gid_t)l->group) < 0) {
+        snprintf(err, errlen, "listen %s: chown: %s", l->text, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int open_one(const struct eider_listen *l, char *err, size_t errlen)
 {
     int one = 1;
-    int fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int fd;
+
+    if (l->addr.ss_family == AF_UNIX && clear_stale_socket(l, err, errlen) < 0)
+        return -1;
+    fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
     if (fd < 0) {
         snprintf(err, errlen, "listen %s: socket: %s", l->text, strerror(errno));
         return -1;
     }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (l->addr.ss_family != AF_UNIX)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (l->reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) {
         snprintf(err, errlen, "listen %s: SO_REUSEPORT: %s", l->text, strerror(errno));
         close(fd);
@@ -35,6 +85,10 @@ static int open_one(const struct eider_listen *l, char *err, size_t errlen)
     if (bind(fd, (const struct sockaddr *)&l->addr, l->addrlen) < 0) {
         snprintf(err, errlen, "listen %s: cannot bind: %s%s", l->text, strerror(errno),
                  errno == EADDRINUSE ? " (is another server on that port?)" : "");
+        close(fd);
+        return -1;
+    }
+    if (l->addr.ss_family == AF_UNIX && set_socket_file(l, err, errlen) < 0) {
         close(fd);
         return -1;
     }
@@ -120,6 +174,8 @@ void eider_listeners_retire(struct eider_listeners *old, const struct eider_list
                 close(old->v[i].fds[k]);
                 dropped = 1;
             }
+        if (dropped && old->v[i].addr.ss_family == AF_UNIX)
+            unlink(((const struct sockaddr_un *)&old->v[i].addr)->sun_path);
         if (dropped && old->v[i].text != NULL && keep->n > 0)
             eider_log(EIDER_LOG_INFO, "closed listening socket(s) of %s", old->v[i].text);
     }

@@ -29,6 +29,10 @@ int eider_cidr_parse(const char *s, struct eider_cidr *out)
     memcpy(host, s, n);
     host[n] = '\0';
     memset(out, 0, sizeof(*out));
+    if (strcmp(s, "unix:") == 0) {
+        out->family = AF_UNIX;   /* connections on unix: listeners */
+        return 0;
+    }
     if (inet_pton(AF_INET, host, out->addr) == 1) {
         out->family = AF_INET;
         max = 32;
@@ -63,6 +67,12 @@ int eider_cidr_match(const struct eider_cidrs *set, const char *ip)
     unsigned char addr[16];
     int family;
 
+    if (strcmp(ip, "unix:") == 0) {
+        for (size_t i = 0; i < set->n; i++)
+            if (set->v[i].family == AF_UNIX)
+                return 1;
+        return 0;
+    }
     if (inet_pton(AF_INET, ip, addr) == 1) {
         family = AF_INET;
     } else if (inet_pton(AF_INET6, ip, addr) == 1) {
