@@ -386,6 +386,9 @@ void eider_config_free(struct eider_config *cfg)
     free(cfg->fs_roots);
     free(cfg->fetch_ca_file);
     free(cfg->trusted.v);
+    free(cfg->ssl_certificate);
+    free(cfg->ssl_certificate_key);
+    free(cfg->ssl_ciphers);
     free(cfg->status_path);
     free(cfg->status_allow.v);
     free(cfg->handlers);

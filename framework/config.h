@@ -15,6 +15,7 @@ struct eider_listen {
     struct sockaddr_storage addr;
     socklen_t addrlen;
     int reuseport;                /* one socket per worker (SO_REUSEPORT) */
+    int ssl;                      /* TLS on this listener */
     int backlog;
     /* unix: sockets: file mode and owner set by the master; -1: leave */
     int mode;
@@ -50,6 +51,9 @@ struct eider_config {
     size_t nfs_roots;
     char *fetch_ca_file;          /* extra trusted CAs for fetch(), or NULL */
     struct eider_cidrs trusted;   /* trusted_proxies */
+    char *ssl_certificate;        /* PEM chain: certificate, then intermediates */
+    char *ssl_certificate_key;
+    char *ssl_ciphers;            /* OpenSSL cipher list for TLS 1.2 */
     char *status_path;            /* NULL: no status endpoint */
     struct eider_cidrs status_allow;
     int fetch_timeout;            /* seconds, default for fetch() */

@@ -220,6 +220,17 @@ static const char *set_flag(struct eider_config *cfg, const struct eider_directi
     return NULL;
 }
 
+static const char *set_string(struct eider_config *cfg, const struct eider_directive *d,
+                              int argc, char **argv)
+{
+    char **slot = SLOT(cfg, char *, d);
+
+    (void)argc;
+    free(*slot);
+    *slot = strdup(argv[0]);
+    return NULL;
+}
+
 /* --- setters of their own --- */
 
 static const char *set_listen(struct eider_config *cfg, const struct eider_directive *d,
@@ -239,6 +250,8 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
         char *end;
         if (strcmp(argv[i], "reuseport") == 0) {
             l.reuseport = 1;
+        } else if (strcmp(argv[i], "ssl") == 0) {
+            l.ssl = 1;
         } else if (strncmp(argv[i], "backlog=", 8) == 0 && eider_parse_size(v, &n) == 0
                    && n > 0 && n <= 65535) {
             l.backlog = (int)n;
@@ -263,7 +276,7 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
         } else {
             return l.addr.ss_family == AF_UNIX
                 ? "unknown option (expected backlog=N, mode=0660, owner=USER or group=GROUP)"
-                : "unknown option (expected reuseport or backlog=N)";
+                : "unknown option (expected ssl, reuseport or backlog=N)";
         }
     }
     for (size_t i = 0; i < cfg->nlistens; i++)
@@ -427,6 +440,11 @@ const struct eider_directive eider_directives[] = {
     { "trusted_proxies",         1, 16, 1, set_cidrs,     FIELD(trusted), NULL, 0,                 NULL },
     { "status_path",             1, 1, 0, set_url_path,   FIELD(status_path), NULL, 0,             NULL },
     { "status_allow",            1, 16, 1, set_cidrs,     FIELD(status_allow), NULL, 0,            "127.0.0.1 ::1" },
+    { "ssl_certificate",         1, 1, 0, set_path,       FIELD(ssl_certificate), NULL, 0,         NULL },
+    { "ssl_certificate_key",     1, 1, 0, set_path,       FIELD(ssl_certificate_key), NULL, 0,     NULL },
+    { "ssl_ciphers",             1, 1, 0, set_string,     FIELD(ssl_ciphers), NULL, 0,
+      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+      "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305" },
     { "fetch_ca_file",           1, 1, 0, set_path,       FIELD(fetch_ca_file), NULL, 0,           NULL },
     { "fetch_timeout",           1, 1, 0, set_time,       FIELD(fetch_timeout), NULL, 0,           "30s" },
     { "fetch_max_response_size", 1, 1, 0, set_size,       FIELD(fetch_max_response_size), NULL, 0, "16m" },

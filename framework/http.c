@@ -23,6 +23,7 @@
 #include "log.h"
 #include "proxy.h"
 #include "status.h"
+#include "tls.h"
 #include "worker.h"
 
 const char *const eider_method_names[EIDER_NMETHODS] = {
@@ -416,6 +417,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     clock_gettime(CLOCK_MONOTONIC, &ex->start);
     eider_worker_next_id(w, ex->id);
     copy_peer(req, ex->peer, sizeof(ex->peer));
+    ex->https = w->https != NULL && eider_tls_request_is_secure(req);
     eider_proxy_resolve(w->cfg, evhttp_request_get_input_headers(req), ex->peer, sizeof(ex->peer),
                         &ex->https);
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);

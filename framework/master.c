@@ -41,6 +41,7 @@
 #include "runtime.h"
 #include "scoreboard.h"
 #include "sources.h"
+#include "tls.h"
 #include "worker.h"
 
 #define BACKOFF_MIN_MS 100
@@ -109,10 +110,13 @@ static long long now_ms(void)
 int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
                          struct eider_sources **sources, char *err, size_t errlen)
 {
-    struct eider_router *r = eider_router_build(cfg->handlers, err, errlen);
+    struct eider_router *r;
     struct eider_sources *s;
     void *rt;
 
+    if (eider_tls_check(cfg, err, errlen) < 0)
+        return -1;
+    r = eider_router_build(cfg->handlers, err, errlen);
     if (r == NULL)
         return -1;
     s = eider_sources_new();

@@ -11,8 +11,9 @@ struct eider_config;
 struct eider_router;
 struct eider_sources;
 
-/* Scans cfg's handlers directory and compiles every handler once in a
- * throwaway runtime, as a worker will. Returns 0 with the router and the
+/* Loads what workers will load, to fail here rather than in them: the TLS
+ * certificate and key, and every handler, compiled once in a throwaway
+ * runtime. Returns 0 with the router and the
  * sources it read (for the workers to compile) in *router and *sources,
  * or -1 with the problem (file:line:column) in err. */
 int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,

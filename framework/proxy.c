@@ -92,65 +92,86 @@ int eider_cidr_match(const struct eider_cidrs *set, const char *ip)
     return 0;
 }
 
-static int is_ip(const char *s)
+/* 1 if the LEN bytes at P are exactly an IPv4 or IPv6 address. */
+static int is_ip_n(const char *p, size_t len, char *out, size_t outlen)
 {
     unsigned char buf[16];
-    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+
+    if (len == 0 || len >= outlen)
+        return 0;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return inet_pton(AF_INET, out, buf) == 1 || inet_pton(AF_INET6, out, buf) == 1;
 }
 
-/* The last element of a comma-separated list of header values, trimmed. */
-static void last_token(const char *v, char *out, size_t len)
+/* The value of the last header named NAME, trimmed of spaces at the end:
+ * the value the closest proxy wrote. */
+static const char *last_value(const struct evkeyvalq *headers, const char *name)
 {
-    const char *comma = strrchr(v, ',');
-    const char *p = comma ? comma + 1 : v;
-    size_t n;
+    struct evkeyval *kv;
+    const char *v = NULL;
 
-    while (*p == ' ' || *p == '\t')
-        p++;
-    n = strcspn(p, " \t");
-    if (n >= len)
-        n = len - 1;
-    memcpy(out, p, n);
-    out[n] = '\0';
+    TAILQ_FOREACH(kv, headers, next)
+        if (evutil_ascii_strcasecmp(kv->key, name) == 0)
+            v = kv->value;
+    return v;
 }
+
+#define MAX_XFF_LINES 32
 
 void eider_proxy_resolve(const struct eider_config *cfg, const struct evkeyvalq *headers,
                          char *peer, size_t len, int *https)
 {
+    const char *lines[MAX_XFF_LINES];
+    const char *proto;
     struct evkeyval *kv;
-    char chain[2048] = "", hop[64];
-    size_t used = 0;
+    int n = 0;
 
     if (cfg->trusted.n == 0 || !eider_cidr_match(&cfg->trusted, peer))
         return;
-    /* Every X-Forwarded-For line, in order, as one list. */
-    TAILQ_FOREACH(kv, headers, next) {
-        if (evutil_ascii_strcasecmp(kv->key, "X-Forwarded-For") == 0 && used < sizeof(chain) - 2) {
-            int w = snprintf(chain + used, sizeof(chain) - used, "%s%s", used ? "," : "", kv->value);
-            used += w > 0 ? (size_t)w : 0;
-            if (used >= sizeof(chain))
-                used = sizeof(chain) - 1;
-        } else if (evutil_ascii_strcasecmp(kv->key, "X-Forwarded-Proto") == 0) {
-            char proto[16];
-            last_token(kv->value, proto, sizeof(proto));
-            if (evutil_ascii_strcasecmp(proto, "https") == 0)
-                *https = 1;
-            else if (evutil_ascii_strcasecmp(proto, "http") == 0)
-                *https = 0;
-        }
+    if ((proto = last_value(headers, "X-Forwarded-Proto")) != NULL) {
+        const char *comma = strrchr(proto, ',');
+        const char *p = comma ? comma + 1 : proto;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (evutil_ascii_strncasecmp(p, "https", 5) == 0 && (p[5] == '\0' || p[5] == ' '))
+            *https = 1;
+        else if (evutil_ascii_strncasecmp(p, "http", 4) == 0 && (p[4] == '\0' || p[4] == ' '))
+            *https = 0;
     }
-    /* From the right: skip trusted hops; the first other one is the client.
-     * A hop that is not an address ends the walk at the last good one. */
-    while (used > 0) {
-        char *comma = strrchr(chain, ',');
-        last_token(comma ? comma + 1 : chain, hop, sizeof(hop));
-        if (!is_ip(hop))
-            break;
-        snprintf(peer, len, "%s", hop);
-        if (!eider_cidr_match(&cfg->trusted, hop))
-            break;
-        if (comma == NULL)
-            break;
-        *comma = '\0';
+    /* The X-Forwarded-For lines, keeping the last ones: the walk starts at
+     * the right, where the trusted proxies wrote, and never needs what a
+     * client could pad the left with. Nothing is copied or truncated. */
+    TAILQ_FOREACH(kv, headers, next) {
+        if (evutil_ascii_strcasecmp(kv->key, "X-Forwarded-For") != 0)
+            continue;
+        if (n == MAX_XFF_LINES) {
+            memmove(lines, lines + 1, sizeof(lines) - sizeof(lines[0]));
+            n--;
+        }
+        lines[n++] = kv->value;
+    }
+    /* Right to left: skip trusted hops; the first other address is the
+     * client. Anything that is not exactly an address ends the walk at the
+     * last good hop (already in peer). */
+    while (n-- > 0) {
+        const char *start = lines[n], *end = start + strlen(start);
+        while (end > start) {
+            const char *tok_end = end, *tok;
+            char hop[64];
+            while (tok_end > start && (tok_end[-1] == ' ' || tok_end[-1] == '\t'))
+                tok_end--;
+            tok = tok_end;
+            while (tok > start && tok[-1] != ',')
+                tok--;
+            end = tok > start ? tok - 1 : start;   /* before the comma */
+            while (tok < tok_end && (*tok == ' ' || *tok == '\t'))
+                tok++;
+            if (!is_ip_n(tok, (size_t)(tok_end - tok), hop, sizeof(hop)))
+                return;
+            snprintf(peer, len, "%s", hop);
+            if (!eider_cidr_match(&cfg->trusted, hop))
+                return;
+        }
     }
 }

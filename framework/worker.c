@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "log.h"
 #include "router.h"
 #include "scoreboard.h"
+#include "tls.h"
 
 #define DRAIN_IDLE_FUSE 1           /* seconds an idle connection may stay */
 #define DRAIN_MIN_MS 200            /* let requests already in the pipe land */
@@ -133,7 +135,7 @@ static void start_drain(struct eider_worker *w)
         return;
     w->draining = 1;
     for (int i = 0; i < w->nbound; i++)
-        evhttp_del_accept_socket(w->http, w->bound[i]);
+        evhttp_del_accept_socket(w->bound_by[i], w->bound[i]);
     w->nbound = 0;
     eider_conns_foreach(&w->conns, shorten_fuse, NULL);
     clock_gettime(CLOCK_MONOTONIC, &w->drain_deadline);
@@ -168,27 +170,42 @@ static void on_flush(evutil_socket_t fd, short what, void *arg)
     eider_access_flush();
 }
 
-/* evhttp on the inherited sockets, with the limits from the config. */
-static void setup_http(struct eider_worker *w, const int *fds, int nfds)
+/* An evhttp with the limits from the config. */
+static struct evhttp *new_http(struct eider_worker *w)
 {
     const struct eider_config *cfg = w->cfg;
+    struct evhttp *http = evhttp_new(w->base);
 
-    w->http = evhttp_new(w->base);
-    if (w->http == NULL) {
+    if (http == NULL) {
         eider_log(EIDER_LOG_CRIT, "worker cannot create its HTTP server");
         exit(1);
     }
-    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST
+    evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST
                                | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE
                                | EVHTTP_REQ_OPTIONS);
-    evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->client_max_header_size);
-    evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->client_max_body_size);
-    evhttp_set_timeout(w->http, cfg->client_header_timeout);
+    evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->client_max_header_size);
+    evhttp_set_max_body_size(http, (ev_ssize_t)cfg->client_max_body_size);
+    evhttp_set_timeout(http, cfg->client_header_timeout);
     /* Like Node, no Content-Type unless the handler sets one. */
-    evhttp_set_default_content_type(w->http, NULL);
-    evhttp_set_gencb(w->http, eider_http_dispatch, w);
+    evhttp_set_default_content_type(http, NULL);
+    evhttp_set_gencb(http, eider_http_dispatch, w);
+    return http;
+}
+
+/* evhttp on the inherited sockets (fds[i] is cfg->listens[i]): one for
+ * plain listeners, one whose connections start with a TLS handshake,
+ * because evhttp makes every connection's bufferevent the same way. */
+static void setup_http(struct eider_worker *w, const int *fds, int nfds)
+{
+    w->http = new_http(w);
+    if (w->tls != NULL) {
+        w->https = new_http(w);
+        evhttp_set_bevcb(w->https, eider_tls_bevcb, w->tls);
+    }
     for (int i = 0; i < nfds && i < EIDER_MAX_LISTENERS; i++) {
-        w->bound[w->nbound] = evhttp_accept_socket_with_handle(w->http, fds[i]);
+        struct evhttp *http = w->cfg->listens[i].ssl ? w->https : w->http;
+        w->bound[w->nbound] = evhttp_accept_socket_with_handle(http, fds[i]);
+        w->bound_by[w->nbound] = http;
         if (w->bound[w->nbound] == NULL) {
             eider_log(EIDER_LOG_CRIT, "worker cannot accept on socket %d: %s", fds[i], strerror(errno));
             exit(1);
@@ -214,8 +231,14 @@ void eider_worker_run(const struct eider_worker_args *args)
     w->board = args->board;
     w->rt_ops = &eider_js_runtime;
     w->id_state = random_seed();
-    /* First thing: no worker code runs privileged. The handlers compile
-     * from the texts the master read, so they need no access to disk. */
+    /* The private key is read while still privileged: it is usually
+     * readable by root only. */
+    if (eider_tls_wanted(w->cfg) && (w->tls = eider_tls_server_ctx(w->cfg, err, sizeof(err))) == NULL) {
+        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
+        exit(1);
+    }
+    /* Then no worker code runs privileged. The handlers compile from the
+     * texts the master read, so they need no access to disk. */
     if (eider_drop_privileges(w->cfg, err, sizeof(err)) < 0) {
         eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
         exit(1);
@@ -261,6 +284,10 @@ void eider_worker_run(const struct eider_worker_args *args)
     eider_http_close_waiting(w);
     eider_access_flush();
     evhttp_free(w->http);
+    if (w->https != NULL)
+        evhttp_free(w->https);
+    if (w->tls != NULL)
+        SSL_CTX_free(w->tls);
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         event_free(sig_ev[i]);
     event_free(flush);

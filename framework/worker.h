@@ -13,6 +13,7 @@
 struct event;
 struct event_base;
 struct evhttp;
+typedef struct ssl_ctx_st SSL_CTX;
 struct evhttp_bound_socket;
 struct evhttp_request;
 struct eider_config;
@@ -24,7 +25,9 @@ struct eider_slot;
 
 struct eider_worker {
     struct event_base *base;
-    struct evhttp *http;
+    struct evhttp *http;            /* plain listeners */
+    struct evhttp *https;           /* listeners with ssl, or NULL */
+    SSL_CTX *tls;
     const struct eider_config *cfg;
     const struct eider_router *router;
     const struct eider_runtime_ops *rt_ops;
@@ -34,6 +37,7 @@ struct eider_worker {
     uint64_t id_state;              /* request id generator */
     struct eider_conns conns;       /* connections that sent a request */
     struct evhttp_bound_socket *bound[EIDER_MAX_LISTENERS];
+    struct evhttp *bound_by[EIDER_MAX_LISTENERS];   /* which of http/https */
     int nbound;
     int inflight;                   /* requests not yet answered */
     struct eider_exchange *waiting; /* left unanswered by their handler (http.c) */

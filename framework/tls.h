@@ -1,0 +1,34 @@
+/*
+ * TLS on listeners with the "ssl" option.
+ */
+#ifndef EIDER_TLS_H
+#define EIDER_TLS_H
+
+#include <stddef.h>
+
+struct bufferevent;
+struct event_base;
+struct evhttp_request;
+struct eider_config;
+typedef struct ssl_ctx_st SSL_CTX;
+
+/* 1 if any listener of cfg has the ssl option. */
+int eider_tls_wanted(const struct eider_config *cfg);
+
+/* The server context for cfg's certificate and key: TLS 1.2 and 1.3 only,
+ * cfg's cipher list, ALPN http/1.1. NULL with the reason (file and
+ * OpenSSL's words) in err. */
+SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, char *err, size_t errlen);
+
+/* Checks that the certificate and key load and match (eider -t, start,
+ * reload: a bad new certificate fails the reload, the old one stays). */
+int eider_tls_check(const struct eider_config *cfg, char *err, size_t errlen);
+
+/* evhttp_set_bevcb() callback: a TLS bufferevent in accepting state;
+ * ARG is the SSL_CTX. */
+struct bufferevent *eider_tls_bevcb(struct event_base *base, void *arg);
+
+/* 1 if REQ came over TLS. */
+int eider_tls_request_is_secure(struct evhttp_request *req);
+
+#endif

@@ -1,0 +1,7 @@
+// Busy-waits ?ms=N milliseconds (default 1500) inside the handler.
+module.exports = function (req, res) {
+  var ms = parseInt(req.query.ms || '1500', 10);
+  var end = Date.now() + ms;
+  while (Date.now() < end) { /* spin */ }
+  res.end('slow done ' + ms);
+};

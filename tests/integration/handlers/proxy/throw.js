@@ -1,0 +1,3 @@
+module.exports = function (req, res) {
+  throw new Error('proxy-fixture-throw');
+};
