@@ -5,6 +5,7 @@
  */
 #include "status.h"
 
+#include <errno.h>
 #include <event2/http.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,7 +44,8 @@ void eider_status_answer(struct eider_exchange *ex)
                           "\"workers\":[", PACKAGE_VERSION, (int)getppid());
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS && n < STATUS_MAX - 512; i++) {
         const struct eider_slot *s = &w->board[i];
-        if (s->pid <= 0 || kill(s->pid, 0) < 0)
+        /* EPERM: alive, as another user (a later generation's). */
+        if (s->pid <= 0 || (kill(s->pid, 0) < 0 && errno != EPERM))
             continue;
         n += (size_t)snprintf(buf + n, STATUS_MAX - n,
                               "%s{\"pid\":%d,\"generation\":%d,\"state\":\"%s\",\"uptime\":%lld,"
