@@ -41,12 +41,9 @@ static int push_entry(duk_context *ctx, unsigned id)
     return 1;
 }
 
-static void forget(duk_context *ctx, struct js_timer *t)
+/* Takes T off the list of live timers and frees its C side. */
+static void free_timer(struct js_timer *t)
 {
-    duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, STASH_TIMERS);
-    duk_del_prop_index(ctx, -1, t->id);
-    duk_pop_2(ctx);
     if (t->prev)
         t->prev->next = t->next;
     else
@@ -56,6 +53,16 @@ static void forget(duk_context *ctx, struct js_timer *t)
     if (t->ev)
         event_free(t->ev);
     free(t);
+}
+
+/* Drops T's callback from the stash and frees it. */
+static void forget(duk_context *ctx, struct js_timer *t)
+{
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_TIMERS);
+    duk_del_prop_index(ctx, -1, t->id);
+    duk_pop_2(ctx);
+    free_timer(t);
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
@@ -175,17 +182,8 @@ void eider_js_timers_free(struct eider_js *js)
 
     for (; t != NULL; t = next) {
         next = t->next;
-        if (t->js != js)
-            continue;
-        if (t->prev)
-            t->prev->next = t->next;
-        else
-            live = t->next;
-        if (t->next)
-            t->next->prev = t->prev;
-        if (t->ev)
-            event_free(t->ev);
-        free(t);
+        if (t->js == js)
+            free_timer(t);
     }
 }
 

@@ -64,24 +64,36 @@ struct slot {
     int restarts;                   /* replacements so far, for status */
 };
 
-struct master {
-    struct eider_config *cfg;       /* current generation's */
+/* What a generation of workers is made from. */
+struct generation {
+    struct eider_config *cfg;
     struct eider_router *router;
     struct eider_sources *sources;
-    struct eider_config *prev_cfg;  /* kept until a reload commits */
-    struct eider_router *prev_router;
-    struct eider_sources *prev_sources;
+    struct eider_listeners listeners;
+};
+
+struct master {
+    struct generation cur;          /* the current generation's */
+    struct generation prev;         /* kept until a reload commits (or aborts) */
     int gen;
     int reloading;                  /* new generation not all ready yet */
     long long reload_started_ms;
-    struct eider_listeners listeners;
-    struct eider_listeners prev_listeners;   /* until a reload commits */
     struct eider_slot *board;       /* shared with workers */
     struct slot slots[EIDER_SCOREBOARD_SLOTS];
     int ready_fd;                   /* daemon parent, or -1 */
     int announced;                  /* READY=1 sent */
     int start_failed;               /* a first worker died before accepting */
 };
+
+/* Frees G; its listening sockets not also in KEEP are closed. */
+static void free_generation(struct generation *g, const struct generation *keep)
+{
+    eider_listeners_retire(&g->listeners, &keep->listeners);
+    eider_config_free(g->cfg);
+    eider_router_free(g->router);
+    eider_sources_free(g->sources);
+    *g = (struct generation){ 0 };
+}
 
 static volatile sig_atomic_t got_chld, got_term, got_quit, got_int, got_hup, got_usr1;
 
@@ -176,13 +188,13 @@ static void spawn(struct master *m, int i, int index)
         /* Only this worker's own listening sockets stay open in it: one
          * it inherited but never accepts on would keep a dropped address
          * taking connections nobody answers. */
-        int nfds = eider_listeners_fds(&m->listeners, m->cfg, index, fds, EIDER_MAX_LISTENERS);
-        eider_listeners_close_others(&m->listeners, fds, nfds);
-        eider_listeners_close_others(&m->prev_listeners, fds, nfds);
+        int nfds = eider_listeners_fds(&m->cur.listeners, m->cur.cfg, index, fds, EIDER_MAX_LISTENERS);
+        eider_listeners_close_others(&m->cur.listeners, fds, nfds);
+        eider_listeners_close_others(&m->prev.listeners, fds, nfds);
         m->board[i] = (struct eider_slot){ .pid = getpid(), .generation = m->gen,
                                            .restarts = s->restarts, .started = time(NULL) };
         struct eider_worker_args args = {
-            .cfg = m->cfg, .router = m->router, .sources = m->sources, .fds = fds,
+            .cfg = m->cur.cfg, .router = m->cur.router, .sources = m->cur.sources, .fds = fds,
             .nfds = nfds,
             .slot = &m->board[i], .board = m->board, .ready_fd = pipefd[1],
         };
@@ -199,14 +211,14 @@ static int spawn_generation(struct master *m)
 {
     int index = 0;
 
-    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS && index < m->cfg->workers; i++) {
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS && index < m->cur.cfg->workers; i++) {
         if (m->slots[i].pid == 0 && !m->slots[i].respawn) {
             m->slots[i].failures = 0;
             m->slots[i].restarts = 0;
             spawn(m, i, index++);
         }
     }
-    return index == m->cfg->workers ? 0 : -1;
+    return index == m->cur.cfg->workers ? 0 : -1;
 }
 
 static void signal_gen(struct master *m, int gen, int sig, int all)
@@ -241,8 +253,8 @@ static void announce_ready(struct master *m)
     eider_notify(state);
     eider_daemon_ready(m->ready_fd);
     m->ready_fd = -1;
-    eider_log(EIDER_LOG_NOTICE, "ready: %d worker%s accepting", m->cfg->workers,
-              m->cfg->workers == 1 ? "" : "s");
+    eider_log(EIDER_LOG_NOTICE, "ready: %d worker%s accepting", m->cur.cfg->workers,
+              m->cur.cfg->workers == 1 ? "" : "s");
 }
 
 /* The new generation is all up: the old one drains. */
@@ -253,24 +265,18 @@ static void commit_reload(struct master *m)
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
         if (m->slots[i].respawn && m->slots[i].gen != m->gen)
             m->slots[i] = (struct slot){ .ready_fd = -1 };   /* replaced by the new generation */
-    if (m->prev_cfg->pid_file != NULL && (m->cfg->pid_file == NULL
-                                          || strcmp(m->prev_cfg->pid_file, m->cfg->pid_file) != 0))
-        eider_pidfile_remove(m->prev_cfg->pid_file);
-    if (m->cfg->pid_file != NULL) {
+    if (m->prev.cfg->pid_file != NULL && (m->cur.cfg->pid_file == NULL
+                                          || strcmp(m->prev.cfg->pid_file, m->cur.cfg->pid_file) != 0))
+        eider_pidfile_remove(m->prev.cfg->pid_file);
+    if (m->cur.cfg->pid_file != NULL) {
         char err[512];
-        if (eider_pidfile_write(m->cfg->pid_file, err, sizeof(err)) < 0)
+        if (eider_pidfile_write(m->cur.cfg->pid_file, err, sizeof(err)) < 0)
             eider_log(EIDER_LOG_ERROR, "%s", err);
     }
-    eider_config_free(m->prev_cfg);
-    eider_router_free(m->prev_router);
-    eider_sources_free(m->prev_sources);
-    m->prev_cfg = NULL;
-    m->prev_router = NULL;
-    m->prev_sources = NULL;
-    eider_listeners_retire(&m->prev_listeners, &m->listeners);
+    free_generation(&m->prev, &m->cur);
     eider_notify("READY=1");
     eider_log(EIDER_LOG_NOTICE, "reloaded: %d worker%s of generation %d accepting, "
-              "older workers draining", m->cfg->workers, m->cfg->workers == 1 ? "" : "s", m->gen);
+              "older workers draining", m->cur.cfg->workers, m->cur.cfg->workers == 1 ? "" : "s", m->gen);
 }
 
 /* The new generation could not start: kill it, keep the old one. */
@@ -286,20 +292,11 @@ static void abort_reload(struct master *m, const char *why)
             *s = (struct slot){ .ready_fd = -1 };
         }
     }
-    eider_config_free(m->cfg);
-    eider_router_free(m->router);
-    eider_sources_free(m->sources);
-    m->cfg = m->prev_cfg;
-    m->router = m->prev_router;
-    m->sources = m->prev_sources;
-    m->prev_cfg = NULL;
-    m->prev_router = NULL;
-    m->prev_sources = NULL;
-    eider_listeners_retire(&m->listeners, &m->prev_listeners);
-    m->listeners = m->prev_listeners;
-    m->prev_listeners = (struct eider_listeners){ NULL, 0 };
-    if (eider_log_open(m->cfg->error_log, m->cfg->error_level) < 0
-        || eider_access_open(m->cfg->access_log) < 0)
+    free_generation(&m->cur, &m->prev);
+    m->cur = m->prev;
+    m->prev = (struct generation){ 0 };
+    if (eider_log_open(m->cur.cfg->error_log, m->cur.cfg->error_level) < 0
+        || eider_access_open(m->cur.cfg->access_log) < 0)
         eider_log(EIDER_LOG_ERROR, "cannot reopen the previous logs: %s", strerror(errno));
     m->gen--;
     m->reloading = 0;
@@ -322,10 +319,10 @@ static void reload(struct master *m)
     snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%lld",
              (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
     eider_notify(state);
-    eider_log(EIDER_LOG_NOTICE, "reloading %s", m->cfg->file ? m->cfg->file : "(embedded default)");
-    cfg = eider_config_load(m->cfg->file, m->cfg->extra, err, sizeof(err));
+    eider_log(EIDER_LOG_NOTICE, "reloading %s", m->cur.cfg->file ? m->cur.cfg->file : "(embedded default)");
+    cfg = eider_config_load(m->cur.cfg->file, m->cur.cfg->extra, err, sizeof(err));
     if (cfg == NULL || eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0
-        || eider_listeners_plan(&m->listeners, &next, cfg, cfg->workers, err, sizeof(err)) < 0) {
+        || eider_listeners_plan(&m->cur.listeners, &next, cfg, cfg->workers, err, sizeof(err)) < 0) {
         eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", err);
         eider_config_free(cfg);
         eider_router_free(router);
@@ -337,14 +334,8 @@ static void reload(struct master *m)
         eider_log(EIDER_LOG_ERROR, "cannot open error log %s: %s", cfg->error_log, strerror(errno));
     if (eider_access_open(cfg->access_log) < 0)
         eider_log(EIDER_LOG_ERROR, "cannot open access log %s: %s", cfg->access_log, strerror(errno));
-    m->prev_listeners = m->listeners;
-    m->listeners = next;
-    m->prev_cfg = m->cfg;
-    m->prev_router = m->router;
-    m->prev_sources = m->sources;
-    m->cfg = cfg;
-    m->router = router;
-    m->sources = sources;
+    m->prev = m->cur;
+    m->cur = (struct generation){ cfg, router, sources, next };
     m->gen++;
     m->reloading = 1;
     m->reload_started_ms = now_ms();
@@ -476,8 +467,8 @@ static void reopen_logs(struct master *m)
     char err[256];
 
     eider_log_reopen();
-    if (geteuid() == 0 && eider_worker_identity(m->cfg, &uid, &gid, err, sizeof(err)) == 0) {
-        const char *paths[] = { m->cfg->error_log, m->cfg->access_log };
+    if (geteuid() == 0 && eider_worker_identity(m->cur.cfg, &uid, &gid, err, sizeof(err)) == 0) {
+        const char *paths[] = { m->cur.cfg->error_log, m->cur.cfg->access_log };
         for (size_t i = 0; i < 2; i++)
             if (paths[i] && paths[i][0] == '/' && chown(paths[i], uid, gid) < 0)
                 eider_log(EIDER_LOG_WARN, "chown %s: %s", paths[i], strerror(errno));
@@ -491,7 +482,7 @@ static void reopen_logs(struct master *m)
  * worker is still draining, so the loop keeps checking. */
 static int kill_overdue(struct master *m)
 {
-    long long limit = (long long)m->cfg->worker_shutdown_timeout * 1000 + KILL_GRACE_MS;
+    long long limit = (long long)m->cur.cfg->worker_shutdown_timeout * 1000 + KILL_GRACE_MS;
     int draining = 0;
 
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
@@ -544,7 +535,7 @@ static void stop(struct master *m, int sig, const sigset_t *mask)
 {
     /* A fast stop cannot wait for a handler busy in JavaScript either. */
     long long deadline = now_ms() + (sig == SIGINT ? KILL_GRACE_MS
-                                     : (long long)m->cfg->worker_shutdown_timeout * 1000 + KILL_GRACE_MS);
+                                     : (long long)m->cur.cfg->worker_shutdown_timeout * 1000 + KILL_GRACE_MS);
 
     eider_notify("STOPPING=1");
     eider_log(EIDER_LOG_NOTICE, "%s: stopping %d worker%s", sig == SIGINT ? "fast stop" : "graceful stop",
@@ -574,9 +565,9 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     char err[1024];
     int stop_sig = 0;
 
-    m->cfg = cfg;
-    m->router = router;
-    m->sources = sources;
+    m->cur.cfg = cfg;
+    m->cur.router = router;
+    m->cur.sources = sources;
     m->ready_fd = ready_fd;
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
         m->slots[i].ready_fd = -1;
@@ -589,7 +580,7 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     signal(SIGPIPE, SIG_IGN);
     sigprocmask(SIG_BLOCK, &block, &wait_mask);
 
-    if (eider_listeners_plan(&m->prev_listeners, &m->listeners, cfg, cfg->workers,
+    if (eider_listeners_plan(&m->prev.listeners, &m->cur.listeners, cfg, cfg->workers,
                              err, sizeof(err)) < 0) {
         eider_log(EIDER_LOG_CRIT, "%s", err);
         return 1;
@@ -606,9 +597,9 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     while (!stop_sig) {
         long long timeout = respawn_due(m);
 
-        if (!m->announced && count_gen(m, m->gen, 1) == m->cfg->workers)
+        if (!m->announced && count_gen(m, m->gen, 1) == m->cur.cfg->workers)
             announce_ready(m);
-        if (m->reloading && count_gen(m, m->gen, 1) == m->cfg->workers)
+        if (m->reloading && count_gen(m, m->gen, 1) == m->cur.cfg->workers)
             commit_reload(m);
         else if (m->reloading && now_ms() - m->reload_started_ms > READY_TIMEOUT_MS)
             abort_reload(m, "new workers did not start accepting in time");
@@ -637,14 +628,8 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     }
     stop(m, stop_sig, &wait_mask);
     eider_log(EIDER_LOG_NOTICE, "master exiting");
-    eider_pidfile_remove(m->cfg->pid_file);
-    eider_listeners_retire(&m->prev_listeners, &m->listeners);
-    eider_listeners_close(&m->listeners);
-    eider_config_free(m->prev_cfg);
-    eider_router_free(m->prev_router);
-    eider_sources_free(m->prev_sources);
-    eider_router_free(m->router);
-    eider_sources_free(m->sources);
-    eider_config_free(m->cfg);
+    eider_pidfile_remove(m->cur.cfg->pid_file);
+    free_generation(&m->prev, &m->cur);
+    free_generation(&m->cur, &m->prev);   /* prev is empty: closes every socket */
     return m->start_failed ? 1 : 0;
 }
