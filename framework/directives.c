@@ -275,10 +275,12 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
             l.group = gr->gr_gid;
         } else {
             return l.addr.ss_family == AF_UNIX
-                ? "unknown option (expected backlog=N, mode=0660, owner=USER or group=GROUP)"
+                ? "unknown option (expected ssl, backlog=N, mode=0660, owner=USER or group=GROUP)"
                 : "unknown option (expected ssl, reuseport or backlog=N)";
         }
     }
+    if (l.reuseport && l.addr.ss_family == AF_UNIX)
+        return "reuseport is for TCP listeners, not unix: sockets";
     for (size_t i = 0; i < cfg->nlistens; i++)
         if (cfg->listens[i].addrlen == l.addrlen && memcmp(&cfg->listens[i].addr, &l.addr, l.addrlen) == 0)
             return "this address is already listened on";

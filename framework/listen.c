@@ -154,7 +154,9 @@ int eider_listeners_plan(const struct eider_listeners *cur, struct eider_listene
             if ((ls->fds[ls->count] = open_one(l, err, errlen)) < 0)
                 goto fail;
         if (have == NULL)
-            eider_log(EIDER_LOG_NOTICE, "listening on http://%s%s", ls->text,
+            eider_log(EIDER_LOG_NOTICE, "listening on %s%s%s%s",
+                      l->addr.ss_family == AF_UNIX ? "" : l->ssl ? "https://" : "http://",
+                      ls->text, l->addr.ss_family == AF_UNIX && l->ssl ? " (ssl)" : "",
                       ls->reuseport ? " (reuseport)" : "");
     }
     *next = plan;

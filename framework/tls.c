@@ -47,9 +47,11 @@ static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outle
     unsigned char *selected;
 
     (void)ssl, (void)arg;
+    /* A client that offers no http/1.1 (h2 only, or http/1.0) gets no ALPN
+     * answer and may still speak HTTP/1.x, as with nginx. */
     if (SSL_select_next_proto(&selected, outlen, http11, sizeof(http11) - 1, in, inlen)
         != OPENSSL_NPN_NEGOTIATED)
-        return SSL_TLSEXT_ERR_ALERT_FATAL;   /* no HTTP/1.1 offered: nothing we speak */
+        return SSL_TLSEXT_ERR_NOACK;
     *out = selected;
     return SSL_TLSEXT_ERR_OK;
 }
