@@ -304,6 +304,9 @@ def main():
                     help="only run tests whose name contains SUBSTRING")
     ap.add_argument("--valgrind", action="store_true",
                     help="run C unit tests (and the prelude harness) under valgrind")
+    ap.add_argument("--sanitized", action="store_true",
+                    help="the build uses ASan/UBSan (./configure --enable-sanitizers): "
+                         "RSS checks are skipped, JS time limits raised")
     ap.add_argument("--no-unit", action="store_true", help="skip C unit tests")
     ap.add_argument("--no-js", action="store_true", help="skip JS tests")
     ap.add_argument("--no-integration", action="store_true", help="skip integration tests")
@@ -313,6 +316,8 @@ def main():
     os.environ["EIDER_SRCDIR"] = args.srcdir
     os.environ["EIDER_BUILDDIR"] = args.builddir
     os.environ.setdefault("EIDER_BIN", os.path.join(args.builddir, "framework", "eider"))
+    if args.sanitized:
+        os.environ["EIDER_SANITIZED"] = "1"
 
     totals = Totals()
     t0 = time.time()

@@ -30,6 +30,20 @@ def pending(why):
     return mark
 
 
+def sanitized():
+    """True when the binary is built with ASan/UBSan: several times slower,
+    and its allocator keeps freed memory in quarantine (RSS means little)."""
+    return os.environ.get("EIDER_SANITIZED") == "1"
+
+
+def skip_rss_check_if_sanitized():
+    """Returns True (and says so) when an RSS measurement is meaningless."""
+    if sanitized():
+        print("    not checked: RSS is meaningless under AddressSanitizer (checked in the plain build)")
+        return True
+    return False
+
+
 def srcdir():
     return os.environ.get("EIDER_SRCDIR") or os.path.dirname(os.path.dirname(HERE))
 
@@ -435,6 +449,8 @@ class Eider:
         ]
         if self.extra_conf:
             lines.append(self.extra_conf)
+        if sanitized() and "js_time_limit" not in (self.extra_conf or ""):
+            lines.append("js_time_limit 60s;")   # ASan makes JS several times slower
         return "\n".join(lines) + "\n"
 
     # -- lifecycle
