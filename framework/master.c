@@ -126,12 +126,16 @@ int eider_handlers_check(const struct eider_config *cfg, struct eider_router **r
     struct eider_sources *s;
     void *rt;
 
-    if (eider_tls_check(cfg, err, errlen) < 0)
-        return -1;
-    r = eider_router_build(cfg->handlers, err, errlen);
-    if (r == NULL)
-        return -1;
     s = eider_sources_new();
+    if (eider_tls_check(cfg, s, err, errlen) < 0) {
+        eider_sources_free(s);
+        return -1;
+    }
+    r = eider_router_build(cfg->handlers, err, errlen);
+    if (r == NULL) {
+        eider_sources_free(s);
+        return -1;
+    }
     struct eider_runtime_env env = { .cfg = cfg, .router = r, .sources = s };
     rt = eider_js_runtime.create(&env, err, errlen);
     if (rt == NULL) {

@@ -4,20 +4,27 @@
  * 1.2 (1.3 has only such suites), server cipher preference, no
  * compression, no renegotiation, ALPN "http/1.1". Each worker builds its
  * own context when it starts, so a reload (a new generation of workers)
- * re-reads the certificate; the master loads it first, so a bad new one
- * fails the reload and the old workers keep the old certificate.
+ * takes up a new certificate. The master reads the files, checks them and
+ * keeps their text with the generation's handler sources; workers build
+ * their context from that text. So a bad new certificate fails the reload,
+ * and a worker replaced later serves its generation's certificate, not
+ * whatever is on disk by then.
  */
 #include "tls.h"
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
+#include <errno.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "config.h"
+#include "file.h"
+#include "sources.h"
 
 int eider_tls_wanted(const struct eider_config *cfg)
 {
@@ -56,12 +63,65 @@ static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outle
     return SSL_TLSEXT_ERR_OK;
 }
 
-SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, char *err, size_t errlen)
+/* Names the certificate and key take in a generation's sources: not
+ * paths, so they cannot collide with a module's. */
+#define SOURCE_CERT "tls:ssl_certificate"
+#define SOURCE_KEY "tls:ssl_certificate_key"
+
+/* Installs the PEM certificate chain (leaf first) and key into ctx. */
+static int use_pem(SSL_CTX *ctx, const struct eider_config *cfg, const char *cert, size_t clen,
+                   const char *key, size_t klen, char *err, size_t errlen)
 {
+    BIO *bio = BIO_new_mem_buf(cert, (int)clen);
+    X509 *x = bio ? PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL) : NULL;
+    EVP_PKEY *pkey;
+    int ok;
+
+    if (x == NULL || SSL_CTX_use_certificate(ctx, x) != 1) {
+        snprintf(err, errlen, "ssl_certificate %s", cfg->ssl_certificate);
+        X509_free(x);
+        BIO_free(bio);
+        return -1;
+    }
+    X509_free(x);
+    while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        if (SSL_CTX_add0_chain_cert(ctx, x) != 1) {
+            snprintf(err, errlen, "ssl_certificate %s: a chain certificate", cfg->ssl_certificate);
+            X509_free(x);
+            BIO_free(bio);
+            return -1;
+        }
+    }
+    ERR_clear_error();   /* the end of the chain reads as an error */
+    BIO_free(bio);
+    bio = BIO_new_mem_buf(key, (int)klen);
+    pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    ok = pkey != NULL && SSL_CTX_use_PrivateKey(ctx, pkey) == 1;
+    EVP_PKEY_free(pkey);
+    BIO_free(bio);
+    if (!ok) {
+        snprintf(err, errlen, "ssl_certificate_key %s", cfg->ssl_certificate_key);
+        return -1;
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        snprintf(err, errlen, "ssl_certificate_key %s does not match ssl_certificate %s",
+                 cfg->ssl_certificate_key, cfg->ssl_certificate);
+        return -1;
+    }
+    return 0;
+}
+
+SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, const struct eider_sources *pem,
+                              char *err, size_t errlen)
+{
+    const char *cert, *key;
+    size_t clen, klen;
     SSL_CTX *ctx;
 
-    if (cfg->ssl_certificate == NULL || cfg->ssl_certificate_key == NULL) {
-        snprintf(err, errlen, "a listen with \"ssl\" needs ssl_certificate and ssl_certificate_key");
+    cert = eider_sources_find(pem, SOURCE_CERT, &clen);
+    key = eider_sources_find(pem, SOURCE_KEY, &klen);
+    if (cert == NULL || key == NULL) {
+        snprintf(err, errlen, "the certificate and key were not loaded (eider_tls_check first)");
         return NULL;
     }
     ctx = SSL_CTX_new(TLS_server_method());
@@ -74,30 +134,39 @@ SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, char *err, size_t 
     SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION
                         | SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
-    if (SSL_CTX_set_cipher_list(ctx, cfg->ssl_ciphers) != 1) {
+    if (SSL_CTX_set_cipher_list(ctx, cfg->ssl_ciphers) != 1)
         snprintf(err, errlen, "ssl_ciphers \"%s\": no usable cipher", cfg->ssl_ciphers);
-    } else if (SSL_CTX_use_certificate_chain_file(ctx, cfg->ssl_certificate) != 1) {
-        snprintf(err, errlen, "ssl_certificate %s", cfg->ssl_certificate);
-    } else if (SSL_CTX_use_PrivateKey_file(ctx, cfg->ssl_certificate_key, SSL_FILETYPE_PEM) != 1) {
-        snprintf(err, errlen, "ssl_certificate_key %s", cfg->ssl_certificate_key);
-    } else if (SSL_CTX_check_private_key(ctx) != 1) {
-        snprintf(err, errlen, "ssl_certificate_key %s does not match ssl_certificate %s",
-                 cfg->ssl_certificate_key, cfg->ssl_certificate);
-    } else {
+    else if (use_pem(ctx, cfg, cert, clen, key, klen, err, errlen) == 0)
         return ctx;
-    }
     openssl_reason(err, errlen);
     SSL_CTX_free(ctx);
     return NULL;
 }
 
-int eider_tls_check(const struct eider_config *cfg, char *err, size_t errlen)
+int eider_tls_check(const struct eider_config *cfg, struct eider_sources *pem,
+                    char *err, size_t errlen)
 {
+    const char *paths[2] = { cfg->ssl_certificate, cfg->ssl_certificate_key };
+    const char *names[2] = { SOURCE_CERT, SOURCE_KEY };
+    const char *directives[2] = { "ssl_certificate", "ssl_certificate_key" };
     SSL_CTX *ctx;
 
     if (!eider_tls_wanted(cfg))
         return 0;
-    ctx = eider_tls_server_ctx(cfg, err, errlen);
+    for (int i = 0; i < 2; i++) {
+        size_t len;
+        char *text;
+        if (paths[i] == NULL) {
+            snprintf(err, errlen, "a listen with \"ssl\" needs ssl_certificate and ssl_certificate_key");
+            return -1;
+        }
+        if ((text = eider_read_file(paths[i], &len)) == NULL) {
+            snprintf(err, errlen, "%s %s: %s", directives[i], paths[i], strerror(errno));
+            return -1;
+        }
+        eider_sources_add(pem, names[i], text, len);
+    }
+    ctx = eider_tls_server_ctx(cfg, pem, err, errlen);
     if (ctx == NULL)
         return -1;
     SSL_CTX_free(ctx);

@@ -10,19 +10,23 @@ struct bufferevent;
 struct event_base;
 struct evhttp_request;
 struct eider_config;
+struct eider_sources;
 typedef struct ssl_ctx_st SSL_CTX;
 
 /* 1 if any listener of cfg has the ssl option. */
 int eider_tls_wanted(const struct eider_config *cfg);
 
-/* The server context for cfg's certificate and key: TLS 1.2 and 1.3 only,
- * cfg's cipher list, ALPN http/1.1. NULL with the reason (file and
- * OpenSSL's words) in err. */
-SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, char *err, size_t errlen);
+/* Reads cfg's certificate and key into PEM (a generation's sources) and
+ * checks they load and match (eider -t, start, reload: a bad new
+ * certificate fails the reload, the old one stays). 0, or -1 with err. */
+int eider_tls_check(const struct eider_config *cfg, struct eider_sources *pem,
+                    char *err, size_t errlen);
 
-/* Checks that the certificate and key load and match (eider -t, start,
- * reload: a bad new certificate fails the reload, the old one stays). */
-int eider_tls_check(const struct eider_config *cfg, char *err, size_t errlen);
+/* The server context from the certificate and key eider_tls_check put in
+ * PEM: TLS 1.2 and 1.3 only, cfg's cipher list, ALPN http/1.1. NULL with
+ * the reason (file and OpenSSL's words) in err. */
+SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, const struct eider_sources *pem,
+                              char *err, size_t errlen);
 
 /* evhttp_set_bevcb() callback: a TLS bufferevent in accepting state;
  * ARG is the SSL_CTX. */

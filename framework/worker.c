@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/bufferevent_ssl.h>
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,7 +67,17 @@ static uint64_t random_seed(void)
 
 static void on_conn_close(struct evhttp_connection *evcon, void *arg)
 {
-    eider_conns_remove(&((struct eider_worker *)arg)->conns, evcon);
+    struct eider_worker *w = arg;
+
+    eider_conns_remove(&w->conns, evcon);
+    /* libevent frees a TLS connection without a close_notify alert, which
+     * TLS requires (RFC 8446 6.1) and strict clients report as a
+     * truncation. Send it now; the socket is still open. */
+    if (w->tls != NULL) {
+        SSL *ssl = bufferevent_openssl_get_ssl(evhttp_connection_get_bufferevent(evcon));
+        if (ssl != NULL && SSL_is_init_finished(ssl))
+            SSL_shutdown(ssl);
+    }
 }
 
 void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
@@ -231,9 +242,10 @@ void eider_worker_run(const struct eider_worker_args *args)
     w->board = args->board;
     w->rt_ops = &eider_js_runtime;
     w->id_state = random_seed();
-    /* The private key is read while still privileged: it is usually
-     * readable by root only. */
-    if (eider_tls_wanted(w->cfg) && (w->tls = eider_tls_server_ctx(w->cfg, err, sizeof(err))) == NULL) {
+    /* From the certificate and key the master read (the key is usually
+     * readable by root only). */
+    if (eider_tls_wanted(w->cfg)
+        && (w->tls = eider_tls_server_ctx(w->cfg, args->sources, err, sizeof(err))) == NULL) {
         eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
         exit(1);
     }
