@@ -1,0 +1,47 @@
+"""The man pages are well-formed (mandoc -T lint), render (man -l), and
+document every directive and option the binary has."""
+import os
+import re
+import shutil
+import subprocess
+
+from eiderlib import srcdir, eider_bin
+
+PAGES = ["eider.8", "eider.conf.5", "eider-handlers.7"]
+
+
+def _page(name):
+    return os.path.join(srcdir(), "man", name)
+
+
+def test_mandoc_lint_is_clean():
+    mandoc = shutil.which("mandoc")
+    assert mandoc, "mandoc is not installed (Debian package mandoc; tests/install-deps.sh)"
+    p = subprocess.run([mandoc, "-T", "lint", "-W", "warning"] + [_page(n) for n in PAGES],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and not p.stdout.strip(), p.stdout + p.stderr
+
+
+def test_pages_render_with_man():
+    for n in PAGES:
+        p = subprocess.run(["man", "-l", "-P", "cat", _page(n)], capture_output=True, text=True,
+                           timeout=60, env=dict(os.environ, MANWIDTH="100"))
+        assert p.returncode == 0 and len(p.stdout) > 2000, (n, p.stderr[:500])
+
+
+def test_every_directive_is_documented():
+    table = open(os.path.join(srcdir(), "framework", "directives.c")).read()
+    names = re.findall(r'^\s*\{ "([a-z_]+)",\s+\d', table, re.M)
+    assert len(names) > 20, names
+    page = open(_page("eider.conf.5")).read()
+    missing = [n for n in names if not re.search(r"\.It Ic %s\b" % re.escape(n), page)]
+    assert not missing, "directives without an entry in eider.conf(5): %s" % missing
+
+
+def test_every_option_is_documented():
+    usage = subprocess.run([eider_bin(), "-h"], capture_output=True, text=True, timeout=10).stdout
+    opts = sorted(set(re.findall(r"^\s+-([a-z])\b", usage, re.M)))
+    assert opts, usage
+    page = open(_page("eider.8")).read()
+    missing = [o for o in opts if not re.search(r"\.It Fl %s\b" % o, page)]
+    assert not missing, "options without an entry in eider(8): %s" % missing
