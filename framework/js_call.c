@@ -64,34 +64,42 @@ static duk_ret_t on_rejected(duk_context *ctx)
     return 0;
 }
 
-/* If the value on top is a thenable, attaches on_rejected for ex to it and
- * replaces the value with that callback (to unbind later); else replaces
- * it with undefined. */
-static void watch_promise(duk_context *ctx, struct eider_exchange *ex)
+/* The handler call, in a safe call: everything in it may run user code
+ * that throws (a getter on exports or on the returned value's "then", a
+ * Proxy), and an error outside a protected call would be fatal to the
+ * worker. Stack in: [exports req res]; out: the rejection callback
+ * attached to a returned thenable, or undefined. */
+static duk_ret_t call_handler(duk_context *ctx, void *udata)
 {
-    duk_idx_t value = duk_get_top_index(ctx);
+    struct eider_exchange *ex = udata;
+    /* A safe call runs in the caller's frame: its arguments are the top
+     * three values, not indices 0..2. */
+    duk_idx_t fn = duk_get_top(ctx) - 3;
 
-    if (!duk_is_object(ctx, value)) {
-        duk_pop(ctx);
-        duk_push_undefined(ctx);
-        return;
+    if (!duk_is_function(ctx, fn)) {
+        /* HEAD uses GET unless the module exports HEAD itself. */
+        const char *method = eider_method_names[ex->method];
+        if (ex->method == EIDER_HEAD && !duk_has_prop_string(ctx, fn, "HEAD"))
+            method = "GET";
+        duk_get_prop_string(ctx, fn, method);
+        duk_replace(ctx, fn);
     }
-    if (!duk_get_prop_string(ctx, value, "then") || !duk_is_function(ctx, -1)) {
-        duk_pop_2(ctx);
+    duk_call(ctx, 2);                         /* [result] */
+    if (!duk_is_object(ctx, -1) || !duk_get_prop_string(ctx, -1, "then")
+        || !duk_is_function(ctx, -1)) {
         duk_push_undefined(ctx);
-        return;
+        return 1;
     }
     duk_push_c_function(ctx, on_rejected, 1);
     duk_push_pointer(ctx, ex);
     duk_put_prop_string(ctx, -2, EIDER_JS_EXCHANGE);
-    duk_insert(ctx, -2);                      /* [value cb then] */
-    duk_dup(ctx, value);
+    duk_insert(ctx, -2);                      /* [result cb then] */
+    duk_dup(ctx, -3);
     duk_push_undefined(ctx);
-    duk_dup(ctx, -4);                         /* [value cb then value undef cb] */
-    if (duk_pcall_method(ctx, 2) != 0)
-        answer_error(ctx, eider_js_of(ctx), ex, -1);
-    duk_pop(ctx);                             /* [value cb] */
-    duk_remove(ctx, -2);                      /* [cb] */
+    duk_dup(ctx, -4);                         /* [result cb then result undef cb] */
+    duk_call_method(ctx, 2);
+    duk_pop(ctx);                             /* [result cb] */
+    return 1;
 }
 
 /* Unbinds the three values from idx on (req, res, callback or undefined). */
@@ -107,18 +115,10 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     struct eider_js *js = rt;
     duk_context *ctx = js->ctx;
     duk_idx_t base = duk_get_top(ctx), req;
-    const char *method = eider_method_names[ex->method];
 
     duk_push_heap_stash(ctx);
     duk_get_prop_string(ctx, -1, STASH_HANDLERS);
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->match.handler);
-    if (!duk_is_function(ctx, -1)) {
-        /* HEAD uses GET unless the module exports HEAD itself. */
-        if (ex->method == EIDER_HEAD && !duk_has_prop_string(ctx, -1, "HEAD"))
-            method = "GET";
-        duk_get_prop_string(ctx, -1, method);
-        duk_remove(ctx, -2);
-    }
     req = duk_get_top(ctx);
     eider_js_push_request(ctx, ex);
     eider_js_push_response(ctx, ex);
@@ -126,12 +126,10 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     duk_dup(ctx, req);
     duk_dup(ctx, req + 1);
     eider_js_enter(js);
-    if (duk_pcall(ctx, 2) != 0) {
+    if (duk_safe_call(ctx, call_handler, ex, 3, 1) != 0) {
         answer_error(ctx, js, ex, -1);
         duk_pop(ctx);
         duk_push_undefined(ctx);
-    } else {
-        watch_promise(ctx, ex);
     }
     eider_js_drain(ctx);                      /* [... fn req res cb] */
     eider_js_leave(js);

@@ -199,22 +199,9 @@ static const unsigned char *input_bytes(duk_context *ctx, duk_idx_t idx, enum en
             out[i] = (unsigned char)duk_char_code_at(ctx, idx, i);
         *len = n;
         return out;
-    default:   /* utf8 (and 'buffer', as Node) */
-        for (size_t i = 0; i < n; i++)
-            if (s[i] >= 0x80) {
-                /* Duktape keeps non-BMP characters as surrogate pairs:
-                 * its TextEncoder joins them (lone ones become U+FFFD). */
-                duk_get_global_string(ctx, "TextEncoder");
-                duk_new(ctx, 0);
-                duk_push_string(ctx, "encode");
-                duk_dup(ctx, idx);
-                duk_call_prop(ctx, -3, 1);
-                duk_remove(ctx, -2);
-                s = duk_get_buffer_data(ctx, -1, &n);
-                *len = n;
-                return s;
-            }
-        return s;
+    default:   /* utf8 (and 'buffer', as Node): surrogate pairs joined,
+                * lone ones U+FFFD, as TextEncoder (without calling any JS) */
+        return (const unsigned char *)eider_js_bytes(ctx, idx, len);
     }
 }
 
@@ -342,9 +329,10 @@ static struct digest_state *this_state(duk_context *ctx, int take)
 static duk_ret_t digest_update(duk_context *ctx)
 {
     enum enc enc = get_encoding(ctx, 1, ENC_UTF8);
-    struct digest_state *st = this_state(ctx, 0);
     size_t len;
+    /* The bytes first: only then the state, so nothing between can free it. */
     const unsigned char *p = input_bytes(ctx, 0, enc, "data", &len);
+    struct digest_state *st = this_state(ctx, 0);
     int ok = st->md ? EVP_DigestUpdate(st->md, p, len) : EVP_MAC_update(st->mac, p, len);
 
     if (!ok)

@@ -95,19 +95,15 @@ static void confined_path(duk_context *ctx, duk_idx_t idx, const char *op, char 
         (void)throw_fs_error(ctx, EACCES, op, path);
 }
 
-/* The encoding argument: a string, or {encoding: ...}; NULL for none. */
+/* The encoding argument: a string, or {encoding: ...}; NULL for none.
+ * The string is put at idx, so it lives as long as the call. */
 static const char *encoding_of(duk_context *ctx, duk_idx_t idx)
 {
-    if (duk_is_string(ctx, idx))
-        return duk_get_string(ctx, idx);
-    if (duk_is_object(ctx, idx) && duk_get_prop_string(ctx, idx, "encoding")) {
-        const char *enc = duk_get_string(ctx, -1);
-        duk_pop(ctx);
-        return enc;
+    if (duk_is_object(ctx, idx)) {
+        duk_get_prop_string(ctx, idx, "encoding");
+        duk_replace(ctx, idx);
     }
-    if (duk_is_object(ctx, idx))
-        duk_pop(ctx);
-    return NULL;
+    return duk_get_string(ctx, idx);
 }
 
 /* Pushes the contents of the confined file at arg 0: a Buffer, or a

@@ -82,8 +82,37 @@ static int try_dir(duk_context *ctx, const char *x, char *out)
     return try_file(pkg, out);
 }
 
-static int try_path(duk_context *ctx, const char *x, char *out)
+/* 1 if PATH, with "." and ".." resolved as text (no disk access), lies
+ * inside ROOT. Checked before a candidate is even stat()ed, so require()
+ * tells nothing about files outside the handlers root. */
+static int lexically_inside(const char *root, const char *path)
 {
+    char norm[PATH_MAX], tmp[PATH_MAX];
+    size_t n = 0, rootlen = strlen(root);
+
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s", path) >= sizeof(tmp))
+        return 0;
+    for (char *seg = strtok(tmp, "/"); seg != NULL; seg = strtok(NULL, "/")) {
+        if (strcmp(seg, ".") == 0)
+            continue;
+        if (strcmp(seg, "..") == 0) {
+            while (n > 0 && norm[--n] != '/')
+                ;
+            continue;
+        }
+        n += (size_t)snprintf(norm + n, sizeof(norm) - n, "/%s", seg);
+        if (n >= sizeof(norm))
+            return 0;
+    }
+    norm[n] = '\0';
+    return strncmp(norm, root, rootlen) == 0 && (norm[rootlen] == '/' || norm[rootlen] == '\0');
+}
+
+/* Tries X as a file and as a directory, if X is inside ROOT. */
+static int try_path(duk_context *ctx, const char *root, const char *x, char *out)
+{
+    if (!lexically_inside(root, x))
+        return -1;
     return try_file(x, out) == 0 || try_dir(ctx, x, out) == 0 ? 0 : -1;
 }
 
@@ -102,14 +131,14 @@ static int resolve(duk_context *ctx, const char *root, const char *dir, const ch
             snprintf(cand, sizeof(cand), "%s", id);
         else
             snprintf(cand, sizeof(cand), "%s/%s", dir, id);
-        rc = try_path(ctx, cand, found);
+        rc = try_path(ctx, root, cand, found);
     } else {
         /* node_modules from dir up to the root, then the root itself. */
         char up[PATH_MAX];
         snprintf(up, sizeof(up), "%s", dir);
         for (;;) {
             snprintf(cand, sizeof(cand), "%s/node_modules/%s", up, id);
-            if ((rc = try_path(ctx, cand, found)) == 0)
+            if ((rc = try_path(ctx, root, cand, found)) == 0)
                 break;
             if (strlen(up) <= rootlen)
                 break;
@@ -120,7 +149,7 @@ static int resolve(duk_context *ctx, const char *root, const char *dir, const ch
         }
         if (rc != 0) {
             snprintf(cand, sizeof(cand), "%s/%s", root, id);
-            rc = try_path(ctx, cand, found);
+            rc = try_path(ctx, root, cand, found);
         }
     }
     if (rc != 0 || realpath(found, out) == NULL)

@@ -165,6 +165,8 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
     duk_put_prop_string(ctx, -2, STASH_DRAIN);
     duk_get_global_string(ctx, "Promise");
     duk_put_prop_string(ctx, -2, "Promise");   /* for eider_js_deferred */
+    duk_get_global_string(ctx, "TextDecoder");
+    duk_put_prop_string(ctx, -2, "TextDecoder");   /* for eider_js_push_utf8 */
     duk_pop_2(ctx);
     return 0;
 }

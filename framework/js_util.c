@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "http.h"
 #include "js_internal.h"
 
 static duk_ret_t json_encode(duk_context *ctx, void *udata)
@@ -114,7 +115,9 @@ struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
     duk_get_prop_string(ctx, -1, EIDER_JS_EXCHANGE);
     ex = duk_get_pointer(ctx, -1);
     duk_pop_2(ctx);
-    return ex;
+    /* Answered: evhttp may have freed the request already, so req and
+     * res act unbound even before release() unbinds them. */
+    return ex != NULL && !ex->done ? ex : NULL;
 }
 
 void eider_js_push_bound(duk_context *ctx, const char *proto_key, struct eider_exchange *ex)
@@ -173,7 +176,9 @@ void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
         return;
     }
     /* Rare: let TextDecoder put U+FFFD where the bytes are invalid. */
-    duk_get_global_string(ctx, "TextDecoder");
+    duk_push_heap_stash(ctx);   /* the original, even if a handler replaced the global */
+    duk_get_prop_string(ctx, -1, "TextDecoder");
+    duk_remove(ctx, -2);
     duk_new(ctx, 0);
     duk_push_string(ctx, "decode");
     memcpy(duk_push_fixed_buffer(ctx, len), data, len);

@@ -75,7 +75,9 @@ struct generation {
 struct master {
     struct generation cur;          /* the current generation's */
     struct generation prev;         /* kept until a reload commits (or aborts) */
-    int gen;
+    int gen;                        /* the current generation's number */
+    int prev_gen;                   /* the previous one's, during a reload */
+    int last_gen;                   /* the highest number given so far */
     int reloading;                  /* new generation not all ready yet */
     long long reload_started_ms;
     struct eider_slot *board;       /* shared with workers */
@@ -302,7 +304,9 @@ static void abort_reload(struct master *m, const char *why)
     if (eider_log_open(m->cur.cfg->error_log, m->cur.cfg->error_level) < 0
         || eider_access_open(m->cur.cfg->access_log) < 0)
         eider_log(EIDER_LOG_ERROR, "cannot reopen the previous logs: %s", strerror(errno));
-    m->gen--;
+    /* The old generation is current again; its number stays unused, since
+     * killed workers of the aborted one may not be reaped yet. */
+    m->gen = m->prev_gen;
     m->reloading = 0;
     eider_notify("READY=1");
 }
@@ -340,7 +344,8 @@ static void reload(struct master *m)
         eider_log(EIDER_LOG_ERROR, "cannot open access log %s: %s", cfg->access_log, strerror(errno));
     m->prev = m->cur;
     m->cur = (struct generation){ cfg, router, sources, next };
-    m->gen++;
+    m->prev_gen = m->gen;
+    m->gen = ++m->last_gen;
     m->reloading = 1;
     m->reload_started_ms = now_ms();
     if (spawn_generation(m) < 0)
