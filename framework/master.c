@@ -60,6 +60,7 @@ struct slot {
     int retiring;                   /* asked to drain; never replaced */
     long long started_ms;
     long long respawn_at_ms;        /* for a free slot of the current gen */
+    long long kill_at_ms;           /* a retiring worker still here then is killed */
     int failures;                   /* consecutive young deaths */
     int restarts;                   /* replacements so far, for status */
 };
@@ -234,14 +235,15 @@ static void signal_gen(struct master *m, int gen, int sig, int all)
             kill(m->slots[i].pid, sig);
 }
 
-/* Tells every worker not of the current generation to drain and exit. */
-static void retire_old(struct master *m)
+/* Tells every worker not of the current generation to drain and exit,
+ * within DRAIN_S seconds (their own generation's worker_shutdown_timeout). */
+static void retire_old(struct master *m, int drain_s)
 {
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
         struct slot *s = &m->slots[i];
         if (s->pid > 0 && s->gen != m->gen && !s->retiring) {
             s->retiring = 1;
-            s->started_ms = now_ms();   /* from now on: drain time */
+            s->kill_at_ms = now_ms() + (long long)drain_s * 1000 + KILL_GRACE_MS;
             m->board[i].draining = 1;
             kill(s->pid, SIGQUIT);
         }
@@ -267,7 +269,7 @@ static void announce_ready(struct master *m)
 static void commit_reload(struct master *m)
 {
     m->reloading = 0;
-    retire_old(m);
+    retire_old(m, m->prev.cfg->worker_shutdown_timeout);
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
         if (m->slots[i].respawn && m->slots[i].gen != m->gen)
             m->slots[i] = (struct slot){ .ready_fd = -1 };   /* replaced by the new generation */
@@ -491,7 +493,6 @@ static void reopen_logs(struct master *m)
  * worker is still draining, so the loop keeps checking. */
 static int kill_overdue(struct master *m)
 {
-    long long limit = (long long)m->cur.cfg->worker_shutdown_timeout * 1000 + KILL_GRACE_MS;
     int draining = 0;
 
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
@@ -499,11 +500,11 @@ static int kill_overdue(struct master *m)
         if (s->pid <= 0 || !s->retiring)
             continue;
         draining = 1;
-        if (now_ms() - s->started_ms > limit) {
+        if (s->kill_at_ms > 0 && now_ms() > s->kill_at_ms) {
             eider_log(EIDER_LOG_WARN, "old worker %d still busy after worker_shutdown_timeout; "
                       "killing it", (int)s->pid);
             kill(s->pid, SIGKILL);
-            s->started_ms = now_ms();   /* don't repeat every tick */
+            s->kill_at_ms = 0;   /* once */
         }
     }
     return draining;
