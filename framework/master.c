@@ -122,35 +122,6 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
-                         struct eider_sources **sources, char *err, size_t errlen)
-{
-    struct eider_router *r;
-    struct eider_sources *s;
-    void *rt;
-
-    s = eider_sources_new();
-    if (eider_tls_check(cfg, s, err, errlen) < 0) {
-        eider_sources_free(s);
-        return -1;
-    }
-    r = eider_router_build(cfg->handlers, err, errlen);
-    if (r == NULL) {
-        eider_sources_free(s);
-        return -1;
-    }
-    struct eider_runtime_env env = { .cfg = cfg, .router = r, .sources = s };
-    rt = eider_js_runtime.create(&env, err, errlen);
-    if (rt == NULL) {
-        eider_router_free(r);
-        eider_sources_free(s);
-        return -1;
-    }
-    eider_js_runtime.destroy(rt);
-    *router = r;
-    *sources = s;
-    return 0;
-}
 
 static int count_gen(struct master *m, int gen, int ready_only)
 {

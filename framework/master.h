@@ -7,17 +7,11 @@
 
 #include <stddef.h>
 
+#include "check.h"
+
 struct eider_config;
 struct eider_router;
 struct eider_sources;
-
-/* Loads what workers will load, to fail here rather than in them: the TLS
- * certificate and key, and every handler, compiled once in a throwaway
- * runtime. Returns 0 with the router and the
- * sources it read (for the workers to compile) in *router and *sources,
- * or -1 with the problem (file:line:column) in err. */
-int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
-                         struct eider_sources **sources, char *err, size_t errlen);
 
 /* Runs the master with the loaded CFG, ROUTER and SOURCES (it takes them
  * over) until a stop signal; returns the process exit status. READY_FD

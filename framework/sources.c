@@ -56,3 +56,10 @@ void eider_sources_add(struct eider_sources *s, const char *path, char *text, si
     s->v = grown;
     s->v[s->n++] = (struct source){ strdup(path), text, len };
 }
+
+void eider_sources_foreach(const struct eider_sources *s,
+                           void (*fn)(const char *, const char *, size_t, void *), void *arg)
+{
+    for (size_t i = 0; i < s->n; i++)
+        fn(s->v[i].path, s->v[i].text, s->v[i].len, arg);
+}

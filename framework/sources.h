@@ -18,6 +18,10 @@ void eider_sources_free(struct eider_sources *s);
  * NULL if this generation never read it. */
 const char *eider_sources_find(const struct eider_sources *s, const char *path, size_t *len);
 
+/* Calls FN(path, text, len, arg) for every source, in the order added. */
+void eider_sources_foreach(const struct eider_sources *s,
+                           void (*fn)(const char *, const char *, size_t, void *), void *arg);
+
 /* Keeps TEXT (malloc'd, NUL-terminated, LEN bytes; taken over) for PATH. */
 void eider_sources_add(struct eider_sources *s, const char *path, char *text, size_t len);
 

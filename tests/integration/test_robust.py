@@ -67,3 +67,24 @@ def test_reading_a_fifo_does_not_hang_the_worker():
     r = srv.get().request("GET", "/fifo", timeout=10)
     assert_status(r, 200)
     assert r[2] == b"EIO", r[2]
+
+
+def test_handler_top_level_code_never_runs_as_root():
+    # The master checks handlers by running their module code; as root it
+    # does so in a child that has dropped to the workers' user. A module
+    # that only root may read must therefore fail the check, not be read
+    # by root and handed to the workers.
+    import subprocess
+    from eiderlib import eider_bin
+    if os.geteuid() != 0:
+        print("    not root: not tested")
+        return
+    d = mkdtemp("eider-robust-root-")
+    write_tree(d, {"handlers/index.js": "var s = require('./_secret.json');\n"
+                                        "module.exports = function (q, r) { r.json(s); };\n",
+                   "handlers/_secret.json": '{"password": "root only"}'})
+    os.chmod(os.path.join(d, "handlers", "_secret.json"), 0o600)
+    p = subprocess.run([eider_bin(), "-t", "-g", "handlers %s;" % os.path.join(d, "handlers")],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1, p.stderr
+    assert "_secret.json" in p.stderr and "ermission denied" in p.stderr, p.stderr

@@ -1,0 +1,172 @@
+/*
+ * The check of a generation. Compiling a handler runs its module's
+ * top-level code, which is JavaScript from the handlers directory: a
+ * master running as root does that in a forked child that first drops to
+ * the workers' user, and the child sends back, over a pipe, the sources it
+ * read (the texts every worker of the generation will compile) or the
+ * error.
+ */
+#include "check.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "router.h"
+#include "runtime.h"
+#include "sources.h"
+#include "tls.h"
+
+/* Compiles every handler of R in a throwaway runtime, adding the files it
+ * reads to S. */
+static int compile_all(const struct eider_config *cfg, const struct eider_router *r,
+                       struct eider_sources *s, char *err, size_t errlen)
+{
+    struct eider_runtime_env env = { .cfg = cfg, .router = r, .sources = s };
+    void *rt = eider_js_runtime.create(&env, err, errlen);
+
+    if (rt == NULL)
+        return -1;
+    eider_js_runtime.destroy(rt);
+    return 0;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p = (const char *)p + w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Child -> parent: 'E' and the message, or 'S' then records
+ * [path NUL, 8-byte length, bytes] for each module file read. */
+static void send_source(const char *path, const char *text, size_t len, void *arg)
+{
+    int fd = *(int *)arg;
+    uint64_t n = len;
+
+    if (path[0] != '/')
+        return;   /* the TLS entries: the parent read those itself */
+    if (write_all(fd, path, strlen(path) + 1) < 0 || write_all(fd, &n, sizeof(n)) < 0
+        || write_all(fd, text, len) < 0)
+        _exit(2);
+}
+
+static char *read_all_fd(int fd, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+
+    *len = 0;
+    if (buf == NULL)
+        return NULL;
+    for (;;) {
+        ssize_t r;
+        if (n == cap && (buf = realloc(buf, cap *= 2)) == NULL)
+            return NULL;
+        r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    *len = n;
+    return buf;
+}
+
+static int compile_unprivileged(const struct eider_config *cfg, const struct eider_router *r,
+                                struct eider_sources *s, char *err, size_t errlen)
+{
+    int fds[2], status;
+    size_t len = 0;
+    char *msg;
+    pid_t pid;
+
+    if (pipe(fds) < 0 || (pid = fork()) < 0) {
+        snprintf(err, errlen, "cannot start the handler check: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        if (eider_drop_privileges(cfg, err, errlen) < 0
+            || compile_all(cfg, r, s, err, errlen) < 0) {
+            write_all(fds[1], "E", 1);
+            write_all(fds[1], err, strlen(err));
+            _exit(1);
+        }
+        write_all(fds[1], "S", 1);
+        eider_sources_foreach(s, send_source, &fds[1]);
+        _exit(0);
+    }
+    close(fds[1]);
+    msg = read_all_fd(fds[0], &len);
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (msg == NULL || len == 0 || !WIFEXITED(status) || (msg[0] == 'S') != (WEXITSTATUS(status) == 0)) {
+        snprintf(err, errlen, "the handler check process failed (%s)",
+                 WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "no answer");
+        free(msg);
+        return -1;
+    }
+    if (msg[0] == 'E') {
+        snprintf(err, errlen, "%.*s", (int)(len - 1), msg + 1);
+        free(msg);
+        return -1;
+    }
+    for (size_t i = 1; i < len;) {
+        const char *path = msg + i;
+        size_t plen = strnlen(path, len - i);
+        uint64_t n;
+        if (i + plen + 1 + sizeof(n) > len)
+            break;
+        memcpy(&n, msg + i + plen + 1, sizeof(n));
+        i += plen + 1 + sizeof(n);
+        if (n > len - i)
+            break;
+        char *text = malloc(n + 1);
+        memcpy(text, msg + i, n);
+        text[n] = '\0';
+        eider_sources_add(s, path, text, n);
+        i += n;
+    }
+    free(msg);
+    return 0;
+}
+
+int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
+                         struct eider_sources **sources, char *err, size_t errlen)
+{
+    struct eider_sources *s = eider_sources_new();
+    struct eider_router *r = NULL;
+    int rc;
+
+    rc = eider_tls_check(cfg, s, err, errlen);
+    if (rc == 0 && (r = eider_router_build(cfg->handlers, err, errlen)) == NULL)
+        rc = -1;
+    if (rc == 0)
+        rc = geteuid() == 0 ? compile_unprivileged(cfg, r, s, err, errlen)
+                            : compile_all(cfg, r, s, err, errlen);
+    if (rc < 0) {
+        eider_router_free(r);
+        eider_sources_free(s);
+        return -1;
+    }
+    *router = r;
+    *sources = s;
+    return 0;
+}
