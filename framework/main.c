@@ -106,25 +106,25 @@ int main(int argc, char **argv)
      * stops the start with its file:line:column. */
     if (eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0) {
         fprintf(stderr, "eider: %s\n", err);
-        return 1;
+        goto fail;
     }
     if (eider_log_open(cfg->error_log, cfg->error_level) < 0) {
         fprintf(stderr, "eider: cannot open error log %s: %m\n", cfg->error_log);
-        return 1;
+        goto fail;
     }
     if (eider_access_open(cfg->access_log) < 0) {
         fprintf(stderr, "eider: cannot open access log %s: %m\n", cfg->access_log);
-        return 1;
+        goto fail;
     }
     if (cfg->daemon && (ready_fd = eider_daemonize()) < 0) {
         fprintf(stderr, "eider: cannot go to the background: %m\n");
-        return 1;
+        goto fail;
     }
     /* After daemonizing, so it names the master; stderr is still the
      * terminal here. */
     if (cfg->pid_file != NULL && eider_pidfile_write(cfg->pid_file, err, sizeof(err)) < 0) {
         fprintf(stderr, "eider: %s\n", err);
-        return 1;
+        goto fail;
     }
     daemonized = cfg->daemon;
     char *pid_file = cfg->pid_file ? strdup(cfg->pid_file) : NULL;
@@ -134,4 +134,10 @@ int main(int argc, char **argv)
     if (rc != 0 && !daemonized)
         fprintf(stderr, "eider: failed to start; see the error log\n");
     return rc;
+
+fail:
+    eider_router_free(router);
+    eider_sources_free(sources);
+    eider_config_free(cfg);
+    return 1;
 }

@@ -564,11 +564,13 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     if (eider_listeners_plan(&m->prev.listeners, &m->cur.listeners, cfg, cfg->workers,
                              err, sizeof(err)) < 0) {
         eider_log(EIDER_LOG_CRIT, "%s", err);
+        free_generation(&m->cur, &m->prev);
         return 1;
     }
     m->board = eider_scoreboard_create();
     if (m->board == NULL) {
         eider_log(EIDER_LOG_CRIT, "cannot map the scoreboard: %s", strerror(errno));
+        free_generation(&m->cur, &m->prev);
         return 1;
     }
     eider_log(EIDER_LOG_NOTICE, "eider %s master started, %d worker%s", PACKAGE_VERSION,
