@@ -12,6 +12,7 @@
 
 #include "http.h"
 #include "js_internal.h"
+#include "log.h"
 
 #define STASH_RES_PROTO "resProto"
 
@@ -19,7 +20,11 @@
 static struct eider_exchange *live_exchange(duk_context *ctx)
 {
     struct eider_exchange *ex = eider_js_this_exchange(ctx);
-    return ex != NULL && !ex->done ? ex : NULL;
+
+    if (ex == NULL && eider_log_enabled(EIDER_LOG_DEBUG))
+        eider_log(EIDER_LOG_DEBUG, "a res call after the answer (or after the client left) "
+                  "was ignored");
+    return ex;
 }
 
 static int valid_header_name(const char *s)
