@@ -71,17 +71,23 @@ void hc_use_conn(struct hc_request *r, struct hc_conn *c)
 
 /* ------------------------------------------------- the response side */
 
-/* Forgets any response (before each hop) and readies the parser. */
-void hc_reset_response(struct hc_request *r)
+/* Forgets the status line and headers received so far. */
+static void forget_head(struct hc_request *r)
 {
-    http_parser_init(&r->parser, HTTP_RESPONSE);
-    r->parser.data = r;
     free(r->status_text);
     r->status_text = NULL;
     hc_free_headers(r->rh, r->nrh);
     r->rh = NULL;
     r->nrh = r->caprh = 0;
     r->in_value = 0;
+}
+
+/* Forgets any response (before each hop) and readies the parser. */
+void hc_reset_response(struct hc_request *r)
+{
+    http_parser_init(&r->parser, HTTP_RESPONSE);
+    r->parser.data = r;
+    forget_head(r);
     evbuffer_drain(r->rbody, evbuffer_get_length(r->rbody));
     r->complete = 0;
     r->err[0] = '\0';
@@ -95,12 +101,7 @@ static int on_message_begin(http_parser *p)
     struct hc_request *r = p->data;
 
     /* Again after an interim 1xx response: start over. */
-    free(r->status_text);
-    r->status_text = NULL;
-    hc_free_headers(r->rh, r->nrh);
-    r->rh = NULL;
-    r->nrh = r->caprh = 0;
-    r->in_value = 0;
+    forget_head(r);
     return 0;
 }
 

@@ -44,6 +44,20 @@ def skip_rss_check_if_sanitized():
     return False
 
 
+def ipv6_loopback_port():
+    """A free port that can be bound on ::1, or None (and says so) when this
+    machine has no IPv6 loopback."""
+    port = free_port()
+    try:
+        s = socket.socket(socket.AF_INET6)
+        s.bind(("::1", port))
+        s.close()
+    except OSError as ex:
+        print("    no IPv6 loopback (%s): skipped" % ex)
+        return None
+    return port
+
+
 def srcdir():
     return os.environ.get("EIDER_SRCDIR") or os.path.dirname(os.path.dirname(HERE))
 

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import time
 
-from eiderlib import (Eider, Shared, fixture, assert_status, free_port, mkdtemp, spawn,
+from eiderlib import (ipv6_loopback_port, Eider, Shared, fixture, assert_status, free_port, mkdtemp, spawn,
                       _kill_group, wait_until, request_on, http_request, run_eider)
 
 NGINX = "/usr/sbin/nginx"
@@ -275,13 +275,8 @@ def test_trusted_entry_with_junk_is_not_an_address():
 def test_ipv6_peer():
     """Listening on 127.0.0.1 and [::1] with only ::1 trusted: the IPv6 peer
     is believed, the IPv4 one is not."""
-    port = free_port()
-    try:
-        s = socket.socket(socket.AF_INET6)
-        s.bind(("::1", port))
-        s.close()
-    except OSError as ex:
-        print("    no IPv6 loopback (%s): skipped" % ex)
+    port = ipv6_loopback_port()
+    if port is None:
         return
     e = Eider(fixture("proxy"), listen="127.0.0.1:%d" % port,
               extra_conf="listen [::1]:%d;\ntrusted_proxies ::1;" % port)

@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 
-from eiderlib import (Eider, LifeEider, Shared, fixture, assert_status, assert_eider_error,
+from eiderlib import (ipv6_loopback_port, Eider, LifeEider, Shared, fixture, assert_status, assert_eider_error,
                       children_of, free_port, mkdtemp, pid_alive, request_on, run_eider,
                       wait_until)
 
@@ -326,13 +326,8 @@ def test_default_allow_behind_proxy_refuses_remote_clients():
 
 
 def test_default_allow_ipv6_loopback():
-    port = free_port()
-    try:
-        s = socket.socket(socket.AF_INET6)
-        s.bind(("::1", port))
-        s.close()
-    except OSError as ex:
-        print("    no IPv6 loopback (%s): skipped" % ex)
+    port = ipv6_loopback_port()
+    if port is None:
         return
     e = Eider(fixture("proxy"), listen="127.0.0.1:%d" % port,
               extra_conf="listen [::1]:%d;\nstatus_path %s;" % (port, STATUS))
