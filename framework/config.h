@@ -16,6 +16,7 @@ struct eider_listen {
     socklen_t addrlen;
     int reuseport;                /* one socket per worker (SO_REUSEPORT) */
     int ssl;                      /* TLS on this listener */
+    int proxy_protocol;           /* connections start with a PROXY v1/v2 header */
     int backlog;
     /* unix: sockets: file mode and owner set by the master; -1: leave */
     int mode;
@@ -37,6 +38,10 @@ struct eider_config {
     size_t client_max_body_size;
     size_t client_max_header_size;
     int client_header_timeout;    /* seconds */
+    int client_body_timeout;      /* seconds between body reads */
+    int proxy_protocol_timeout;   /* seconds to send the PROXY header */
+    int keepalive_requests;       /* per connection; 0: no limit */
+    int worker_connections;       /* open connections per worker */
     int keepalive_timeout;
     int request_timeout;
     int worker_shutdown_timeout;
@@ -58,6 +63,10 @@ struct eider_config {
     struct eider_cidrs status_allow;
     int fetch_timeout;            /* seconds, default for fetch() */
     size_t fetch_max_response_size;
+    size_t js_memory_limit;       /* bytes of JS heap per worker; 0: none */
+    int worker_stuck_timeout;     /* seconds in one run of JS before the master kills; 0: off */
+    int worker_max_requests;      /* recycle a worker after about this many; 0: off */
+    size_t worker_max_rss;        /* recycle a worker whose RSS passes this; 0: off */
 };
 
 /* Builds a config from FILE (NULL = embedded default) followed by the

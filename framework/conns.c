@@ -1,11 +1,13 @@
 /*
- * A set of connection pointers: open addressing with linear probing and
+ * The connection table: open addressing with linear probing and
  * backward-shift deletion (no tombstones), kept at most half full.
  */
 #include "conns.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+
+#include "gate.h"
 
 static size_t slot_of(const struct eider_conns *c, const void *p)
 {
@@ -16,47 +18,62 @@ static size_t slot_of(const struct eider_conns *c, const void *p)
     return (size_t)h & (c->cap - 1);
 }
 
-static void grow(struct eider_conns *c)
+/* Doubles the table; -1 when out of memory (the table is unchanged). */
+static int grow(struct eider_conns *c)
 {
-    struct eider_conns bigger = { .cap = c->cap ? c->cap * 2 : 64 };
+    size_t cap = c->cap ? c->cap * 2 : 64;
+    struct eider_gate **slots = calloc(cap, sizeof(*slots));
+    struct eider_conns bigger = { .slots = slots, .cap = cap };
 
-    bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+    if (slots == NULL)
+        return -1;
     for (size_t i = 0; i < c->cap; i++)
         if (c->slots[i] != NULL)
             eider_conns_add(&bigger, c->slots[i]);
     free(c->slots);
     c->slots = bigger.slots;
     c->cap = bigger.cap;
+    return 0;
 }
 
-int eider_conns_add(struct eider_conns *c, struct evhttp_connection *evcon)
+int eider_conns_add(struct eider_conns *c, struct eider_gate *g)
 {
     size_t i;
 
-    if ((c->count + 1) * 2 > c->cap)
-        grow(c);
-    for (i = slot_of(c, evcon); c->slots[i] != NULL; i = (i + 1) & (c->cap - 1))
-        if (c->slots[i] == evcon)
+    if ((c->count + 1) * 2 > c->cap && grow(c) < 0)
+        return -1;
+    for (i = slot_of(c, g->bev); c->slots[i] != NULL; i = (i + 1) & (c->cap - 1))
+        if (c->slots[i] == g)
             return 0;
-    c->slots[i] = evcon;
+    c->slots[i] = g;
     c->count++;
-    return 1;
+    return 0;
 }
 
-void eider_conns_remove(struct eider_conns *c, struct evhttp_connection *evcon)
+struct eider_gate *eider_conns_find(const struct eider_conns *c, const struct bufferevent *bev)
+{
+    if (c->cap == 0 || bev == NULL)
+        return NULL;
+    for (size_t i = slot_of(c, bev); c->slots[i] != NULL; i = (i + 1) & (c->cap - 1))
+        if (c->slots[i]->bev == bev)
+            return c->slots[i];
+    return NULL;
+}
+
+void eider_conns_remove(struct eider_conns *c, struct eider_gate *g)
 {
     size_t i, j;
 
     if (c->cap == 0)
         return;
-    for (i = slot_of(c, evcon); c->slots[i] != evcon; i = (i + 1) & (c->cap - 1))
+    for (i = slot_of(c, g->bev); c->slots[i] != g; i = (i + 1) & (c->cap - 1))
         if (c->slots[i] == NULL)
             return;
     c->slots[i] = NULL;
     c->count--;
     /* Shift back later entries of the same probe run into the hole. */
     for (j = (i + 1) & (c->cap - 1); c->slots[j] != NULL; j = (j + 1) & (c->cap - 1)) {
-        size_t home = slot_of(c, c->slots[j]);
+        size_t home = slot_of(c, c->slots[j]->bev);
         if (((j - home) & (c->cap - 1)) >= ((j - i) & (c->cap - 1))) {
             c->slots[i] = c->slots[j];
             c->slots[j] = NULL;
@@ -65,8 +82,7 @@ void eider_conns_remove(struct eider_conns *c, struct evhttp_connection *evcon)
     }
 }
 
-void eider_conns_foreach(struct eider_conns *c, void (*fn)(struct evhttp_connection *, void *),
-                         void *arg)
+void eider_conns_foreach(struct eider_conns *c, void (*fn)(struct eider_gate *, void *), void *arg)
 {
     for (size_t i = 0; i < c->cap; i++)
         if (c->slots[i] != NULL)

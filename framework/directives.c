@@ -182,6 +182,23 @@ static const char *set_size(struct eider_config *cfg, const struct eider_directi
     return NULL;
 }
 
+/* A whole number, at least d->min; 0 means "no limit" where min is 0. */
+static const char *set_count(struct eider_config *cfg, const struct eider_directive *d,
+                             int argc, char **argv)
+{
+    char *end;
+    long n = strtol(argv[0], &end, 10);
+
+    (void)argc;
+    if (argv[0][0] < '0' || argv[0][0] > '9' || *end != '\0' || n < (long)d->min || n > 1000000000) {
+        static char msg[80];
+        snprintf(msg, sizeof(msg), "expected a whole number of at least %zu", d->min);
+        return msg;
+    }
+    *SLOT(cfg, int, d) = (int)n;
+    return NULL;
+}
+
 /* A file or directory, relative to the directory of the current file. */
 static const char *set_path(struct eider_config *cfg, const struct eider_directive *d,
                             int argc, char **argv)
@@ -231,6 +248,44 @@ static const char *set_string(struct eider_config *cfg, const struct eider_direc
     return NULL;
 }
 
+/* A size, or "off" (stored as 0, as is a size of 0): a limit that can be
+ * turned off. d->min is the smallest size that is not 0. */
+static const char *set_size_off(struct eider_config *cfg, const struct eider_directive *d,
+                                int argc, char **argv)
+{
+    size_t *slot = SLOT(cfg, size_t, d);
+
+    (void)argc;
+    if (strcmp(argv[0], "off") == 0) {
+        *slot = 0;
+        return NULL;
+    }
+    if (eider_parse_size(argv[0], slot) < 0)
+        return "expected a size like 512k, 64m or 1g, or off";
+    if (*slot != 0 && *slot < d->min) {
+        static char msg[80];
+        if (d->min % (1024 * 1024) == 0)
+            snprintf(msg, sizeof(msg), "must be at least %zum, or off", d->min / (1024 * 1024));
+        else
+            snprintf(msg, sizeof(msg), "must be at least %zuk, or off", d->min / 1024);
+        return msg;
+    }
+    return NULL;
+}
+
+/* A time of at least 1s, or "off" (stored as 0). */
+static const char *set_time_off(struct eider_config *cfg, const struct eider_directive *d,
+                                int argc, char **argv)
+{
+    if (strcmp(argv[0], "off") == 0) {
+        *SLOT(cfg, int, d) = 0;
+        return NULL;
+    }
+    if (set_time(cfg, d, argc, argv) != NULL)
+        return "expected a time like 30s, 5m or 1h (at least 1s), or off";
+    return NULL;
+}
+
 /* --- setters of their own --- */
 
 static const char *set_listen(struct eider_config *cfg, const struct eider_directive *d,
@@ -252,6 +307,8 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
             l.reuseport = 1;
         } else if (strcmp(argv[i], "ssl") == 0) {
             l.ssl = 1;
+        } else if (strcmp(argv[i], "proxy_protocol") == 0) {
+            l.proxy_protocol = 1;
         } else if (strncmp(argv[i], "backlog=", 8) == 0 && eider_parse_size(v, &n) == 0
                    && n > 0 && n <= 65535) {
             l.backlog = (int)n;
@@ -275,12 +332,15 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
             l.group = gr->gr_gid;
         } else {
             return l.addr.ss_family == AF_UNIX
-                ? "unknown option (expected ssl, backlog=N, mode=0660, owner=USER or group=GROUP)"
-                : "unknown option (expected ssl, reuseport or backlog=N)";
+                ? "unknown option (expected ssl, proxy_protocol, backlog=N, mode=0660, owner=USER or group=GROUP)"
+                : "unknown option (expected ssl, proxy_protocol, reuseport or backlog=N)";
         }
     }
     if (l.reuseport && l.addr.ss_family == AF_UNIX)
         return "reuseport is for TCP listeners, not unix: sockets";
+    if (l.ssl && l.proxy_protocol)
+        return "proxy_protocol together with ssl is not supported: terminate TLS in the proxy "
+               "(or give each its own listen)";
     for (size_t i = 0; i < cfg->nlistens; i++)
         if (cfg->listens[i].addrlen == l.addrlen && memcmp(&cfg->listens[i].addr, &l.addr, l.addrlen) == 0)
             return "this address is already listened on";
@@ -429,10 +489,18 @@ const struct eider_directive eider_directives[] = {
     { "client_max_body_size",    1, 1, 0, set_size,       FIELD(client_max_body_size), NULL, 0,    "1m" },
     { "client_max_header_size",  1, 1, 0, set_size,       FIELD(client_max_header_size), NULL, 256, "8k" },
     { "client_header_timeout",   1, 1, 0, set_time,       FIELD(client_header_timeout), NULL, 0,   "60s" },
+    { "client_body_timeout",     1, 1, 0, set_time,       FIELD(client_body_timeout), NULL, 0,     "60s" },
+    { "proxy_protocol_timeout",  1, 1, 0, set_time,       FIELD(proxy_protocol_timeout), NULL, 0,  "5s" },
+    { "keepalive_requests",      1, 1, 0, set_count,      FIELD(keepalive_requests), NULL, 0,      "1000" },
+    { "worker_connections",      1, 1, 0, set_count,      FIELD(worker_connections), NULL, 1,      "8192" },
     { "keepalive_timeout",       1, 1, 0, set_time,       FIELD(keepalive_timeout), NULL, 0,       "75s" },
     { "request_timeout",         1, 1, 0, set_time,       FIELD(request_timeout), NULL, 0,         "30s" },
     { "worker_shutdown_timeout", 1, 1, 0, set_time,       FIELD(worker_shutdown_timeout), NULL, 0, "10s" },
+    { "worker_stuck_timeout",    1, 1, 0, set_time_off,   FIELD(worker_stuck_timeout), NULL, 0,    "60s" },
+    { "worker_max_requests",     1, 1, 0, set_count,      FIELD(worker_max_requests), NULL, 0,     "0" },
+    { "worker_max_rss",          1, 1, 0, set_size_off,   FIELD(worker_max_rss), NULL, 1024 * 1024, "off" },
     { "js_time_limit",           1, 1, 0, set_time,       FIELD(js_time_limit), NULL, 0,           "5s" },
+    { "js_memory_limit",         1, 1, 0, set_size_off,   FIELD(js_memory_limit), NULL, 1024 * 1024, "128m" },
     { "daemon",                  1, 1, 0, set_flag,       FIELD(daemon), NULL, 0,                  "off" },
     { "pid",                     1, 1, 0, set_path,       FIELD(pid_file), NULL, 0,                NULL },
     { "user",                    1, 1, 0, set_account,    FIELD(user), NULL, 0,                    NULL },

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "gate.h"
 #include "log.h"
 #include "proxy.h"
 #include "status.h"
@@ -44,7 +45,7 @@ static int method_of(enum evhttp_cmd_type cmd)
     }
 }
 
-static const char *reason_of(int status)
+const char *eider_http_reason(int status)
 {
     switch (status) {
     case 200: return "OK";
@@ -79,7 +80,7 @@ static const char *reason_of(int status)
 
 static const char *reason_for(const struct eider_exchange *ex)
 {
-    return ex->reason[0] ? ex->reason : reason_of(ex->status);
+    return ex->reason[0] ? ex->reason : eider_http_reason(ex->status);
 }
 
 /* Copies IN into OUT (OUTLEN bytes) for the access log the way nginx
@@ -107,37 +108,51 @@ static const char *log_escape(const char *in, char *out, size_t outlen)
     return out;
 }
 
-/* Writes the access log line: combined format, request time, request id.
- * Runs just before the answer is handed to evhttp, which may free the
- * request at once (client gone). */
+/* Appends one access log line: combined format, request time, request id.
+ * REQUEST is the request line as the client sent it (escaped here). */
+static void log_line(const char *peer, const char *request, int status, size_t bytes,
+                     const char *referer_in, const char *agent_in, double elapsed, const char *id)
+{
+    char line[4096], req[2048], referer[512], agent[512];
+    int n = snprintf(line, sizeof(line), "%s - - [%s] \"%s\" %d %zu \"%s\" \"%s\" %.3f %s\n",
+                     peer, eider_log_time_local(), log_escape(request, req, sizeof(req)), status,
+                     bytes, log_escape(referer_in, referer, sizeof(referer)),
+                     log_escape(agent_in, agent, sizeof(agent)), elapsed, id);
+
+    if (n > 0)
+        eider_access_append(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+/* The access log line of EX. Runs just before the answer is handed to
+ * evhttp, which may free the request at once (client gone). */
 static void access_log(struct eider_exchange *ex)
 {
     struct evkeyvalq *in;
     struct timespec now;
-    char line[4096], uri[2048], referer[512], agent[512];
-    double elapsed;
-    int n;
+    char request[2048];
 
     if (!eider_access_enabled())
         return;
     in = evhttp_request_get_input_headers(ex->req);
     clock_gettime(CLOCK_MONOTONIC, &now);
-    elapsed = (double)(now.tv_sec - ex->start.tv_sec) + (now.tv_nsec - ex->start.tv_nsec) / 1e9;
-    n = snprintf(line, sizeof(line), "%s - - [%s] \"%s %s HTTP/%d.%d\" %d %zu \"%s\" \"%s\" %.3f %s\n",
-                 ex->peer, eider_log_time_local(),
-                 ex->method == (enum eider_method)-1 ? "-" : eider_method_names[ex->method],
-                 log_escape(evhttp_request_get_uri(ex->req), uri, sizeof(uri)),
-                 ex->req->major, ex->req->minor, ex->status, ex->body_bytes,
-                 log_escape(evhttp_find_header(in, "Referer"), referer, sizeof(referer)),
-                 log_escape(evhttp_find_header(in, "User-Agent"), agent, sizeof(agent)),
-                 elapsed, ex->id);
-    if (n > 0)
-        eider_access_append(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+    snprintf(request, sizeof(request), "%s %s HTTP/%d.%d",
+             ex->method == (enum eider_method)-1 ? "-" : eider_method_names[ex->method],
+             evhttp_request_get_uri(ex->req), ex->req->major, ex->req->minor);
+    log_line(ex->peer, request, ex->status, ex->body_bytes, evhttp_find_header(in, "Referer"),
+             evhttp_find_header(in, "User-Agent"),
+             (double)(now.tv_sec - ex->start.tv_sec) + (now.tv_nsec - ex->start.tv_nsec) / 1e9,
+             ex->id);
+}
+
+void eider_http_log_refused(const char *peer, int status, size_t bytes, const char *id)
+{
+    if (eider_access_enabled())
+        log_line(peer, "-", status, bytes, NULL, NULL, 0.0, id);
 }
 
 /* The Date header value, formatted at most once a second. evhttp would
  * format it for every answer (callgrind: 6% of a small request). */
-static const char *http_date(void)
+const char *eider_http_date(void)
 {
     static char buf[40];
     static time_t cached = -1;
@@ -196,10 +211,25 @@ static void release(struct eider_exchange *ex)
     free(ex);
 }
 
+/* Passes what evhttp just wrote through the connection's gate. evhttp
+ * writes its output and only then turns writing on, which a filter
+ * bufferevent does not take as a cue to pass the output down. */
+static void flush(struct eider_exchange *ex)
+{
+    struct eider_gate *g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+
+    if (g != NULL)
+        eider_gate_flush(g);
+}
+
 /* The answer has been handed to evhttp: forget the request, and free the
  * exchange unless a handler call for it is still on the stack. */
 static void answered(struct eider_exchange *ex)
 {
+    struct eider_gate *g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+
+    if (g != NULL)
+        eider_gate_answered(g);
     ex->done = 1;
     ex->req = NULL;
     if (!ex->in_handler)
@@ -228,6 +258,7 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
     ex->head_sent = 1;
     access_log(ex);
     evhttp_send_reply(ex->req, status, reason_for(ex), NULL);
+    flush(ex);
     answered(ex);
 }
 
@@ -238,6 +269,7 @@ void eider_http_start_chunked(struct eider_exchange *ex)
     ex->head_sent = 1;
     ex->chunked = 1;
     evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
+    flush(ex);
 }
 
 void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
@@ -250,6 +282,7 @@ void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t 
     buf = evbuffer_new();
     evbuffer_add(buf, data, len);
     evhttp_send_reply_chunk(ex->req, buf);
+    flush(ex);
     evbuffer_free(buf);
     if (ex->method != EIDER_HEAD)
         ex->body_bytes += len;
@@ -263,6 +296,7 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
     eider_http_start_chunked(ex);
     access_log(ex);
     evhttp_send_reply_end(ex->req);
+    flush(ex);
     answered(ex);
 }
 
@@ -282,7 +316,7 @@ void eider_http_error(struct eider_exchange *ex, int status)
     out = evhttp_request_get_output_headers(ex->req);
     ex->reason[0] = '\0';
     n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
-                 reason_of(status), status, ex->id);
+                 eider_http_reason(status), status, ex->id);
     evhttp_remove_header(out, "Content-Type");
     evhttp_add_header(out, "Content-Type", "application/json");
     eider_http_send(ex, status, body, (size_t)n);
@@ -373,33 +407,11 @@ static void allow_header(unsigned mask, char *buf, size_t len)
             n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", eider_method_names[m]);
 }
 
-/* Copies the client address of REQ's connection into out: "unix:" for a
- * unix socket, where evhttp says "localhost". An address starts with a
- * digit or ':', so only other names cost the getsockname() call. */
-static void copy_peer(struct evhttp_request *req, char *out, size_t len)
-{
-    struct evhttp_connection *conn = evhttp_request_get_connection(req);
-    char *addr = NULL;
-    ev_uint16_t port;
-
-    if (conn != NULL)
-        evhttp_connection_get_peer(conn, &addr, &port);
-    if (addr != NULL && (isdigit((unsigned char)addr[0]) || addr[0] == ':')) {
-        snprintf(out, len, "%s", addr);
-        return;
-    }
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    evutil_socket_t fd = conn ? bufferevent_getfd(evhttp_connection_get_bufferevent(conn)) : -1;
-    if (fd >= 0 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_UNIX)
-        snprintf(out, len, "unix:");
-    else
-        snprintf(out, len, "%s", addr ? addr : "-");
-}
-
 void eider_http_dispatch(struct evhttp_request *req, void *arg)
 {
-    struct eider_worker *w = arg;
+    struct eider_listener *l = arg;
+    struct eider_worker *w = l->worker;
+    struct eider_gate *g = eider_gate_of(l, evhttp_request_get_connection(req));
     struct eider_exchange *ex = calloc(1, sizeof(*ex));
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     int method = method_of(evhttp_request_get_command(req));
@@ -411,21 +423,27 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     }
     ex->req = req;
     ex->worker = w;
+    ex->listener = l;
+    ex->gate_bev = g != NULL ? g->bev : NULL;
+    ex->gate_serial = g != NULL ? g->serial : 0;
     ex->status = 200;
     ex->match.handler = -1;
     ex->in_handler = 1;   /* until this function is done with it */
     clock_gettime(CLOCK_MONOTONIC, &ex->start);
     eider_worker_next_id(w, ex->id);
-    copy_peer(req, ex->peer, sizeof(ex->peer));
-    ex->https = w->https != NULL && eider_tls_request_is_secure(req);
+    if (g != NULL)
+        eider_gate_peer(g, ex->peer, sizeof(ex->peer));
+    else
+        snprintf(ex->peer, sizeof(ex->peer), "-");
+    ex->https = l->cfg->ssl;
     eider_proxy_resolve(w->cfg, evhttp_request_get_input_headers(req), ex->peer, sizeof(ex->peer),
                         &ex->https);
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Date", http_date());
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Date", eider_http_date());
     ex->method = (enum eider_method)method;
     ex->path = uri ? evhttp_uri_get_path(uri) : NULL;
     ex->query = uri ? evhttp_uri_get_query(uri) : NULL;
-    eider_worker_request_start(w, req, ex->id, method < 0 ? "-" : eider_method_names[method],
+    eider_worker_request_start(w, req, g, ex->id, method < 0 ? "-" : eider_method_names[method],
                                evhttp_request_get_uri(req));
     if (method < 0) {
         eider_http_error(ex, 501);

@@ -21,10 +21,17 @@ struct evhttp_request;
 struct evbuffer;
 struct event;
 struct eider_worker;
+struct eider_listener;
+struct bufferevent;
 
 struct eider_exchange {
     struct evhttp_request *req;    /* NULL once answered (evhttp owns it) */
     struct eider_worker *worker;
+    struct eider_listener *listener;
+    /* Its connection's gate, found again by these (never dereferenced:
+     * the connection may be gone by the time the answer is written). */
+    const struct bufferevent *gate_bev;
+    uint64_t gate_serial;
     enum eider_method method;
     struct eider_match match;
     const char *path;          /* raw, without the query; owned by evhttp */
@@ -46,7 +53,7 @@ struct eider_exchange {
     int rt_ref;                /* the runtime's handle while it waits */
 };
 
-/* The evhttp callback for every request (arg: the worker). */
+/* The evhttp callback for every request (arg: the eider_listener). */
 void eider_http_dispatch(struct evhttp_request *req, void *arg);
 
 /* Answers with STATUS and BODY (may be NULL), Content-Length set. */
@@ -69,6 +76,13 @@ void eider_http_handler_returned(struct eider_exchange *ex);
  * evhttp's request too (evhttp keeps one whose client left until it is
  * answered). The loop does not run again, so the client may not see it. */
 void eider_http_close_waiting(struct eider_worker *w);
+
+/* The standard reason phrase of STATUS. */
+const char *eider_http_reason(int status);
+/* The Date header value for now (formatted at most once a second). */
+const char *eider_http_date(void);
+/* Logs an answer the gate gave without a request: "-" as the request. */
+void eider_http_log_refused(const char *peer, int status, size_t bytes, const char *id);
 
 /* Request accessors shared by the bindings. */
 const char *eider_http_peer(struct eider_exchange *ex);

@@ -1,7 +1,7 @@
 /*
- * The Duktape runtime: heap with a counting allocator, the bindings table,
- * the prelude (framework/js/prelude.js), handler loading and the call of a
- * handler for one exchange.
+ * The Duktape runtime: heap with a counting allocator (which enforces
+ * js_memory_limit), the bindings table, the prelude (framework/js/prelude.js),
+ * handler loading and the call of a handler for one exchange.
  */
 #include <stdio.h>
 #include <time.h>
@@ -14,6 +14,7 @@
 #include "log.h"
 #include "router.h"
 #include "runtime.h"
+#include "scoreboard.h"
 
 /* framework/js/prelude.js, embedded at build time (js2c). */
 extern const char eider_prelude_js[];
@@ -25,13 +26,87 @@ extern const size_t eider_prelude_js_len;
 
 /* --- allocator: counts live bytes so status and limits can see them --- */
 
+/* The runtime with what only this file needs: the state of js_memory_limit
+ * (js is first, so a struct eider_js pointer is also one to this). */
+struct js_heap {
+    struct eider_js js;
+    int mem_hit;                /* the limit was reached for good */
+    size_t refused_size;        /* the allocation being refused now */
+    int refusals;               /* how many times in a row */
+};
+
+#define HEAP_OF(js) ((struct js_heap *)(js))
+
+/* Duktape retries a failed allocation after mark-and-sweep, up to 10 times,
+ * from the 3rd on in emergency mode. Refused this many times in a row, the
+ * allocation does not fit even without the garbage: the limit is reached. */
+#define MEM_HIT_TRIES 4
+
+/* Once the limit is reached, the error path (the error and its stack, the
+ * log line, the 500) may allocate this much over it. */
+static size_t mem_reserve(size_t limit)
+{
+    return limit / 32 > (1u << 20) ? limit / 32 : (1u << 20);
+}
+
+/* The limit is reached: say so once, and ask the master for a graceful
+ * replacement (the heap may hold what the handler leaked, and the worker
+ * finishes its other requests first). */
+static void mem_limit_hit(struct js_heap *h)
+{
+    int replaced = eider_slot_retire("js_memory_limit");
+
+    h->mem_hit = 1;
+    eider_log(EIDER_LOG_ERROR, "JavaScript heap reached js_memory_limit (%zu bytes): the running "
+              "code gets an error%s", h->js.cfg->js_memory_limit,
+              replaced ? ", and this worker is replaced once it has finished its requests" : "");
+}
+
+/* Whether to refuse an allocation of SIZE bytes that grows the heap by
+ * GROW. Only while JavaScript runs from the loop (depth > 0, where Duktape
+ * turns a refusal into an Error, "alloc failed", thrown in the running
+ * code, which the handler call's safe call catches): the glue
+ * around it allocates outside protected calls, where a refusal would be a
+ * fatal error, and what it allocates is small. */
+static int mem_refuse(struct eider_js *js, size_t size, size_t grow)
+{
+    struct js_heap *h = HEAP_OF(js);
+    size_t limit = js->cfg->js_memory_limit;
+
+    if (limit == 0 || grow == 0 || js->depth == 0)
+        return 0;
+    if (js->heap_bytes + grow <= limit) {
+        /* Only the refused allocation itself ends the streak: mark-and-sweep
+         * between its retries allocates too (a string table resize). */
+        if (size == h->refused_size) {
+            h->refusals = 0;
+            h->refused_size = 0;
+        }
+        return 0;
+    }
+    /* After the allocation that reached the limit has been given up (any
+     * other size is not one of its retries), the reserve is open. */
+    if (h->mem_hit && size != h->refused_size && js->heap_bytes + grow <= limit + mem_reserve(limit))
+        return 0;
+    if (size != h->refused_size) {
+        h->refused_size = size;
+        h->refusals = 0;
+    }
+    if (++h->refusals >= MEM_HIT_TRIES && !h->mem_hit)
+        mem_limit_hit(h);
+    return 1;
+}
+
 struct alloc_hdr { size_t size; size_t pad; };   /* keeps 16-byte alignment */
 
 static void *js_alloc(void *udata, duk_size_t size)
 {
     struct eider_js *js = udata;
-    struct alloc_hdr *h = malloc(sizeof(*h) + size);
+    struct alloc_hdr *h;
 
+    if (mem_refuse(js, size, size))
+        return NULL;
+    h = malloc(sizeof(*h) + size);
     if (h == NULL)
         return NULL;
     h->size = size;
@@ -64,6 +139,8 @@ static void *js_realloc(void *udata, void *ptr, duk_size_t size)
     }
     h = (struct alloc_hdr *)ptr - 1;
     size_t old = h->size;
+    if (mem_refuse(js, size, size > old ? size - old : 0))
+        return NULL;
     n = realloc(h, sizeof(*n) + size);
     if (n == NULL)
         return NULL;
@@ -72,6 +149,8 @@ static void *js_realloc(void *udata, void *ptr, duk_size_t size)
     return n + 1;
 }
 
+/* The scoreboard's clock (eider_scoreboard_clock_ms), here so that the
+ * interrupt hook's calls stay in this file. */
 static long long coarse_ms(void)
 {
     struct timespec ts;
@@ -79,18 +158,25 @@ static long long coarse_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The outermost entry also tells the master's watchdog (scoreboard.h)
+ * when this run of JavaScript began: what the interrupt hook cannot stop
+ * (one long regexp match, a stuck native call) it kills from outside. */
 void eider_js_enter(struct eider_js *js)
 {
     if (js->depth++ == 0) {
-        js->deadline_ms = coarse_ms() + (long long)js->cfg->js_time_limit * 1000;
+        long long now = coarse_ms();
+        js->deadline_ms = now + (long long)js->cfg->js_time_limit * 1000;
         js->timed_out = 0;
+        eider_slot_run_begin(now);
     }
 }
 
 void eider_js_leave(struct eider_js *js)
 {
-    if (--js->depth == 0)
+    if (--js->depth == 0) {
         js->deadline_ms = 0;
+        eider_slot_run_end();
+    }
 }
 
 /* Called by Duktape's interrupt hook (eider_duk_config.h) every few
@@ -107,10 +193,16 @@ int eider_js_exec_timeout(void *udata)
     return 1;
 }
 
+/* Duktape's fatal handler (eider_duk_config.h): an error with no protected
+ * call to catch it, such as an allocation refused in glue code. It must not
+ * return; the worker aborts, and the master logs its death and replaces it. */
 void eider_js_fatal(void *udata, const char *msg)
 {
-    (void)udata;
-    eider_log(EIDER_LOG_CRIT, "JavaScript engine fatal error: %s", msg ? msg : "(no message)");
+    struct js_heap *h = udata;
+
+    eider_log(EIDER_LOG_CRIT, "JavaScript engine fatal error, worker aborting: %s%s",
+              msg ? msg : "(no message)",
+              h != NULL && h->mem_hit ? " (the heap is at js_memory_limit)" : "");
     abort();
 }
 
@@ -278,7 +370,8 @@ static void js_destroy(void *rt);
 static void *js_create(const struct eider_runtime_env *env, char *err, size_t errlen)
 {
     const struct eider_config *cfg = env->cfg;
-    struct eider_js *js = calloc(1, sizeof(*js));
+    struct js_heap *heap = calloc(1, sizeof(*heap));
+    struct eider_js *js = &heap->js;
     struct load_args args = { js, err, errlen };
     duk_context *ctx;
     int rc;

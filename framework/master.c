@@ -17,6 +17,13 @@
  * Each worker has a pipe back to the master on which it writes one byte
  * once it accepts; that is when a reload commits, and when systemd and the
  * daemon's parent are told the server is ready.
+ *
+ * Twice a second the master also looks at each worker's scoreboard slot:
+ * the watchdog kills a worker stuck in one run of JavaScript for
+ * worker_stuck_timeout (what Duktape's interrupt hook cannot stop), and a
+ * worker past worker_max_requests or worker_max_rss, or one that reached
+ * js_memory_limit, is recycled: a replacement starts first, and once it
+ * accepts, the old worker drains as after a reload.
  */
 #include "autoconfig.h"
 #include "master.h"
@@ -49,6 +56,11 @@
 #define YOUNG_MS 2000               /* a worker dying sooner counts as failing */
 #define READY_TIMEOUT_MS 30000      /* a new worker must accept within this */
 #define KILL_GRACE_MS 2000          /* after worker_shutdown_timeout */
+#define CHECK_MS 500                /* watchdog and recycling limits */
+/* A worker is recycled for worker_max_rss only once it has served a
+ * request and lived this long: with a limit below what a fresh worker
+ * needs, workers are replaced every few seconds, not in a tight loop. */
+#define RSS_MIN_LIFETIME_MS 3000
 
 struct slot {
     pid_t pid;                      /* 0: not running */
@@ -63,6 +75,10 @@ struct slot {
     long long kill_at_ms;           /* a retiring worker still here then is killed */
     int failures;                   /* consecutive young deaths */
     int restarts;                   /* replacements so far, for status */
+    long long max_requests;         /* worker_max_requests plus jitter; 0: none */
+    int recycling;                  /* a replacement is starting; drains once it accepts */
+    int replacement;                /* that replacement's slot */
+    int stuck_killed;               /* the watchdog has sent SIGKILL */
 };
 
 /* What a generation of workers is made from. */
@@ -86,6 +102,9 @@ struct master {
     int ready_fd;                   /* daemon parent, or -1 */
     int announced;                  /* READY=1 sent */
     int start_failed;               /* a first worker died before accepting */
+    long long next_check_ms;        /* of the watchdog and recycling limits */
+    uint64_t rng;                   /* for worker_max_requests jitter */
+    int rss_warned;                 /* worker_max_rss is below a fresh worker's */
 };
 
 /* Frees G; its listening sockets not also in KEEP are closed. */
@@ -122,14 +141,35 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-
+/* Workers of GEN (that accept, if READY_ONLY), not counting those being
+ * replaced: a recycled worker and its replacement are one worker. */
 static int count_gen(struct master *m, int gen, int ready_only)
 {
     int n = 0;
-    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
-        if (m->slots[i].pid > 0 && m->slots[i].gen == gen && (!ready_only || m->slots[i].ready))
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
+        const struct slot *s = &m->slots[i];
+        if (s->pid > 0 && s->gen == gen && (!ready_only || s->ready) && !s->recycling && !s->retiring)
             n++;
+    }
     return n;
+}
+
+/* xorshift64: jitter needs no more, and leaves rand()'s state alone. */
+static uint64_t next_random(struct master *m)
+{
+    m->rng ^= m->rng << 13;
+    m->rng ^= m->rng >> 7;
+    m->rng ^= m->rng << 17;
+    return m->rng;
+}
+
+/* A new worker's request limit: worker_max_requests plus up to a tenth
+ * more, so that workers started together are not recycled together. */
+static long long max_requests_jittered(struct master *m)
+{
+    long long n = m->cur.cfg->worker_max_requests;
+
+    return n > 0 ? n + (long long)(next_random(m) % (uint64_t)(n / 10 + 1)) : 0;
 }
 
 /* Forks a worker of the current generation into slot i. */
@@ -139,6 +179,9 @@ static void spawn(struct master *m, int i, int index)
     int fds[EIDER_MAX_LISTENERS], pipefd[2];
     pid_t pid;
 
+    /* What the slot's previous worker left there must not be read as
+     * this one's (a stale run start would trip the watchdog). */
+    m->board[i] = (struct eider_slot){ 0 };
     if (pipe2(pipefd, O_CLOEXEC) < 0) {
         eider_log(EIDER_LOG_ERROR, "pipe: %s; retrying", strerror(errno));
         s->respawn_at_ms = now_ms() + BACKOFF_MIN_MS;
@@ -171,6 +214,7 @@ static void spawn(struct master *m, int i, int index)
         eider_listeners_close_others(&m->prev.listeners, fds, nfds);
         m->board[i] = (struct eider_slot){ .pid = getpid(), .generation = m->gen,
                                            .restarts = s->restarts, .started = time(NULL) };
+        eider_scoreboard_set_self(&m->board[i]);
         struct eider_worker_args args = {
             .cfg = m->cur.cfg, .router = m->cur.router, .sources = m->cur.sources, .fds = fds,
             .nfds = nfds,
@@ -181,7 +225,7 @@ static void spawn(struct master *m, int i, int index)
     close(pipefd[1]);
     *s = (struct slot){ .pid = pid, .gen = m->gen, .index = index, .ready_fd = pipefd[0],
                         .started_ms = now_ms(), .failures = s->failures,
-                        .restarts = s->restarts };
+                        .restarts = s->restarts, .max_requests = max_requests_jittered(m) };
 }
 
 /* Starts the whole current generation in free slots. */
@@ -357,7 +401,8 @@ static void reap(struct master *m, int stopping)
         if (s == NULL)
             continue;
         int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (s->retiring || stopping) {
+        /* A worker being recycled already has its replacement. */
+        if (s->retiring || s->recycling || stopping) {
             if (!clean && !stopping)
                 log_death(m, i, pid, status);
             eider_log(EIDER_LOG_INFO, "worker %d of generation %d has exited", (int)pid, s->gen);
@@ -481,6 +526,130 @@ static int kill_overdue(struct master *m)
     return draining;
 }
 
+/* Starts a replacement for the worker in slot i, which keeps serving until
+ * the replacement accepts (finish_recycling). WHY is logged. */
+static void recycle(struct master *m, int i, const char *why)
+{
+    struct slot *s = &m->slots[i];
+
+    for (int j = 0; j < EIDER_SCOREBOARD_SLOTS; j++) {
+        if (m->slots[j].pid != 0 || m->slots[j].respawn)
+            continue;
+        eider_log(EIDER_LOG_NOTICE, "worker %d %s, recycling", (int)s->pid, why);
+        m->slots[j].failures = 0;
+        m->slots[j].restarts = s->restarts;
+        spawn(m, j, s->index);
+        s->recycling = 1;
+        s->replacement = j;
+        return;
+    }
+    /* No free slot (two generations of 1024 draining): next check. */
+}
+
+/* Why the worker in slot i should be recycled now, or NULL. */
+static const char *recycle_reason(struct master *m, int i, char *buf, size_t len)
+{
+    const struct eider_config *cfg = m->cur.cfg;
+    struct slot *s = &m->slots[i];
+    struct eider_slot *b = &m->board[i];
+    unsigned long long requests = b->requests;
+
+    if (__atomic_load_n(&b->retire, __ATOMIC_ACQUIRE)) {
+        snprintf(buf, len, "reached %.31s", b->retire_why);
+        return buf;
+    }
+    if (s->max_requests > 0 && requests >= (unsigned long long)s->max_requests) {
+        snprintf(buf, len, "served %llu requests (worker_max_requests)", requests);
+        return buf;
+    }
+    if (cfg->worker_max_rss > 0) {
+        size_t rss = eider_scoreboard_rss(s->pid);
+        if (rss <= cfg->worker_max_rss)
+            return NULL;
+        if (requests == 0 && !m->rss_warned) {
+            m->rss_warned = 1;
+            eider_log(EIDER_LOG_WARN, "worker_max_rss (%zuk) is below what a fresh worker uses "
+                      "(%zuk): workers will be replaced every few seconds; raise it",
+                      cfg->worker_max_rss / 1024, rss / 1024);
+        }
+        if (requests > 0 && now_ms() - s->started_ms >= RSS_MIN_LIFETIME_MS) {
+            snprintf(buf, len, "uses %zuk of memory (worker_max_rss %zuk)", rss / 1024,
+                     cfg->worker_max_rss / 1024);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* The watchdog: kills a worker whose current run of JavaScript began
+ * worker_stuck_timeout ago. Its death is then handled like any other
+ * (logged with the request, replaced). */
+static void watchdog(struct master *m, int i, long long now)
+{
+    struct slot *s = &m->slots[i];
+    const struct eider_slot *b = &m->board[i];
+    long long since = b->run_since_ms, limit = (long long)m->cur.cfg->worker_stuck_timeout * 1000;
+
+    if (limit == 0 || since == 0 || s->stuck_killed || now - since <= limit)
+        return;
+    if (b->run_is_request)
+        eider_log(EIDER_LOG_ERROR, "worker %d stuck for %llds on request %.120s, killing it "
+                  "(worker_stuck_timeout)", (int)s->pid, (now - since) / 1000, b->request);
+    else
+        eider_log(EIDER_LOG_ERROR, "worker %d stuck for %llds in a callback (last request "
+                  "%.120s), killing it (worker_stuck_timeout)", (int)s->pid, (now - since) / 1000,
+                  b->request);
+    kill(s->pid, SIGKILL);
+    s->stuck_killed = 1;
+}
+
+/* A recycled worker drains once its replacement accepts. */
+static void finish_recycling(struct master *m)
+{
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
+        struct slot *s = &m->slots[i], *r;
+        if (s->pid <= 0 || !s->recycling || s->retiring)
+            continue;
+        r = &m->slots[s->replacement];
+        if (r->pid > 0 && !r->ready)
+            continue;
+        if (r->pid <= 0 && r->respawn)
+            continue;   /* it died young and comes back after its back-off */
+        if (r->pid > 0)
+            eider_log(EIDER_LOG_INFO, "worker %d replaced by %d; draining", (int)s->pid, (int)r->pid);
+        s->retiring = 1;
+        s->kill_at_ms = now_ms() + (long long)m->cur.cfg->worker_shutdown_timeout * 1000 + KILL_GRACE_MS;
+        m->board[i].draining = 1;
+        kill(s->pid, SIGQUIT);
+    }
+}
+
+/* Every CHECK_MS: the watchdog for every worker, and the recycling limits
+ * for the current generation's, except during a reload (which replaces
+ * them all anyway). Returns the ms until the next check is due. */
+static long long check_workers(struct master *m)
+{
+    long long now = now_ms(), clock = eider_scoreboard_clock_ms();
+    char why[128];
+
+    if (now < m->next_check_ms)
+        return m->next_check_ms - now;
+    m->next_check_ms = now + CHECK_MS;
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
+        struct slot *s = &m->slots[i];
+        if (s->pid <= 0)
+            continue;
+        watchdog(m, i, clock);
+        if (s->gen != m->gen || !s->ready || s->retiring || s->recycling || s->stuck_killed
+            || m->reloading)
+            continue;
+        const char *reason = recycle_reason(m, i, why, sizeof(why));
+        if (reason != NULL)
+            recycle(m, i, reason);
+    }
+    return CHECK_MS;
+}
+
 static int workers_alive(struct master *m)
 {
     int n = 0;
@@ -550,6 +719,7 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     m->cur.router = router;
     m->cur.sources = sources;
     m->ready_fd = ready_fd;
+    m->rng = ((uint64_t)now_ms() << 22) ^ (uint64_t)getpid() ^ 0x9e3779b97f4a7c15ULL;   /* not 0 */
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
         m->slots[i].ready_fd = -1;
     sigemptyset(&block);
@@ -588,7 +758,13 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
             abort_reload(m, "new workers did not start accepting in time");
         if ((m->reloading || kill_overdue(m)) && (timeout < 0 || timeout > 100))
             timeout = 100;
+        if (workers_alive(m) > 0) {
+            long long check = check_workers(m);
+            if (timeout < 0 || check < timeout)
+                timeout = check;
+        }
         wait_events(m, timeout, &wait_mask);
+        finish_recycling(m);
 
         if (got_term || got_quit || got_int)
             stop_sig = got_int ? SIGINT : SIGQUIT;

@@ -183,11 +183,3 @@ struct bufferevent *eider_tls_bevcb(struct event_base *base, void *arg)
     return bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
                                           BEV_OPT_CLOSE_ON_FREE);
 }
-
-int eider_tls_request_is_secure(struct evhttp_request *req)
-{
-    struct evhttp_connection *conn = evhttp_request_get_connection(req);
-
-    return conn != NULL
-        && bufferevent_openssl_get_ssl(evhttp_connection_get_bufferevent(conn)) != NULL;
-}

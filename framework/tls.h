@@ -32,7 +32,4 @@ SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, const struct eider
  * ARG is the SSL_CTX. */
 struct bufferevent *eider_tls_bevcb(struct event_base *base, void *arg);
 
-/* 1 if REQ came over TLS. */
-int eider_tls_request_is_secure(struct evhttp_request *req);
-
 #endif

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/ssl.h>
 #include <signal.h>
@@ -25,6 +26,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "gate.h"
 #include "http.h"
 #include "log.h"
 #include "router.h"
@@ -65,37 +67,55 @@ static uint64_t random_seed(void)
     return seed;
 }
 
-static void on_conn_close(struct evhttp_connection *evcon, void *arg)
-{
-    struct eider_worker *w = arg;
-
-    eider_conns_remove(&w->conns, evcon);
-    /* libevent frees a TLS connection without a close_notify alert, which
-     * TLS requires (RFC 8446 6.1) and strict clients report as a
-     * truncation. Send it now; the socket is still open. */
-    if (w->tls != NULL) {
-        SSL *ssl = bufferevent_openssl_get_ssl(evhttp_connection_get_bufferevent(evcon));
-        if (ssl != NULL && SSL_is_init_finished(ssl))
-            SSL_shutdown(ssl);
-    }
-}
-
 void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
-                                const char *id, const char *method, const char *target)
+                                struct eider_gate *g, const char *id, const char *method,
+                                const char *target)
 {
     struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    int max = w->cfg->keepalive_requests;
 
     w->inflight++;
     eider_slot_begin(w->slot, id, method, target);
-    if (evcon != NULL && eider_conns_add(&w->conns, evcon)) {
-        evhttp_connection_set_closecb(evcon, on_conn_close, w);
+    if (g != NULL) {
+        g->dispatched++;
         /* evhttp has one inactivity timeout; from the first answer on, the
          * wait for the next request is the keep-alive one. (While draining
          * this answer closes the connection anyway.) */
-        evhttp_connection_set_timeout(evcon, w->cfg->keepalive_timeout);
+        if (g->dispatched == 1 && evcon != NULL)
+            evhttp_connection_set_timeout(evcon, w->cfg->keepalive_timeout);
     }
-    if (w->draining)
+    if (w->draining || (g != NULL && max > 0 && g->dispatched >= (unsigned)max))
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+}
+
+/* Stops or resumes accepting on every listener. */
+static void set_accepting(struct eider_worker *w, int on)
+{
+    for (int i = 0; i < w->nlisteners; i++) {
+        struct evhttp_bound_socket *b = w->listeners[i].bound;
+        if (b != NULL)
+            (on ? evconnlistener_enable : evconnlistener_disable)(evhttp_bound_socket_get_listener(b));
+    }
+    w->accept_paused = !on;
+}
+
+void eider_worker_connection_opened(struct eider_worker *w)
+{
+    if (w->slot != NULL)
+        w->slot->connections = w->conns.count;
+    if (!w->accept_paused && w->conns.count >= (size_t)w->cfg->worker_connections) {
+        eider_log(EIDER_LOG_WARN, "worker_connections (%d) reached: not accepting until one closes",
+                  w->cfg->worker_connections);
+        set_accepting(w, 0);
+    }
+}
+
+void eider_worker_connection_closed(struct eider_worker *w)
+{
+    if (w->slot != NULL)
+        w->slot->connections = w->conns.count;
+    if (w->accept_paused && !w->draining && w->conns.count < (size_t)w->cfg->worker_connections)
+        set_accepting(w, 1);
 }
 
 void eider_worker_request_done(struct eider_worker *w, int status)
@@ -103,7 +123,6 @@ void eider_worker_request_done(struct eider_worker *w, int status)
     w->inflight--;
     eider_slot_end(w->slot, status);
     if (w->slot != NULL) {
-        w->slot->connections = w->conns.count;
         w->slot->heap_bytes = w->rt_ops->heap_bytes(w->rt);
     }
 }
@@ -115,10 +134,10 @@ static long long ms_until(const struct timespec *t)
     return (t->tv_sec - now.tv_sec) * 1000LL + (t->tv_nsec - now.tv_nsec) / 1000000;
 }
 
-static void shorten_fuse(struct evhttp_connection *evcon, void *arg)
+static void shorten_fuse(struct eider_gate *g, void *arg)
 {
     (void)arg;
-    evhttp_connection_set_timeout(evcon, DRAIN_IDLE_FUSE);
+    eider_gate_shorten(g, DRAIN_IDLE_FUSE);
 }
 
 /* Runs every 100 ms while draining: leave when nothing is left. */
@@ -145,9 +164,11 @@ static void start_drain(struct eider_worker *w)
     if (w->draining)
         return;
     w->draining = 1;
-    for (int i = 0; i < w->nbound; i++)
-        evhttp_del_accept_socket(w->bound_by[i], w->bound[i]);
-    w->nbound = 0;
+    for (int i = 0; i < w->nlisteners; i++) {
+        if (w->listeners[i].bound != NULL)
+            evhttp_del_accept_socket(w->listeners[i].http, w->listeners[i].bound);
+        w->listeners[i].bound = NULL;
+    }
     eider_conns_foreach(&w->conns, shorten_fuse, NULL);
     clock_gettime(CLOCK_MONOTONIC, &w->drain_deadline);
     w->drain_deadline.tv_sec += w->cfg->worker_shutdown_timeout;
@@ -181,8 +202,8 @@ static void on_flush(evutil_socket_t fd, short what, void *arg)
     eider_access_flush();
 }
 
-/* An evhttp with the limits from the config. */
-static struct evhttp *new_http(struct eider_worker *w)
+/* An evhttp for listener L, with the limits from the config. */
+static struct evhttp *new_http(struct eider_worker *w, struct eider_listener *l)
 {
     const struct eider_config *cfg = w->cfg;
     struct evhttp *http = evhttp_new(w->base);
@@ -194,34 +215,42 @@ static struct evhttp *new_http(struct eider_worker *w)
     evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST
                                | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE
                                | EVHTTP_REQ_OPTIONS);
-    evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->client_max_header_size);
+    /* The gate enforces these first and answers with eider's errors;
+     * evhttp's own checks stay as a second line. */
+    evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->client_max_header_size + 1024);
     evhttp_set_max_body_size(http, (ev_ssize_t)cfg->client_max_body_size);
     evhttp_set_timeout(http, cfg->client_header_timeout);
     /* Like Node, no Content-Type unless the handler sets one. */
     evhttp_set_default_content_type(http, NULL);
-    evhttp_set_gencb(http, eider_http_dispatch, w);
+    evhttp_set_gencb(http, eider_http_dispatch, l);
+    evhttp_set_bevcb(http, eider_gate_bevcb, l);
     return http;
 }
 
-/* evhttp on the inherited sockets (fds[i] is cfg->listens[i]): one for
- * plain listeners, one whose connections start with a TLS handshake,
- * because evhttp makes every connection's bufferevent the same way. */
+static const struct timeval *common_timeout(struct event_base *base, int seconds)
+{
+    struct timeval tv = { seconds, 0 };
+    return event_base_init_common_timeout(base, &tv);
+}
+
+/* One evhttp per listener on the inherited sockets (fds[i] is
+ * cfg->listens[i]): evhttp makes every connection's bufferevent the same
+ * way, and the gate needs to know the listener's options. */
 static void setup_http(struct eider_worker *w, const int *fds, int nfds)
 {
-    w->http = new_http(w);
-    if (w->tls != NULL) {
-        w->https = new_http(w);
-        evhttp_set_bevcb(w->https, eider_tls_bevcb, w->tls);
-    }
+    w->header_tv = common_timeout(w->base, w->cfg->client_header_timeout);
+    w->body_tv = common_timeout(w->base, w->cfg->client_body_timeout);
+    w->proxy_tv = common_timeout(w->base, w->cfg->proxy_protocol_timeout);
     for (int i = 0; i < nfds && i < EIDER_MAX_LISTENERS; i++) {
-        struct evhttp *http = w->cfg->listens[i].ssl ? w->https : w->http;
-        w->bound[w->nbound] = evhttp_accept_socket_with_handle(http, fds[i]);
-        w->bound_by[w->nbound] = http;
-        if (w->bound[w->nbound] == NULL) {
+        struct eider_listener *l = &w->listeners[w->nlisteners++];
+        l->worker = w;
+        l->cfg = &w->cfg->listens[i];
+        l->http = new_http(w, l);
+        l->bound = evhttp_accept_socket_with_handle(l->http, fds[i]);
+        if (l->bound == NULL) {
             eider_log(EIDER_LOG_CRIT, "worker cannot accept on socket %d: %s", fds[i], strerror(errno));
             exit(1);
         }
-        w->nbound++;
     }
 }
 
@@ -295,9 +324,11 @@ void eider_worker_run(const struct eider_worker_args *args)
      * log lines go out with the flush below. */
     eider_http_close_waiting(w);
     eider_access_flush();
-    evhttp_free(w->http);
-    if (w->https != NULL)
-        evhttp_free(w->https);
+    w->draining = 1;   /* closing connections must not resume accepting */
+    for (int i = 0; i < w->nlisteners; i++) {
+        w->listeners[i].bound = NULL;
+        evhttp_free(w->listeners[i].http);
+    }
     if (w->tls != NULL)
         SSL_CTX_free(w->tls);
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)

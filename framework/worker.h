@@ -23,11 +23,24 @@ struct eider_slot;
 
 #define EIDER_MAX_LISTENERS 64
 
+struct eider_gate;
+struct eider_listen;
+struct timeval;
+
+/* One per listen directive: an evhttp of its own, so that each listener's
+ * options (ssl, proxy_protocol) reach its connections' gates. */
+struct eider_listener {
+    struct eider_worker *worker;
+    const struct eider_listen *cfg;
+    struct evhttp *http;
+    struct evhttp_bound_socket *bound;  /* NULL once no longer accepting */
+};
+
 struct eider_worker {
     struct event_base *base;
-    struct evhttp *http;            /* plain listeners */
-    struct evhttp *https;           /* listeners with ssl, or NULL */
-    SSL_CTX *tls;
+    struct eider_listener listeners[EIDER_MAX_LISTENERS];
+    int nlisteners;
+    SSL_CTX *tls;                   /* for listeners with ssl, or NULL */
     const struct eider_config *cfg;
     const struct eider_router *router;
     const struct eider_runtime_ops *rt_ops;
@@ -35,10 +48,10 @@ struct eider_worker {
     struct eider_slot *slot;        /* this worker's scoreboard slot */
     const struct eider_slot *board; /* everyone's, for the status endpoint */
     uint64_t id_state;              /* request id generator */
-    struct eider_conns conns;       /* connections that sent a request */
-    struct evhttp_bound_socket *bound[EIDER_MAX_LISTENERS];
-    struct evhttp *bound_by[EIDER_MAX_LISTENERS];   /* which of http/https */
-    int nbound;
+    struct eider_conns conns;       /* open connections (their gates) */
+    int accept_paused;              /* at worker_connections */
+    /* libevent common timeouts: O(1) to arm, one per duration */
+    const struct timeval *header_tv, *body_tv, *proxy_tv;
     int inflight;                   /* requests not yet answered */
     struct eider_exchange *waiting; /* left unanswered by their handler (http.c) */
     int draining;                   /* stopping: answer, close, exit */
@@ -68,7 +81,13 @@ void eider_worker_next_id(struct eider_worker *w, char out[17]);
 /* Called by the HTTP glue when a request arrives and when its answer is
  * complete: connection tracking, keep-alive, draining, the scoreboard. */
 void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
-                                const char *id, const char *method, const char *target);
+                                struct eider_gate *g, const char *id, const char *method,
+                                const char *target);
 void eider_worker_request_done(struct eider_worker *w, int status);
+
+/* Called by the gate as connections open and close: the scoreboard, and
+ * accepting pauses while worker_connections are open. */
+void eider_worker_connection_opened(struct eider_worker *w);
+void eider_worker_connection_closed(struct eider_worker *w);
 
 #endif

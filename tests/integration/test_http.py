@@ -5,7 +5,7 @@ import socket
 import threading
 import time
 
-from eiderlib import (pending, Eider, Shared, fixture, assert_status, assert_eider_error,
+from eiderlib import (Eider, Shared, fixture, assert_status, assert_eider_error,
                       request_on, parse_responses, connection_closed_within, raw_early)
 
 CONF = """client_max_body_size 1k;
@@ -131,7 +131,6 @@ def test_chunked_request_body():
     assert rs[0].json() == {"length": 11, "text": "hello world"}, rs[0][2]
 
 
-@pending("issue 5: evhttp 2.1 rejects chunk extensions")
 def test_chunked_request_body_with_chunk_extension():
     # RFC 9112 7.1.1: chunk-ext ("1;name=value") must be accepted and ignored
     e = srv.get()
@@ -183,7 +182,6 @@ def test_header_over_limit_rejected():
     assert st in (431, 400), "oversized headers got %s" % _status_line(data)
 
 
-@pending("issue 5: evhttp 2.1 answers 400; eider's own request validation will answer 431")
 def test_header_over_limit_is_431():
     # SPEC: header size limit answers 431 (400 is tolerated by the test above)
     data = srv.get().raw(_big_header_request())
@@ -229,7 +227,6 @@ def test_malformed_requests_400_never_reach_handler():
     assert not problems, "malformed requests not answered 400:\n" + "\n".join(problems)
 
 
-@pending("issue 5: evhttp 2.1 answers a bad chunk size 413, not 400")
 def test_bad_chunk_size_is_400():
     e = srv.get()
     data = e.raw(b"POST /?m=bad-chunk HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -237,14 +234,12 @@ def test_bad_chunk_size_is_400():
     assert re.match(rb"HTTP/1\.[01] 400 ", _status_line(data)), data[:100]
 
 
-@pending("issue 5: evhttp 2.1 reads header lines as C strings, so a NUL truncates the value unseen")
 def test_nul_in_header_value_is_400():
     e = srv.get()
     data = e.raw(b"GET /?m=nul-header HTTP/1.1\r\nHost: a\x00b\r\n\r\n", timeout=2.0, total=4.0)
     assert re.match(rb"HTTP/1\.[01] 400 ", _status_line(data)), data[:100]
 
 
-@pending("issue 5: errors evhttp raises itself are HTML until eider validates requests first")
 def test_malformed_400_is_json():
     data = srv.get().raw(b"BROKEN\r\n\r\n", timeout=2.0)
     rs = parse_responses(data) if data.startswith(b"HTTP/") else []

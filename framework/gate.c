@@ -1,0 +1,446 @@
+/*
+ * The gate (see gate.h). A connection goes through three phases: the
+ * PROXY header on listeners with proxy_protocol, then HTTP (bytes run
+ * through the strict validator, which hands evhttp a normalized copy),
+ * then closed (everything more is discarded while an answer and the
+ * close go out).
+ *
+ * An error the gate answers itself must not overtake answers evhttp still
+ * owes for earlier requests on the connection (pipelining): it waits in
+ * g->pending until evhttp has answered every request it was given.
+ */
+#include "gate.h"
+
+#include <ctype.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "proxy_protocol.h"
+#include "scoreboard.h"
+#include "tls.h"
+#include "worker.h"
+
+/* A PROXY v2 header may carry TLVs; more than this is refused rather
+ * than buffered (HAProxy's own recommended receive size). */
+#define PROXY_HEADER_MAX 536
+
+enum { PHASE_PROXY, PHASE_HTTP, PHASE_CLOSED };
+
+static uint64_t serials;
+
+static struct eider_worker *worker_of(struct eider_gate *g)
+{
+    return g->listener->worker;
+}
+
+static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg);
+
+/* The filter's free_context: evhttp freed the connection (and with it,
+ * already, the bufferevent under the filter). */
+static void gate_free(void *ctx)
+{
+    struct eider_gate *g = ctx;
+    struct eider_worker *w = worker_of(g);
+
+    /* The bufferevent under the filter lives until the filter lets go of
+     * it, just after this. */
+    evbuffer_remove_cb(bufferevent_get_output(g->under), on_under_output, g);
+    eider_conns_remove(&w->conns, g);
+    eider_worker_connection_closed(w);
+    if (g->timer != NULL)
+        event_free(g->timer);
+    eider_strict_free(&g->strict);
+    free(g);
+}
+
+/* Makes evhttp drop the connection, as if the client had closed it; the
+ * event is deferred so that nothing is freed under a running callback. */
+static void drop(struct eider_gate *g)
+{
+    g->phase = PHASE_CLOSED;
+    g->stop = 1;
+    if (g->timer != NULL)
+        event_del(g->timer);
+    bufferevent_trigger_event(g->bev, BEV_EVENT_EOF | BEV_EVENT_READING, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+/* evhttp's side of the output. The filter would tell evhttp its answer is
+ * written as soon as it has passed into the socket's buffer, and evhttp
+ * then closes a "Connection: close" connection with the answer still in
+ * that buffer. So the output passes down unreported (BEV_NEED_MORE), and
+ * on_under_output reports it once the socket has taken all of it. */
+static enum bufferevent_filter_result gate_out(struct evbuffer *src, struct evbuffer *dst,
+                                               ev_ssize_t limit, enum bufferevent_flush_mode mode,
+                                               void *ctx)
+{
+    struct eider_gate *g = ctx;
+
+    (void)limit, (void)mode;
+    if (evbuffer_get_length(src) > 0) {
+        evbuffer_add_buffer(dst, src);
+        g->owe_written = 1;
+    }
+    return BEV_NEED_MORE;
+}
+
+/* Watches the socket's output: once it is all written, what evhttp owes
+ * its write callback and a pending close can go on. */
+static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    struct eider_gate *g = arg;
+
+    if (info->n_deleted == 0 || evbuffer_get_length(buf) != 0)
+        return;
+    if (g->owe_written) {
+        g->owe_written = 0;
+        /* Deferred: this runs inside the socket's write, and evhttp may
+         * free the connection in its callback. */
+        bufferevent_trigger(g->bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
+    }
+    if (g->closing) {
+        g->closing = 0;
+        drop(g);
+    }
+}
+
+/* Arms G's timer for TV (one of the worker's common timeouts). */
+static void arm(struct eider_gate *g, const struct timeval *tv)
+{
+    if (g->timer != NULL && tv != NULL)
+        event_add(g->timer, tv);
+}
+
+/* Writes eider's JSON error answer for STATUS and closes once it is out;
+ * logs it like any answer. Only when evhttp owes nothing on G. AFTER_EVHTTP:
+ * evhttp has just handed its last answer to the filter, which has not
+ * passed it down yet; ours goes the same way, behind it. Otherwise evhttp
+ * waits for a request with writing off on the filter, and ours goes
+ * straight into the bufferevent under it. */
+static void answer_and_close(struct eider_gate *g, int status, int after_evhttp)
+{
+    struct eider_worker *w = worker_of(g);
+    char id[17], body[192], msg[640], peer[48];
+    int blen, n;
+
+    eider_worker_next_id(w, id);
+    blen = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
+                    eider_http_reason(status), status, id);
+    /* One write: the filter may run evhttp's write callback as soon as
+     * what it has is passed down, and evhttp then turns writing off. */
+    n = snprintf(msg, sizeof(msg),
+                 "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %d\r\nConnection: close\r\nX-Request-Id: %s\r\n\r\n%s",
+                 status, eider_http_reason(status), eider_http_date(), blen, id, body);
+    eider_gate_peer(g, peer, sizeof(peer));
+    eider_http_log_refused(peer, status, (size_t)blen, id);
+    eider_slot_end(w->slot, status);
+    g->closing = 1;
+    bufferevent_enable(g->under, EV_WRITE);
+    bufferevent_write(after_evhttp ? g->bev : g->under, msg, (size_t)n);
+}
+
+/* Refuses the request being read with STATUS: at once if evhttp owes no
+ * answer on this connection, else after it has answered. */
+static void refuse(struct eider_gate *g, int status, const char *why)
+{
+    char peer[48];
+
+    eider_gate_peer(g, peer, sizeof(peer));
+    eider_log(EIDER_LOG_INFO, "%d to %s: %s", status, peer, why);
+    g->phase = PHASE_CLOSED;
+    g->stop = 1;
+    if (g->timer != NULL)
+        event_del(g->timer);
+    if (g->passed == g->answered)
+        answer_and_close(g, status, 0);
+    else
+        g->pending = status;
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct eider_gate *g = arg;
+
+    (void)fd, (void)what;
+    if (g->phase == PHASE_PROXY) {
+        char peer[48];
+        eider_gate_peer(g, peer, sizeof(peer));
+        eider_log(EIDER_LOG_INFO, "no PROXY header from %s within proxy_protocol_timeout; closing",
+                  peer);
+        drop(g);
+    } else if (g->phase == PHASE_HTTP && eider_strict_phase(&g->strict) != EIDER_STRICT_IDLE) {
+        refuse(g, 408, eider_strict_phase(&g->strict) == EIDER_STRICT_HEAD
+               ? "request head not complete within client_header_timeout"
+               : "request body stalled longer than client_body_timeout");
+    } else if (g->phase == PHASE_HTTP && g->passed == g->answered) {
+        drop(g);   /* nothing asked: an idle connection's time is up */
+    }
+}
+
+/* --- the validator's hooks --- */
+
+static void on_emit(void *arg, const void *data, size_t len)
+{
+    struct eider_gate *g = arg;
+
+    if (!g->stop && g->dst != NULL)
+        evbuffer_add(g->dst, data, len);
+}
+
+static void on_begin(void *arg)
+{
+    struct eider_gate *g = arg;
+
+    if (!g->stop)
+        arm(g, worker_of(g)->header_tv);
+}
+
+static void on_done(void *arg)
+{
+    struct eider_gate *g = arg;
+    int max = worker_of(g)->cfg->keepalive_requests;
+
+    if (g->stop)
+        return;
+    g->passed++;
+    /* The last one this connection may send: nothing after it reaches
+     * evhttp, and its answer says Connection: close (http.c). */
+    if (max > 0 && g->passed >= (unsigned)max)
+        g->stop = 1;
+}
+
+/* Reads the PROXY header from SRC. Returns 1 once it is read (phase HTTP),
+ * 0 if more bytes are needed or the connection is being dropped. */
+static int read_proxy_header(struct eider_gate *g, struct evbuffer *src)
+{
+    size_t have = evbuffer_get_length(src), n = have < PROXY_HEADER_MAX ? have : PROXY_HEADER_MAX;
+    struct eider_proxy_header h;
+    const char *why = "malformed";
+    long len = eider_proxy_protocol_parse(evbuffer_pullup(src, (ev_ssize_t)n), n, &h, &why);
+
+    if (len == 0 && have < PROXY_HEADER_MAX)
+        return 0;
+    if (len <= 0) {
+        char peer[48];
+        eider_gate_peer(g, peer, sizeof(peer));
+        eider_log(EIDER_LOG_INFO, "bad PROXY header from %s (%s); closing", peer,
+                  len == 0 ? "too long" : why);
+        drop(g);
+        return 0;
+    }
+    if (!h.local) {
+        eider_proxy_protocol_addr(&h, g->peer, sizeof(g->peer));
+        g->has_peer = 1;
+    }
+    evbuffer_drain(src, (size_t)len);
+    g->phase = PHASE_HTTP;
+    arm(g, worker_of(g)->header_tv);
+    return 1;
+}
+
+/* Runs SRC through the validator into DST. */
+static void read_http(struct eider_gate *g, struct evbuffer *src, struct evbuffer *dst)
+{
+    struct evbuffer_iovec v[8];
+    int n, status = 0;
+
+    g->dst = dst;
+    while (!status && !g->stop && (n = evbuffer_peek(src, -1, NULL, v, 8)) > 0) {
+        size_t used = 0;
+        for (int i = 0; i < n && i < 8 && !status; i++) {
+            status = eider_strict_feed(&g->strict, v[i].iov_base, v[i].iov_len);
+            used += v[i].iov_len;
+        }
+        evbuffer_drain(src, used);
+    }
+    g->dst = NULL;
+    if (status) {
+        refuse(g, status, eider_strict_why(&g->strict));
+        return;
+    }
+    switch (eider_strict_phase(&g->strict)) {
+    case EIDER_STRICT_BODY:
+        arm(g, worker_of(g)->body_tv);
+        break;
+    case EIDER_STRICT_IDLE:
+        if (g->timer != NULL && g->passed > 0)
+            event_del(g->timer);
+        break;
+    default:
+        break;
+    }
+}
+
+static enum bufferevent_filter_result gate_in(struct evbuffer *src, struct evbuffer *dst,
+                                              ev_ssize_t limit, enum bufferevent_flush_mode mode,
+                                              void *ctx)
+{
+    struct eider_gate *g = ctx;
+    size_t before = evbuffer_get_length(dst);
+
+    (void)limit, (void)mode;
+    if (g->phase == PHASE_PROXY)
+        read_proxy_header(g, src);
+    if (g->phase == PHASE_HTTP && !g->stop)
+        read_http(g, src, dst);
+    if (g->stop)   /* refused, closing, or past keepalive_requests */
+        evbuffer_drain(src, evbuffer_get_length(src));
+    return evbuffer_get_length(dst) > before ? BEV_OK : BEV_NEED_MORE;
+}
+
+/* The bufferevent under the gate's filter for listener L: the socket's,
+ * or TLS on it. (PROXY under TLS would need libevent's OpenSSL filter,
+ * which frees a BIO OpenSSL 3 still uses during a TLS 1.3 handshake.) */
+static struct bufferevent *new_under(const struct eider_listener *l, struct event_base *base)
+{
+    return l->cfg->ssl ? eider_tls_bevcb(base, l->worker->tls)
+                       : bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+}
+
+struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
+{
+    struct eider_listener *l = arg;
+    struct eider_worker *w = l->worker;
+    struct eider_gate *g = calloc(1, sizeof(*g));
+    struct eider_strict_limits lim = { .max_header = w->cfg->client_max_header_size,
+                                       .max_body = w->cfg->client_max_body_size };
+    struct eider_strict_hooks hooks = { .emit = on_emit, .begin = on_begin, .done = on_done };
+
+    if (g == NULL)
+        return NULL;
+    g->listener = l;
+    g->under = new_under(l, base);
+    if (g->under == NULL) {
+        free(g);
+        return NULL;
+    }
+    g->bev = bufferevent_filter_new(g->under, gate_in, gate_out, BEV_OPT_CLOSE_ON_FREE, gate_free, g);
+    if (g->bev == NULL) {
+        bufferevent_free(g->under);
+        free(g);
+        return NULL;
+    }
+    /* From here on gate_free owns g. */
+    evbuffer_add_cb(bufferevent_get_output(g->under), on_under_output, g);
+    g->serial = ++serials;
+    g->phase = l->cfg->proxy_protocol ? PHASE_PROXY : PHASE_HTTP;
+    hooks.arg = g;
+    eider_strict_init(&g->strict, &lim, &hooks);
+    g->timer = event_new(base, -1, 0, on_timer, g);
+    arm(g, g->phase == PHASE_PROXY ? w->proxy_tv : w->header_tv);
+    if (eider_conns_add(&w->conns, g) < 0) {
+        drop(g);
+        return g->bev;
+    }
+    eider_worker_connection_opened(w);
+    return g->bev;
+}
+
+/* evhttp is about to free a TLS connection: it would close it without the
+ * close_notify alert TLS requires (RFC 8446 6.1), which strict clients
+ * report as a truncation. The socket is still open here. */
+static void on_tls_close(struct evhttp_connection *evcon, void *arg)
+{
+    struct bufferevent *under = bufferevent_get_underlying(evhttp_connection_get_bufferevent(evcon));
+    SSL *ssl = under != NULL ? bufferevent_openssl_get_ssl(under) : NULL;
+
+    (void)arg;
+    if (ssl != NULL && SSL_is_init_finished(ssl))
+        SSL_shutdown(ssl);
+}
+
+struct eider_gate *eider_gate_of(struct eider_listener *l, struct evhttp_connection *evcon)
+{
+    struct eider_gate *g;
+
+    if (evcon == NULL)
+        return NULL;
+    g = eider_conns_find(&l->worker->conns, evhttp_connection_get_bufferevent(evcon));
+    if (g != NULL && g->evcon == NULL) {
+        g->evcon = evcon;
+        if (l->cfg->ssl)
+            evhttp_connection_set_closecb(evcon, on_tls_close, NULL);
+    }
+    return g;
+}
+
+struct eider_gate *eider_gate_find(struct eider_listener *l, const struct bufferevent *bev,
+                                   uint64_t serial)
+{
+    struct eider_gate *g = eider_conns_find(&l->worker->conns, bev);
+
+    return g != NULL && g->serial == serial ? g : NULL;
+}
+
+void eider_gate_flush(struct eider_gate *g)
+{
+    bufferevent_flush(g->bev, EV_WRITE, BEV_NORMAL);
+}
+
+void eider_gate_answered(struct eider_gate *g)
+{
+    g->answered++;
+    if (g->pending && g->answered == g->passed) {
+        int status = g->pending;
+        g->pending = 0;
+        answer_and_close(g, status, 1);
+    }
+}
+
+void eider_gate_shorten(struct eider_gate *g, int seconds)
+{
+    struct timeval tv = { seconds, 0 };
+
+    if (g->evcon != NULL)
+        evhttp_connection_set_timeout(g->evcon, seconds);
+    /* A connection that has not sent a whole request yet: its own timer,
+     * which closes it if it is still idle then (and answers 408 if it is
+     * in the middle of a request head). */
+    if (g->timer != NULL && g->phase != PHASE_CLOSED && g->passed == g->answered)
+        event_add(g->timer, &tv);
+}
+
+void eider_gate_peer(struct eider_gate *g, char *out, size_t len)
+{
+    evutil_socket_t fd;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    char *addr = NULL;
+    ev_uint16_t port;
+
+    if (g->has_peer) {
+        snprintf(out, len, "%s", g->peer);
+        return;
+    }
+    /* evhttp has the address as text already; it says "localhost" for a
+     * unix socket, where eider says "unix:". */
+    if (g->evcon != NULL) {
+        evhttp_connection_get_peer(g->evcon, &addr, &port);
+        if (addr != NULL && (isdigit((unsigned char)addr[0]) || addr[0] == ':')) {
+            snprintf(out, len, "%s", addr);
+            return;
+        }
+    }
+    fd = bufferevent_getfd(g->under);
+    if (fd >= 0 && getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_UNIX) {
+            snprintf(out, len, "unix:");
+            return;
+        }
+        if (getnameinfo((struct sockaddr *)&ss, sl, out, (socklen_t)len, NULL, 0, NI_NUMERICHOST) == 0)
+            return;
+    }
+    snprintf(out, len, "-");
+}

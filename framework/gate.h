@@ -1,0 +1,76 @@
+/*
+ * The gate: every connection's bytes pass through it before evhttp sees
+ * them. It is a filter bufferevent between the socket (or TLS) and evhttp
+ * that reads the PROXY protocol header on listeners that expect one, runs
+ * the strict request validator (http_strict.c), passes evhttp only the
+ * normalized stream, and answers what it refuses itself: 400, 408, 413,
+ * 414, 431, 501, 505 with eider's JSON error body, then closes.
+ *
+ * It also owns the per-connection limits evhttp 2.1 lacks: header and body
+ * read timeouts, requests per keep-alive connection, and connections per
+ * worker (accepting pauses at worker_connections).
+ */
+#ifndef EIDER_GATE_H
+#define EIDER_GATE_H
+
+#include <stdint.h>
+
+#include "http_strict.h"
+
+struct bufferevent;
+struct event;
+struct event_base;
+struct evbuffer;
+struct evhttp_connection;
+struct eider_listener;
+
+struct eider_gate {
+    struct eider_listener *listener;
+    struct bufferevent *bev;        /* the filter evhttp reads from */
+    struct bufferevent *under;      /* the socket's (or TLS) bufferevent */
+    struct evhttp_connection *evcon; /* known from its first request */
+    struct event *timer;            /* PROXY header, request head, body */
+    struct evbuffer *dst;           /* evhttp's side, during a filter call */
+    struct eider_strict strict;
+    uint64_t serial;                /* tells a reused address from this gate */
+    unsigned passed;                /* requests handed to evhttp whole */
+    unsigned answered;              /* ... and answered */
+    unsigned dispatched;            /* ... and given to a handler */
+    int pending;                    /* error status to send once evhttp is idle */
+    int phase;                      /* enum in gate.c */
+    unsigned has_peer : 1;          /* peer came from a PROXY header */
+    unsigned stop : 1;              /* pass nothing more to evhttp */
+    unsigned closing : 1;           /* close once the output is written */
+    unsigned owe_written : 1;       /* evhttp's output is not all written yet */
+    char peer[48];
+};
+
+/* evhttp's bufferevent callback (arg: the eider_listener): wraps a new
+ * connection's socket or TLS bufferevent in a gate. NULL on failure. */
+struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg);
+
+/* The gate of EVCON's connection, or NULL; remembers EVCON in it. */
+struct eider_gate *eider_gate_of(struct eider_listener *l, struct evhttp_connection *evcon);
+
+/* The gate of the filter BEV if it is still the one with SERIAL, else
+ * NULL (it closed). BEV is only compared, never dereferenced. */
+struct eider_gate *eider_gate_find(struct eider_listener *l, const struct bufferevent *bev,
+                                   uint64_t serial);
+
+/* Passes down what evhttp has written on G's connection. */
+void eider_gate_flush(struct eider_gate *g);
+
+/* A request of G's has been answered: an error waiting for evhttp to be
+ * idle may go out now. */
+void eider_gate_answered(struct eider_gate *g);
+
+/* A draining worker's connection: closed in SECONDS if it stays idle.
+ * (Not at once: a request may be on its way, and is better answered with
+ * Connection: close than lost.) */
+void eider_gate_shorten(struct eider_gate *g, int seconds);
+
+/* Copies the client address of G into out: the PROXY header's source if
+ * there was one, else the socket peer ("unix:" for a unix socket). */
+void eider_gate_peer(struct eider_gate *g, char *out, size_t len);
+
+#endif

@@ -1,0 +1,326 @@
+"""Strict request validation in front of evhttp (framework/http_strict.c,
+framework/gate.c): malformed and ambiguous requests, the classic request
+smuggling forms, and the size limits are answered by eider itself (JSON
+error body, X-Request-Id, connection closed) and never reach a handler;
+what is valid but unusual (chunk extensions, trailers, tabs around field
+values, empty lines before a request) is accepted and normalized.
+
+Each rejected case is its own test: it sends the raw bytes on a fresh
+connection, expects one eider error response and a close, then checks on
+a fresh connection that the server still answers and that the handler's
+call counter did not move."""
+import re
+import socket
+
+from eiderlib import (Eider, Shared, fixture, assert_status, assert_eider_error,
+                      parse_responses, connection_closed_within)
+
+CONF = """client_max_body_size 1k;
+client_max_header_size 1k;
+"""
+srv = Shared(lambda: Eider(fixture("strict"), extra_conf=CONF))
+
+WAIT = 5.0   # seconds to wait for an answer and a close (a bound, not a measurement)
+
+
+def teardown_module():
+    srv.close()
+
+
+# ---------------------------------------------------------------- helpers
+
+def _exchange(port, data, wait=WAIT):
+    """Sends DATA on a fresh connection; returns (closed, bytes received)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
+    try:
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        return connection_closed_within(s, wait)
+    finally:
+        s.close()
+
+
+def _hits(e):
+    """The handler's call count, asked on a fresh connection (which also
+    shows the server still answers a valid request)."""
+    r = e.request("GET", "/echo?peek")
+    assert_status(r, 200, "valid request after the case")
+    return int(r[2])
+
+
+def _hit_logged(e, name):
+    """True if the handler logged a call for the case NAME."""
+    return re.search(r"HANDLER-HIT /echo\?c=%s\s" % re.escape(name), e.error_log() + "\n") is not None
+
+
+def _ok(e, payload):
+    """Sends a request that must be accepted (the payload ends with one
+    asking to close); returns the handler's JSON."""
+    closed, data = _exchange(e.port, payload)
+    rs = parse_responses(data)
+    assert len(rs) == 1, "expected one response, got %r" % data[:500]
+    assert_status(rs[0], 200)
+    return rs[0].json()
+
+
+def _rejected(name, payload, status):
+    """Sends PAYLOAD; expects STATUS as an eider JSON error and a close (or,
+    with status None, just a close without a success), and that nothing
+    reached the handler."""
+    e = srv.get()
+    before = _hits(e)
+    closed, data = _exchange(e.port, payload)
+    rs = parse_responses(data) if data.startswith(b"HTTP/") else []
+    if status is None:
+        assert not [r for r in rs if r[0] < 400], "%s: answered %r" % (name, data[:300])
+    else:
+        assert len(rs) == 1, "%s: expected one %d response, got %r" % (name, status, data[:300])
+        assert_eider_error(rs[0], status)
+    assert closed, "%s: connection left open after the %s" % (name, status or "error")
+    after = _hits(e)
+    assert after == before, "%s: the handler ran (%d calls, was %d)" % (name, after, before)
+    assert not _hit_logged(e, name), "%s: the handler ran" % name
+
+
+# ---------------------------------------------------------------- rejected requests
+
+H = b"Host: x\r\n"
+CLOSE = b"Connection: close\r\n"
+
+
+def _get(name, fields=H, end=b"\r\n"):
+    return b"GET /echo?c=" + name.encode() + b" HTTP/1.1\r\n" + fields + end
+
+
+def _post(name, fields, body=b""):
+    return b"POST /echo?c=" + name.encode() + b" HTTP/1.1\r\n" + H + fields + b"\r\n" + body
+
+
+TE = b"Transfer-Encoding: chunked\r\n"
+
+# (name, raw request, expected status; None = only a close is expected)
+BAD = [
+    # request line
+    ("method_not_token", b"G(T /echo?c=method_not_token HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("method_unknown", b"FOO /echo?c=method_unknown HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+    ("method_lowercase", b"get /echo?c=method_lowercase HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+    ("method_connect", b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501),
+    ("method_trace", b"TRACE /echo?c=method_trace HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+    ("version_2", b"GET /echo?c=version_2 HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+    ("version_lowercase", b"GET /echo?c=version_lowercase http/1.1\r\nHost: x\r\n\r\n", 400),
+    ("version_1_10", b"GET /echo?c=version_1_10 HTTP/1.10\r\nHost: x\r\n\r\n", 400),
+    ("version_missing", b"GET /echo?c=version_missing\r\nHost: x\r\n\r\n", 400),
+    ("double_space", b"GET  /echo?c=double_space HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("space_in_target", b"GET /echo?c=space_in_target x HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("tab_in_target", b"GET /echo?c=tab_in_target\tx HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("nonascii_target", b"GET /echo?c=nonascii_target\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("nul_in_request_line", b"GET /echo?c=nul_in_request_line\x00 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("asterisk_get", b"GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("relative_target", b"GET echo?c=relative_target HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ("bare_lf_request_line", b"GET /echo?c=bare_lf_request_line HTTP/1.1\nHost: x\r\n\r\n", 400),
+    ("bare_lf_everywhere", b"GET /echo?c=bare_lf_everywhere HTTP/1.1\nHost: x\n\n", 400),
+    ("bare_cr", b"GET /echo?c=bare_cr HTTP/1.1\rHost: x\r\n\r\n", 400),
+    ("too_many_empty_lines", b"\r\n" * 9 + _get("too_many_empty_lines"), 400),
+    # header fields
+    ("bare_lf_header", _get("bare_lf_header", H + b"X-A: 1\n"), 400),
+    ("bare_cr_header", _get("bare_cr_header", H + b"X-A: 1\r2\r\n"), 400),
+    ("obs_fold", _get("obs_fold", H + b"X-A: 1\r\n 2\r\n"), 400),
+    ("obs_fold_tab", _get("obs_fold_tab", H + b"X-A: 1\r\n\t2\r\n"), 400),
+    ("space_before_colon", _get("space_before_colon", H + b"X-A : 1\r\n"), 400),
+    ("no_colon", _get("no_colon", H + b"X-A 1\r\n"), 400),
+    ("empty_name", _get("empty_name", H + b": 1\r\n"), 400),
+    ("nul_in_value", _get("nul_in_value", H + b"X-A: a\x00b\r\n"), 400),
+    ("nul_in_host", _get("nul_in_host", b"Host: a\x00b\r\n"), 400),
+    ("ctl_in_value", _get("ctl_in_value", H + b"X-A: a\x01b\r\n"), 400),
+    ("del_in_value", _get("del_in_value", H + b"X-A: a\x7fb\r\n"), 400),
+    ("missing_host", _get("missing_host", b"X-A: 1\r\n"), 400),
+    ("duplicate_host", _get("duplicate_host", b"Host: x\r\nHost: y\r\n"), 400),
+    ("duplicate_host_10", b"GET /echo?c=duplicate_host_10 HTTP/1.0\r\nHost: x\r\nHost: x\r\n\r\n", 400),
+    ("host_with_slash", _get("host_with_slash", b"Host: x/y\r\n"), 400),
+    ("host_with_at", _get("host_with_at", b"Host: u@x\r\n"), 400),
+    ("host_with_space", _get("host_with_space", b"Host: x y\r\n"), 400),
+    # framing: the request smuggling forms
+    ("cl_te", _post("cl_te", b"Content-Length: 6\r\n" + TE, b"0\r\n\r\nG"), 400),
+    ("te_cl", _post("te_cl", TE + b"Content-Length: 3\r\n", b"8\r\nSMUGGLED\r\n0\r\n\r\n"), 400),
+    ("duplicate_cl_equal", _post("duplicate_cl_equal", b"Content-Length: 5\r\nContent-Length: 5\r\n", b"hello"), 400),
+    ("duplicate_cl_differ", _post("duplicate_cl_differ", b"Content-Length: 5\r\nContent-Length: 6\r\n", b"hello!"), 400),
+    ("cl_negative", _post("cl_negative", b"Content-Length: -5\r\n", b"hello"), 400),
+    ("cl_plus", _post("cl_plus", b"Content-Length: +5\r\n", b"hello"), 400),
+    ("cl_two_numbers", _post("cl_two_numbers", b"Content-Length: 5 5\r\n", b"hello"), 400),
+    ("cl_list", _post("cl_list", b"Content-Length: 5, 5\r\n", b"hello"), 400),
+    ("cl_hex", _post("cl_hex", b"Content-Length: 0x5\r\n", b"hello"), 400),
+    ("cl_overflow", _post("cl_overflow", b"Content-Length: 18446744073709551621\r\n", b"hello"), 400),
+    ("cl_space_before_colon", _post("cl_space_before_colon", b"Content-Length : 5\r\n", b"hello"), 400),
+    ("te_space_before_colon", _post("te_space_before_colon", b"Transfer-Encoding : chunked\r\n", b"0\r\n\r\n"), 400),
+    ("te_xchunked", _post("te_xchunked", b"Transfer-Encoding: xchunked\r\n", b"0\r\n\r\n"), 400),
+    ("te_chunked_twice", _post("te_chunked_twice", b"Transfer-Encoding: chunked, chunked\r\n", b"0\r\n\r\n"), 400),
+    ("te_not_last", _post("te_not_last", b"Transfer-Encoding: chunked, gzip\r\n", b"0\r\n\r\n"), 400),
+    ("te_gzip_only", _post("te_gzip_only", b"Transfer-Encoding: gzip\r\n", b"0\r\n\r\n"), 400),
+    ("te_gzip_chunked", _post("te_gzip_chunked", b"Transfer-Encoding: gzip, chunked\r\n", b"0\r\n\r\n"), 501),
+    ("te_two_fields", _post("te_two_fields", TE + TE, b"0\r\n\r\n"), 400),
+    ("te_vertical_tab", _post("te_vertical_tab", b"Transfer-Encoding: chunked\x0b\r\n", b"0\r\n\r\n"), 400),
+    ("te_obs_fold", _post("te_obs_fold", b"Transfer-Encoding:\r\n chunked\r\n", b"0\r\n\r\n"), 400),
+    ("te_http10", b"POST /echo?c=te_http10 HTTP/1.0\r\n" + TE + b"\r\n0\r\n\r\n", 400),
+    # chunked bodies
+    ("chunk_size_0x", _post("chunk_size_0x", TE, b"0x5\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunk_size_space_semicolon", _post("chunk_size_space_semicolon", TE, b"5 ;\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunk_size_trailing_space", _post("chunk_size_trailing_space", TE, b"5 \r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunk_size_negative", _post("chunk_size_negative", TE, b"-5\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunk_size_overlong", _post("chunk_size_overlong", TE, b"0000000000000005\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunk_size_huge", _post("chunk_size_huge", TE, b"ffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"), 400),
+    ("chunk_line_bare_lf", _post("chunk_line_bare_lf", TE, b"5\nhello\n0\n\n"), 400),
+    ("chunk_data_no_crlf", _post("chunk_data_no_crlf", TE, b"5\r\nhelloXX0\r\n\r\n"), 400),
+    ("chunk_data_bare_lf", _post("chunk_data_bare_lf", TE, b"5\r\nhello\n0\r\n\r\n"), 400),
+    ("chunk_ext_bad", _post("chunk_ext_bad", TE, b"5;=x\r\nhello\r\n0\r\n\r\n"), 400),
+    ("trailer_obs_fold", _post("trailer_obs_fold", TE, b"5\r\nhello\r\n0\r\nX-T: 1\r\n 2\r\n\r\n"), 400),
+    ("trailer_nul", _post("trailer_nul", TE, b"5\r\nhello\r\n0\r\nX-T: \x00\r\n\r\n"), 400),
+    # limits (client_max_header_size 1k, client_max_body_size 1k)
+    ("header_too_large", _get("header_too_large", H + b"X-Big: " + b"y" * 1100 + b"\r\n"), 431),
+    ("many_headers_too_large", _get("many_headers_too_large",
+                                    H + b"".join(b"X-H%02d: %s\r\n" % (i, b"v" * 50) for i in range(20))), 431),
+    ("uri_too_long", b"GET /echo?c=uri_too_long&" + b"u" * 1100 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+    ("chunked_over_body_limit", _post("chunked_over_body_limit", TE,
+                                      (b"200\r\n" + b"b" * 512 + b"\r\n") * 3 + b"0\r\n\r\n"), 413),
+]
+
+
+def _make(name, payload, status):
+    def t():
+        _rejected(name, payload, status)
+    t.__name__ = "test_reject_" + name
+    t.__qualname__ = t.__name__
+    return t
+
+
+for _name, _payload, _status in BAD:
+    globals()["test_reject_" + _name] = _make(_name, _payload, _status)
+
+
+def test_cases_are_distinct():
+    names = [n for n, _, _ in BAD]
+    assert len(names) == len(set(names)), "duplicate case names"
+
+
+# ---------------------------------------------------------------- limits answered early
+
+def test_content_length_over_limit_413_before_body():
+    # Only the head is sent: the 413 must come without waiting for a body.
+    e = srv.get()
+    before = _hits(e)
+    closed, data = _exchange(e.port, _post("cl_over_limit", b"Content-Length: 2000\r\n"))
+    rs = parse_responses(data)
+    assert len(rs) == 1, "expected a 413 without sending the body, got %r" % data[:300]
+    assert_eider_error(rs[0], 413)
+    assert closed, "connection left open after the 413"
+    assert _hits(e) == before, "the handler ran for a 413 request"
+
+
+def test_header_limit_applies_per_request_of_a_pipeline():
+    # Two heads each under 1k in one send: both are answered.
+    e = srv.get()
+    pad = b"X-Pad: " + b"p" * 800 + b"\r\n"
+    req = _get("pipe_limit_a", H + pad) + _get("pipe_limit_b", H + pad + CLOSE)
+    closed, data = _exchange(e.port, req)
+    rs = parse_responses(data)
+    assert [r[0] for r in rs] == [200, 200], data[:500]
+    assert closed
+
+
+# ---------------------------------------------------------------- accepted and normalized
+
+def test_chunk_extensions_accepted_and_dropped():
+    e = srv.get()
+    j = _ok(e, _post("chunk_ext", TE + CLOSE,
+                     b"5;name=value\r\nhello\r\n1 ; a = \"q;\\\"x\" ;b\r\n \r\n"
+                     b"5;last\r\nworld\r\n0;end=1\r\n\r\n"))
+    assert j["text"] == "hello world", j
+    assert j["method"] == "POST"
+
+
+def test_trailers_accepted_and_not_seen_as_headers():
+    e = srv.get()
+    j = _ok(e, _post("trailers", TE + CLOSE,
+                     b"5\r\nhello\r\n0\r\nX-Trailer: secret\r\nContent-Length: 99\r\n\r\n"))
+    assert j["text"] == "hello", j
+    h = j["headers"]
+    assert "x-trailer" not in h, "a trailer field reached the handler as a header: %r" % h
+    assert "content-length" not in h, "a trailer Content-Length reached the handler: %r" % h
+    assert h.get("transfer-encoding", "").lower() == "chunked", h
+
+
+def test_chunked_sizes_with_leading_zeros_and_uppercase():
+    e = srv.get()
+    j = _ok(e, _post("chunk_hex", TE + CLOSE, b"0005\r\nhello\r\n00B\r\n world!!!!\n\r\n000\r\n\r\n"))
+    assert j["text"] == "hello world!!!!\n", j
+
+
+def test_field_values_trimmed_of_tabs_and_spaces():
+    e = srv.get()
+    j = _ok(e, _get("trim", b"Host:\tx \r\nX-Tab:\t value \t\r\nX-Inner: a \t b\r\nX-Empty:\r\n" + CLOSE))
+    h = j["headers"]
+    assert h.get("x-tab") == "value", h
+    assert h.get("x-inner") == "a \t b", h
+    assert h.get("x-empty") == "", h
+    assert h.get("host") == "x", h
+
+
+def test_transfer_encoding_with_ows_accepted():
+    e = srv.get()
+    j = _ok(e, _post("te_ows", b"Transfer-Encoding:\tChunked \r\n" + CLOSE, b"3\r\nabc\r\n0\r\n\r\n"))
+    assert j["text"] == "abc", j
+
+
+def test_empty_lines_before_request_skipped():
+    e = srv.get()
+    j = _ok(e, b"\r\n\r\n" + _get("empty_lines", H + CLOSE))
+    assert j["url"] == "/echo?c=empty_lines", j
+
+
+def test_request_inside_a_body_is_only_body():
+    # Whatever the method, a Content-Length body is body: a request inside
+    # it is not run.
+    e = srv.get()
+    before = _hits(e)
+    inner = b"GET /echo?c=smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    closed, data = _exchange(e.port, _get("outer", H + CLOSE + b"Content-Length: %d\r\n" % len(inner)) + inner)
+    rs = parse_responses(data)
+    assert len(rs) == 1, "expected one response, got %r" % data[:500]
+    assert_status(rs[0], 200)
+    assert rs[0].json()["text"] == inner.decode(), rs[0][2]
+    assert _hits(e) == before + 1
+    assert not _hit_logged(e, "smuggled")
+
+
+def test_http10_without_host_accepted():
+    e = srv.get()
+    j = _ok(e, b"GET /echo?c=http10 HTTP/1.0\r\n\r\n")
+    assert j["url"] == "/echo?c=http10", j
+
+
+# ---------------------------------------------------------------- pipelining
+
+def test_pipelined_valid_then_invalid():
+    e = srv.get()
+    before = _hits(e)
+    req = _get("pipe_ok") + _get("pipe_bad", H + b"X-A : 1\r\n")
+    closed, data = _exchange(e.port, req)
+    rs = parse_responses(data)
+    assert [r[0] for r in rs] == [200, 400], data[:600]
+    assert rs[0].json()["url"] == "/echo?c=pipe_ok"
+    assert_eider_error(rs[1], 400)
+    assert closed, "connection left open after the 400"
+    assert _hits(e) == before + 1, "only the valid request may reach the handler"
+    assert not _hit_logged(e, "pipe_bad")
+
+
+def test_pipelined_valid_with_empty_lines_between():
+    e = srv.get()
+    req = (_get("pipe_1") + b"\r\n\r\n" + _post("pipe_2", b"Content-Length: 5\r\n", b"hello")
+           + b"\r\n" + _post("pipe_3", TE + CLOSE, b"3\r\nabc\r\n0\r\n\r\n"))
+    closed, data = _exchange(e.port, req)
+    rs = parse_responses(data)
+    assert [r[0] for r in rs] == [200, 200, 200], data[:800]
+    assert [r.json()["text"] for r in rs] == ["", "hello", "abc"], [r[2] for r in rs]
+    assert closed
