@@ -369,8 +369,10 @@ void eider_config_free(struct eider_config *cfg)
 {
     if (cfg == NULL)
         return;
-    for (size_t i = 0; i < cfg->nlistens; i++)
+    for (size_t i = 0; i < cfg->nlistens; i++) {
         free(cfg->listens[i].text);
+        free(cfg->listens[i].access_log);
+    }
     free(cfg->listens);
     free(cfg->file);
     free(cfg->extra);

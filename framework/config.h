@@ -21,6 +21,8 @@ struct eider_listen {
     /* unix: sockets: file mode and owner set by the master; -1: leave */
     int mode;
     long owner, group;
+    char *access_log;             /* access_log=: "off", "stdout", "stderr" or a
+                                   * path; NULL: the global access_log */
 };
 
 struct eider_config {

@@ -293,6 +293,7 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
 {
     struct eider_listen l = { .backlog = 511, .mode = -1, .owner = -1, .group = -1 };
     struct eider_listen *grown;
+    const char *own_log = NULL;   /* access_log=, resolved once the listen is accepted */
     static char msg[160];
 
     (void)d;
@@ -330,10 +331,15 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
                 return msg;
             }
             l.group = gr->gr_gid;
+        } else if (strncmp(argv[i], "access_log=", 11) == 0) {
+            if (*v == '\0')
+                return "access_log= expects a file, stdout, stderr or off";
+            own_log = v;
         } else {
             return l.addr.ss_family == AF_UNIX
-                ? "unknown option (expected ssl, proxy_protocol, backlog=N, mode=0660, owner=USER or group=GROUP)"
-                : "unknown option (expected ssl, proxy_protocol, reuseport or backlog=N)";
+                ? "unknown option (expected ssl, proxy_protocol, backlog=N, mode=0660, owner=USER, "
+                  "group=GROUP or access_log=FILE)"
+                : "unknown option (expected ssl, proxy_protocol, reuseport, backlog=N or access_log=FILE)";
         }
     }
     if (l.reuseport && l.addr.ss_family == AF_UNIX)
@@ -348,6 +354,12 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
     if (grown == NULL)
         return "out of memory";
     l.text = strdup(argv[0]);
+    /* The same words and relative paths as the access_log directive. */
+    if (own_log != NULL) {
+        int word = strcmp(own_log, "off") == 0 || strcmp(own_log, "stdout") == 0
+                   || strcmp(own_log, "stderr") == 0;
+        l.access_log = word ? strdup(own_log) : eider_config_path(cfg->dir, own_log);
+    }
     cfg->listens = grown;
     cfg->listens[cfg->nlistens++] = l;
     return NULL;
@@ -481,7 +493,7 @@ static const char *set_url_path(struct eider_config *cfg, const struct eider_dir
 
 const struct eider_directive eider_directives[] = {
     /* name                      args  rep  setter          field / words / min                 default */
-    { "listen",                  1, 6, 1, set_listen,     0, NULL, 0,                              "127.0.0.1:8080" },
+    { "listen",                  1, 8, 1, set_listen,     0, NULL, 0,                              "127.0.0.1:8080" },
     { "workers",                 1, 1, 0, set_workers,    0, NULL, 0,                              "auto" },
     { "handlers",                1, 1, 0, set_path,       FIELD(handlers), NULL, 0,                "handlers" },
     { "error_log",               1, 2, 0, set_error_log,  FIELD(error_log), "stderr stdout syslog", 0, "stderr info" },

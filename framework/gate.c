@@ -65,14 +65,31 @@ static void gate_free(void *ctx)
     free(g);
 }
 
+/* Arms G's timer for TV (one of the worker's common timeouts). */
+static void arm(struct eider_gate *g, const struct timeval *tv)
+{
+    if (g->timer != NULL && tv != NULL) {
+        event_add(g->timer, tv);
+        g->timer_armed = 1;
+    }
+}
+
+/* Disarms G's timer; cheap when it is not armed, the common case. */
+static void disarm(struct eider_gate *g)
+{
+    if (g->timer_armed) {
+        event_del(g->timer);
+        g->timer_armed = 0;
+    }
+}
+
 /* Makes evhttp drop the connection, as if the client had closed it; the
  * event is deferred so that nothing is freed under a running callback. */
 static void drop(struct eider_gate *g)
 {
     g->phase = PHASE_CLOSED;
     g->stop = 1;
-    if (g->timer != NULL)
-        event_del(g->timer);
+    disarm(g);
     bufferevent_trigger_event(g->bev, BEV_EVENT_EOF | BEV_EVENT_READING, BEV_TRIG_DEFER_CALLBACKS);
 }
 
@@ -115,13 +132,6 @@ static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info 
     }
 }
 
-/* Arms G's timer for TV (one of the worker's common timeouts). */
-static void arm(struct eider_gate *g, const struct timeval *tv)
-{
-    if (g->timer != NULL && tv != NULL)
-        event_add(g->timer, tv);
-}
-
 /* Writes eider's JSON error answer for STATUS and closes once it is out;
  * logs it like any answer. Only when evhttp owes nothing on G. AFTER_EVHTTP:
  * evhttp has just handed its last answer to the filter, which has not
@@ -144,7 +154,7 @@ static void answer_and_close(struct eider_gate *g, int status, int after_evhttp)
                  "Content-Length: %d\r\nConnection: close\r\nX-Request-Id: %s\r\n\r\n%s",
                  status, eider_http_reason(status), eider_http_date(), blen, id, body);
     eider_gate_peer(g, peer, sizeof(peer));
-    eider_http_log_refused(peer, status, (size_t)blen, id);
+    eider_http_log_refused(g->listener, peer, status, (size_t)blen, id);
     eider_slot_end(w->slot, status);
     g->closing = 1;
     bufferevent_enable(g->under, EV_WRITE);
@@ -161,8 +171,7 @@ static void refuse(struct eider_gate *g, int status, const char *why)
     eider_log(EIDER_LOG_INFO, "%d to %s: %s", status, peer, why);
     g->phase = PHASE_CLOSED;
     g->stop = 1;
-    if (g->timer != NULL)
-        event_del(g->timer);
+    disarm(g);
     if (g->passed == g->answered)
         answer_and_close(g, status, 0);
     else
@@ -174,6 +183,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     struct eider_gate *g = arg;
 
     (void)fd, (void)what;
+    g->timer_armed = 0;
     if (g->phase == PHASE_PROXY) {
         char peer[48];
         eider_gate_peer(g, peer, sizeof(peer));
@@ -191,20 +201,44 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 /* --- the validator's hooks --- */
 
+/* What the validator emits during one read, gathered so that a request
+ * costs evhttp's buffer one addition rather than one per line. */
+struct gather {
+    size_t len;
+    char buf[2048];
+};
+
+static void gather_flush(struct eider_gate *g)
+{
+    if (g->gather != NULL && g->gather->len > 0) {
+        evbuffer_add(g->dst, g->gather->buf, g->gather->len);
+        g->gather->len = 0;
+    }
+}
+
 static void on_emit(void *arg, const void *data, size_t len)
 {
     struct eider_gate *g = arg;
+    struct gather *ga = g->gather;
 
-    if (!g->stop && g->dst != NULL)
-        evbuffer_add(g->dst, data, len);
+    if (g->stop || g->dst == NULL)
+        return;
+    if (ga != NULL && len <= sizeof(ga->buf) - ga->len) {
+        memcpy(ga->buf + ga->len, data, len);
+        ga->len += len;
+        return;
+    }
+    gather_flush(g);
+    evbuffer_add(g->dst, data, len);
 }
 
+/* A new request: its head is timed from now (read_http arms the timer
+ * if the head is not complete by the end of this read). */
 static void on_begin(void *arg)
 {
     struct eider_gate *g = arg;
 
-    if (!g->stop)
-        arm(g, worker_of(g)->header_tv);
+    g->head_timed = 0;
 }
 
 static void on_done(void *arg)
@@ -254,8 +288,11 @@ static int read_proxy_header(struct eider_gate *g, struct evbuffer *src)
 static void read_http(struct eider_gate *g, struct evbuffer *src, struct evbuffer *dst)
 {
     struct evbuffer_iovec v[8];
+    struct gather ga;
     int n, status = 0;
 
+    ga.len = 0;
+    g->gather = &ga;
     g->dst = dst;
     while (!status && !g->stop && (n = evbuffer_peek(src, -1, NULL, v, 8)) > 0) {
         size_t used = 0;
@@ -265,20 +302,26 @@ static void read_http(struct eider_gate *g, struct evbuffer *src, struct evbuffe
         }
         evbuffer_drain(src, used);
     }
+    gather_flush(g);
+    g->gather = NULL;
     g->dst = NULL;
     if (status) {
         refuse(g, status, eider_strict_why(&g->strict));
         return;
     }
     switch (eider_strict_phase(&g->strict)) {
+    case EIDER_STRICT_HEAD:
+        if (!g->head_timed) {
+            arm(g, worker_of(g)->header_tv);
+            g->head_timed = 1;
+        }
+        break;
     case EIDER_STRICT_BODY:
         arm(g, worker_of(g)->body_tv);
         break;
     case EIDER_STRICT_IDLE:
-        if (g->timer != NULL && g->passed > 0)
-            event_del(g->timer);
-        break;
-    default:
+        if (g->passed > 0)
+            disarm(g);
         break;
     }
 }
@@ -386,7 +429,14 @@ struct eider_gate *eider_gate_find(struct eider_listener *l, const struct buffer
 
 void eider_gate_flush(struct eider_gate *g)
 {
-    bufferevent_flush(g->bev, EV_WRITE, BEV_NORMAL);
+    struct evbuffer *out = bufferevent_get_output(g->bev);
+
+    /* What gate_out would do, without the filter's bookkeeping around it
+     * (bufferevent_flush cost a sixth of the gate's time per request). */
+    if (evbuffer_get_length(out) > 0) {
+        evbuffer_add_buffer(bufferevent_get_output(g->under), out);
+        g->owe_written = 1;
+    }
 }
 
 void eider_gate_answered(struct eider_gate *g)
@@ -420,8 +470,13 @@ void eider_gate_peer(struct eider_gate *g, char *out, size_t len)
     char *addr = NULL;
     ev_uint16_t port;
 
-    if (g->has_peer) {
-        snprintf(out, len, "%s", g->peer);
+    if (g->has_peer || g->peer_known) {
+        size_t n = strnlen(g->peer, sizeof(g->peer) - 1);
+        if (len == 0)
+            return;
+        n = n < len - 1 ? n : len - 1;
+        memcpy(out, g->peer, n);   /* per request: snprintf cost 600 instructions */
+        out[n] = '\0';
         return;
     }
     /* evhttp has the address as text already; it says "localhost" for a
@@ -429,7 +484,9 @@ void eider_gate_peer(struct eider_gate *g, char *out, size_t len)
     if (g->evcon != NULL) {
         evhttp_connection_get_peer(g->evcon, &addr, &port);
         if (addr != NULL && (isdigit((unsigned char)addr[0]) || addr[0] == ':')) {
-            snprintf(out, len, "%s", addr);
+            snprintf(g->peer, sizeof(g->peer), "%s", addr);
+            g->peer_known = 1;
+            snprintf(out, len, "%s", g->peer);
             return;
         }
     }

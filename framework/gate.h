@@ -22,6 +22,7 @@ struct event;
 struct event_base;
 struct evbuffer;
 struct evhttp_connection;
+struct gather;
 struct eider_listener;
 
 struct eider_gate {
@@ -31,6 +32,7 @@ struct eider_gate {
     struct evhttp_connection *evcon; /* known from its first request */
     struct event *timer;            /* PROXY header, request head, body */
     struct evbuffer *dst;           /* evhttp's side, during a filter call */
+    struct gather *gather;          /* ... and what is gathered for it */
     struct eider_strict strict;
     uint64_t serial;                /* tells a reused address from this gate */
     unsigned passed;                /* requests handed to evhttp whole */
@@ -42,6 +44,9 @@ struct eider_gate {
     unsigned stop : 1;              /* pass nothing more to evhttp */
     unsigned closing : 1;           /* close once the output is written */
     unsigned owe_written : 1;       /* evhttp's output is not all written yet */
+    unsigned timer_armed : 1;
+    unsigned head_timed : 1;        /* the current head's timer is armed */
+    unsigned peer_known : 1;        /* peer holds the socket peer */
     char peer[48];
 };
 

@@ -108,9 +108,10 @@ static const char *log_escape(const char *in, char *out, size_t outlen)
     return out;
 }
 
-/* Appends one access log line: combined format, request time, request id.
- * REQUEST is the request line as the client sent it (escaped here). */
-static void log_line(const char *peer, const char *request, int status, size_t bytes,
+/* Appends one access log line to SINK (the listener's access log):
+ * combined format, request time, request id. REQUEST is the request line
+ * as the client sent it (escaped here). */
+static void log_line(int sink, const char *peer, const char *request, int status, size_t bytes,
                      const char *referer_in, const char *agent_in, double elapsed, const char *id)
 {
     char line[4096], req[2048], referer[512], agent[512];
@@ -120,34 +121,37 @@ static void log_line(const char *peer, const char *request, int status, size_t b
                      log_escape(agent_in, agent, sizeof(agent)), elapsed, id);
 
     if (n > 0)
-        eider_access_append(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+        eider_access_append(sink, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
-/* The access log line of EX. Runs just before the answer is handed to
- * evhttp, which may free the request at once (client gone). */
+/* The access log line of EX, in its listener's access log. Runs just
+ * before the answer is handed to evhttp, which may free the request at
+ * once (client gone). */
 static void access_log(struct eider_exchange *ex)
 {
+    int sink = ex->listener->access_sink;
     struct evkeyvalq *in;
     struct timespec now;
     char request[2048];
 
-    if (!eider_access_enabled())
+    if (!eider_access_enabled(sink))
         return;
     in = evhttp_request_get_input_headers(ex->req);
     clock_gettime(CLOCK_MONOTONIC, &now);
     snprintf(request, sizeof(request), "%s %s HTTP/%d.%d",
              ex->method == (enum eider_method)-1 ? "-" : eider_method_names[ex->method],
              evhttp_request_get_uri(ex->req), ex->req->major, ex->req->minor);
-    log_line(ex->peer, request, ex->status, ex->body_bytes, evhttp_find_header(in, "Referer"),
+    log_line(sink, ex->peer, request, ex->status, ex->body_bytes, evhttp_find_header(in, "Referer"),
              evhttp_find_header(in, "User-Agent"),
              (double)(now.tv_sec - ex->start.tv_sec) + (now.tv_nsec - ex->start.tv_nsec) / 1e9,
              ex->id);
 }
 
-void eider_http_log_refused(const char *peer, int status, size_t bytes, const char *id)
+void eider_http_log_refused(const struct eider_listener *l, const char *peer, int status,
+                            size_t bytes, const char *id)
 {
-    if (eider_access_enabled())
-        log_line(peer, "-", status, bytes, NULL, NULL, 0.0, id);
+    if (eider_access_enabled(l->access_sink))
+        log_line(l->access_sink, peer, "-", status, bytes, NULL, NULL, 0.0, id);
 }
 
 /* The Date header value, formatted at most once a second. evhttp would

@@ -81,8 +81,10 @@ void eider_http_close_waiting(struct eider_worker *w);
 const char *eider_http_reason(int status);
 /* The Date header value for now (formatted at most once a second). */
 const char *eider_http_date(void);
-/* Logs an answer the gate gave without a request: "-" as the request. */
-void eider_http_log_refused(const char *peer, int status, size_t bytes, const char *id);
+/* Logs an answer the gate gave without a request, in L's access log: "-"
+ * as the request. */
+void eider_http_log_refused(const struct eider_listener *l, const char *peer, int status,
+                            size_t bytes, const char *id);
 
 /* Request accessors shared by the bindings. */
 const char *eider_http_peer(struct eider_exchange *ex);

@@ -1,10 +1,17 @@
 /*
  * Logs. Each error log line is formatted into one buffer and written with a
  * single write() on an O_APPEND descriptor, so lines from the master and
- * workers never interleave. The access log is buffered per process and
- * written in whole lines.
+ * workers never interleave. Access logs are buffered per process and
+ * written in whole lines, for the same reason; there is one buffer per
+ * sink (the global access log, and each target listeners name with
+ * access_log=), so a line only ever goes where its listener says.
+ *
+ * The master opens every sink and workers inherit them at fork: a worker
+ * has dropped privileges and might not be allowed to open them itself.
  */
 #include "log.h"
+
+#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,11 +36,22 @@ struct log_target {
     char path[1024];   /* empty for stdout/stderr/syslog */
 };
 
+/* One access log destination and the lines a worker has not written yet.
+ * All zeros is a sink not configured yet, which writes nowhere. */
+struct access_sink {
+    char name[1024];           /* the configured target, to find the sink by; "": none yet */
+    struct log_target t;       /* t.fd -1: off, or could not be opened */
+    size_t len;
+    char buf[ACCESS_BUF_SIZE];
+};
+
 static struct log_target error_log = { STDERR_FILENO, "" };
 static int error_level = EIDER_LOG_INFO;
-static struct log_target access_log = { -1, "" };
-static char access_buf[ACCESS_BUF_SIZE];
-static size_t access_len;
+/* [0] is the global access log; [1..nsinks) the listeners' own. Zero
+ * initialized (bss, not 2 MB of .data), and the buffers of sinks never
+ * used are never touched, so they cost no memory. */
+static struct access_sink sinks[EIDER_ACCESS_SINKS];
+static int nsinks = 1;
 
 int eider_log_level_parse(const char *name)
 {
@@ -96,11 +114,37 @@ int eider_log_open(const char *target, int level)
     return 0;
 }
 
+/* Whether a sink's name is a file path (not off, stdout or stderr). */
+static int names_file(const char *name)
+{
+    return name[0] != '\0' && strcmp(name, "off") != 0 && strcmp(name, "stdout") != 0
+           && strcmp(name, "stderr") != 0;
+}
+
 void eider_log_reopen(void)
 {
     eider_access_flush();
     target_reopen(&error_log);
-    target_reopen(&access_log);
+    for (int i = 0; i < nsinks; i++) {
+        struct access_sink *s = &sinks[i];
+        if (!names_file(s->name) || s->t.fd >= 0)
+            target_reopen(&s->t);   /* leaves stdout, stderr and off alone */
+        else if (target_open(&s->t, s->name) < 0)   /* rotation is when operators fix paths */
+            eider_log(EIDER_LOG_ERROR, "cannot open access log %s: %s", s->name, strerror(errno));
+    }
+}
+
+void eider_log_chown(uid_t uid, gid_t gid)
+{
+    const char *paths[1 + EIDER_ACCESS_SINKS];
+    int n = 0;
+
+    paths[n++] = error_log.path;
+    for (int i = 0; i < nsinks; i++)
+        paths[n++] = sinks[i].t.path;
+    for (int i = 0; i < n; i++)
+        if (paths[i][0] == '/' && chown(paths[i], uid, gid) < 0)
+            eider_log(EIDER_LOG_WARN, "chown %s: %s", paths[i], strerror(errno));
 }
 
 int eider_log_enabled(int level)
@@ -150,53 +194,128 @@ void eider_log(int level, const char *fmt, ...)
     va_end(ap);
 }
 
-int eider_access_open(const char *target)
-{
-    eider_access_flush();
-    if (target == NULL || strcmp(target, "off") == 0) {
-        if (access_log.fd > STDERR_FILENO)
-            close(access_log.fd);
-        access_log.fd = -1;
-        return 0;
-    }
-    if (access_log.fd < 0)
-        access_log.fd = STDERR_FILENO;   /* so target_open won't close it */
-    return target_open(&access_log, target);
-}
-
-int eider_access_enabled(void)
-{
-    return access_log.fd >= 0;
-}
-
-void eider_access_append(const char *line, size_t len)
-{
-    if (access_log.fd < 0)
-        return;
-    if (access_len + len > sizeof(access_buf))
-        eider_access_flush();
-    if (len > sizeof(access_buf)) {
-        ssize_t w = write(access_log.fd, line, len);
-        (void)w;
-        return;
-    }
-    memcpy(access_buf + access_len, line, len);
-    access_len += len;
-}
-
-void eider_access_flush(void)
+/* Writes S's buffered lines: whole-buffer writes on an O_APPEND descriptor,
+ * so they land after other workers' lines, never inside them. */
+static void sink_flush(struct access_sink *s)
 {
     size_t off = 0;
 
-    while (off < access_len && access_log.fd >= 0) {
-        ssize_t w = write(access_log.fd, access_buf + off, access_len - off);
+    while (off < s->len && s->t.fd >= 0) {
+        ssize_t w = write(s->t.fd, s->buf + off, s->len - off);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
             break;   /* disk full or closed: drop rather than block */
         off += (size_t)w;
     }
-    access_len = 0;
+    s->len = 0;
+}
+
+/* Closes S's descriptor (never stdout or stderr); S then drops its lines. */
+static void sink_close(struct access_sink *s)
+{
+    sink_flush(s);
+    if (s->t.fd > STDERR_FILENO)
+        close(s->t.fd);
+    s->t.fd = -1;
+    s->t.path[0] = '\0';
+}
+
+int eider_access_open(const char *target)
+{
+    struct access_sink *s = &sinks[0];
+
+    if (target == NULL)
+        target = "off";
+    if (strlen(target) >= sizeof(s->name)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    sink_flush(s);
+    if (strcmp(target, "off") == 0)
+        sink_close(s);
+    else if (target_open(&s->t, target) < 0)
+        return -1;
+    snprintf(s->name, sizeof(s->name), "%s", target);
+    return 0;
+}
+
+int eider_access_open_listeners(const struct eider_config *cfg, int level)
+{
+    int rc = 0;
+
+    /* Reopened, not kept, like the global log at a reload: a file moved
+     * away without USR1 is followed by the next reload. */
+    for (int i = 1; i < nsinks; i++)
+        sink_close(&sinks[i]);
+    nsinks = 1;
+    for (size_t i = 0; i < cfg->nlistens; i++) {
+        const char *target = cfg->listens[i].access_log;
+        const char *why = NULL;
+        struct access_sink *s;
+
+        if (target == NULL || strcmp(target, "off") == 0 || eider_access_sink(target) >= 0)
+            continue;   /* the global log, none, or a sink opened for an earlier listener */
+        if (nsinks == EIDER_ACCESS_SINKS)
+            why = "too many access logs";
+        else if (strlen(target) >= sizeof(s->name))
+            why = strerror(ENAMETOOLONG);
+        if (why == NULL) {
+            s = &sinks[nsinks++];
+            snprintf(s->name, sizeof(s->name), "%s", target);
+            s->t = (struct log_target){ -1, "" };
+            s->len = 0;
+            if (target_open(&s->t, target) < 0)
+                why = strerror(errno);
+        }
+        if (why != NULL) {
+            eider_log(level, "cannot open access log %s of listen %s: %s",
+                      target, cfg->listens[i].text, why);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+int eider_access_sink(const char *target)
+{
+    if (target == NULL)
+        return 0;
+    if (strcmp(target, "off") == 0)
+        return -1;
+    for (int i = 0; i < nsinks; i++)
+        if (strcmp(sinks[i].name, target) == 0)
+            return i;
+    return -1;
+}
+
+int eider_access_enabled(int sink)
+{
+    return sink >= 0 && sink < nsinks && sinks[sink].name[0] != '\0' && sinks[sink].t.fd >= 0;
+}
+
+void eider_access_append(int sink, const char *line, size_t len)
+{
+    struct access_sink *s;
+
+    if (!eider_access_enabled(sink))
+        return;
+    s = &sinks[sink];
+    if (s->len + len > sizeof(s->buf))
+        sink_flush(s);
+    if (len > sizeof(s->buf)) {
+        ssize_t w = write(s->t.fd, line, len);
+        (void)w;
+        return;
+    }
+    memcpy(s->buf + s->len, line, len);
+    s->len += len;
+}
+
+void eider_access_flush(void)
+{
+    for (int i = 0; i < nsinks; i++)
+        sink_flush(&sinks[i]);
 }
 
 const char *eider_log_time_local(void)

@@ -321,6 +321,7 @@ static void abort_reload(struct master *m, const char *why)
     if (eider_log_open(m->cur.cfg->error_log, m->cur.cfg->error_level) < 0
         || eider_access_open(m->cur.cfg->access_log) < 0)
         eider_log(EIDER_LOG_ERROR, "cannot reopen the previous logs: %s", strerror(errno));
+    eider_access_open_listeners(m->cur.cfg, EIDER_LOG_ERROR);
     /* The old generation is current again; its number stays unused, since
      * killed workers of the aborted one may not be reaped yet. */
     m->gen = m->prev_gen;
@@ -359,6 +360,7 @@ static void reload(struct master *m)
         eider_log(EIDER_LOG_ERROR, "cannot open error log %s: %s", cfg->error_log, strerror(errno));
     if (eider_access_open(cfg->access_log) < 0)
         eider_log(EIDER_LOG_ERROR, "cannot open access log %s: %s", cfg->access_log, strerror(errno));
+    eider_access_open_listeners(cfg, EIDER_LOG_ERROR);   /* logs what it cannot open */
     m->prev = m->cur;
     m->cur = (struct generation){ cfg, router, sources, next };
     m->prev_gen = m->gen;
@@ -494,12 +496,8 @@ static void reopen_logs(struct master *m)
     char err[256];
 
     eider_log_reopen();
-    if (geteuid() == 0 && eider_worker_identity(m->cur.cfg, &uid, &gid, err, sizeof(err)) == 0) {
-        const char *paths[] = { m->cur.cfg->error_log, m->cur.cfg->access_log };
-        for (size_t i = 0; i < 2; i++)
-            if (paths[i] && paths[i][0] == '/' && chown(paths[i], uid, gid) < 0)
-                eider_log(EIDER_LOG_WARN, "chown %s: %s", paths[i], strerror(errno));
-    }
+    if (geteuid() == 0 && eider_worker_identity(m->cur.cfg, &uid, &gid, err, sizeof(err)) == 0)
+        eider_log_chown(uid, gid);   /* the global and the listeners' access logs alike */
     signal_gen(m, 0, SIGUSR1, 1);
     eider_log(EIDER_LOG_NOTICE, "logs reopened");
 }
@@ -731,6 +729,11 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     signal(SIGPIPE, SIG_IGN);
     sigprocmask(SIG_BLOCK, &block, &wait_mask);
 
+    /* main() opened the global access log; like it, a listener's own stops the start. */
+    if (eider_access_open_listeners(cfg, EIDER_LOG_CRIT) < 0) {
+        free_generation(&m->cur, &m->prev);
+        return 1;
+    }
     if (eider_listeners_plan(&m->prev.listeners, &m->cur.listeners, cfg, cfg->workers,
                              err, sizeof(err)) < 0) {
         eider_log(EIDER_LOG_CRIT, "%s", err);

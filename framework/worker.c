@@ -245,6 +245,8 @@ static void setup_http(struct eider_worker *w, const int *fds, int nfds)
         struct eider_listener *l = &w->listeners[w->nlisteners++];
         l->worker = w;
         l->cfg = &w->cfg->listens[i];
+        /* Once: the sinks are those the master opened for this config. */
+        l->access_sink = eider_access_sink(l->cfg->access_log);
         l->http = new_http(w, l);
         l->bound = evhttp_accept_socket_with_handle(l->http, fds[i]);
         if (l->bound == NULL) {

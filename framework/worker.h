@@ -34,6 +34,7 @@ struct eider_listener {
     const struct eider_listen *cfg;
     struct evhttp *http;
     struct evhttp_bound_socket *bound;  /* NULL once no longer accepting */
+    int access_sink;                    /* its access log (log.h); -1: off */
 };
 
 struct eider_worker {

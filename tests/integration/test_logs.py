@@ -1,5 +1,6 @@
-"""Access log (combined + request time + request id) and error log
-(console.* levels, worker pid, level filtering, USR1 reopen)."""
+"""Access log (combined + request time + request id; global, or per
+listener with listen ... access_log=) and error log (console.* levels,
+worker pid, level filtering, USR1 reopen)."""
 import datetime
 import os
 import re
@@ -7,7 +8,8 @@ import signal
 import time
 import uuid
 
-from eiderlib import Eider, Shared, fixture, assert_status, wait_until
+from eiderlib import (Eider, LifeEider, Shared, fixture, assert_status, wait_until, free_port,
+                      http_request, raw, mkdtemp, run_eider)
 
 srv = Shared(lambda: Eider(fixture("logs")))
 
@@ -192,3 +194,129 @@ def test_usr1_reopens_logs():
         with open(e.access_log_path + ".1") as f:
             assert m1 in f.read(), "rotated access log lost its lines"
         assert m1 not in e.access_log()
+
+
+# ---------------------------------------------------------------- per-listener access log
+
+def _two_listeners(own, cls=Eider, **kw):
+    """An Eider whose second listener (port .port2) has access_log=OWN;
+    OWN is written as given, so a relative name resolves against the
+    config's directory (the server's tmp dir). Not started."""
+    port2 = free_port()
+    e = cls(fixture("logs"), extra_conf="listen 127.0.0.1:%d access_log=%s;" % (port2, own), **kw)
+    e.port2 = port2
+    e.own_log_path = os.path.join(e.tmp, own)
+    return e
+
+
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def _get2(e, path):
+    return http_request(e.port2, "GET", path)
+
+
+def test_listener_access_log_gets_its_own_requests_only():
+    with _two_listeners("own.log", workers=2) as e:
+        a, b = _marker(), _marker()
+        assert_status(e.request("GET", "/hello?m=" + a), 200)
+        assert_status(_get2(e, "/hello?m=" + b), 200)
+        # An answer the gate gives itself (no Host) goes to the listener's log too.
+        data = raw(e.port2, b"GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n")
+        assert data.startswith(b"HTTP/1.1 400"), data[:200]
+        rid = re.search(rb"X-Request-Id: ([0-9a-f]{16})", data).group(1).decode()
+        wait_until(lambda: a in e.access_log(), 5, msg="global log has the first listener's line")
+        wait_until(lambda: b in _read(e.own_log_path) and rid in _read(e.own_log_path), 5,
+                   msg="own.log has the second listener's lines")
+        glob, own = e.access_log(), _read(e.own_log_path)
+        assert b not in glob and rid not in glob, "second listener's line in the global log:\n" + glob
+        assert a not in own, "first listener's line in the listener's log:\n" + own
+        own_lines = own.splitlines()
+        assert all(ACCESS_RE.match(ln) for ln in own_lines), own
+        assert any('"-" 400 ' in ln and ln.endswith(rid) for ln in own_lines), own
+
+
+def test_listener_access_log_off():
+    with _two_listeners("off", workers=1) as e:
+        a, b = _marker(), _marker()
+        assert_status(_get2(e, "/hello?m=" + b), 200)
+        assert_status(e.request("GET", "/hello?m=" + a), 200)
+        e.wait_log(a, which="access")
+        e.stop()   # the worker flushes every buffer as it exits
+        assert a in e.access_log()
+        for name in os.listdir(e.tmp):
+            assert b not in _read(os.path.join(e.tmp, name)), \
+                "a request to the access_log=off listener was logged in %s" % name
+
+
+def test_listener_access_log_with_global_off():
+    with _two_listeners("own.log", access_log=False) as e:
+        a, b = _marker(), _marker()
+        assert_status(e.request("GET", "/hello?m=" + a), 200)
+        assert_status(_get2(e, "/hello?m=" + b), 200)
+        wait_until(lambda: b in _read(e.own_log_path), 5, msg="own.log has the listener's line")
+        e.stop()
+        assert a not in _read(e.own_log_path) and a not in e.output()
+        assert not os.path.exists(e.access_log_path)
+
+
+def test_listener_access_log_reopened_on_usr1():
+    with _two_listeners("own.log", workers=2) as e:
+        b1 = _marker()
+        assert_status(_get2(e, "/hello?m=" + b1), 200)
+        wait_until(lambda: b1 in _read(e.own_log_path), 5, msg="own.log has the first line")
+        os.rename(e.own_log_path, e.own_log_path + ".1")
+        os.kill(e.pid, signal.SIGUSR1)
+        b2, a2 = _marker(), _marker()
+
+        def reopened():
+            assert_status(_get2(e, "/hello?m=" + b2), 200)
+            return b2 in _read(e.own_log_path)
+        wait_until(reopened, 5, interval=0.2, msg="own.log recreated after USR1")
+        assert b1 in _read(e.own_log_path + ".1"), "the moved own.log lost its lines"
+        assert b1 not in _read(e.own_log_path)
+        assert_status(e.request("GET", "/hello?m=" + a2), 200)
+        e.wait_log(a2, which="access")
+        assert b2 not in e.access_log() and a2 not in _read(e.own_log_path)
+
+
+def test_reload_adds_a_listener_access_log():
+    port2 = free_port()
+    e = LifeEider(fixture("logs"), workers=2, extra_conf="listen 127.0.0.1:%d;" % port2)
+    e.port2 = port2
+    own = os.path.join(e.tmp, "own.log")
+    try:
+        e.start()
+        old = e.wait_workers(2)
+        b1 = _marker()
+        assert_status(_get2(e, "/hello?m=" + b1), 200)
+        e.wait_log(b1, which="access")
+        e.extra_conf = "listen 127.0.0.1:%d access_log=own.log;" % port2
+        e.write_config()
+        e.reload()
+        e.wait_new_workers(old, 2)
+        b2 = _marker()
+
+        def logged():
+            assert_status(_get2(e, "/hello?m=" + b2), 200)
+            return b2 in _read(own)
+        wait_until(logged, 10, interval=0.3, msg="the reload's access_log= in effect")
+        assert b2 not in e.access_log(), "after the reload, still in the global log"
+        assert b1 not in _read(own)
+    finally:
+        e.cleanup()
+
+
+def test_listener_access_log_empty_value_rejected():
+    d = mkdtemp("eider-logs-conf-")
+    conf = os.path.join(d, "eider.conf")
+    with open(conf, "w") as f:
+        f.write("handlers %s;\nlisten 127.0.0.1:%d access_log=;\n" % (fixture("logs"), free_port()))
+    p = run_eider(["-t", "-c", conf])
+    assert p.returncode == 1, (p.returncode, p.stderr)
+    assert "%s:2:" % conf in p.stderr and "access_log=" in p.stderr, p.stderr

@@ -368,9 +368,9 @@ TEST(listen_bad_options)
 
 TEST(listen_arg_count)
 {
-    FAILS("listen;", 1, "\"listen\" takes 1 to 6 arguments, not 0");
-    FAILS("listen 1.2.3.4:80 reuseport backlog=1 reuseport backlog=2 reuseport backlog=3;", 1,
-          "\"listen\" takes 1 to 6 arguments, not 7");
+    FAILS("listen;", 1, "\"listen\" takes 1 to 8 arguments, not 0");
+    FAILS("listen 1.2.3.4:80 reuseport backlog=1 reuseport backlog=2 reuseport backlog=3 ssl ssl;", 1,
+          "\"listen\" takes 1 to 8 arguments, not 9");
 }
 
 TEST(listen_parse_addr_api)
@@ -873,7 +873,7 @@ TEST(long_words_and_many_args)
     free(text);
 
     /* At most 15 arguments (then the directive's own count applies). */
-    FAILS("listen a b c d e f g h i j k l m n o;", 1, "\"listen\" takes 1 to 6 arguments, not 15");
+    FAILS("listen a b c d e f g h i j k l m n o;", 1, "\"listen\" takes 1 to 8 arguments, not 15");
     FAILS("listen a b c d e f g h i j k l m n o p;", 1, "too many arguments");
 
     /* A word of 4095 bytes is fine, 4096 is too long. */
