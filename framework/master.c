@@ -748,6 +748,7 @@ int eider_master_run(struct eider_config *cfg, struct eider_router *router,
     }
     eider_log(EIDER_LOG_NOTICE, "eider %s master started, %d worker%s", PACKAGE_VERSION,
               cfg->workers, cfg->workers == 1 ? "" : "s");
+    eider_tls_init_ticket_secret();   /* before the first fork: all workers share it */
     spawn_generation(m);
 
     while (!stop_sig) {

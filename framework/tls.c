@@ -9,6 +9,11 @@
  * their context from that text. So a bad new certificate fails the reload,
  * and a worker replaced later serves its generation's certificate, not
  * whatever is on disk by then.
+ *
+ * Session resumption is by stateless session tickets whose keys every
+ * worker derives from one secret the master draws at start, so a client
+ * resumes on whichever worker accepts it, and across reloads (see "Session
+ * tickets" below).
  */
 #include "tls.h"
 
@@ -16,14 +21,21 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 #include <errno.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 
 #include "config.h"
 #include "file.h"
+#include "log.h"
 #include "sources.h"
 
 int eider_tls_wanted(const struct eider_config *cfg)
@@ -61,6 +73,167 @@ static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outle
         return SSL_TLSEXT_ERR_NOACK;
     *out = selected;
     return SSL_TLSEXT_ERR_OK;
+}
+
+/*
+ * Session tickets. OpenSSL's own ticket keys are random per SSL_CTX, that
+ * is per worker and generation: a ticket would resume only on the worker
+ * that issued it, until the next reload. Instead the master draws one
+ * random secret before it forks the first worker; every worker of every
+ * generation inherits it with fork() (no IPC, nothing on disk) and derives
+ * the same keys from it with HKDF-SHA256, one set per hour of wall-clock
+ * time ("period" = time() / TICKET_PERIOD_S): a 16-byte key name, an
+ * AES-256-CBC key and an HMAC-SHA256 key. The period is wall-clock so that
+ * all workers, which start at different times, agree on it.
+ *
+ * A ticket is sealed with the current period's keys and opened with the
+ * current or the previous period's; one from the previous period is
+ * accepted but renewed (the client gets a ticket under the current keys),
+ * and older ones are not recognised, so the client does a full handshake.
+ * A ticket is thus accepted for at least one and at most two hours after
+ * it was issued; the session timeout (the lifetime hint sent with the
+ * ticket) is the guaranteed hour. A key leaked from a worker reveals the
+ * sessions of two hours at most, not those of the whole life of the
+ * master; the secret itself stays in memory only, in a page kept out of
+ * core dumps. A new master (a restart, not a reload) draws a new secret:
+ * tickets from before are then refused, which only costs a full handshake.
+ *
+ * TLS 1.2 and 1.3 tickets both go through the same callback in OpenSSL 3.
+ */
+#define TICKET_PERIOD_S 3600
+#define TICKET_SECRET_LEN 48
+#define TICKET_NAME_LEN 16    /* fixed by OpenSSL's ticket format */
+#define TICKET_KEY_LEN 32
+
+struct ticket_keys {
+    long long period;                   /* -1: slot not derived yet */
+    unsigned char name[TICKET_NAME_LEN];
+    unsigned char aes[TICKET_KEY_LEN];
+    unsigned char hmac[TICKET_KEY_LEN];
+};
+
+struct ticket_state {
+    unsigned char secret[TICKET_SECRET_LEN];
+    /* A worker's derived keys, by period parity: the current and the
+     * previous period never share a slot, so each is derived once an hour. */
+    struct ticket_keys keys[2];
+};
+
+/* In a page of its own (MADV_DONTDUMP); NULL until the master draws it,
+ * and then no tickets are issued (eider -t never serves). */
+static struct ticket_state *tickets;
+
+void eider_tls_init_ticket_secret(void)
+{
+    struct ticket_state *t;
+
+    if (tickets != NULL)
+        return;
+    t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (t == MAP_FAILED) {
+        eider_log(EIDER_LOG_WARN, "no TLS session tickets: cannot map a page: %s", strerror(errno));
+        return;
+    }
+    /* Best effort: a core dump of any process then lacks the secret and the
+     * keys. (Not mlock(): locks are not inherited by fork.) */
+    (void)madvise(t, sizeof(*t), MADV_DONTDUMP);
+    if (RAND_bytes(t->secret, sizeof(t->secret)) != 1) {
+        eider_log(EIDER_LOG_WARN, "no TLS session tickets: no random secret");
+        ERR_clear_error();
+        munmap(t, sizeof(*t));
+        return;
+    }
+    t->keys[0].period = t->keys[1].period = -1;
+    tickets = t;
+}
+
+/* The keys of PERIOD, derived on first use in this process; NULL if HKDF
+ * fails. */
+static const struct ticket_keys *ticket_keys_for(long long period)
+{
+    struct ticket_keys *k = &tickets->keys[period & 1];
+    unsigned char info[sizeof("eider ticket keys") - 1 + 8];
+    unsigned char out[TICKET_NAME_LEN + 2 * TICKET_KEY_LEN];
+    EVP_KDF *kdf;
+    EVP_KDF_CTX *kctx = NULL;
+    OSSL_PARAM params[4];
+    int ok = 0;
+
+    if (k->period == period)
+        return k;
+    /* info = label || period, big-endian: one independent key set per hour. */
+    memcpy(info, "eider ticket keys", sizeof("eider ticket keys") - 1);
+    for (int i = 0; i < 8; i++)
+        info[sizeof(info) - 1 - i] = (unsigned char)((unsigned long long)period >> (8 * i));
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, tickets->secret,
+                                                  sizeof(tickets->secret));
+    params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, sizeof(info));
+    params[3] = OSSL_PARAM_construct_end();
+    if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) != NULL
+        && (kctx = EVP_KDF_CTX_new(kdf)) != NULL
+        && EVP_KDF_derive(kctx, out, sizeof(out), params) == 1) {
+        memcpy(k->name, out, TICKET_NAME_LEN);
+        memcpy(k->aes, out + TICKET_NAME_LEN, TICKET_KEY_LEN);
+        memcpy(k->hmac, out + TICKET_NAME_LEN + TICKET_KEY_LEN, TICKET_KEY_LEN);
+        k->period = period;
+        ok = 1;
+    }
+    OPENSSL_cleanse(out, sizeof(out));
+    EVP_KDF_CTX_free(kctx);
+    EVP_KDF_free(kdf);
+    ERR_clear_error();
+    return ok ? k : NULL;
+}
+
+/* Keys K into OpenSSL's cipher and MAC contexts for one ticket. 1 or 0. */
+static int ticket_use_keys(const struct ticket_keys *k, const unsigned char *iv,
+                           EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
+{
+    OSSL_PARAM params[3];
+
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, (void *)k->hmac,
+                                                  sizeof(k->hmac));
+    params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[2] = OSSL_PARAM_construct_end();
+    if (EVP_CipherInit_ex(cctx, EVP_aes_256_cbc(), NULL, k->aes, iv, enc) != 1
+        || EVP_MAC_CTX_set_params(hctx, params) != 1) {
+        ERR_clear_error();
+        return 0;
+    }
+    return 1;
+}
+
+/* SSL_CTX_set_tlsext_ticket_key_evp_cb() callback. Sealing (enc 1): the
+ * current keys, a fresh IV; 1, or 0 for no ticket this time (not fatal).
+ * Opening: 1 with the current keys, 2 (accept and renew) with the previous
+ * period's, 0 for any other key name (a full handshake). Never -1, which
+ * would abort the handshake. */
+static int ticket_key_cb(SSL *ssl, unsigned char key_name[TICKET_NAME_LEN],
+                         unsigned char iv[EVP_MAX_IV_LENGTH], EVP_CIPHER_CTX *cctx,
+                         EVP_MAC_CTX *hctx, int enc)
+{
+    long long now = (long long)time(NULL) / TICKET_PERIOD_S;
+    const struct ticket_keys *k;
+
+    (void)ssl;
+    if (tickets == NULL)
+        return 0;
+    if (enc) {
+        if ((k = ticket_keys_for(now)) == NULL
+            || RAND_bytes(iv, EVP_CIPHER_get_iv_length(EVP_aes_256_cbc())) != 1) {
+            ERR_clear_error();
+            return 0;
+        }
+        memcpy(key_name, k->name, TICKET_NAME_LEN);
+        return ticket_use_keys(k, iv, cctx, hctx, 1);
+    }
+    for (long long p = now; p >= now - 1; p--) {
+        k = ticket_keys_for(p);
+        if (k != NULL && CRYPTO_memcmp(key_name, k->name, TICKET_NAME_LEN) == 0)
+            return ticket_use_keys(k, iv, cctx, hctx, 0) ? (p == now ? 1 : 2) : 0;
+    }
+    return 0;
 }
 
 /* Names the certificate and key take in a generation's sources: not
@@ -134,6 +307,16 @@ SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, const struct eider
     SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION
                         | SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
+    /* Resumption by tickets only (see "Session tickets"). A per-worker
+     * session cache would resume only clients that happen to reach the same
+     * worker again, and not after a reload, so nothing is stored; the
+     * server mode stays on so that a TLS 1.2 ServerHello still carries a
+     * session ID, which some clients need to think a session resumable
+     * (as nginx's "ssl_session_cache none"). */
+    SSL_CTX_clear_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL);
+    SSL_CTX_set_timeout(ctx, TICKET_PERIOD_S);
+    SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_key_cb);
     if (SSL_CTX_set_cipher_list(ctx, cfg->ssl_ciphers) != 1)
         snprintf(err, errlen, "ssl_ciphers \"%s\": no usable cipher", cfg->ssl_ciphers);
     else if (use_pem(ctx, cfg, cert, clen, key, klen, err, errlen) == 0)

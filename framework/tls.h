@@ -28,6 +28,12 @@ int eider_tls_check(const struct eider_config *cfg, struct eider_sources *pem,
 SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, const struct eider_sources *pem,
                               char *err, size_t errlen);
 
+/* Draws the random secret that session ticket keys derive from. Called
+ * once by the master before it forks any worker: all workers, of every
+ * generation, inherit it and so accept each other's tickets. Without it
+ * (it failed, logged, or eider -t) no tickets are issued. */
+void eider_tls_init_ticket_secret(void);
+
 /* evhttp_set_bevcb() callback: a TLS bufferevent in accepting state;
  * ARG is the SSL_CTX. */
 struct bufferevent *eider_tls_bevcb(struct event_base *base, void *arg);

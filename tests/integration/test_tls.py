@@ -724,3 +724,167 @@ def test_config_test_names_certificate_problems():
     finally:
         e.stop()
     assert not started, "eider started with a missing certificate"
+
+
+# ---------------------------------------------------------------- session tickets
+#
+# Every worker derives the ticket keys from one secret the master drew at
+# start, so a ticket issued by one worker resumes on any other, and on the
+# workers of a later generation. The keys rotate hourly (the previous hour's
+# are still accepted, with a fresh ticket); an hour cannot be made to pass
+# here, so rotation is not tested: see "Session tickets" in framework/tls.c.
+
+def ticket_server(workers=2):
+    """A TLS listener with reuseport, so the kernel spreads new connections
+    over the workers by their addresses (not whichever worker wakes first)."""
+    tls_port = free_port()
+    e = LifeEider(_handlers(), workers=workers,
+                  extra_conf=("listen 127.0.0.1:%d ssl reuseport;\nssl_certificate %s;\n"
+                              "ssl_certificate_key %s;\n" % (tls_port, C("one.pem"), C("one.key"))))
+    e.tls_port = tls_port
+    return e
+
+
+def tls_who(port, ctx, session=None):
+    """One connection, verified with the test root, offering SESSION: GET
+    /who and read to the end (by then a TLS 1.3 ticket has come). Returns
+    (session for a next connection, session_reused, version, worker pid)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw_sock:
+        with ctx.wrap_socket(raw_sock, server_hostname="127.0.0.1", session=session) as s:
+            s.sendall(WHO_REQUEST)
+            data = b""
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except ssl.SSLEOFError:
+                    break
+                if not chunk:
+                    break
+                data += chunk
+            assert data.startswith(b"HTTP/1.1 200 "), data[:200]
+            body = data.partition(b"\r\n\r\n")[2]
+            return s.session, s.session_reused, s.version(), _json(body)["pid"]
+
+
+def tls_ctx(version):
+    ctx = client_ctx()
+    ctx.minimum_version = ctx.maximum_version = version
+    return ctx
+
+
+def resume_on_all(port, ctx, session, workers, least=10, most=64):
+    """Connections offering SESSION until at least LEAST were made and every
+    pid of WORKERS served one (at most MOST: with reuseport the kernel picks
+    the worker by a hash including the client port, so missing one of two
+    workers MOST times in a row is chance 2**-63). Asserts each resumed;
+    returns the pids that served."""
+    seen, n = set(), 0
+    while n < least or not set(workers) <= seen:
+        assert n < most, "%d resumed connections never reached workers %s (only %s)" \
+            % (n, sorted(workers), sorted(seen))
+        _, reused, version, pid = tls_who(port, ctx, session)
+        n += 1
+        assert reused, "connection %d (%s, worker %d) did not resume the session (workers %s)" \
+            % (n, version, pid, sorted(workers))
+        seen.add(pid)
+    return seen
+
+
+def test_session_tickets_resume_on_every_worker():
+    e = ticket_server()
+    with e:
+        workers = e.wait_workers(2)
+        for version, name in ((ssl.TLSVersion.TLSv1_3, "TLSv1.3"),
+                              (ssl.TLSVersion.TLSv1_2, "TLSv1.2")):
+            ctx = tls_ctx(version)
+            session, reused, got, first = tls_who(e.tls_port, ctx)
+            assert got == name and not reused, (got, reused)
+            assert session is not None and session.has_ticket, "%s: no session ticket" % name
+            resume_on_all(e.tls_port, ctx, session, workers)
+        # the ticket was sealed with the key of this hour; it is not a
+        # stateful session: nothing was cached by the worker that issued it
+
+
+def test_session_ticket_resumes_after_a_reload():
+    e = ticket_server()
+    with e:
+        old = e.wait_workers(2)
+        sessions = {}
+        for version in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
+            ctx = tls_ctx(version)
+            session, _, _, _ = tls_who(e.tls_port, ctx)
+            sessions[version] = (ctx, session)
+        e.reload()
+        new = e.wait_new_workers(old, 2)
+        for version, (ctx, session) in sessions.items():
+            seen = resume_on_all(e.tls_port, ctx, session, new)
+            assert seen == set(new), "served by %s, not only the new workers %s" % (seen, new)
+        assert "worker cannot start" not in e.error_log()
+
+
+def _der_tlv(data, i):
+    """(tag, start of value, end of value) of the DER element at I."""
+    tag, n = data[i], data[i + 1]
+    i += 2
+    if n & 0x80:
+        k = n & 0x7f
+        n = int.from_bytes(data[i:i + k], "big")
+        i += k
+    return tag, i, i + n
+
+
+def _ticket_span(der):
+    """Where the ticket lies in a DER SSL_SESSION: inside its field
+    "[10] EXPLICIT OCTET STRING" (tag 0xaa) of the outer SEQUENCE."""
+    tag, i, end = _der_tlv(der, 0)
+    assert tag == 0x30, "not a DER SSL_SESSION"
+    while i < end:
+        tag, start, stop = _der_tlv(der, i)
+        if tag == 0xaa:
+            inner, tstart, tstop = _der_tlv(der, start)
+            assert inner == 0x04
+            return tstart, tstop
+        i = stop
+    raise AssertionError("the session has no ticket")
+
+
+def test_unknown_or_tampered_ticket_gets_a_full_handshake():
+    e = ticket_server()
+    other = ticket_server(workers=1)   # another master: another secret
+    with e, other:
+        e.wait_workers(2)
+        # a ticket from another eider: its key name is unknown here
+        for version in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
+            ctx = tls_ctx(version)
+            foreign, _, _, _ = tls_who(other.tls_port, ctx)
+            assert tls_who(other.tls_port, ctx, foreign)[1], "control: no resumption at all"
+            session, reused, _, _ = tls_who(e.tls_port, ctx, foreign)
+            assert not reused, "%s: a ticket of another server resumed" % version.name
+            # the full handshake gave a ticket of this server, which resumes
+            assert tls_who(e.tls_port, ctx, session)[1], "%s: the new ticket did not resume" % version.name
+        # a ticket of this server, altered in its key name or in its MAC
+        d = mkdtemp("eider-tls-sess-")
+        good = os.path.join(d, "good.pem")
+        ok, out = s_client(e.tls_port, "-tls1_2", "-sess_out", good)
+        assert ok and os.path.exists(good), out[-1500:]
+        der_file = os.path.join(d, "good.der")
+        _openssl("sess_id", "-in", good, "-outform", "DER", "-out", der_file)
+        der = open(der_file, "rb").read()
+        start, stop = _ticket_span(der)
+        ok, out = s_client(e.tls_port, "-tls1_2", "-sess_in", good)
+        assert ok and "Reused, TLSv1.2" in out, "control: the saved session did not resume\n" \
+            + out[-1500:]
+        for what, at in (("key name", start + 3), ("MAC", stop - 1)):
+            bad = bytearray(der)
+            bad[at] ^= 0x5a
+            bad_der, bad_pem = os.path.join(d, "bad.der"), os.path.join(d, "bad.pem")
+            with open(bad_der, "wb") as f:
+                f.write(bytes(bad))
+            _openssl("sess_id", "-inform", "DER", "-in", bad_der, "-out", bad_pem)
+            ok, out = s_client(e.tls_port, "-tls1_2", "-sess_in", bad_pem)
+            assert ok, "%s altered: the connection failed\n%s" % (what, out[-1500:])
+            assert "New, TLSv1.2" in out and "Reused," not in out, \
+                "%s altered: not a full handshake\n%s" % (what, out[-1500:])
+        # and the server is none the worse
+        assert https_get(e.tls_port, "/")[0] == 200
+        assert "worker cannot start" not in e.error_log()
