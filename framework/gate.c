@@ -34,7 +34,7 @@
 
 /* A PROXY v2 header may carry TLVs; more than this is refused rather
  * than buffered (HAProxy's own recommended receive size). */
-#define PROXY_HEADER_MAX 536
+#define PROXY_HEADER_MAX EIDER_PROXY_PROTOCOL_MAX
 
 enum { PHASE_PROXY, PHASE_HTTP, PHASE_CLOSED };
 
@@ -47,8 +47,7 @@ static struct eider_worker *worker_of(struct eider_gate *g)
 
 static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg);
 
-/* The filter's free_context: evhttp freed the connection (and with it,
- * already, the bufferevent under the filter). */
+/* The filter's free_context: evhttp freed the connection. */
 static void gate_free(void *ctx)
 {
     struct eider_gate *g = ctx;
@@ -61,6 +60,8 @@ static void gate_free(void *ctx)
     eider_worker_connection_closed(w);
     if (g->timer != NULL)
         event_free(g->timer);
+    if (g->later != NULL)
+        event_free(g->later);
     eider_strict_free(&g->strict);
     free(g);
 }
@@ -114,12 +115,46 @@ static enum bufferevent_filter_result gate_out(struct evbuffer *src, struct evbu
 
 /* Watches the socket's output: once it is all written, what evhttp owes
  * its write callback and a pending close can go on. */
+/* Everything evhttp writes goes down at once, whether or not it has
+ * turned writing on yet: evhttp writes an answer and only then turns
+ * writing on, and its own error pages (417, 400 for a URI it cannot
+ * parse) were left in the filter on a kept-alive connection, where
+ * writing is off while it waits for a request. gate_out does the same
+ * when the filter gets there first. */
+static void on_evhttp_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    struct eider_gate *g = arg;
+
+    if (info->n_added > 0 && evbuffer_get_length(buf) > 0) {
+        evbuffer_add_buffer(bufferevent_get_output(g->under), buf);
+        g->owe_written = 1;
+    }
+}
+
+/* An answer evhttp sends without chunking (HTTP/1.0, HEAD, or a
+ * Content-Length the handler set) is complete for evhttp when its output
+ * is empty, which here is at once: evhttp_send_reply_end waits for the
+ * socket to take it all (eider_gate_end_when_written), and runs here,
+ * outside the socket's write. */
+static void on_later(evutil_socket_t fd, short what, void *arg)
+{
+    struct eider_gate *g = arg;
+    struct evhttp_request *req = g->end_req;
+
+    (void)fd, (void)what;
+    g->end_req = NULL;
+    if (req != NULL)
+        evhttp_send_reply_end(req);
+}
+
 static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
     struct eider_gate *g = arg;
 
     if (info->n_deleted == 0 || evbuffer_get_length(buf) != 0)
         return;
+    if (g->end_req != NULL && g->later != NULL)
+        event_active(g->later, EV_TIMEOUT, 1);
     if (g->owe_written) {
         g->owe_written = 0;
         /* Deferred: this runs inside the socket's write, and evhttp may
@@ -154,6 +189,7 @@ static void answer_and_close(struct eider_gate *g, int status, int after_evhttp)
                  "Content-Length: %d\r\nConnection: close\r\nX-Request-Id: %s\r\n\r\n%s",
                  status, eider_http_reason(status), eider_http_date(), blen, id, body);
     eider_gate_peer(g, peer, sizeof(peer));
+    eider_slot_begin(w->slot, id, "-", "-");
     eider_http_log_refused(g->listener, peer, status, (size_t)blen, id);
     eider_slot_end(w->slot, status);
     g->closing = 1;
@@ -169,6 +205,9 @@ static void refuse(struct eider_gate *g, int status, const char *why)
 
     eider_gate_peer(g, peer, sizeof(peer));
     eider_log(EIDER_LOG_INFO, "%d to %s: %s", status, peer, why);
+    /* evhttp's own read timeout would close the connection with the
+     * answer still unwritten. */
+    bufferevent_set_timeouts(g->bev, NULL, NULL);
     g->phase = PHASE_CLOSED;
     g->stop = 1;
     disarm(g);
@@ -377,11 +416,13 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
     }
     /* From here on gate_free owns g. */
     evbuffer_add_cb(bufferevent_get_output(g->under), on_under_output, g);
+    evbuffer_add_cb(bufferevent_get_output(g->bev), on_evhttp_output, g);
     g->serial = ++serials;
     g->phase = l->cfg->proxy_protocol ? PHASE_PROXY : PHASE_HTTP;
     hooks.arg = g;
     eider_strict_init(&g->strict, &lim, &hooks);
     g->timer = event_new(base, -1, 0, on_timer, g);
+    g->later = event_new(base, -1, 0, on_later, g);
     arm(g, g->phase == PHASE_PROXY ? w->proxy_tv : w->header_tv);
     if (eider_conns_add(&w->conns, g) < 0) {
         drop(g);
@@ -391,15 +432,20 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
     return g->bev;
 }
 
-/* evhttp is about to free a TLS connection: it would close it without the
- * close_notify alert TLS requires (RFC 8446 6.1), which strict clients
- * report as a truncation. The socket is still open here. */
-static void on_tls_close(struct evhttp_connection *evcon, void *arg)
+/* evhttp is about to free the connection (the gate goes a little later,
+ * when libevent finalizes the filter): forget it. A TLS connection would
+ * be closed without the close_notify alert TLS requires (RFC 8446 6.1),
+ * which strict clients report as a truncation; the socket is still open
+ * here to send it. */
+static void on_evcon_close(struct evhttp_connection *evcon, void *arg)
 {
-    struct bufferevent *under = bufferevent_get_underlying(evhttp_connection_get_bufferevent(evcon));
-    SSL *ssl = under != NULL ? bufferevent_openssl_get_ssl(under) : NULL;
+    struct eider_gate *g = arg;
+    SSL *ssl = bufferevent_openssl_get_ssl(g->under);
 
-    (void)arg;
+    (void)evcon;
+    g->evcon = NULL;
+    g->closed = 1;
+    g->end_req = NULL;
     if (ssl != NULL && SSL_is_init_finished(ssl))
         SSL_shutdown(ssl);
 }
@@ -411,10 +457,9 @@ struct eider_gate *eider_gate_of(struct eider_listener *l, struct evhttp_connect
     if (evcon == NULL)
         return NULL;
     g = eider_conns_find(&l->worker->conns, evhttp_connection_get_bufferevent(evcon));
-    if (g != NULL && g->evcon == NULL) {
+    if (g != NULL && g->evcon == NULL && !g->closed) {
         g->evcon = evcon;
-        if (l->cfg->ssl)
-            evhttp_connection_set_closecb(evcon, on_tls_close, NULL);
+        evhttp_connection_set_closecb(evcon, on_evcon_close, g);
     }
     return g;
 }
@@ -424,19 +469,12 @@ struct eider_gate *eider_gate_find(struct eider_listener *l, const struct buffer
 {
     struct eider_gate *g = eider_conns_find(&l->worker->conns, bev);
 
-    return g != NULL && g->serial == serial ? g : NULL;
+    return g != NULL && g->serial == serial && !g->closed ? g : NULL;
 }
 
-void eider_gate_flush(struct eider_gate *g)
+void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req)
 {
-    struct evbuffer *out = bufferevent_get_output(g->bev);
-
-    /* What gate_out would do, without the filter's bookkeeping around it
-     * (bufferevent_flush cost a sixth of the gate's time per request). */
-    if (evbuffer_get_length(out) > 0) {
-        evbuffer_add_buffer(bufferevent_get_output(g->under), out);
-        g->owe_written = 1;
-    }
+    g->end_req = req;
 }
 
 void eider_gate_answered(struct eider_gate *g)

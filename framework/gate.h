@@ -22,6 +22,7 @@ struct event;
 struct event_base;
 struct evbuffer;
 struct evhttp_connection;
+struct evhttp_request;
 struct gather;
 struct eider_listener;
 
@@ -31,6 +32,8 @@ struct eider_gate {
     struct bufferevent *under;      /* the socket's (or TLS) bufferevent */
     struct evhttp_connection *evcon; /* known from its first request */
     struct event *timer;            /* PROXY header, request head, body */
+    struct event *later;            /* runs on_later outside a socket write */
+    struct evhttp_request *end_req; /* its answer ends once written */
     struct evbuffer *dst;           /* evhttp's side, during a filter call */
     struct gather *gather;          /* ... and what is gathered for it */
     struct eider_strict strict;
@@ -47,6 +50,7 @@ struct eider_gate {
     unsigned timer_armed : 1;
     unsigned head_timed : 1;        /* the current head's timer is armed */
     unsigned peer_known : 1;        /* peer holds the socket peer */
+    unsigned closed : 1;            /* evhttp has freed the connection */
     char peer[48];
 };
 
@@ -62,8 +66,9 @@ struct eider_gate *eider_gate_of(struct eider_listener *l, struct evhttp_connect
 struct eider_gate *eider_gate_find(struct eider_listener *l, const struct bufferevent *bev,
                                    uint64_t serial);
 
-/* Passes down what evhttp has written on G's connection. */
-void eider_gate_flush(struct eider_gate *g);
+/* evhttp_send_reply_end(REQ) once the socket has taken what evhttp wrote
+ * for it (see on_later in gate.c); REQ's answer is not chunked. */
+void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req);
 
 /* A request of G's has been answered: an error waiting for evhttp to be
  * idle may go out now. */

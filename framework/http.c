@@ -66,11 +66,14 @@ const char *eider_http_reason(int status)
     case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 417: return "Expectation Failed";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
+    case 505: return "HTTP Version Not Supported";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
@@ -215,17 +218,6 @@ static void release(struct eider_exchange *ex)
     free(ex);
 }
 
-/* Passes what evhttp just wrote through the connection's gate. evhttp
- * writes its output and only then turns writing on, which a filter
- * bufferevent does not take as a cue to pass the output down. */
-static void flush(struct eider_exchange *ex)
-{
-    struct eider_gate *g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
-
-    if (g != NULL)
-        eider_gate_flush(g);
-}
-
 /* The answer has been handed to evhttp: forget the request, and free the
  * exchange unless a handler call for it is still on the stack. */
 static void answered(struct eider_exchange *ex)
@@ -262,7 +254,6 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
     ex->head_sent = 1;
     access_log(ex);
     evhttp_send_reply(ex->req, status, reason_for(ex), NULL);
-    flush(ex);
     answered(ex);
 }
 
@@ -273,7 +264,6 @@ void eider_http_start_chunked(struct eider_exchange *ex)
     ex->head_sent = 1;
     ex->chunked = 1;
     evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
-    flush(ex);
 }
 
 void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
@@ -286,7 +276,6 @@ void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t 
     buf = evbuffer_new();
     evbuffer_add(buf, data, len);
     evhttp_send_reply_chunk(ex->req, buf);
-    flush(ex);
     evbuffer_free(buf);
     if (ex->method != EIDER_HEAD)
         ex->body_bytes += len;
@@ -294,13 +283,18 @@ void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t 
 
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len)
 {
+    struct eider_gate *g;
+
     if (ex->done)
         return;
     eider_http_write_chunk(ex, data, len);
     eider_http_start_chunked(ex);
     access_log(ex);
-    evhttp_send_reply_end(ex->req);
-    flush(ex);
+    g = ex->req->chunked ? NULL : eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+    if (g != NULL && g->owe_written)
+        eider_gate_end_when_written(g, ex->req);
+    else
+        evhttp_send_reply_end(ex->req);
     answered(ex);
 }
 

@@ -52,7 +52,8 @@ enum {
 enum {
     F_HOST = 0x01,      /* a Host field was seen (a second one fails) */
     F_CL = 0x02,        /* a Content-Length was seen; its value is in left */
-    F_CHUNKED = 0x04
+    F_CHUNKED = 0x04,
+    F_HEAD = 0x08       /* a HEAD request: evhttp 2.1 reads no body for it */
 };
 
 /* Byte classes, one bit each. */
@@ -172,6 +173,38 @@ static int append(struct eider_strict *s, const unsigned char *p, size_t n)
     return 0;
 }
 
+/* 1 if A (N bytes) is an authority as RFC 3986 has it: an IP-literal in
+ * brackets or a host without ':', then an optional ":port" of at most 5
+ * digits up to 65535. evhttp's URI parser refuses others with its own
+ * HTML page, or reads an unclosed "[::1" as a host. Bytes are checked by
+ * the caller. */
+static int authority_ok(const unsigned char *a, size_t n)
+{
+    size_t i = 0, port = 0;
+    unsigned long v = 0;
+
+    if (n > 0 && a[0] == '[') {
+        while (i < n && a[i] != ']')
+            i++;
+        if (i == n || i < 2)
+            return 0;
+        i++;
+    } else {
+        while (i < n && a[i] != ':' && a[i] != '[' && a[i] != ']')
+            i++;
+    }
+    if (i == n)
+        return 1;
+    if (a[i] != ':')
+        return 0;
+    for (i++; i < n; i++, port++) {
+        if (a[i] < '0' || a[i] > '9' || port == 5)
+            return 0;
+        v = v * 10 + (unsigned long)(a[i] - '0');
+    }
+    return v <= 65535;
+}
+
 /* 1 if the token M (N bytes) is a method eider serves. Methods are case
  * sensitive: "get" is a valid token for another method, so 501. */
 static int known_method(const unsigned char *m, size_t n)
@@ -221,6 +254,8 @@ static int request_line(struct eider_strict *s, const unsigned char *l, size_t n
             return fail(s, 400, "invalid method");
     if (!known_method(l, ml))
         return fail(s, 501, "method not implemented");
+    if (ml == 4 && memcmp(l, "HEAD", 4) == 0)
+        s->flags |= F_HEAD;
 
     /* Only one space each side: any other lands inside the target. */
     t = sp1 + 1;
@@ -233,8 +268,17 @@ static int request_line(struct eider_strict *s, const unsigned char *l, size_t n
         return 0;
     if (tl == 1 && t[0] == '*')
         return ml == 7 ? 0 : fail(s, 400, "asterisk target outside OPTIONS");
-    if ((tl > 7 && ci_eq(t, "http://", 7)) || (tl > 8 && ci_eq(t, "https://", 8)))
+    if ((tl > 7 && ci_eq(t, "http://", 7)) || (tl > 8 && ci_eq(t, "https://", 8))) {
+        const unsigned char *a = t + (t[4] == ':' ? 7 : 8), *end = t + tl, *e = a;
+        while (e < end && *e != '/' && *e != '?' && *e != '#')
+            e++;
+        for (const unsigned char *p = a; p < e; p++)
+            if (!IS(*p, C_HOST))
+                return fail(s, 400, "invalid authority in request target");
+        if (e == a || a[0] == ':' || !authority_ok(a, (size_t)(e - a)))
+            return fail(s, 400, "invalid authority in request target");
         return 0;
+    }
     return fail(s, 400, "invalid request target");
 }
 
@@ -361,11 +405,18 @@ static int header_field(struct eider_strict *s, const unsigned char *l, size_t n
         for (size_t i = 0; i < vl; i++)
             if (!IS(v[i], C_HOST))
                 return fail(s, 400, "invalid Host");
+        if (!authority_ok(v, vl))
+            return fail(s, 400, "invalid Host");
         s->flags |= F_HOST;
     } else if (nl == 14 && ci_eq(l, "content-length", 14)) {
         rc = content_length(s, v, vl);
     } else if (nl == 17 && ci_eq(l, "transfer-encoding", 17)) {
         rc = transfer_encoding(s, v, vl);
+    } else if (nl == 6 && ci_eq(l, "expect", 6) && s->version == 11
+               && !(vl == 12 && ci_eq(v, "100-continue", 12))) {
+        /* the only expectation defined (RFC 9110 10.1.1); evhttp would
+         * answer any other itself, with an HTML page */
+        rc = fail(s, 417, "unsupported Expect");
     }
     if (rc != 0)
         return rc;
@@ -390,6 +441,10 @@ static int end_of_head(struct eider_strict *s)
         return fail(s, 400, "missing Host");
     if ((s->flags & F_CL) && s->left > s->max_body)
         return fail(s, 413, "Content-Length over the body size limit");
+    /* evhttp 2.1 never reads a HEAD request's body: it would parse the
+     * body as the next request, one this validator never saw as one. */
+    if ((s->flags & F_HEAD) && ((s->flags & F_CHUNKED) || ((s->flags & F_CL) && s->left > 0)))
+        return fail(s, 400, "HEAD request with a body");
     out(s, "\r\n", 2);
     free(s->line);
     s->line = NULL;

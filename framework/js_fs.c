@@ -84,9 +84,14 @@ static int normalise(const struct eider_config *cfg, const char *path, char *out
 static void confined_path(duk_context *ctx, duk_idx_t idx, const char *op, char *real)
 {
     const struct eider_config *cfg = eider_js_of(ctx)->cfg;
-    const char *path = duk_require_string(ctx, idx);
+    duk_size_t len;
+    const char *path = duk_require_lstring(ctx, idx, &len);
     char norm[PATH_MAX];
 
+    /* "a.txt\0.jpg" would open a.txt after a check on the whole string
+     * (a URL's %00 decodes to it); Node refuses such paths too. */
+    if (strlen(path) != len)
+        (void)duk_type_error(ctx, "%s: the path must be a string without null bytes", op);
     if (normalise(cfg, path, norm) < 0 || !under_any(cfg, norm))
         (void)throw_fs_error(ctx, EACCES, op, path);
     if (realpath(norm, real) == NULL)

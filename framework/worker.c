@@ -219,7 +219,10 @@ static struct evhttp *new_http(struct eider_worker *w, struct eider_listener *l)
      * evhttp's own checks stay as a second line. */
     evhttp_set_max_headers_size(http, (ev_ssize_t)cfg->client_max_header_size + 1024);
     evhttp_set_max_body_size(http, (ev_ssize_t)cfg->client_max_body_size);
-    evhttp_set_timeout(http, cfg->client_header_timeout);
+    /* The gate times heads and bodies (408); evhttp's timeout is only a
+     * backstop behind it, so that it never closes first. */
+    evhttp_set_timeout(http, (cfg->client_header_timeout > cfg->client_body_timeout
+                              ? cfg->client_header_timeout : cfg->client_body_timeout) + 10);
     /* Like Node, no Content-Type unless the handler sets one. */
     evhttp_set_default_content_type(http, NULL);
     evhttp_set_gencb(http, eider_http_dispatch, l);

@@ -235,6 +235,10 @@ def test_killed_worker_logged_with_pid_and_signal():
     try:
         e.start()
         before = e.wait_workers(2)
+        # Both accepting first: a worker killed before it is ready counts as
+        # one that could not start, and the master then stops (seen in CI
+        # under ASan, where workers start slowly).
+        e.wait_log(re.compile(r"ready: 2 workers accepting"), timeout=30)
         victim = before[0]
         os.kill(victim, signal.SIGKILL)
         e.wait_log(re.compile(r"\[(error|warn|alert|crit)\] %d: worker %d was killed by signal 9 \(Killed\)"
