@@ -125,9 +125,10 @@ static void on_evhttp_output(struct evbuffer *buf, const struct evbuffer_cb_info
 {
     struct eider_gate *g = arg;
 
-    if (info->n_added > 0 && evbuffer_get_length(buf) > 0) {
-        evbuffer_add_buffer(bufferevent_get_output(g->under), buf);
-        g->owe_written = 1;
+    /* Once per turn of the loop, not per header line evhttp prints. */
+    if (info->n_added > 0 && evbuffer_get_length(buf) > 0 && !g->move_pending && g->later != NULL) {
+        g->move_pending = 1;
+        event_active(g->later, EV_TIMEOUT, 1);
     }
 }
 
@@ -139,12 +140,22 @@ static void on_evhttp_output(struct evbuffer *buf, const struct evbuffer_cb_info
 static void on_later(evutil_socket_t fd, short what, void *arg)
 {
     struct eider_gate *g = arg;
+    struct evbuffer *out = bufferevent_get_output(g->bev);
+    struct evbuffer *under_out = bufferevent_get_output(g->under);
     struct evhttp_request *req = g->end_req;
 
     (void)fd, (void)what;
-    g->end_req = NULL;
-    if (req != NULL)
+    if (g->move_pending) {
+        g->move_pending = 0;
+        if (evbuffer_get_length(out) > 0) {
+            evbuffer_add_buffer(under_out, out);
+            g->owe_written = 1;
+        }
+    }
+    if (req != NULL && evbuffer_get_length(under_out) == 0) {
+        g->end_req = NULL;
         evhttp_send_reply_end(req);
+    }
 }
 
 static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
@@ -470,6 +481,12 @@ struct eider_gate *eider_gate_find(struct eider_listener *l, const struct buffer
     struct eider_gate *g = eider_conns_find(&l->worker->conns, bev);
 
     return g != NULL && g->serial == serial && !g->closed ? g : NULL;
+}
+
+int eider_gate_output_is_early(struct eider_gate *g)
+{
+    return evbuffer_get_length(bufferevent_get_output(g->bev)) == 0
+        && evbuffer_get_length(bufferevent_get_output(g->under)) > 0;
 }
 
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req)

@@ -51,6 +51,7 @@ struct eider_gate {
     unsigned head_timed : 1;        /* the current head's timer is armed */
     unsigned peer_known : 1;        /* peer holds the socket peer */
     unsigned closed : 1;            /* evhttp has freed the connection */
+    unsigned move_pending : 1;      /* evhttp wrote; on_later moves it down */
     char peer[48];
 };
 
@@ -65,6 +66,10 @@ struct eider_gate *eider_gate_of(struct eider_listener *l, struct evhttp_connect
  * NULL (it closed). BEV is only compared, never dereferenced. */
 struct eider_gate *eider_gate_find(struct eider_listener *l, const struct bufferevent *bev,
                                    uint64_t serial);
+
+/* 1 if evhttp's output on G looks written (its buffer is empty) but is
+ * not yet all out of the socket: an unchunked answer must not end now. */
+int eider_gate_output_is_early(struct eider_gate *g);
 
 /* evhttp_send_reply_end(REQ) once the socket has taken what evhttp wrote
  * for it (see on_later in gate.c); REQ's answer is not chunked. */

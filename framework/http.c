@@ -291,7 +291,7 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
     eider_http_start_chunked(ex);
     access_log(ex);
     g = ex->req->chunked ? NULL : eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
-    if (g != NULL && g->owe_written)
+    if (g != NULL && eider_gate_output_is_early(g))
         eider_gate_end_when_written(g, ex->req);
     else
         evhttp_send_reply_end(ex->req);
