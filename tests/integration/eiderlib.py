@@ -575,8 +575,14 @@ class Eider:
         return w
 
     def wait_workers(self, n, timeout=10.0):
-        return wait_until(lambda: (lambda w: w if len(w) == n else None)(self.worker_pids()),
-                          timeout, msg="%d worker processes of master %s (have %s)"
+        """N worker pids, each of which has logged that it started (so it
+        accepts: a worker killed before that counts, for the master, as
+        one that could not start, and a first start then stops)."""
+        def started(w):
+            log = self.error_log()
+            return not log or all("] %d: worker started" % p in log for p in w)
+        return wait_until(lambda: (lambda w: w if len(w) == n and started(w) else None)(self.worker_pids()),
+                          timeout, msg="%d started worker processes of master %s (have %s)"
                           % (n, self.pid, self.worker_pids()))
 
     def _read(self, path):
