@@ -47,28 +47,33 @@ static duk_ret_t get_path(duk_context *ctx, struct eider_exchange *ex)
     return 1;
 }
 
+/* Decoded query keys and values, and route parameters, may hold any
+ * bytes: they go in through eider_js_push_utf8, which makes invalid UTF-8
+ * U+FFFD and characters past U+FFFF surrogate pairs, as Node has them. */
 static int add_query_pair(const char *k, size_t klen, const char *v, size_t vlen, void *ud)
 {
     duk_context *ctx = ud;
 
-    duk_push_lstring(ctx, k, klen);
-    if (!duk_get_prop(ctx, -2)) {
+    eider_js_push_utf8(ctx, k, klen);              /* [query key] */
+    duk_dup_top(ctx);
+    if (!duk_get_prop(ctx, -3)) {                  /* [query key undefined] */
         duk_pop(ctx);
-        duk_push_lstring(ctx, v, vlen);
-        duk_put_prop_lstring(ctx, -2, k, klen);
+        eider_js_push_utf8(ctx, v, vlen);
+        duk_put_prop(ctx, -3);
         return 0;
     }
     /* A repeated key becomes an array, in order. */
-    if (!duk_is_array(ctx, -1)) {
+    if (!duk_is_array(ctx, -1)) {                  /* [query key first] */
         duk_push_array(ctx);
         duk_swap_top(ctx, -2);
-        duk_put_prop_index(ctx, -2, 0);
-        duk_dup_top(ctx);
-        duk_put_prop_lstring(ctx, -3, k, klen);
+        duk_put_prop_index(ctx, -2, 0);            /* [query key array] */
+        duk_dup(ctx, -2);
+        duk_dup(ctx, -2);
+        duk_put_prop(ctx, -5);
     }
-    duk_push_lstring(ctx, v, vlen);
+    eider_js_push_utf8(ctx, v, vlen);              /* [query key array value] */
     duk_put_prop_index(ctx, -2, (duk_uarridx_t)duk_get_length(ctx, -2));
-    duk_pop(ctx);
+    duk_pop_2(ctx);
     return 0;
 }
 
@@ -89,7 +94,7 @@ static duk_ret_t get_params(duk_context *ctx, struct eider_exchange *ex)
 {
     duk_push_bare_object(ctx);
     for (int i = 0; i < ex->match.nparams; i++) {
-        duk_push_lstring(ctx, ex->match.params[i].value, ex->match.params[i].len);
+        eider_js_push_utf8(ctx, ex->match.params[i].value, ex->match.params[i].len);
         duk_put_prop_string(ctx, -2, ex->match.params[i].name);
     }
     cache_on_this(ctx, "params");
@@ -112,11 +117,11 @@ static duk_ret_t get_headers(duk_context *ctx, struct eider_exchange *ex)
         /* Repeated headers are joined with ", " as Node does. */
         if (duk_get_prop_string(ctx, -1, name)) {
             duk_push_string(ctx, ", ");
-            duk_push_string(ctx, kv->value);
+            eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
             duk_concat(ctx, 3);
         } else {
             duk_pop(ctx);
-            duk_push_string(ctx, kv->value);
+            eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
         }
         duk_put_prop_string(ctx, -2, name);
     }

@@ -138,8 +138,13 @@ void eider_js_detach(duk_context *ctx, duk_idx_t idx)
     duk_put_prop_string(ctx, idx, EIDER_JS_EXCHANGE);
 }
 
-/* Strict UTF-8 check (no overlongs, surrogates or values past U+10FFFF). */
-static int utf8_valid(const unsigned char *s, size_t len)
+/* 1 if S is strict UTF-8 (no overlongs, surrogates or values past
+ * U+10FFFF) that Duktape can take as it is: no character past U+FFFF
+ * either. Duktape's strings are CESU-8, where such a character is two
+ * 3-byte surrogates; a 4-byte sequence pushed as is broke the "3 bytes
+ * per character" sizing of TextEncoder.encode() (a heap overflow the
+ * fuzz_js target found) and gave it length 1 where Node says 2. */
+static int utf8_bmp_valid(const unsigned char *s, size_t len)
 {
     size_t i = 0;
 
@@ -153,8 +158,7 @@ static int utf8_valid(const unsigned char *s, size_t len)
         }
         if (c >= 0xc2 && c <= 0xdf) n = 1, cp = c & 0x1f;
         else if (c >= 0xe0 && c <= 0xef) n = 2, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4) n = 3, cp = c & 0x07;
-        else return 0;
+        else return 0;   /* invalid, or past U+FFFF: TextDecoder makes surrogates */
         if (i + n >= len)
             return 0;
         for (size_t k = 1; k <= n; k++) {
@@ -162,7 +166,7 @@ static int utf8_valid(const unsigned char *s, size_t len)
                 return 0;
             cp = cp << 6 | (s[i + k] & 0x3f);
         }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+        if (n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
             return 0;
         i += n + 1;
     }
@@ -171,11 +175,12 @@ static int utf8_valid(const unsigned char *s, size_t len)
 
 void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
 {
-    if (utf8_valid((const unsigned char *)data, len)) {
+    if (utf8_bmp_valid((const unsigned char *)data, len)) {
         duk_push_lstring(ctx, data, len);
         return;
     }
-    /* Rare: let TextDecoder put U+FFFD where the bytes are invalid. */
+    /* Rare: TextDecoder puts U+FFFD where the bytes are invalid, and
+     * surrogate pairs for characters past U+FFFF. */
     duk_push_heap_stash(ctx);   /* the original, even if a handler replaced the global */
     duk_get_prop_string(ctx, -1, "TextDecoder");
     duk_remove(ctx, -2);

@@ -10,7 +10,8 @@ apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libevent-dev duktape-dev libhttp-parser-dev libssl-dev \
     python3 curl ca-certificates mandoc man-db valgrind openssl \
-    wrk nginx-light libnginx-mod-http-lua haproxy
+    wrk nginx-light libnginx-mod-http-lua haproxy \
+    clang libclang-rt-14-dev
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends nodejs npm
 fi

@@ -206,3 +206,13 @@ def test_globals_buffer_textcodec_promise_map_set():
     assert j["promise"]["v"] == "function", j["promise"]
     assert j["map"]["v"] == 1 and j["set"]["v"] == 2, j
     assert j["console"]["v"] == "function", j["console"]
+
+
+def test_text_past_u_ffff_counts_like_node():
+    # A character past U+FFFF is two UTF-16 units in Node; pushed into
+    # Duktape as 4-byte UTF-8 it was one, and TextEncoder.encode() wrote
+    # past its buffer (found by the fuzz_js target).
+    body = "\U0001F600x\U0001F600".encode("utf-8")
+    r = srv.get().request("POST", "/utf16?q=%F0%9F%98%80", body=body)
+    assert_status(r, 200)
+    assert r.json() == {"length": 5, "bytes": len(body), "query": "\U0001F600", "qlength": 2}, r.json()
