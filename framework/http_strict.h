@@ -61,7 +61,7 @@ void eider_strict_free(struct eider_strict *s);
 
 /* Feeds LEN bytes of the request stream. Returns 0 if all were consumed
  * (hooks called as things complete, in stream order, pipelined requests
- * included), or the HTTP status of the first error: 400, 413, 414, 431,
+ * included), or the HTTP status of the first error: 400, 413, 414, 417, 431,
  * 501 or 505 (500 only if malloc failed); then eider_strict_why(S) names the
  * problem and the stream is dead (further feeds return the same status).
  * The final CRLF of an invalid head is never emitted, so evhttp never sees

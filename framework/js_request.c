@@ -35,15 +35,21 @@ static duk_ret_t get_method(duk_context *ctx, struct eider_exchange *ex)
     return 1;
 }
 
+/* The gate lets only ASCII into a request target; through
+ * eider_js_push_utf8 all the same, so that nothing else has to hold for
+ * TextEncoder to be safe on these (the fuzz_js target drives them with
+ * any bytes). */
 static duk_ret_t get_url(duk_context *ctx, struct eider_exchange *ex)
 {
-    duk_push_string(ctx, evhttp_request_get_uri(ex->req));
+    const char *uri = evhttp_request_get_uri(ex->req);
+
+    eider_js_push_utf8(ctx, uri, strlen(uri));
     return 1;
 }
 
 static duk_ret_t get_path(duk_context *ctx, struct eider_exchange *ex)
 {
-    duk_push_string(ctx, ex->path);
+    eider_js_push_utf8(ctx, ex->path, strlen(ex->path));
     return 1;
 }
 

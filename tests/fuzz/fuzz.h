@@ -6,14 +6,17 @@
 #ifndef EIDER_FUZZ_H
 #define EIDER_FUZZ_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define FUZZ_UNUSED __attribute__((unused))
@@ -50,15 +53,43 @@ static void fuzz_rm_scratch(void)
         nftw(fuzz_scratch, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Removes the scratch directories of earlier runs of NAME whose process
+ * is gone: a crash ends the process without running atexit(). */
+static void fuzz_rm_stale(const char *tmp, const char *name)
+{
+    char prefix[128], path[PATH_MAX];
+    size_t n = (size_t)snprintf(prefix, sizeof(prefix), "eider-%s-", name);
+    DIR *d = opendir(tmp);
+    struct dirent *de;
+
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        long pid;
+        char *end;
+        if (strncmp(de->d_name, prefix, n) != 0)
+            continue;
+        pid = strtol(de->d_name + n, &end, 10);
+        if (end == de->d_name + n || *end != '-' || pid <= 0
+            || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name);
+        nftw(path, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
 /* Makes a fresh directory under $TMPDIR (or /tmp) for this process,
- * removed at exit; returns its path. A setup failure is not a finding:
- * exit(2) rather than abort(). */
+ * named after its pid and removed at exit; returns its path. A setup
+ * failure is not a finding: exit(2) rather than abort(). */
 static FUZZ_UNUSED const char *fuzz_scratch_dir(const char *name)
 {
     const char *tmp = getenv("TMPDIR");
 
-    snprintf(fuzz_scratch, sizeof(fuzz_scratch), "%s/eider-%s-XXXXXX",
-             tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", name);
+    if (tmp == NULL || tmp[0] != '/')
+        tmp = "/tmp";
+    fuzz_rm_stale(tmp, name);
+    snprintf(fuzz_scratch, sizeof(fuzz_scratch), "%s/eider-%s-%ld-XXXXXX", tmp, name,
+             (long)getpid());
     if (mkdtemp(fuzz_scratch) == NULL) {
         perror(fuzz_scratch);
         exit(2);

@@ -37,9 +37,9 @@
  *
  * FUZZ_JS_SKIP_KNOWN=1 keeps the handler away from a finding not fixed
  * yet, to fuzz on past it: TextEncoder.encode() of a string holding a
- * character above U+FFFF as one 4-byte sequence (as eider's bindings push
- * request text; see regressions/fuzz_js/), which overflows Duktape's
- * output buffer. Never set it in CI.
+ * character above U+FFFF as one 4-byte sequence (as req.path and req.url
+ * still are; see tests/fuzz/README.md), which overflows Duktape's output
+ * buffer. Never set it in CI.
  *
  * FUZZ_JS_LOG=1 in the environment shows eider's log (the handler's
  * errors) on stderr, to see what one input does.
