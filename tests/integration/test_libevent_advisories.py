@@ -13,18 +13,17 @@ valid request on a fresh connection must still work. Cases test_strict.py
 already covers are not repeated here: the bytes below are the upstream
 proof-of-concept inputs or the variants test_strict.py does not send."""
 import os
-import re
 import socket
 
 from eiderlib import (Eider, Shared, fixture, mkdtemp, write_tree, assert_status,
                       assert_eider_error, parse_responses, connection_closed_within)
+from strictlib import CONF, WAIT, exchange, hits, hit_logged, rejected
 
-CONF = """client_max_body_size 1k;
-client_max_header_size 1k;
-"""
 srv = Shared(lambda: Eider(fixture("strict"), extra_conf=CONF))
 
-WAIT = 5.0   # seconds to wait for an answer and a close (a bound, not a measurement)
+
+def _rejected(name, payload, status):
+    rejected(srv.get(), name, payload, status)
 
 
 def teardown_module():
@@ -33,63 +32,20 @@ def teardown_module():
 
 # ---------------------------------------------------------------- helpers (the test_strict.py pattern)
 
-def _exchange(port, data, wait=WAIT):
-    """Sends DATA on a fresh connection; returns (closed, bytes received)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
-    try:
-        try:
-            s.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        return connection_closed_within(s, wait)
-    finally:
-        s.close()
-
-
-def _hits(e):
-    """The handler's call count, asked on a fresh connection (which also
-    shows that the server still answers a valid request)."""
-    r = e.request("GET", "/echo?peek")
-    assert_status(r, 200, "valid request after the case")
-    return int(r[2])
-
-
-def _hit_logged(e, name):
-    """True if the handler logged a call for the case NAME."""
-    return re.search(r"HANDLER-HIT /echo\?c=%s\s" % re.escape(name), e.error_log() + "\n") is not None
-
-
-def _rejected(name, payload, status):
-    """Sends PAYLOAD; expects STATUS as an eider JSON error (or, with status
-    None, no success) and a close, and that nothing reached the handler."""
-    e = srv.get()
-    before = _hits(e)
-    closed, data = _exchange(e.port, payload)
-    rs = parse_responses(data) if data.startswith(b"HTTP/") else []
-    if status is None:
-        assert not [r for r in rs if r[0] < 400], "%s: answered %r" % (name, data[:300])
-    else:
-        assert len(rs) == 1, "%s: expected one %d response, got %r" % (name, status, data[:300])
-        assert_eider_error(rs[0], status)
-    assert closed, "%s: connection left open after the %s" % (name, status or "error")
-    after = _hits(e)
-    assert after == before, "%s: the handler ran (%d calls, was %d)" % (name, after, before)
-    assert not _hit_logged(e, name), "%s: the handler ran" % name
-
 
 def _accepted(name, payload, check):
     """Sends PAYLOAD (which asks for a close); expects exactly one handler
     call answering 200, whose JSON view of the request CHECK approves;
     then a valid request on a fresh connection."""
     e = srv.get()
-    before = _hits(e)
-    closed, data = _exchange(e.port, payload)
+    before = hits(e)
+    closed, data = exchange(e.port, payload)
     rs = parse_responses(data)
     assert len(rs) == 1, "%s: expected one response, got %r" % (name, data[:500])
     assert_status(rs[0], 200, name)
     check(rs[0].json())
     assert closed, "%s: Connection: close not honoured" % name
-    assert _hits(e) == before + 1, "%s: expected exactly one handler call" % name
+    assert hits(e) == before + 1, "%s: expected exactly one handler call" % name
 
 
 H = b"Host: x\r\n"
@@ -341,7 +297,7 @@ def test_unix_peer_with_long_address():
 
         assert sorted(e.worker_pids()) == workers, "the worker died serving an AF_UNIX peer"
         assert_status(e.request("GET", "/echo?peek"), 200, "TCP request afterwards")
-        assert not _hit_logged(e, "unix_long_peer_bad")
+        assert not hit_logged(e, "unix_long_peer_bad")
 
 
 # ---------------------------------------------------------------- %00 reaching a C string
@@ -368,7 +324,7 @@ def test_pct00_in_query_does_not_truncate_fs_path():
     data = os.path.join(root, "data")
     with Eider(os.path.join(root, "handlers"), extra_conf="fs_root %s;\n" % data) as e:
         target = ("/img?p=%s/a.txt%%00.jpg" % data).encode()
-        closed, out = _exchange(e.port, _get("pct00_fs", H + CLOSE, target=target))
+        closed, out = exchange(e.port, _get("pct00_fs", H + CLOSE, target=target))
         rs = parse_responses(out)
         assert len(rs) == 1, "expected one response, got %r" % out[:300]
         assert_status(rs[0], 200)

@@ -9,18 +9,14 @@ Each rejected case is its own test: it sends the raw bytes on a fresh
 connection, expects one eider error response and a close, then checks on
 a fresh connection that the server still answers and that the handler's
 call counter did not move."""
-import re
-import socket
+from eiderlib import Eider, Shared, fixture, assert_status, assert_eider_error, parse_responses
+from strictlib import CONF, exchange, hits, hit_logged, rejected
 
-from eiderlib import (Eider, Shared, fixture, assert_status, assert_eider_error,
-                      parse_responses, connection_closed_within)
-
-CONF = """client_max_body_size 1k;
-client_max_header_size 1k;
-"""
 srv = Shared(lambda: Eider(fixture("strict"), extra_conf=CONF))
 
-WAIT = 5.0   # seconds to wait for an answer and a close (a bound, not a measurement)
+
+def _rejected(name, payload, status):
+    rejected(srv.get(), name, payload, status)
 
 
 def teardown_module():
@@ -29,59 +25,15 @@ def teardown_module():
 
 # ---------------------------------------------------------------- helpers
 
-def _exchange(port, data, wait=WAIT):
-    """Sends DATA on a fresh connection; returns (closed, bytes received)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
-    try:
-        try:
-            s.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        return connection_closed_within(s, wait)
-    finally:
-        s.close()
-
-
-def _hits(e):
-    """The handler's call count, asked on a fresh connection (which also
-    shows the server still answers a valid request)."""
-    r = e.request("GET", "/echo?peek")
-    assert_status(r, 200, "valid request after the case")
-    return int(r[2])
-
-
-def _hit_logged(e, name):
-    """True if the handler logged a call for the case NAME."""
-    return re.search(r"HANDLER-HIT /echo\?c=%s\s" % re.escape(name), e.error_log() + "\n") is not None
-
 
 def _ok(e, payload):
     """Sends a request that must be accepted (the payload ends with one
     asking to close); returns the handler's JSON."""
-    closed, data = _exchange(e.port, payload)
+    closed, data = exchange(e.port, payload)
     rs = parse_responses(data)
     assert len(rs) == 1, "expected one response, got %r" % data[:500]
     assert_status(rs[0], 200)
     return rs[0].json()
-
-
-def _rejected(name, payload, status):
-    """Sends PAYLOAD; expects STATUS as an eider JSON error and a close (or,
-    with status None, just a close without a success), and that nothing
-    reached the handler."""
-    e = srv.get()
-    before = _hits(e)
-    closed, data = _exchange(e.port, payload)
-    rs = parse_responses(data) if data.startswith(b"HTTP/") else []
-    if status is None:
-        assert not [r for r in rs if r[0] < 400], "%s: answered %r" % (name, data[:300])
-    else:
-        assert len(rs) == 1, "%s: expected one %d response, got %r" % (name, status, data[:300])
-        assert_eider_error(rs[0], status)
-    assert closed, "%s: connection left open after the %s" % (name, status or "error")
-    after = _hits(e)
-    assert after == before, "%s: the handler ran (%d calls, was %d)" % (name, after, before)
-    assert not _hit_logged(e, name), "%s: the handler ran" % name
 
 
 # ---------------------------------------------------------------- rejected requests
@@ -215,13 +167,13 @@ def test_cases_are_distinct():
 def test_content_length_over_limit_413_before_body():
     # Only the head is sent: the 413 must come without waiting for a body.
     e = srv.get()
-    before = _hits(e)
-    closed, data = _exchange(e.port, _post("cl_over_limit", b"Content-Length: 2000\r\n"))
+    before = hits(e)
+    closed, data = exchange(e.port, _post("cl_over_limit", b"Content-Length: 2000\r\n"))
     rs = parse_responses(data)
     assert len(rs) == 1, "expected a 413 without sending the body, got %r" % data[:300]
     assert_eider_error(rs[0], 413)
     assert closed, "connection left open after the 413"
-    assert _hits(e) == before, "the handler ran for a 413 request"
+    assert hits(e) == before, "the handler ran for a 413 request"
 
 
 def test_header_limit_applies_per_request_of_a_pipeline():
@@ -229,7 +181,7 @@ def test_header_limit_applies_per_request_of_a_pipeline():
     e = srv.get()
     pad = b"X-Pad: " + b"p" * 800 + b"\r\n"
     req = _get("pipe_limit_a", H + pad) + _get("pipe_limit_b", H + pad + CLOSE)
-    closed, data = _exchange(e.port, req)
+    closed, data = exchange(e.port, req)
     rs = parse_responses(data)
     assert [r[0] for r in rs] == [200, 200], data[:500]
     assert closed
@@ -289,15 +241,15 @@ def test_request_inside_a_body_is_only_body():
     # Whatever the method, a Content-Length body is body: a request inside
     # it is not run.
     e = srv.get()
-    before = _hits(e)
+    before = hits(e)
     inner = b"GET /echo?c=smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
-    closed, data = _exchange(e.port, _get("outer", H + CLOSE + b"Content-Length: %d\r\n" % len(inner)) + inner)
+    closed, data = exchange(e.port, _get("outer", H + CLOSE + b"Content-Length: %d\r\n" % len(inner)) + inner)
     rs = parse_responses(data)
     assert len(rs) == 1, "expected one response, got %r" % data[:500]
     assert_status(rs[0], 200)
     assert rs[0].json()["text"] == inner.decode(), rs[0][2]
-    assert _hits(e) == before + 1
-    assert not _hit_logged(e, "smuggled")
+    assert hits(e) == before + 1
+    assert not hit_logged(e, "smuggled")
 
 
 def test_http10_without_host_accepted():
@@ -310,23 +262,23 @@ def test_http10_without_host_accepted():
 
 def test_pipelined_valid_then_invalid():
     e = srv.get()
-    before = _hits(e)
+    before = hits(e)
     req = _get("pipe_ok") + _get("pipe_bad", H + b"X-A : 1\r\n")
-    closed, data = _exchange(e.port, req)
+    closed, data = exchange(e.port, req)
     rs = parse_responses(data)
     assert [r[0] for r in rs] == [200, 400], data[:600]
     assert rs[0].json()["url"] == "/echo?c=pipe_ok"
     assert_eider_error(rs[1], 400)
     assert closed, "connection left open after the 400"
-    assert _hits(e) == before + 1, "only the valid request may reach the handler"
-    assert not _hit_logged(e, "pipe_bad")
+    assert hits(e) == before + 1, "only the valid request may reach the handler"
+    assert not hit_logged(e, "pipe_bad")
 
 
 def test_pipelined_valid_with_empty_lines_between():
     e = srv.get()
     req = (_get("pipe_1") + b"\r\n\r\n" + _post("pipe_2", b"Content-Length: 5\r\n", b"hello")
            + b"\r\n" + _post("pipe_3", TE + CLOSE, b"3\r\nabc\r\n0\r\n\r\n"))
-    closed, data = _exchange(e.port, req)
+    closed, data = exchange(e.port, req)
     rs = parse_responses(data)
     assert [r[0] for r in rs] == [200, 200, 200], data[:800]
     assert [r.json()["text"] for r in rs] == ["", "hello", "abc"], [r[2] for r in rs]
@@ -340,7 +292,7 @@ def test_error_after_a_kept_alive_answer_is_written():
     # gate or evhttp gives then must still go out (it used to hang until
     # keepalive_timeout).
     e = srv.get()
-    closed, data = _exchange(e.port, b"GET /echo?c=ka1 HTTP/1.1\r\nHost: x\r\n\r\n"
+    closed, data = exchange(e.port, b"GET /echo?c=ka1 HTTP/1.1\r\nHost: x\r\n\r\n"
                              b"POST /echo?c=ka2 HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n"
                              b"Content-Length: 1\r\n\r\nx")
     rs = parse_responses(data)
@@ -354,7 +306,7 @@ def test_streamed_answer_to_http10_close_is_complete():
     # output is empty, which behind the gate is at once: the close must
     # still wait until the socket took the answer.
     e = srv.get()
-    closed, data = _exchange(e.port, b"GET /stream?n=50 HTTP/1.0\r\nConnection: close\r\n\r\n")
+    closed, data = exchange(e.port, b"GET /stream?n=50 HTTP/1.0\r\nConnection: close\r\n\r\n")
     rs = parse_responses(data)
     assert closed and len(rs) == 1, data[:200]
     assert_status(rs[0], 200)
@@ -363,13 +315,13 @@ def test_streamed_answer_to_http10_close_is_complete():
 
 def test_streamed_answer_to_head_with_close_is_complete():
     e = srv.get()
-    closed, data = _exchange(e.port, b"HEAD /stream?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    closed, data = exchange(e.port, b"HEAD /stream?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert closed and data.startswith(b"HTTP/1.1 200 "), data[:200]
 
 
 def test_408_reaches_the_client():
     with Eider(fixture("strict"), extra_conf="client_header_timeout 1s;\n") as e:
-        closed, data = _exchange(e.port, b"GET /echo?c=slow HT", wait=10.0)
+        closed, data = exchange(e.port, b"GET /echo?c=slow HT", wait=10.0)
         rs = parse_responses(data)
         assert closed and len(rs) == 1, data[:200]
         assert_eider_error(rs[0], 408)
