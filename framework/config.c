@@ -372,6 +372,7 @@ void eider_config_free(struct eider_config *cfg)
     for (size_t i = 0; i < cfg->nlistens; i++) {
         free(cfg->listens[i].text);
         free(cfg->listens[i].access_log);
+        free(cfg->listens[i].status_path);
     }
     free(cfg->listens);
     free(cfg->file);

@@ -23,6 +23,8 @@ struct eider_listen {
     long owner, group;
     char *access_log;             /* access_log=: "off", "stdout", "stderr" or a
                                    * path; NULL: the global access_log */
+    char *status_path;            /* status_path=: a path, or "off"; NULL: the
+                                   * global status_path */
 };
 
 struct eider_config {

@@ -294,6 +294,7 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
     struct eider_listen l = { .backlog = 511, .mode = -1, .owner = -1, .group = -1 };
     struct eider_listen *grown;
     const char *own_log = NULL;   /* access_log=, resolved once the listen is accepted */
+    const char *own_status = NULL;   /* status_path= */
     static char msg[160];
 
     (void)d;
@@ -335,11 +336,16 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
             if (*v == '\0')
                 return "access_log= expects a file, stdout, stderr or off";
             own_log = v;
+        } else if (strncmp(argv[i], "status_path=", 12) == 0) {
+            if (strcmp(v, "off") != 0 && (v[0] != '/' || strpbrk(v, "?# ") != NULL))
+                return "status_path= expects a URL path starting with /, like /eider-status, or off";
+            own_status = v;
         } else {
             return l.addr.ss_family == AF_UNIX
                 ? "unknown option (expected ssl, proxy_protocol, backlog=N, mode=0660, owner=USER, "
-                  "group=GROUP or access_log=FILE)"
-                : "unknown option (expected ssl, proxy_protocol, reuseport, backlog=N or access_log=FILE)";
+                  "group=GROUP, access_log=FILE or status_path=PATH)"
+                : "unknown option (expected ssl, proxy_protocol, reuseport, backlog=N, access_log=FILE "
+                  "or status_path=PATH)";
         }
     }
     if (l.reuseport && l.addr.ss_family == AF_UNIX)
@@ -360,6 +366,7 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
                    || strcmp(own_log, "stderr") == 0;
         l.access_log = word ? strdup(own_log) : eider_config_path(cfg->dir, own_log);
     }
+    l.status_path = own_status != NULL ? strdup(own_status) : NULL;
     cfg->listens = grown;
     cfg->listens[cfg->nlistens++] = l;
     return NULL;

@@ -411,6 +411,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     struct eider_worker *w = l->worker;
     struct eider_gate *g = eider_gate_of(l, evhttp_request_get_connection(req));
     struct eider_exchange *ex = calloc(1, sizeof(*ex));
+    const char *status_path;
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     int method = method_of(evhttp_request_get_command(req));
     unsigned mask;
@@ -448,7 +449,8 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     } else if (ex->path == NULL || ex->path[0] != '/' || malformed(req)) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
         eider_http_error(ex, 400);
-    } else if (w->cfg->status_path != NULL && strcmp(ex->path, w->cfg->status_path) == 0) {
+    } else if ((status_path = l->cfg->status_path ? l->cfg->status_path : w->cfg->status_path) != NULL
+               && strcmp(status_path, "off") != 0 && strcmp(ex->path, status_path) == 0) {
         eider_status_answer(ex);
     } else if (eider_router_match(w->router, ex->path, strlen(ex->path), &ex->match) < 0) {
         eider_http_error(ex, 404);

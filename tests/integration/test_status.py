@@ -340,3 +340,38 @@ def test_default_allow_ipv6_loopback():
             conn.close()
         assert_status(r, 200, "status over ::1 with the default status_allow")
         assert len(r.json()["workers"]) == 1, r.body
+
+
+# ---------------------------------------------------------------- per listener
+
+def test_status_path_per_listener():
+    # listen ... status_path=: another path on one socket, none on another;
+    # the third keeps the status_path directive's.
+    other, quiet = free_port(), free_port()
+    conf = ("status_path %s;\nlisten 127.0.0.1:%d status_path=/mon;\nlisten 127.0.0.1:%d status_path=off;"
+            % (STATUS, other, quiet))
+    with Eider(fixture("proxy"), workers=1, extra_conf=conf) as e:
+        assert "workers" in status(e)
+        for port, path, ok in ((other, "/mon", True), (other, STATUS, False),
+                               (quiet, STATUS, False), (quiet, "/mon", False)):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                r = request_on(conn, "GET", path)
+            finally:
+                conn.close()
+            if ok:
+                assert_status(r, 200, "GET %s on the status_path= listener" % path)
+                assert "workers" in r.json(), r.body[:200]
+            else:
+                assert_eider_error(r, 404)
+
+
+def test_status_path_option_checked():
+    d = mkdtemp()
+    conf = os.path.join(d, "eider.conf")
+    for bad in ("status_path=mon", "status_path=", "status_path=/a?b"):
+        with open(conf, "w") as f:
+            f.write("handlers %s;\nlisten 127.0.0.1:%d %s;\n" % (fixture("proxy"), free_port(), bad))
+        p = run_eider(["-t", "-c", conf])
+        assert p.returncode == 1, "eider -t accepted %r" % bad
+        assert "%s:2" % conf in p.stderr and "status_path=" in p.stderr, p.stderr
