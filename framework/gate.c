@@ -191,8 +191,7 @@ static void answer_and_close(struct eider_gate *g, int status, int after_evhttp)
     int blen, n;
 
     eider_worker_next_id(w, id);
-    blen = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
-                    eider_http_reason(status), status, id);
+    blen = eider_http_error_body(status, id, body, sizeof(body));
     /* One write: the filter may run evhttp's write callback as soon as
      * what it has is passed down, and evhttp then turns writing off. */
     n = snprintf(msg, sizeof(msg),

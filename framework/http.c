@@ -298,6 +298,12 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
     answered(ex);
 }
 
+int eider_http_error_body(int status, const char *id, char *out, size_t len)
+{
+    return snprintf(out, len, "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
+                    eider_http_reason(status), status, id);
+}
+
 void eider_http_error(struct eider_exchange *ex, int status)
 {
     struct evkeyvalq *out;
@@ -313,8 +319,7 @@ void eider_http_error(struct eider_exchange *ex, int status)
     }
     out = evhttp_request_get_output_headers(ex->req);
     ex->reason[0] = '\0';
-    n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
-                 eider_http_reason(status), status, ex->id);
+    n = eider_http_error_body(status, ex->id, body, sizeof(body));
     evhttp_remove_header(out, "Content-Type");
     evhttp_add_header(out, "Content-Type", "application/json");
     eider_http_send(ex, status, body, (size_t)n);

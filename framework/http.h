@@ -77,6 +77,9 @@ void eider_http_handler_returned(struct eider_exchange *ex);
  * answered). The loop does not run again, so the client may not see it. */
 void eider_http_close_waiting(struct eider_worker *w);
 
+/* Writes eider's JSON error body for STATUS and request ID into OUT (LEN
+ * bytes); returns its length as snprintf does. */
+int eider_http_error_body(int status, const char *id, char *out, size_t len);
 /* The standard reason phrase of STATUS. */
 const char *eider_http_reason(int status);
 /* The Date header value for now (formatted at most once a second). */
