@@ -17,12 +17,14 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "config.h"
 #include "http.h"
@@ -45,6 +47,8 @@ static struct eider_worker *worker_of(struct eider_gate *g)
     return g->listener->worker;
 }
 
+/* Watches the socket's output: once it is all written, what evhttp owes
+ * its write callback and a pending close can go on. */
 static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg);
 
 /* The filter's free_context: evhttp freed the connection. */
@@ -94,6 +98,66 @@ static void drop(struct eider_gate *g)
     bufferevent_trigger_event(g->bev, BEV_EVENT_EOF | BEV_EVENT_READING, BEV_TRIG_DEFER_CALLBACKS);
 }
 
+static void on_written(struct eider_gate *g);
+
+/* The socket, when bytes can go to it at once: a plain socket with
+ * nothing queued ahead of them. Else -1. */
+static evutil_socket_t direct_fd(struct eider_gate *g)
+{
+    if (g->listener->cfg->ssl || evbuffer_get_length(bufferevent_get_output(g->under)) > 0)
+        return -1;
+    return bufferevent_getfd(g->under);
+}
+
+/* Sends SRC (evhttp's output) on to the socket. On a plain socket with
+ * nothing queued it is written here and now: queued in the bufferevent,
+ * it would wait for EPOLLOUT, which costs two epoll_ctl and a turn of
+ * the loop per answer (strace). What the socket does not take, and
+ * everything under TLS, queues in the bufferevent under the filter, which
+ * also meets any error writing. */
+static void push_down(struct eider_gate *g, struct evbuffer *src)
+{
+    evutil_socket_t fd;
+
+    if (evbuffer_get_length(src) == 0)
+        return;
+    g->owe_written = 1;
+    if ((fd = direct_fd(g)) >= 0) {
+        evbuffer_write(src, fd);
+        if (evbuffer_get_length(src) == 0) {
+            on_written(g);
+            return;
+        }
+    }
+    evbuffer_add_buffer(bufferevent_get_output(g->under), src);
+}
+
+/* Sends bytes eider formatted itself (IOV, N pieces), behind whatever
+ * evhttp has written, the same way as push_down; evhttp expects no write
+ * callback for them. */
+static void send_own(struct eider_gate *g, const struct iovec *iov, int n)
+{
+    struct evbuffer *under_out = bufferevent_get_output(g->under);
+    evutil_socket_t fd;
+    size_t sent = 0;
+
+    push_down(g, bufferevent_get_output(g->bev));
+    if ((fd = direct_fd(g)) >= 0) {
+        ssize_t r = writev(fd, iov, n);
+        sent = r > 0 ? (size_t)r : 0;
+    }
+    for (int i = 0; i < n; i++) {
+        if (sent >= iov[i].iov_len) {
+            sent -= iov[i].iov_len;
+            continue;
+        }
+        evbuffer_add(under_out, (const char *)iov[i].iov_base + sent, iov[i].iov_len - sent);
+        sent = 0;
+    }
+    if (evbuffer_get_length(under_out) == 0)
+        on_written(g);
+}
+
 /* evhttp's side of the output. The filter would tell evhttp its answer is
  * written as soon as it has passed into the socket's buffer, and evhttp
  * then closes a "Connection: close" connection with the answer still in
@@ -105,16 +169,11 @@ static enum bufferevent_filter_result gate_out(struct evbuffer *src, struct evbu
 {
     struct eider_gate *g = ctx;
 
-    (void)limit, (void)mode;
-    if (evbuffer_get_length(src) > 0) {
-        evbuffer_add_buffer(dst, src);
-        g->owe_written = 1;
-    }
+    (void)limit, (void)mode, (void)dst;
+    push_down(g, src);
     return BEV_NEED_MORE;
 }
 
-/* Watches the socket's output: once it is all written, what evhttp owes
- * its write callback and a pending close can go on. */
 /* Everything evhttp writes goes down at once, whether or not it has
  * turned writing on yet: evhttp writes an answer and only then turns
  * writing on, and its own error pages (417, 400 for a URI it cannot
@@ -147,10 +206,7 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
     (void)fd, (void)what;
     if (g->move_pending) {
         g->move_pending = 0;
-        if (evbuffer_get_length(out) > 0) {
-            evbuffer_add_buffer(under_out, out);
-            g->owe_written = 1;
-        }
+        push_down(g, out);
     }
     if (req != NULL && evbuffer_get_length(under_out) == 0) {
         g->end_req = NULL;
@@ -158,18 +214,24 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+/* Watches the socket's output: once it is all written, what evhttp owes
+ * its write callback and a pending close can go on. */
 static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
-    struct eider_gate *g = arg;
+    if (info->n_deleted > 0 && evbuffer_get_length(buf) == 0)
+        on_written(arg);
+}
 
-    if (info->n_deleted == 0 || evbuffer_get_length(buf) != 0)
-        return;
+/* Everything evhttp wrote is in the socket: what waited for that goes on.
+ * May run inside the socket's write, so whatever may free the connection
+ * is deferred. */
+static void on_written(struct eider_gate *g)
+{
     if (g->end_req != NULL && g->later != NULL)
         event_active(g->later, EV_TIMEOUT, 1);
     if (g->owe_written) {
         g->owe_written = 0;
-        /* Deferred: this runs inside the socket's write, and evhttp may
-         * free the connection in its callback. */
+        /* evhttp may free the connection in its callback. */
         bufferevent_trigger(g->bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
     }
     if (g->closing) {
@@ -179,12 +241,9 @@ static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info 
 }
 
 /* Writes eider's JSON error answer for STATUS and closes once it is out;
- * logs it like any answer. Only when evhttp owes nothing on G. AFTER_EVHTTP:
- * evhttp has just handed its last answer to the filter, which has not
- * passed it down yet; ours goes the same way, behind it. Otherwise evhttp
- * waits for a request with writing off on the filter, and ours goes
- * straight into the bufferevent under it. */
-static void answer_and_close(struct eider_gate *g, int status, int after_evhttp)
+ * logs it like any answer. Only when evhttp owes nothing on G; it goes
+ * out behind evhttp's last answer. */
+static void answer_and_close(struct eider_gate *g, int status)
 {
     struct eider_worker *w = worker_of(g);
     char id[17], body[192], msg[640], peer[48];
@@ -192,8 +251,6 @@ static void answer_and_close(struct eider_gate *g, int status, int after_evhttp)
 
     eider_worker_next_id(w, id);
     blen = eider_http_error_body(status, id, body, sizeof(body));
-    /* One write: the filter may run evhttp's write callback as soon as
-     * what it has is passed down, and evhttp then turns writing off. */
     n = snprintf(msg, sizeof(msg),
                  "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: application/json\r\n"
                  "Content-Length: %d\r\nConnection: close\r\nX-Request-Id: %s\r\n\r\n%s",
@@ -204,7 +261,7 @@ static void answer_and_close(struct eider_gate *g, int status, int after_evhttp)
     eider_slot_end(w->slot, status);
     g->closing = 1;
     bufferevent_enable(g->under, EV_WRITE);
-    bufferevent_write(after_evhttp ? g->bev : g->under, msg, (size_t)n);
+    send_own(g, &(struct iovec){ msg, (size_t)n }, 1);
 }
 
 /* Refuses the request being read with STATUS: at once if evhttp owes no
@@ -222,7 +279,7 @@ static void refuse(struct eider_gate *g, int status, const char *why)
     g->stop = 1;
     disarm(g);
     if (g->passed == g->answered)
-        answer_and_close(g, status, 0);
+        answer_and_close(g, status);
     else
         g->pending = status;
 }
@@ -488,6 +545,21 @@ int eider_gate_output_is_early(struct eider_gate *g)
         && evbuffer_get_length(bufferevent_get_output(g->under)) > 0;
 }
 
+void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const void *head,
+                       size_t head_len, const void *body, size_t body_len)
+{
+    struct iovec iov[2] = { { (void *)head, head_len }, { (void *)body, body_len } };
+
+    /* Ended from on_later, never under the handler that answered: evhttp
+     * may free the connection there. evhttp marks a request that came
+     * chunked, and would end the answer with a last chunk of its own. */
+    req->chunked = 0;
+    g->end_req = req;
+    if (g->later != NULL)
+        event_active(g->later, EV_TIMEOUT, 1);
+    send_own(g, iov, body_len > 0 ? 2 : 1);
+}
+
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req)
 {
     g->end_req = req;
@@ -499,7 +571,7 @@ void eider_gate_answered(struct eider_gate *g)
     if (g->pending && g->answered == g->passed) {
         int status = g->pending;
         g->pending = 0;
-        answer_and_close(g, status, 1);
+        answer_and_close(g, status);
     }
 }
 

@@ -71,6 +71,14 @@ struct eider_gate *eider_gate_find(struct eider_listener *l, const struct buffer
  * not yet all out of the socket: an unchunked answer must not end now. */
 int eider_gate_output_is_early(struct eider_gate *g);
 
+/* Sends REQ's whole answer, HEAD (formatted by eider) and BODY, in one
+ * write when the socket takes it, without evhttp's formatting; then ends
+ * REQ with evhttp_send_reply_end once it is all written, so that evhttp
+ * reads the next request or closes. The bytes are copied if they must
+ * wait. */
+void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const void *head,
+                       size_t head_len, const void *body, size_t body_len);
+
 /* evhttp_send_reply_end(REQ) once the socket has taken what evhttp wrote
  * for it (see on_later in gate.c); REQ's answer is not chunked. */
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req);

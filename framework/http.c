@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "gate.h"
+#include "http_answer.h"
 #include "log.h"
 #include "proxy.h"
 #include "status.h"
@@ -150,6 +151,15 @@ static void access_log(struct eider_exchange *ex)
              ex->id);
 }
 
+/* The answer is complete and about to leave: log it and free the
+ * scoreboard slot now, before the client can see it (the handler may run
+ * on a little, but the worker serves nothing any more). */
+static void account(struct eider_exchange *ex)
+{
+    access_log(ex);
+    eider_worker_request_done(ex->worker, ex->status);
+}
+
 void eider_http_log_refused(const struct eider_listener *l, const char *peer, int status,
                             size_t bytes, const char *id)
 {
@@ -214,7 +224,6 @@ static void release(struct eider_exchange *ex)
     if (ex->timeout != NULL)
         event_free(ex->timeout);
     eider_match_clear(&ex->match);
-    eider_worker_request_done(w, ex->status);
     free(ex);
 }
 
@@ -232,28 +241,46 @@ static void answered(struct eider_exchange *ex)
         release(ex);
 }
 
+/* The answer through evhttp_send_reply, for a connection without a gate
+ * (allocating one failed). BODY is LEN bytes or NULL for none. */
+static void send_through_evhttp(struct eider_exchange *ex, const void *body, size_t len,
+                                size_t content_length)
+{
+    struct evkeyvalq *headers = evhttp_request_get_output_headers(ex->req);
+    char clen[24];
+
+    if (body != NULL)
+        evbuffer_add(evhttp_request_get_output_buffer(ex->req), body, len);
+    snprintf(clen, sizeof(clen), "%zu", content_length);
+    evhttp_remove_header(headers, "Content-Length");
+    evhttp_add_header(headers, "Content-Length", clen);
+    evhttp_send_reply(ex->req, ex->status, reason_for(ex), NULL);
+}
+
 void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len)
 {
-    struct evkeyvalq *headers;
-    struct evbuffer *out;
-    char clen[24];
+    struct eider_gate *g;
+    struct eider_answer_head head;
+    size_t content_length = len;
 
     if (ex->done || ex->head_sent)
         return;
     ex->status = status;
-    out = evhttp_request_get_output_buffer(ex->req);
-    headers = evhttp_request_get_output_headers(ex->req);
-    /* evhttp 2.1 would send a HEAD body: keep it out, keep its length. */
-    if (len > 0 && ex->method != EIDER_HEAD)
-        evbuffer_add(out, body, len);
-    /* Set here, not by evhttp, so HEAD answers carry GET's length. */
-    snprintf(clen, sizeof(clen), "%zu", len);
-    evhttp_remove_header(headers, "Content-Length");
-    evhttp_add_header(headers, "Content-Length", clen);
-    ex->body_bytes = ex->method == EIDER_HEAD ? 0 : len;
+    /* HEAD answers carry GET's length and no body; 204 and 304 no body. */
+    if (ex->method == EIDER_HEAD || !eider_answer_body_allowed(status))
+        body = NULL, len = 0;
+    if (body == NULL)
+        len = 0;
+    ex->body_bytes = len;
     ex->head_sent = 1;
-    access_log(ex);
-    evhttp_send_reply(ex->req, status, reason_for(ex), NULL);
+    account(ex);
+    g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+    if (g != NULL && eider_answer_head(&head, ex->req, status, reason_for(ex), content_length) == 0) {
+        eider_gate_answer(g, ex->req, head.data, head.len, body, len);
+        eider_answer_head_free(&head);
+    } else {
+        send_through_evhttp(ex, body, len, content_length);
+    }
     answered(ex);
 }
 
@@ -289,7 +316,7 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
         return;
     eider_http_write_chunk(ex, data, len);
     eider_http_start_chunked(ex);
-    access_log(ex);
+    account(ex);
     g = ex->req->chunked ? NULL : eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
     if (g != NULL && eider_gate_output_is_early(g))
         eider_gate_end_when_written(g, ex->req);

@@ -236,6 +236,25 @@ static const struct timeval *common_timeout(struct event_base *base, int seconds
     return event_base_init_common_timeout(base, &tv);
 }
 
+/* The worker's event loop. With epoll's changelist, the changes one turn
+ * of the loop makes to a socket's interest (evhttp turns reading off and
+ * on again around every request) cost one epoll_ctl at most, made just
+ * before the next epoll_wait, instead of one each (strace: 4 epoll_ctl
+ * per keep-alive request without it). eider never dup()s a socket it
+ * watches, the changelist's one caveat. NULL on failure. */
+static struct event_base *new_base(void)
+{
+    struct event_config *ec = event_config_new();
+    struct event_base *base;
+
+    if (ec == NULL)
+        return NULL;
+    event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    base = event_base_new_with_config(ec);
+    event_config_free(ec);
+    return base;
+}
+
 /* One evhttp per listener on the inherited sockets (fds[i] is
  * cfg->listens[i]): evhttp makes every connection's bufferevent the same
  * way, and the gate needs to know the listener's options. */
@@ -295,7 +314,7 @@ void eider_worker_run(const struct eider_worker_args *args)
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() == 1)
         exit(1);
-    w->base = event_base_new();
+    w->base = new_base();
     if (w->base == NULL) {
         eider_log(EIDER_LOG_CRIT, "worker cannot create its event loop");
         exit(1);

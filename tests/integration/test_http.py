@@ -72,7 +72,35 @@ def test_connection_close_header_honoured():
         s.close()
     rs = parse_responses(data)
     assert len(rs) == 1 and rs[0][2] == b"bye:GET:", data[:300]
+    assert rs[0][1].get("connection") == "close", rs[0][1]
     assert closed, "Connection: close not honoured"
+
+
+def test_http10_keep_alive_confirmed_and_kept():
+    e = srv.get()
+    s = socket.create_connection(("127.0.0.1", e.port), timeout=5)
+    try:
+        req = b"GET /pipe/ka%d HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
+
+        def answer(n):
+            s.sendall(req % n)
+            data = b""
+            while not data.endswith(b"ka%d:GET:" % n):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            return data
+        first = answer(1)
+        second = answer(2)
+    finally:
+        s.close()
+    for n, data in ((1, first), (2, second)):
+        rs = parse_responses(data)
+        assert len(rs) == 1, data[:300]
+        assert data.startswith(b"HTTP/1.0 200 "), data[:100]
+        assert rs[0][1].get("connection") == "keep-alive", rs[0][1]
+        assert rs[0][2] == b"ka%d:GET:" % n, rs[0][2]
 
 
 def test_pipelining_three_gets_in_order():

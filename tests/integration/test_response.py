@@ -141,6 +141,8 @@ def test_end_without_body_204():
     r = get("/end_empty")
     assert_status(r, 204)
     assert r[2] == b""
+    # RFC 9110 8.6: a 204 must not carry Content-Length.
+    assert "content-length" not in {k.lower() for k in r[1]}, r[1]
 
 
 def test_end_utf8_content_length_in_bytes():
