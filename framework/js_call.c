@@ -85,7 +85,7 @@ static duk_ret_t call_handler(duk_context *ctx, void *udata)
         duk_replace(ctx, fn);
     }
     duk_call(ctx, 2);                         /* [result] */
-    if (!duk_is_object(ctx, -1) || !duk_get_prop_string(ctx, -1, "then")
+    if (!duk_is_object(ctx, -1) || !duk_get_prop_literal(ctx, -1, "then")
         || !duk_is_function(ctx, -1)) {
         duk_push_undefined(ctx);
         return 1;
@@ -117,7 +117,7 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     duk_idx_t base = duk_get_top(ctx), req;
 
     duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, STASH_HANDLERS);
+    duk_get_prop_literal(ctx, -1, STASH_HANDLERS);
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->match.handler);
     req = duk_get_top(ctx);
     eider_js_push_request(ctx, ex);
@@ -138,7 +138,7 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     } else {
         /* It answers later: keep [req, res, cb] alive until release(). */
         ex->rt_ref = ++js->next_ref;
-        duk_get_prop_string(ctx, base, STASH_WAITING);
+        duk_get_prop_literal(ctx, base, STASH_WAITING);
         duk_push_array(ctx);
         for (int k = 0; k < 3; k++) {
             duk_dup(ctx, req + k);
@@ -158,7 +158,7 @@ void eider_js_release(void *rt, struct eider_exchange *ex)
     if (ex->rt_ref == 0)
         return;
     duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, STASH_WAITING);
+    duk_get_prop_literal(ctx, -1, STASH_WAITING);
     if (duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->rt_ref)) {
         duk_idx_t arr = duk_get_top_index(ctx);
         for (int k = 0; k < 3; k++)

@@ -32,6 +32,9 @@ struct eider_js {
     long long deadline_ms;     /* js_time_limit of the current entry; 0: none */
     int depth;                 /* nesting of eider_js_enter() */
     int timed_out;             /* the engine stopped code at the deadline */
+    /* Per-request lookups, done once: objects the stash keeps alive. */
+    void *req_proto;           /* prototype of every req */
+    void *res_proto;           /* prototype of every res */
 };
 
 /* Hidden property holding the C pointer behind a req or res object. */
@@ -113,9 +116,9 @@ void eider_js_format_value(duk_context *ctx, duk_idx_t idx);
  * the SyntaxError on top instead. */
 int eider_js_json_decode(duk_context *ctx);
 
-/* Pushes a new object with the prototype stashed under PROTO_KEY, bound
- * to ex (see eider_js_this_exchange). */
-void eider_js_push_bound(duk_context *ctx, const char *proto_key, struct eider_exchange *ex);
+/* Pushes a new object with prototype PROTO (a heap pointer to an object
+ * the stash keeps alive), bound to ex (see eider_js_this_exchange). */
+void eider_js_push_bound(duk_context *ctx, void *proto, struct eider_exchange *ex);
 
 /* Pushes LEN bytes of DATA as a string, decoded as UTF-8 the way Node
  * does (invalid sequences become U+FFFD). */

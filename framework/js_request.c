@@ -248,11 +248,12 @@ void eider_js_request_init(duk_context *ctx)
     duk_put_prop_string(ctx, -2, "text");
     duk_push_c_function(ctx, req_json, 0);
     duk_put_prop_string(ctx, -2, "json");
+    eider_js_of(ctx)->req_proto = duk_get_heapptr(ctx, -1);
     duk_put_prop_string(ctx, -2, STASH_REQ_PROTO);
     duk_pop(ctx);
 }
 
 void eider_js_push_request(duk_context *ctx, struct eider_exchange *ex)
 {
-    eider_js_push_bound(ctx, STASH_REQ_PROTO, ex);
+    eider_js_push_bound(ctx, eider_js_of(ctx)->req_proto, ex);
 }

@@ -293,11 +293,12 @@ void eider_js_response_init(duk_context *ctx)
     duk_push_string(ctx, "headersSent");
     duk_push_c_function(ctx, res_headers_sent, 0);
     duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_ENUMERABLE);
+    eider_js_of(ctx)->res_proto = duk_get_heapptr(ctx, -1);
     duk_put_prop_string(ctx, -2, STASH_RES_PROTO);
     duk_pop(ctx);
 }
 
 void eider_js_push_response(duk_context *ctx, struct eider_exchange *ex)
 {
-    eider_js_push_bound(ctx, STASH_RES_PROTO, ex);
+    eider_js_push_bound(ctx, eider_js_of(ctx)->res_proto, ex);
 }

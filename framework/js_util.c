@@ -112,7 +112,7 @@ struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
     struct eider_exchange *ex;
 
     duk_push_this(ctx);
-    duk_get_prop_string(ctx, -1, EIDER_JS_EXCHANGE);
+    duk_get_prop_literal(ctx, -1, EIDER_JS_EXCHANGE);
     ex = duk_get_pointer(ctx, -1);
     duk_pop_2(ctx);
     /* Answered: evhttp may have freed the request already, so req and
@@ -120,22 +120,20 @@ struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
     return ex != NULL && !ex->done ? ex : NULL;
 }
 
-void eider_js_push_bound(duk_context *ctx, const char *proto_key, struct eider_exchange *ex)
+void eider_js_push_bound(duk_context *ctx, void *proto, struct eider_exchange *ex)
 {
     duk_push_object(ctx);
-    duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, proto_key);
-    duk_set_prototype(ctx, -3);
-    duk_pop(ctx);
+    duk_push_heapptr(ctx, proto);
+    duk_set_prototype(ctx, -2);
     duk_push_pointer(ctx, ex);
-    duk_put_prop_string(ctx, -2, EIDER_JS_EXCHANGE);
+    duk_put_prop_literal(ctx, -2, EIDER_JS_EXCHANGE);
 }
 
 void eider_js_detach(duk_context *ctx, duk_idx_t idx)
 {
     idx = duk_normalize_index(ctx, idx);
     duk_push_pointer(ctx, NULL);
-    duk_put_prop_string(ctx, idx, EIDER_JS_EXCHANGE);
+    duk_put_prop_literal(ctx, idx, EIDER_JS_EXCHANGE);
 }
 
 /* 1 if S is strict UTF-8 (no overlongs, surrogates or values past
