@@ -46,6 +46,7 @@ static void versions(void)
            (long)DUK_VERSION % 100);
     printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
     printf("http-parser %lu.%lu.%lu\n", (hp >> 16) & 255, (hp >> 8) & 255, hp & 255);
+    printf("malloc: %s\n", EIDER_ALLOCATOR);
 }
 
 int main(int argc, char **argv)

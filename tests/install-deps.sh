@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
-    libevent-dev duktape-dev libhttp-parser-dev libssl-dev \
+    libevent-dev duktape-dev libhttp-parser-dev libssl-dev libmimalloc-dev \
     python3 curl ca-certificates mandoc man-db valgrind openssl \
     wrk nginx-light libnginx-mod-http-lua haproxy \
     clang libclang-rt-14-dev

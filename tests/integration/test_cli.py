@@ -35,6 +35,21 @@ def test_version():
         assert m, "no %s version line in:\n%s" % (lib, out)
 
 
+def test_version_names_the_allocator_in_use():
+    p = run_eider(["-v"])
+    m = re.search(r"(?m)^malloc: (mimalloc|jemalloc|libc)$", p.stdout)
+    assert m, "no malloc line in:\n" + p.stdout
+    if m.group(1) == "libc":
+        return
+    # The allocator must be the one libevent and Duktape get, not merely linked.
+    p = run_eider(["-v"], env=dict(os.environ, LD_DEBUG="bindings"))
+    lib = "lib%s.so" % m.group(1)
+    bound = [ln for ln in p.stderr.splitlines()
+             if "libevent" in ln.split(" to ")[0] and "symbol `malloc'" in ln]
+    assert bound and all(lib in ln.split(" to ")[1] for ln in bound), \
+        "libevent's malloc is not %s's:\n%s" % (m.group(1), "\n".join(bound[:4]))
+
+
 def test_help():
     p = run_eider(["-h"])
     assert p.returncode == 0, "eider -h exit status %s" % p.returncode
