@@ -35,6 +35,8 @@ struct eider_js {
     /* Per-request lookups, done once: objects the stash keeps alive. */
     void *req_proto;           /* prototype of every req */
     void *res_proto;           /* prototype of every res */
+    char *scratch;             /* js_json.c's, for strings with escapes */
+    size_t scratch_cap;
 };
 
 /* Hidden property holding the C pointer behind a req or res object. */
@@ -76,6 +78,7 @@ void eider_js_response_init(duk_context *ctx);
 void eider_js_module_init(duk_context *ctx, const char *root);
 void eider_js_timers_init(duk_context *ctx);
 void eider_js_process_init(duk_context *ctx);
+void eider_js_json_init(duk_context *ctx);      /* JSON.parse, faster */
 /* Built-in modules: push the exports of require('crypto') / ('fs'). */
 void eider_js_crypto_push(duk_context *ctx);
 void eider_js_fs_push(duk_context *ctx);
@@ -115,6 +118,17 @@ void eider_js_format_value(duk_context *ctx, duk_idx_t idx);
 /* Replaces the JSON text on top with its value; returns 0, or -1 with
  * the SyntaxError on top instead. */
 int eider_js_json_decode(duk_context *ctx);
+
+/* js_json.c: replaces the value at idx (made a string) with what
+ * JSON.parse makes of it; throws JSON.parse's SyntaxError. */
+void eider_js_json_parse(duk_context *ctx, duk_idx_t idx);
+
+/* Pushes the value of the JSON text in LEN bytes of UTF-8 at DATA, as
+ * JSON.parse would make it of the text eider_js_push_utf8 makes of them,
+ * without making that text; returns 0. Returns -1 with nothing pushed if
+ * the parse needs the text (invalid JSON, or a rare mix of escapes and
+ * other than ASCII in one string). */
+int eider_js_json_parse_utf8(duk_context *ctx, const char *data, size_t len);
 
 /* Pushes a new object with prototype PROTO (a heap pointer to an object
  * the stash keeps alive), bound to ex (see eider_js_this_exchange). */

@@ -218,6 +218,17 @@ static duk_ret_t req_text(duk_context *ctx)
  * 400 if the handler lets it through. */
 static duk_ret_t req_json(duk_context *ctx)
 {
+    struct eider_exchange *ex = eider_js_this_exchange(ctx);
+    struct evbuffer *in;
+    size_t len;
+
+    if (ex == NULL)
+        return 0;
+    in = eider_http_body(ex);
+    len = evbuffer_get_length(in);
+    if (len > 0 && eider_js_json_parse_utf8(ctx, (const char *)evbuffer_pullup(in, (ev_ssize_t)len),
+                                            len) == 0)
+        return 1;
     req_text(ctx);
     if (duk_get_length(ctx, -1) == 0) {
         duk_push_undefined(ctx);   /* no body: nothing to parse */

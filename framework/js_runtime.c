@@ -311,6 +311,7 @@ static const struct binding bindings[] = {
     { "timers",  eider_js_timers_init },
     { "process", eider_js_process_init },
     { "fetch",   eider_js_fetch_init },
+    { "JSON",    eider_js_json_init },
 };
 
 /* --- handler loading --- */
@@ -444,6 +445,7 @@ static void js_destroy(void *rt)
     if (js->ctx)
         duk_destroy_heap(js->ctx);
     free(js->methods);
+    free(js->scratch);
     free(js->root);
     free(js);
 }

@@ -17,7 +17,7 @@ static duk_ret_t json_encode(duk_context *ctx, void *udata)
 static duk_ret_t json_decode(duk_context *ctx, void *udata)
 {
     (void)udata;
-    duk_json_decode(ctx, -1);
+    eider_js_json_parse(ctx, -1);
     return 1;
 }
 

@@ -96,6 +96,18 @@ static const char HANDLER_JS[] =
     "  attempt(function () { out.push(JSON.stringify(req.headers)); });\n"
     "  attempt(function () { out.push(JSON.stringify(req.json())); });\n"
     "  attempt(function () { out.push(JSON.stringify(JSON.parse(text))); });\n"
+    /* eider's JSON.parse (js_json.c) against Duktape's own, which it uses
+     * when given a reviver: the same values (numbers to 15 digits, see
+     * fuzz_json.c), keys in the same order, -0 kept, the same error. */
+    "  (function () {\n"
+    "    function show(x) { return JSON.stringify(x, function (k, v) {\n"
+    "      return typeof v === 'number' ? (v === 0 && 1 / v < 0 ? '-0' : 'n' + v.toPrecision(15)) : v; }); }\n"
+    "    var fast, slow, json = text.slice(2);   /* past op and sel */\n"
+    "    try { fast = show(JSON.parse(json)); } catch (e) { fast = 'throws ' + e; }\n"
+    "    try { slow = show(JSON.parse(json, function (k, v) { return v; })); }\n"
+    "    catch (e) { slow = e instanceof RangeError ? fast : 'throws ' + e; }\n"
+    "    if (fast !== slow) fuzzViolation('JSON.parse gave ' + fast + ' where Duktape gives ' + slow);\n"
+    "  })();\n"
     "  ENC.forEach(function (enc) {\n"
     "    attempt(function () { out.push(bytes.toString(enc)); });\n"
     "    attempt(function () { out.push(bytes.toString(enc, sel % 7, op)); });\n"

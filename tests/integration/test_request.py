@@ -142,6 +142,32 @@ def test_json_parses_body():
     assert r.json() == {"type": "array", "value": [1, 2]}
 
 
+def _json_edge(body):
+    r = srv.get().request("POST", "/json_edge", body=body.encode("utf-8"),
+                          headers={"Content-Type": "application/json"})
+    assert_status(r, 200)
+    j = r.json()
+    assert j["viaJson"] == j["viaParse"], j
+    return j
+
+
+def test_json_numbers_as_node_parses_them():
+    # Node: 2**53 + 1 rounds to even, a huge exponent is Infinity, -0 stays.
+    j = _json_edge("[9007199254740993, -0, 1e400, -1e400, 0.1, 5e-324, 1.7976931348623157e308,"
+                   " 123456789012345678901234567890, 0, -12, 3.14159]")
+    assert json.loads(j["viaJson"]) == ["9007199254740992", "-0", "Infinity", "-Infinity", "0.1",
+                                        "5e-324", "1.7976931348623157e+308", "1.2345678901234568e+29",
+                                        "0", "-12", "3.14159"], j
+
+
+def test_json_strings_escapes_and_keys():
+    j = _json_edge('["\\ud83d\\ude00", "\u00e9\U0001F600", "a\\u00e9\\n\\"\\\\\\/", ""]')
+    assert j["lengths"] == [2, 3, 6, 0], j
+    j = _json_edge('{"__proto__": {"x": 1}, "a": 1, "b": [], "a": 2}')
+    assert j["viaJson"] == '{"__proto__":{"x":"1"},"a":"2","b":[]}', j
+    assert j["ownProto"] is True and j["protoIsObject"] is True, j
+
+
 def test_json_invalid_is_400():
     r = srv.get().request("POST", "/json", body="{not json",
                           headers={"Content-Type": "application/json"})
