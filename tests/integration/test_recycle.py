@@ -54,10 +54,22 @@ def _pid(e):
     return int(r[2])
 
 
+def _gone(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def _wait_new_pid(e, old, timeout=15.0):
-    """Asks /pid until another worker than OLD answers; returns its pid."""
-    return wait_until(lambda: (lambda p: p if p != old else None)(_pid(e)), timeout,
-                      interval=0.1, msg="a worker other than %d to answer" % old)
+    """Asks /pid until another worker than OLD answers, and waits for OLD
+    to exit (a retiring worker may still answer while it drains, and the
+    next test would take it for the current one); returns the new pid."""
+    new = wait_until(lambda: (lambda p: p if p != old else None)(_pid(e)), timeout,
+                     interval=0.1, msg="a worker other than %d to answer" % old)
+    wait_until(lambda: _gone(old), timeout, interval=0.05, msg="worker %d to exit" % old)
+    return new
 
 
 # ---------------------------------------------------------------- js_memory_limit
