@@ -35,6 +35,7 @@ struct eider_js {
     /* Per-request lookups, done once: objects the stash keeps alive. */
     void *req_proto;           /* prototype of every req */
     void *res_proto;           /* prototype of every res */
+    void *object_proto;        /* Object.prototype, for js_json.c */
     char *scratch;             /* js_json.c's, for strings with escapes */
     size_t scratch_cap;
 };

@@ -69,6 +69,16 @@ static int reserve(struct parser *ps, size_t len, size_t n)
     return 0;
 }
 
+/* Bytes that end a run of plain string content: the closing quote, an
+ * escape, and the control characters a JSON string may not hold. */
+static const unsigned char ends_run[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+    [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
 /* Pushes the string whose opening quote is at ps->p. From UTF-8 bytes, a
  * string with other than ASCII goes through eider_js_push_utf8 (U+FFFD,
  * surrogate pairs), which would take the CESU-8 of an escaped surrogate
@@ -79,7 +89,7 @@ static int parse_string(struct parser *ps)
     unsigned high = 0;
     size_t len = 0;
 
-    while (s < ps->end && *s != '"' && *s != '\\' && *s >= 0x20)
+    while (s < ps->end && !ends_run[*s])
         high |= *s++;
     if (s < ps->end && *s == '"') {          /* no escapes: the bytes as they are */
         if (ps->utf8 && (high & 0x80))
@@ -201,6 +211,17 @@ static int parse_number(struct parser *ps)
 
 static int parse_value(struct parser *ps);
 
+/* The container on top is complete: an object gets Object.prototype. */
+static int end_container(struct parser *ps, int object)
+{
+    ps->depth--;
+    if (object) {
+        duk_push_heapptr(ps->ctx, ps->js->object_proto);
+        duk_set_prototype(ps->ctx, -2);
+    }
+    return 0;
+}
+
 /* Pushes the array or object whose bracket is at ps->p. */
 static int parse_container(struct parser *ps)
 {
@@ -211,15 +232,18 @@ static int parse_container(struct parser *ps)
     if (++ps->depth > MAX_DEPTH)
         return -1;
     duk_require_stack(ctx, 3);
+    /* An object gets its prototype once it is complete: until then it has
+     * none, so that putting a key neither runs an inherited setter nor
+     * takes "__proto__" for the prototype (JSON.parse defines own
+     * properties), and costs no walk up a prototype chain. */
     if (object)
-        duk_push_object(ctx);
+        duk_push_bare_object(ctx);
     else
         duk_push_array(ctx);
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == (object ? '}' : ']')) {
         ps->p++;
-        ps->depth--;
-        return 0;
+        return end_container(ps, object);
     }
     for (;;) {
         if (object) {
@@ -232,11 +256,8 @@ static int parse_container(struct parser *ps)
         }
         if (parse_value(ps) < 0)
             return -1;
-        /* JSON.parse defines own properties (no setters, "__proto__" is
-         * a key like any other); a repeated key keeps its place. */
         if (object)
-            duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE
-                         | DUK_DEFPROP_SET_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+            duk_put_prop(ctx, -3);     /* a repeated key keeps its place */
         else
             duk_put_prop_index(ctx, -2, i++);
         skip_ws(ps);
@@ -248,8 +269,7 @@ static int parse_container(struct parser *ps)
         }
         if (*ps->p++ != (object ? '}' : ']'))
             return -1;
-        ps->depth--;
-        return 0;
+        return end_container(ps, object);
     }
 }
 
@@ -333,6 +353,12 @@ static duk_ret_t json_parse(duk_context *ctx)
 
 void eider_js_json_init(duk_context *ctx)
 {
+    /* An intrinsic: alive as long as the heap, whatever a handler does
+     * to the global Object. */
+    duk_get_prop_literal(ctx, 0, "Object");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    eider_js_of(ctx)->object_proto = duk_get_heapptr(ctx, -1);
+    duk_pop_2(ctx);
     duk_get_prop_literal(ctx, 0, "JSON");
     duk_push_c_function(ctx, json_parse, DUK_VARARGS);
     duk_push_literal(ctx, "name");
