@@ -15,6 +15,13 @@
  *   native  an object shared with the host.  The prelude sets
  *             native.runMicrotasks()  run queued jobs until the queue is empty,
  *                                     then report unhandled rejections;
+ *             native.newPromise()     a pending Promise without an executor
+ *                                     (cheaper than new Promise(fn) for a
+ *                                     host that settles it later);
+ *             native.settlePromise(promise, rejected, value)
+ *                                     settle such a promise once: what the
+ *                                     executor's reject(value) (rejected
+ *                                     true) or resolve(value) would do;
  *           and calls, when the host provides them,
  *             native.requestDrain()   work was queued; call runMicrotasks soon
  *                                     (called once until the next drain);
@@ -111,7 +118,7 @@
   // Queue fn(arg) to run in the current or the next drain.
   function enqueue(fn, arg) {
     jobs.push(fn, arg);
-    requestDrain();
+    if (!draining) requestDrain();
   }
 
   function reportError(err) {
@@ -137,30 +144,36 @@
   // Run jobs until none is left, including jobs queued meanwhile, then
   // report unhandled rejections (and run any jobs that queued).  A job that
   // throws is reported and the drain goes on.  Nested calls do nothing.
+  // The loop works on local copies of jobs and head (Duktape reaches the
+  // variables of an enclosing function only by a slow lookup by name);
+  // only this function moves head, and the finally block stores it back
+  // for a drain that stops on a throwing reportError.
   native.runMicrotasks = function runMicrotasks() {
     if (draining) return;
     draining = true;
     drainRequested = false;
+    var queue = jobs, i = head;
     try {
       do {
-        while (head < jobs.length) {
-          var fn = jobs[head], arg = jobs[head + 1];
-          jobs[head] = jobs[head + 1] = undefined;
-          head += 2;
+        while (i < queue.length) {
+          var fn = queue[i], arg = queue[i + 1];
+          queue[i] = queue[i + 1] = void 0;
+          i += 2;
           try {
             fn(arg);
           } catch (err) {
             reportError(err);
           }
-          if (head >= 1024 && head * 2 >= jobs.length) {  // keep long drains small
-            jobs.splice(0, head);
-            head = 0;
+          if (i >= 1024 && i * 2 >= queue.length) {  // keep long drains small
+            queue.splice(0, i);
+            i = 0;
           }
         }
-        jobs.length = head = 0;
+        queue.length = i = 0;
         reportUnhandled();
-      } while (jobs.length);
+      } while (queue.length);
     } finally {
+      head = i;
       draining = false;
     }
   };
@@ -181,7 +194,7 @@
   function Promise(executor) {
     if (!(this instanceof Promise)) throw new TypeError("Constructor Promise requires 'new'");
     if (typeof executor !== 'function') throw new TypeError('Promise resolver is not a function');
-    init(this);
+    PendingPromise.call(this);
     var resolving = resolvingFunctions(this);
     try {
       executor(resolving.resolve, resolving.reject);
@@ -190,22 +203,20 @@
     }
   }
 
-  function init(promise) {
-    promise[STATE] = PENDING;
-    promise[VALUE] = undefined;
-    promise[REACTIONS] = undefined;
-    promise[HANDLED] = false;
+  // new PendingPromise(): a pending promise with no executor, for then(),
+  // the statics and the host.  It shares Promise.prototype, so it is a
+  // Promise in every way (instanceof, constructor); a constructor of our
+  // own is cheaper than Object.create(Promise.prototype) plus a call.
+  function PendingPromise() {
+    this[STATE] = PENDING;
+    this[VALUE] = void 0;
+    this[REACTIONS] = void 0;   // a reaction, or an array of two or more
+    this[HANDLED] = false;
   }
-
-  // A pending promise with no executor, for then() and the statics.
-  function newPromise() {
-    var promise = Object.create(Promise.prototype);
-    init(promise);
-    return promise;
-  }
+  PendingPromise.prototype = Promise.prototype;
 
   function isPromise(value) {
-    return value !== null && typeof value === 'object' && value[STATE] !== undefined;
+    return value !== null && typeof value === 'object' && value[STATE] !== void 0;
   }
 
   // The resolve/reject pair for an executor or a thenable: the first call
@@ -244,11 +255,25 @@
         return;
       }
       if (typeof then === 'function') {
-        enqueue(adoptThenable, {promise: promise, thenable: x, then: then});
+        if (then === promiseThen && isPromise(x)) {
+          // Our own promise with the original then(): the job registers a
+          // reaction without callbacks, which passes x's outcome on to
+          // promise exactly as then(resolve, reject) would, without the
+          // resolving functions and the unobservable derived promise.
+          enqueue(adoptPromise, {source: x, promise: promise, onFulfilled: void 0, onRejected: void 0});
+        } else {
+          enqueue(adoptThenable, {promise: promise, thenable: x, then: then});
+        }
         return;
       }
     }
     settle(promise, FULFILLED, x);
+  }
+
+  // Job: what x.then(resolve, reject) does for our own promise x, given
+  // the reaction made by resolvePromise.
+  function adoptPromise(reaction) {
+    subscribe(reaction.source, reaction);
   }
 
   // Job: call job.thenable.then with resolving functions for job.promise.
@@ -261,17 +286,35 @@
     }
   }
 
+  // Mark source handled and run reaction once source is settled: queue it
+  // now, or keep it for settle().  Most promises get one reaction, kept as
+  // is; an array holds them from the second on.
+  function subscribe(source, reaction) {
+    source[HANDLED] = true;
+    if (source[STATE] !== PENDING) {
+      enqueue(runReaction, reaction);
+      return;
+    }
+    var reactions = source[REACTIONS];
+    if (reactions === void 0) source[REACTIONS] = reaction;
+    else if (reactions.source === source) source[REACTIONS] = [reactions, reaction];
+    else reactions.push(reaction);
+  }
+
   // Fix the state and value of a pending promise and queue its reactions.
   function settle(promise, state, value) {
     var reactions = promise[REACTIONS];
     promise[STATE] = state;
     promise[VALUE] = value;
-    promise[REACTIONS] = undefined;
+    promise[REACTIONS] = void 0;
     if (state === REJECTED && !promise[HANDLED]) {
       rejections.push(promise);
       requestDrain();
     }
-    if (reactions) {
+    if (reactions === void 0) return;
+    if (reactions.source === promise) {
+      enqueue(runReaction, reactions);
+    } else {
       for (var i = 0; i < reactions.length; i++) enqueue(runReaction, reactions[i]);
     }
   }
@@ -279,25 +322,25 @@
   // Job: run the callback of reaction r for its settled source promise and
   // resolve r.promise with the outcome; a missing callback passes it on.
   function runReaction(r) {
-    var state = r.source[STATE], value = r.source[VALUE];
-    var handler = state === FULFILLED ? r.onFulfilled : r.onRejected;
+    var source = r.source, value = source[VALUE], fulfilled = source[STATE] === FULFILLED;
+    var handler = fulfilled ? r.onFulfilled : r.onRejected;
     if (typeof handler === 'function') {
       try {
         value = handler(value);
-        state = FULFILLED;
+        fulfilled = true;
       } catch (err) {
         value = err;
-        state = REJECTED;
+        fulfilled = false;
       }
     }
-    if (state === FULFILLED) resolvePromise(r.promise, value);
+    if (fulfilled) resolvePromise(r.promise, value);
     else settle(r.promise, REJECTED, value);
   }
 
   // Promise.resolve(value) without a receiver.
   function promiseResolve(value) {
     if (isPromise(value) && value.constructor === Promise) return value;
-    var promise = newPromise();
+    var promise = new PendingPromise();
     resolvePromise(promise, value);
     return promise;
   }
@@ -323,16 +366,16 @@
     });
   }
 
+  // Register callbacks for the outcome; returns a promise for their result.
+  var promiseThen = function then(onFulfilled, onRejected) {
+    if (!isPromise(this)) throw new TypeError('Promise.prototype.then called on a non-promise');
+    var promise = new PendingPromise();
+    subscribe(this, {source: this, promise: promise, onFulfilled: onFulfilled, onRejected: onRejected});
+    return promise;
+  };
+
   install(Promise.prototype, {
-    // Register callbacks for the outcome; returns a promise for their result.
-    then: function then(onFulfilled, onRejected) {
-      if (!isPromise(this)) throw new TypeError('Promise.prototype.then called on a non-promise');
-      var reaction = {source: this, promise: newPromise(), onFulfilled: onFulfilled, onRejected: onRejected};
-      this[HANDLED] = true;
-      if (this[STATE] === PENDING) (this[REACTIONS] || (this[REACTIONS] = [])).push(reaction);
-      else enqueue(runReaction, reaction);
-      return reaction.promise;
-    },
+    then: promiseThen,
     'catch': function (onRejected) {
       return this.then(undefined, onRejected);
     },
@@ -351,7 +394,7 @@
   install(Promise, {
     resolve: promiseResolve,
     reject: function reject(reason) {
-      var promise = newPromise();
+      var promise = new PendingPromise();
       settle(promise, REJECTED, reason);
       return promise;
     },
@@ -577,6 +620,16 @@
   });
 
   install(global, {Promise: Promise, Map: Map, Set: Set});
+
+  // For the host: a promise it settles later without the closures of an
+  // executor (see the contract at the top; settlePromise once per promise).
+  native.newPromise = function newPromise() {
+    return new PendingPromise();
+  };
+  native.settlePromise = function settlePromise(promise, rejected, value) {
+    if (rejected) settle(promise, REJECTED, value);
+    else resolvePromise(promise, value);
+  };
 
   // ---- Object, Array, String ------------------------------------------------
   install(Object, {
