@@ -89,9 +89,13 @@ void eider_js_fetch_init(duk_context *ctx);
 /* Frees fetches still in flight (at heap destruction). */
 void eider_js_fetch_free(struct eider_js *js);
 
-/* Pushes a new pending Promise and, below nothing else, keeps its resolve
- * and reject functions in the stash under a fresh number, returned. Settle
- * it later with eider_js_settle(). */
+/* Stash keys of the prelude's native.newPromise and native.settlePromise
+ * (set by run_prelude, used by eider_js_deferred and eider_js_settle). */
+#define EIDER_STASH_NEW_PROMISE "newPromise"
+#define EIDER_STASH_SETTLE_PROMISE "settlePromise"
+
+/* Pushes a new pending Promise and keeps it in the stash under a fresh
+ * number, returned. Settle it later with eider_js_settle(). */
 int eider_js_deferred(duk_context *ctx);
 /* Settles deferred REF with the value on top (popped): resolves, or
  * rejects if REJECT; then drains microtasks. */

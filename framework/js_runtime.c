@@ -255,6 +255,10 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
     duk_push_heap_stash(ctx);
     duk_get_prop_string(ctx, -2, "runMicrotasks");
     duk_put_prop_string(ctx, -2, STASH_DRAIN);
+    duk_get_prop_string(ctx, -2, "newPromise");
+    duk_put_prop_string(ctx, -2, EIDER_STASH_NEW_PROMISE);
+    duk_get_prop_string(ctx, -2, "settlePromise");
+    duk_put_prop_string(ctx, -2, EIDER_STASH_SETTLE_PROMISE);
     duk_get_global_string(ctx, "Promise");
     duk_put_prop_string(ctx, -2, "Promise");   /* for eider_js_deferred */
     duk_get_global_string(ctx, "TextDecoder");

@@ -190,46 +190,30 @@ void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
 }
 
 #define STASH_DEFERRED "deferred"
-#define DEFERRED_REF DUK_HIDDEN_SYMBOL("ref")
 
-/* The executor of a deferred Promise: keeps [resolve, reject] in the
- * stash under the number it carries. */
-static duk_ret_t capture_executor(duk_context *ctx)
-{
-    duk_uarridx_t ref;
-
-    duk_push_current_function(ctx);
-    duk_get_prop_string(ctx, -1, DEFERRED_REF);
-    ref = duk_get_uint(ctx, -1);
-    duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, STASH_DEFERRED);
-    duk_push_array(ctx);
-    duk_dup(ctx, 0);
-    duk_put_prop_index(ctx, -2, 0);
-    duk_dup(ctx, 1);
-    duk_put_prop_index(ctx, -2, 1);
-    duk_put_prop_index(ctx, -2, ref);
-    return 0;
-}
-
+/* The pending promise comes from the prelude's native.newPromise() and
+ * is kept itself in the stash: settling it through
+ * native.settlePromise() does what the executor's resolve or reject
+ * would, without the executor and its two resolving closures per
+ * promise (run_prelude put both hooks in the stash). */
 int eider_js_deferred(duk_context *ctx)
 {
     static int next_ref;
     int ref = ++next_ref;
 
     duk_push_heap_stash(ctx);
-    if (!duk_has_prop_string(ctx, -1, STASH_DEFERRED)) {
+    if (!duk_get_prop_literal(ctx, -1, STASH_DEFERRED)) {
+        duk_pop(ctx);
         duk_push_bare_object(ctx);
-        duk_put_prop_string(ctx, -2, STASH_DEFERRED);
+        duk_dup_top(ctx);
+        duk_put_prop_literal(ctx, -3, STASH_DEFERRED);
     }
-    /* The Promise the prelude installed, even if a handler replaced the
-     * global one. */
-    duk_get_prop_string(ctx, -1, "Promise");
-    duk_remove(ctx, -2);
-    duk_push_c_function(ctx, capture_executor, 2);
-    duk_push_uint(ctx, (duk_uint_t)ref);
-    duk_put_prop_string(ctx, -2, DEFERRED_REF);
-    duk_new(ctx, 1);
+    duk_get_prop_literal(ctx, -2, EIDER_STASH_NEW_PROMISE);
+    duk_call(ctx, 0);                        /* [stash deferred promise] */
+    duk_dup_top(ctx);
+    duk_put_prop_index(ctx, -3, (duk_uarridx_t)ref);
+    duk_replace(ctx, -3);
+    duk_pop(ctx);
     return ref;
 }
 
@@ -239,16 +223,18 @@ void eider_js_settle(duk_context *ctx, int ref, int reject)
 
     eider_js_enter(js);
     duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, STASH_DEFERRED);
-    if (duk_get_prop_index(ctx, -1, (duk_uarridx_t)ref)) {
-        duk_get_prop_index(ctx, -1, reject ? 1 : 0);
-        duk_dup(ctx, -5);                    /* the value */
-        if (duk_pcall(ctx, 1) != 0)
+    duk_get_prop_literal(ctx, -1, STASH_DEFERRED);
+    duk_get_prop_literal(ctx, -2, EIDER_STASH_SETTLE_PROMISE);
+    if (duk_get_prop_index(ctx, -2, (duk_uarridx_t)ref)) {
+        duk_push_boolean(ctx, reject);
+        duk_dup(ctx, -6);                    /* the value */
+        if (duk_pcall(ctx, 3) != 0)          /* settlePromise(promise, reject, value) */
             eider_js_log_error(ctx, -1, "settling a Promise");
         duk_pop(ctx);
+        duk_del_prop_index(ctx, -1, (duk_uarridx_t)ref);
+    } else {
+        duk_pop_2(ctx);                      /* unknown ref: nothing to settle */
     }
-    duk_pop(ctx);
-    duk_del_prop_index(ctx, -1, (duk_uarridx_t)ref);
     duk_pop_3(ctx);                          /* deferred, stash, value */
     eider_js_drain(ctx);
     eider_js_leave(js);
