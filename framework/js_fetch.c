@@ -57,8 +57,9 @@ static const char fetch_js[] =
     "(function (native) {\n"
     "  'use strict';\n"
     "  // native.request(url, method, [name, value, ...], body, timeoutMs, mode)\n"
-    "  //   -> Promise of {status, statusText, url, redirected, headers: [...],\n"
-    "  //      body: ArrayBuffer}; native.decode(arrayBuffer) -> string (UTF-8);\n"
+    "  //   -> Promise of {status, statusText, url, redirected, headers:\n"
+    "  //      [[lower-case name, value], ...], body: ArrayBuffer};\n"
+    "  //   native.decode(arrayBuffer) -> string (UTF-8);\n"
     "  //   native.promise() -> the Promise constructor of the runtime;\n"
     "  //   native.plainUrl(string) -> true if it has a scheme and only printable\n"
     "  //      ASCII (cleanUrl would return it unchanged).\n"
@@ -87,7 +88,7 @@ static const char fetch_js[] =
     "  // another iterable of pairs (Map) or an object of name: value.\n"
     "  function Headers(init) {\n"
     "    if (!(this instanceof Headers)) throw new TypeError(\"Headers must be called with 'new'\");\n"
-    "    Object.defineProperty(this, LIST, { value: [] });\n"
+    "    HeaderList.call(this, []);\n"
     "    if (init == null) return;\n"
     "    var i;\n"
     "    if (init instanceof Headers) {\n"
@@ -109,7 +110,13 @@ static const char fetch_js[] =
     "    }\n"
     "  }\n"
     "\n"
-
+    "  // new HeaderList(list): a Headers (same prototype) holding list as is;\n"
+    "  // fetch() makes its responses' headers with it.\n"
+    "  function HeaderList(list) {\n"
+    "    Object.defineProperty(this, LIST, { value: list });\n"
+    "  }\n"
+    "  HeaderList.prototype = Headers.prototype;\n"
+    "\n"
     "  Headers.prototype.append = function (name, value) {\n"
     "    this[LIST].push([headerName(name), headerValue(value)]);\n"
     "  };\n"
@@ -198,12 +205,11 @@ static const char fetch_js[] =
     "  // responses with new Response(RAW, raw).\n"
     "  function Response(body, init) {\n"
     "    if (!(this instanceof Response)) throw new TypeError(\"Response must be called with 'new'\");\n"
-    "    var raw = body === RAW ? init : null, bytes, i;\n"
+    "    var raw = body === RAW ? init : null, bytes;\n"
     "    if (raw) {\n"
     "      this.status = raw.status;\n"
     "      this.statusText = raw.statusText;\n"
-    "      this.headers = new Headers();\n"
-    "      for (i = 0; i < raw.headers.length; i += 2) this.headers[LIST].push([raw.headers[i].toLowerCase(), raw.headers[i + 1]]);\n"
+    "      this.headers = new HeaderList(raw.headers);\n"
     "      this.url = raw.url;\n"
     "      this.redirected = raw.redirected;\n"
     "      bytes = raw.body;\n"
@@ -290,7 +296,10 @@ static const char fetch_js[] =
     "    return method;\n"
     "  }\n"
     "\n"
-
+    "  function toResponse(raw) {\n"
+    "    return new Response(RAW, raw);\n"
+    "  }\n"
+    "\n"
     "  // fetch(url, {method, headers, body, timeout, redirect}) -> Promise.\n"
     "  function fetch(input, init) {\n"
     "    try {\n"
@@ -319,9 +328,7 @@ static const char fetch_js[] =
     "        throw new TypeError('redirect must be \"follow\", \"error\" or \"manual\", not \"' + redirect + '\"');\n"
     "      }\n"
     "      for (var flat = [], l = headers[LIST], i = 0; i < l.length; i++) flat.push(l[i][0], l[i][1]);\n"
-    "      return native.request(url, method, flat, body, timeout, MODES[redirect]).then(function (raw) {\n"
-    "        return new Response(RAW, raw);\n"
-    "      });\n"
+    "      return native.request(url, method, flat, body, timeout, MODES[redirect]).then(toResponse);\n"
     "    } catch (e) {\n"
     "      return native.promise().reject(e);\n"
     "    }\n"
@@ -366,9 +373,21 @@ static void unlink_op(struct fetch_op *op)
         op->next->prev = op->prev;
 }
 
+/* Pushes header name NAME lower-cased. Names are tokens (http_parser
+ * refuses any other byte), so ASCII folding is what toLowerCase() does. */
+static void push_lower(duk_context *ctx, const char *name)
+{
+    size_t len = strlen(name);
+    char *p = duk_push_fixed_buffer(ctx, len);
+
+    for (size_t i = 0; i < len; i++)
+        p[i] = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] - 'A' + 'a') : name[i];
+    duk_buffer_to_string(ctx, -1);
+}
+
 /* Pushes what settles a fetch: the raw response object for the JS half
- * ({status, statusText, url, redirected, headers: [name, value, ...],
- * body: ArrayBuffer}) or the TypeError. Runs under duk_safe_call, as the
+ * ({status, statusText, url, redirected, headers: [[lower-case name,
+ * value], ...], body: ArrayBuffer}) or the TypeError. Runs under duk_safe_call, as the
  * body may not fit in the heap. */
 struct outcome {
     const struct hc_response *resp;
@@ -397,10 +416,12 @@ static duk_ret_t push_outcome(duk_context *ctx, void *udata)
     duk_put_prop_string(ctx, -2, "redirected");
     duk_push_array(ctx);
     for (size_t i = 0; i < resp->nheaders; i++) {
-        duk_push_string(ctx, resp->headers[i].name);
-        duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i));
+        duk_push_array(ctx);
+        push_lower(ctx, resp->headers[i].name);
+        duk_put_prop_index(ctx, -2, 0);
         eider_js_push_utf8(ctx, resp->headers[i].value, strlen(resp->headers[i].value));
-        duk_put_prop_index(ctx, -2, (duk_uarridx_t)(2 * i + 1));
+        duk_put_prop_index(ctx, -2, 1);
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
     }
     duk_put_prop_string(ctx, -2, "headers");
     len = evbuffer_get_length(resp->body);
