@@ -93,11 +93,16 @@
   }
 
   // Promise internals, under symbol keys so that for-in and JSON skip them.
+  // Only STATE is set when a promise is made; the others are added when
+  // first needed (an absent one reads as undefined), as each property put
+  // on a new object costs Duktape about as much as a function call.
   var PENDING = 0, FULFILLED = 1, REJECTED = 2;
   var STATE = Symbol('state');           // PENDING, FULFILLED or REJECTED
-  var VALUE = Symbol('value');           // fulfilment value or rejection reason
-  var REACTIONS = Symbol('reactions');   // while pending: reactions to run
-  var HANDLED = Symbol('handled');       // then() was ever called
+  var RESULT = Symbol('result');         // while pending: its reactions (one
+                                         // reaction, or an array of two or
+                                         // more); once settled: the value
+                                         // or the reason
+  var HANDLED = Symbol('handled');       // true once then() was called
 
   // ---- Microtask queue ----------------------------------------------------
   // Jobs are (fn, arg) pairs in `jobs`, run as fn(arg) in FIFO order from
@@ -133,7 +138,7 @@
       var promise = list[i];
       if (!promise[HANDLED] && typeof native.unhandledRejection === 'function') {
         try {
-          native.unhandledRejection(promise[VALUE], promise);
+          native.unhandledRejection(promise[RESULT], promise);
         } catch (err) {
           reportError(err);
         }
@@ -209,9 +214,6 @@
   // own is cheaper than Object.create(Promise.prototype) plus a call.
   function PendingPromise() {
     this[STATE] = PENDING;
-    this[VALUE] = void 0;
-    this[REACTIONS] = void 0;   // a reaction, or an array of two or more
-    this[HANDLED] = false;
   }
   PendingPromise.prototype = Promise.prototype;
 
@@ -295,18 +297,17 @@
       enqueue(runReaction, reaction);
       return;
     }
-    var reactions = source[REACTIONS];
-    if (reactions === void 0) source[REACTIONS] = reaction;
-    else if (reactions.source === source) source[REACTIONS] = [reactions, reaction];
+    var reactions = source[RESULT];
+    if (reactions === void 0) source[RESULT] = reaction;
+    else if (reactions.source === source) source[RESULT] = [reactions, reaction];
     else reactions.push(reaction);
   }
 
   // Fix the state and value of a pending promise and queue its reactions.
   function settle(promise, state, value) {
-    var reactions = promise[REACTIONS];
+    var reactions = promise[RESULT];
     promise[STATE] = state;
-    promise[VALUE] = value;
-    promise[REACTIONS] = void 0;
+    promise[RESULT] = value;
     if (state === REJECTED && !promise[HANDLED]) {
       rejections.push(promise);
       requestDrain();
@@ -322,7 +323,7 @@
   // Job: run the callback of reaction r for its settled source promise and
   // resolve r.promise with the outcome; a missing callback passes it on.
   function runReaction(r) {
-    var source = r.source, value = source[VALUE], fulfilled = source[STATE] === FULFILLED;
+    var source = r.source, value = source[RESULT], fulfilled = source[STATE] === FULFILLED;
     var handler = fulfilled ? r.onFulfilled : r.onRejected;
     if (typeof handler === 'function') {
       try {
