@@ -223,13 +223,25 @@ def wait_until(pred, timeout=5.0, interval=0.05, msg="condition"):
 
 # ---------------------------------------------------------------- network
 
+_handed_out = []   # ports free_port returned lately: the kernel may offer one again
+
+
 def free_port(host="127.0.0.1", family=socket.AF_INET):
-    s = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
+    """A port nothing listens on, and not one this process was given
+    lately (two listeners of one test asked for ports one after the other
+    and got the same one: "this address is already listened on")."""
+    for _ in range(100):
+        s = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+        finally:
+            s.close()
+        if port not in _handed_out:
+            break
+    _handed_out.append(port)
+    del _handed_out[:-256]
+    return port
 
 
 def port_is_free(port, host="127.0.0.1"):

@@ -479,9 +479,14 @@ def test_closures_of_answered_requests_do_not_pile_up():
     # Cycles (a closure and its .prototype) go with mark-and-sweep, so RSS
     # saws up and down; it must stay bounded, not climb round after round
     # (before eider ran the collector itself: +14 MB per round).
+    # A sample may land just before or just after a collection (the saw is
+    # ~14 MB), so growth is judged on the low points, which a leak lifts
+    # round after round, and the high points only get the saw's height.
     rss = _rss_rounds(srv.get(), "/wait?ms=300&c=c%d-&n=%d", rounds=8)
-    assert max(rss[4:]) < max(rss[:4]) + 8 * 1024, \
+    assert min(rss[4:]) < min(rss[:4]) + 8 * 1024, \
         "worker RSS keeps growing over rounds of 500 answered requests: %r kB" % rss
+    assert max(rss[4:]) < max(rss[:4]) + 24 * 1024, \
+        "worker RSS peaks keep growing over rounds of 500 answered requests: %r kB" % rss
 
 
 # ---------------------------------------------------------------- streaming
