@@ -199,18 +199,30 @@ static duk_ret_t req_get(duk_context *ctx)
     return getters[duk_get_current_magic(ctx)].get(ctx, ex);
 }
 
-/* req.text(): the body as a UTF-8 string, "" when there is none. */
-static duk_ret_t req_text(duk_context *ctx)
+/* The body of the exchange behind `this` in one piece: *DATA (NULL when
+ * empty) and *LEN. Returns -1 after the answer, when there is none. */
+static int body_bytes(duk_context *ctx, const char **data, size_t *len)
 {
     struct eider_exchange *ex = eider_js_this_exchange(ctx);
     struct evbuffer *in;
-    size_t len;
 
     if (ex == NULL)
-        return 0;
+        return -1;
     in = eider_http_body(ex);
-    len = evbuffer_get_length(in);
-    eider_js_push_utf8(ctx, (const char *)evbuffer_pullup(in, (ev_ssize_t)len), len);
+    *len = evbuffer_get_length(in);
+    *data = (const char *)evbuffer_pullup(in, (ev_ssize_t)*len);
+    return 0;
+}
+
+/* req.text(): the body as a UTF-8 string, "" when there is none. */
+static duk_ret_t req_text(duk_context *ctx)
+{
+    const char *data;
+    size_t len;
+
+    if (body_bytes(ctx, &data, &len) < 0)
+        return 0;
+    eider_js_push_utf8(ctx, data, len);
     return 1;
 }
 
@@ -218,16 +230,12 @@ static duk_ret_t req_text(duk_context *ctx)
  * 400 if the handler lets it through. */
 static duk_ret_t req_json(duk_context *ctx)
 {
-    struct eider_exchange *ex = eider_js_this_exchange(ctx);
-    struct evbuffer *in;
+    const char *data;
     size_t len;
 
-    if (ex == NULL)
+    if (body_bytes(ctx, &data, &len) < 0)
         return 0;
-    in = eider_http_body(ex);
-    len = evbuffer_get_length(in);
-    if (len > 0 && eider_js_json_parse_utf8(ctx, (const char *)evbuffer_pullup(in, (ev_ssize_t)len),
-                                            len) == 0)
+    if (len > 0 && eider_js_json_parse_utf8(ctx, data, len) == 0)
         return 1;
     req_text(ctx);
     if (duk_get_length(ctx, -1) == 0) {
