@@ -552,8 +552,14 @@ void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const v
 
     /* Ended from on_later, never under the handler that answered: evhttp
      * may free the connection there. evhttp marks a request that came
-     * chunked, and would end the answer with a last chunk of its own. */
+     * chunked, and would end the answer with a last chunk of its own.
+     * userdone, as evhttp_send_reply would set it: evhttp frees the
+     * request itself if the connection fails before then (else nobody
+     * would). Writing on, as evhttp_send_reply would turn it: that arms
+     * the connection's timeout for a client that does not read. */
     req->chunked = 0;
+    req->userdone = 1;
+    bufferevent_enable(g->bev, EV_WRITE);
     g->end_req = req;
     if (g->later != NULL)
         event_active(g->later, EV_TIMEOUT, 1);

@@ -11,8 +11,8 @@ import socket
 import struct
 import time
 
-from eiderlib import (skip_rss_check_if_sanitized, Eider, Shared, fixture, assert_status, assert_eider_error,
-                      parse_responses, proc_status, wait_until)
+from eiderlib import (skip_rss_check_if_sanitized, sanitized, Eider, Shared, fixture, assert_status,
+                      assert_eider_error, parse_responses, proc_status, wait_until)
 
 # A worker that died, a fatal engine error, an abort: none may ever appear.
 CRASH_RE = re.compile(r"worker \d+ (was killed|exited with)|\[crit\]|worker died|"
@@ -489,6 +489,54 @@ def test_closures_of_answered_requests_do_not_pile_up():
         "worker RSS keeps growing over rounds of 500 answered requests: %r kB" % rss
     assert max(rss[4:]) < max(rss[:4]) + 24 * 1024, \
         "worker RSS peaks keep growing over rounds of 500 answered requests: %r kB" % rss
+
+
+# ---------------------------------------------------------------- clients that go or stall
+
+def test_client_gone_before_a_late_answer_costs_nothing():
+    # The answer goes to a socket the client has reset. evhttp must still
+    # free the request with the connection: under AddressSanitizer a lost
+    # one is reported as a leak when the worker exits.
+    e = Eider(fixture("async"), workers=1)
+    e.start()
+    try:
+        for _ in range(30):
+            s = socket.create_connection(("127.0.0.1", e.port), timeout=5)
+            s.sendall(b"GET /later?ms=150 HTTP/1.1\r\nHost: x\r\n\r\n")
+            time.sleep(0.02)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()   # RST before the answer
+        time.sleep(0.5)
+        assert_status(e.get("/later?ms=1"), 202)
+    finally:
+        e.stop()
+    assert not CRASH_RE.search(e.error_log()), e.error_log()[-2000:]
+    if sanitized():
+        assert "LeakSanitizer" not in e.output(), e.output()[-3000:]
+
+
+def test_client_that_stops_reading_an_answer_is_cut_off():
+    # keepalive_timeout covers writing: a client that takes a large answer
+    # and never reads must not hold the connection and the answer for ever.
+    e = Eider(fixture("async"), workers=1, extra_conf="keepalive_timeout 1s;")
+    e.start()
+    try:
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        s.connect(("127.0.0.1", e.port))
+        s.sendall(b"GET /big?mb=16 HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(4)
+        s.settimeout(5)
+        got = 0
+        while True:
+            d = s.recv(1 << 20)
+            if not d:
+                break
+            got += len(d)
+        s.close()
+    finally:
+        e.stop()
+    assert 0 < got < 16 * 1048576, "read %d bytes of a 16 MB answer the client stalled on" % got
 
 
 # ---------------------------------------------------------------- streaming
