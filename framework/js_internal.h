@@ -36,6 +36,7 @@ struct eider_js {
     void *req_proto;           /* prototype of every req */
     void *res_proto;           /* prototype of every res */
     void *object_proto;        /* Object.prototype, for js_json.c */
+    void *array_proto;         /* Array.prototype, for js_json.c */
     char *scratch;             /* js_json.c's, for strings with escapes */
     size_t scratch_cap;
 };

@@ -211,14 +211,12 @@ static int parse_number(struct parser *ps)
 
 static int parse_value(struct parser *ps);
 
-/* The container on top is complete: an object gets Object.prototype. */
+/* The container on top is complete: it gets its prototype. */
 static int end_container(struct parser *ps, int object)
 {
     ps->depth--;
-    if (object) {
-        duk_push_heapptr(ps->ctx, ps->js->object_proto);
-        duk_set_prototype(ps->ctx, -2);
-    }
+    duk_push_heapptr(ps->ctx, object ? ps->js->object_proto : ps->js->array_proto);
+    duk_set_prototype(ps->ctx, -2);
     return 0;
 }
 
@@ -232,14 +230,17 @@ static int parse_container(struct parser *ps)
     if (++ps->depth > MAX_DEPTH)
         return -1;
     duk_require_stack(ctx, 3);
-    /* An object gets its prototype once it is complete: until then it has
-     * none, so that putting a key neither runs an inherited setter nor
-     * takes "__proto__" for the prototype (JSON.parse defines own
-     * properties), and costs no walk up a prototype chain. */
-    if (object)
+    /* A container gets its prototype once it is complete: until then it
+     * has none, so that putting a key or an index neither runs an
+     * inherited setter nor takes "__proto__" for the prototype (JSON.parse
+     * defines own properties), and costs no walk up a prototype chain. */
+    if (object) {
         duk_push_bare_object(ctx);
-    else
+    } else {
         duk_push_array(ctx);
+        duk_push_undefined(ctx);           /* Duktape's "no prototype" */
+        duk_set_prototype(ctx, -2);
+    }
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == (object ? '}' : ']')) {
         ps->p++;
@@ -358,6 +359,10 @@ void eider_js_json_init(duk_context *ctx)
     duk_get_prop_literal(ctx, 0, "Object");
     duk_get_prop_literal(ctx, -1, "prototype");
     eider_js_of(ctx)->object_proto = duk_get_heapptr(ctx, -1);
+    duk_pop_2(ctx);
+    duk_get_prop_literal(ctx, 0, "Array");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    eider_js_of(ctx)->array_proto = duk_get_heapptr(ctx, -1);
     duk_pop_2(ctx);
     duk_get_prop_literal(ctx, 0, "JSON");
     duk_push_c_function(ctx, json_parse, DUK_VARARGS);

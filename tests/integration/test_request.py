@@ -168,6 +168,13 @@ def test_json_strings_escapes_and_keys():
     assert j["ownProto"] is True and j["protoIsObject"] is True, j
 
 
+def test_json_defines_own_elements_and_keys():
+    r = srv.get().request("POST", "/json_setters", body=b"[7]",
+                          headers={"Content-Type": "application/json"})
+    assert_status(r, 200)
+    assert r.json() == {"hit": False, "a": [5, 2, True], "o": [1, True], "b": [7, True]}, r.json()
+
+
 def test_json_invalid_is_400():
     r = srv.get().request("POST", "/json", body="{not json",
                           headers={"Content-Type": "application/json"})
