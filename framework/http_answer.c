@@ -74,7 +74,9 @@ int eider_answer_head(struct eider_answer_head *h, struct evhttp_request *req, i
     struct evkeyvalq *out = evhttp_request_get_output_headers(req);
     struct evkeyval *kv;
     size_t rlen = strlen(reason), need;
-    int with_length = status >= 200 && status != 204;
+    /* None for 1xx and 204 (RFC 9110 8.6); none for 304, whose body eider
+     * drops, rather than the length of that body. */
+    int with_length = status >= 200 && status != 204 && status != 304;
     char *p;
 
     settle_connection(req);

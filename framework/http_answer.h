@@ -16,7 +16,7 @@ struct eider_answer_head {
 /* Formats into H the head of the answer to REQ: STATUS and REASON, the
  * headers in REQ's output list (its Content-Length ignored) and then
  * Content-Length: CONTENT_LENGTH, except for 1xx and 204, which must not
- * carry one (RFC 9110 8.6). First settles the Connection header in that
+ * carry one (RFC 9110 8.6), and 304. First settles the Connection header in that
  * list as evhttp does, so that evhttp keeps or closes the connection as
  * the head says. Returns 0, or -1 when out of memory. */
 int eider_answer_head(struct eider_answer_head *h, struct evhttp_request *req, int status,

@@ -133,8 +133,9 @@ static duk_ret_t res_remove_header(duk_context *ctx)
 static void set_status(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
 {
     duk_double_t d = duk_to_number(ctx, idx);
-    if (!(d >= 100 && d <= 999) || d != (duk_double_t)(int)d)
-        (void)duk_range_error(ctx, "invalid status code %s", duk_safe_to_string(ctx, idx));
+    /* 1xx is not a final answer: the client would wait for the real one. */
+    if (!(d >= 200 && d <= 999) || d != (duk_double_t)(int)d)
+        (void)duk_range_error(ctx, "invalid status code %s (200 to 999)", duk_safe_to_string(ctx, idx));
     ex->status = (int)d;
 }
 

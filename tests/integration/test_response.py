@@ -2,7 +2,7 @@
 end, json, redirect; X-Request-Id on every response."""
 import re
 
-from eiderlib import Eider, Shared, fixture, assert_status
+from eiderlib import Eider, Shared, fixture, assert_status, assert_eider_error
 
 srv = Shared(lambda: Eider(fixture("response")))
 
@@ -142,6 +142,20 @@ def test_end_without_body_204():
     assert_status(r, 204)
     assert r[2] == b""
     # RFC 9110 8.6: a 204 must not carry Content-Length.
+    assert "content-length" not in {k.lower() for k in r[1]}, r[1]
+
+
+def test_1xx_status_is_refused_as_a_final_answer():
+    # A 1xx is informational: a client would wait for the real answer.
+    for code in (100, 103, 199):
+        r = get("/status_query?s=%d" % code)
+        assert_eider_error(r, 500)
+
+
+def test_304_has_neither_body_nor_its_length():
+    r = get("/status_query?s=304")
+    assert_status(r, 304)
+    assert r[2] == b"", r[2]
     assert "content-length" not in {k.lower() for k in r[1]}, r[1]
 
 
