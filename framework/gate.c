@@ -560,9 +560,7 @@ void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const v
     req->chunked = 0;
     req->userdone = 1;
     bufferevent_enable(g->bev, EV_WRITE);
-    g->end_req = req;
-    if (g->later != NULL)
-        event_active(g->later, EV_TIMEOUT, 1);
+    g->end_req = req;   /* on_written runs on_later once it is all out */
     send_own(g, iov, body_len > 0 ? 2 : 1);
 }
 

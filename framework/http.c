@@ -267,10 +267,8 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
         return;
     ex->status = status;
     /* HEAD answers carry GET's length and no body; 204 and 304 no body. */
-    if (ex->method == EIDER_HEAD || !eider_answer_body_allowed(status))
+    if (body == NULL || ex->method == EIDER_HEAD || !eider_answer_body_allowed(status))
         body = NULL, len = 0;
-    if (body == NULL)
-        len = 0;
     ex->body_bytes = len;
     ex->head_sent = 1;
     account(ex);
@@ -407,7 +405,9 @@ struct evbuffer *eider_http_body(struct eider_exchange *ex)
 
 /* Checks evhttp 2.1 leaves out (RFC 9112): no control bytes or spaces in
  * the request target, no control bytes in header values, and exactly one
- * Host in an HTTP/1.1 request. Returns 1 if the request must get 400. */
+ * Host in an HTTP/1.1 request. Returns 1 if the request must get 400.
+ * Only for a connection without a gate: the gate's validator refuses all
+ * of these before evhttp sees the request. */
 static int malformed(struct evhttp_request *req)
 {
     const unsigned char *u = (const unsigned char *)evhttp_request_get_uri(req);
@@ -478,7 +478,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
                                evhttp_request_get_uri(req));
     if (method < 0) {
         eider_http_error(ex, 501);
-    } else if (ex->path == NULL || ex->path[0] != '/' || malformed(req)) {
+    } else if (ex->path == NULL || ex->path[0] != '/' || (g == NULL && malformed(req))) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
         eider_http_error(ex, 400);
     } else if ((status_path = l->cfg->status_path ? l->cfg->status_path : w->cfg->status_path) != NULL
