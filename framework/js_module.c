@@ -16,6 +16,7 @@
 
 #include "file.h"
 #include "js_internal.h"
+#include "js_lib.h"
 #include "sources.h"
 
 #define STASH_MODULES "modules"
@@ -282,6 +283,35 @@ static void explain_syntax_error(duk_context *ctx, const char *path, const char 
 
 static void push_require(duk_context *ctx, const char *dir, size_t dirlen);
 
+/* Compiles SRC (LEN bytes, from the file NAME) as a CommonJS module body
+ * and runs it for the module object at MODULE, with require() resolving
+ * from DIR (DIRLEN bytes). Returns 0, or -1 with the error on top. */
+static int run_body(duk_context *ctx, duk_idx_t module, const char *name, const char *src,
+                    size_t len, const char *dir, size_t dirlen)
+{
+    duk_push_string(ctx, wrap_head);
+    duk_push_lstring(ctx, src, len);
+    duk_push_string(ctx, wrap_tail);
+    duk_concat(ctx, 3);
+    duk_push_string(ctx, name);
+    if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0) {
+        explain_syntax_error(ctx, name, src, len);
+        return -1;
+    }
+    if (duk_pcall(ctx, 0) != 0)                   /* the eval gives the wrapper */
+        return -1;
+    duk_get_prop_string(ctx, module, "exports");  /* this */
+    duk_dup(ctx, -1);                             /* exports */
+    push_require(ctx, dir, dirlen);
+    duk_dup(ctx, module);                         /* module */
+    duk_push_string(ctx, name);                   /* __filename */
+    duk_push_lstring(ctx, dir, dirlen);           /* __dirname */
+    if (duk_pcall_method(ctx, 5) != 0)
+        return -1;
+    duk_pop(ctx);
+    return 0;
+}
+
 /* Runs the file PATH as the body of the module object at MODULE.
  * Returns 0, or -1 with the error on top of the stack. */
 static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
@@ -311,28 +341,23 @@ static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
         duk_put_prop_string(ctx, module, "exports");
         return 0;
     }
+    return run_body(ctx, module, path, src, len, path, (size_t)(slash - path));
+}
 
-    duk_push_string(ctx, wrap_head);
-    duk_push_lstring(ctx, src, len);
-    duk_push_string(ctx, wrap_tail);
-    duk_concat(ctx, 3);
-    duk_push_string(ctx, path);
-    if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0) {
-        explain_syntax_error(ctx, path, src, len);
-        return -1;
-    }
-    if (duk_pcall(ctx, 0) != 0)                   /* the eval gives the wrapper */
-        return -1;
-    duk_get_prop_string(ctx, module, "exports");  /* this */
-    duk_dup(ctx, -1);                             /* exports */
-    push_require(ctx, path, (size_t)(slash - path));
-    duk_dup(ctx, module);                         /* module */
-    duk_push_string(ctx, path);                   /* __filename */
-    duk_push_lstring(ctx, path, (size_t)(slash - path));   /* __dirname */
-    if (duk_pcall_method(ctx, 5) != 0)
-        return -1;
-    duk_pop(ctx);
-    return 0;
+/* Pushes a new module object { exports: {}, id, filename, loaded: false }. */
+static duk_idx_t push_module(duk_context *ctx, const char *id)
+{
+    duk_idx_t module = duk_push_object(ctx);
+
+    duk_push_object(ctx);
+    duk_put_prop_string(ctx, module, "exports");
+    duk_push_string(ctx, id);
+    duk_put_prop_string(ctx, module, "id");
+    duk_push_string(ctx, id);
+    duk_put_prop_string(ctx, module, "filename");
+    duk_push_false(ctx);
+    duk_put_prop_string(ctx, module, "loaded");
+    return module;
 }
 
 int eider_js_require_path(duk_context *ctx, const char *path)
@@ -354,15 +379,7 @@ int eider_js_require_path(duk_context *ctx, const char *path)
         return 0;
     }
     duk_pop(ctx);
-    module = duk_push_object(ctx);
-    duk_push_object(ctx);
-    duk_put_prop_string(ctx, module, "exports");
-    duk_push_string(ctx, real);
-    duk_put_prop_string(ctx, module, "id");
-    duk_push_string(ctx, real);
-    duk_put_prop_string(ctx, module, "filename");
-    duk_push_false(ctx);
-    duk_put_prop_string(ctx, module, "loaded");
+    module = push_module(ctx, real);
     duk_dup(ctx, module);
     duk_put_prop_string(ctx, -3, real);            /* cache first: cycles see it */
     if (run_module(ctx, module, real) != 0) {
@@ -379,7 +396,7 @@ int eider_js_require_path(duk_context *ctx, const char *path)
     return 0;
 }
 
-/* Modules built into eider: require(name) builds each once per heap. */
+/* Modules built into eider in C: require(name) builds each once per heap. */
 static const struct {
     const char *name;
     void (*push)(duk_context *ctx);   /* pushes the module's exports */
@@ -388,28 +405,69 @@ static const struct {
     { "fs",     eider_js_fs_push },
 };
 
-/* Pushes the exports of built-in module ID ("fs" or "node:fs"); 0 if ID
- * names none. */
-static int push_builtin(duk_context *ctx, const char *id)
+/* Pushes the exports of the built-in module ID from the C table or from
+ * the JavaScript ones (js_lib.h), made now if this heap has none yet.
+ * Returns 1, 0 if ID names none, or -1 with the error on top. */
+static int make_builtin(duk_context *ctx, const char *id)
 {
-    if (strncmp(id, "node:", 5) == 0)
-        id += 5;
-    for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-        if (strcmp(id, builtins[i].name) != 0)
-            continue;
+    const struct eider_js_lib *lib;
+    char name[64];
+    duk_idx_t module;
+
+    for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+        if (strcmp(id, builtins[i].name) == 0) {
+            builtins[i].push(ctx);
+            return 1;
+        }
+    for (lib = eider_js_libs; lib->id != NULL && strcmp(lib->id, id) != 0; lib++)
+        ;
+    if (lib->id == NULL)
+        return 0;
+    snprintf(name, sizeof(name), "node:%s", id);
+    module = push_module(ctx, name);
+    /* In the cache before it runs, so that a cycle sees the partial exports. */
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_BUILTINS);
+    duk_get_prop_string(ctx, module, "exports");
+    duk_put_prop_string(ctx, -2, id);
+    duk_pop_2(ctx);
+    if (run_body(ctx, module, name, lib->text, lib->len, "node:", 5) != 0) {
         duk_push_heap_stash(ctx);
         duk_get_prop_string(ctx, -1, STASH_BUILTINS);
-        if (!duk_get_prop_string(ctx, -1, id)) {
-            duk_pop(ctx);
-            builtins[i].push(ctx);
-            duk_dup_top(ctx);
-            duk_put_prop_string(ctx, -3, id);
-        }
+        duk_del_prop_string(ctx, -1, id);
+        duk_pop_2(ctx);
+        duk_remove(ctx, -2);
+        return -1;
+    }
+    duk_get_prop_string(ctx, module, "exports");
+    duk_remove(ctx, module);
+    return 1;
+}
+
+/* Pushes the exports of built-in module ID ("path" or "node:path").
+ * Returns 1, 0 if ID names none, or -1 with the error on top. */
+static int push_builtin(duk_context *ctx, const char *id)
+{
+    int rc;
+
+    if (strncmp(id, "node:", 5) == 0)
+        id += 5;
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_BUILTINS);
+    if (duk_get_prop_string(ctx, -1, id)) {
         duk_remove(ctx, -2);
         duk_remove(ctx, -2);
         return 1;
     }
-    return 0;
+    duk_pop_3(ctx);
+    if ((rc = make_builtin(ctx, id)) != 1)
+        return rc;
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_BUILTINS);
+    duk_dup(ctx, -3);
+    duk_put_prop_string(ctx, -2, id);   /* module.exports may have been replaced */
+    duk_pop_2(ctx);
+    return 1;
 }
 
 static duk_ret_t js_require(duk_context *ctx)
@@ -419,8 +477,12 @@ static duk_ret_t js_require(duk_context *ctx)
     char path[PATH_MAX];
     int rc;
 
-    if (push_builtin(ctx, id))
+    switch (push_builtin(ctx, id)) {
+    case 1:
         return 1;
+    case -1:
+        return duk_throw(ctx);
+    }
 
     duk_push_current_function(ctx);
     duk_get_prop_string(ctx, -1, REQUIRE_DIR);

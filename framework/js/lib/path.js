@@ -1,0 +1,2 @@
+// Placeholder until the full POSIX path module lands.
+exports.sep = '/';
