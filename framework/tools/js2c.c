@@ -3,7 +3,7 @@
  *   js2c NAME IN.js OUT.c
  *       embeds one file as const char NAME[] = {...}; const size_t NAME_len
  *       (NUL-terminated, the length excludes the NUL);
- *   js2c --table NAME OUT.c DIR/ID.js...
+ *   js2c --table NAME OUT.c .../lib/ID.js...
  *       embeds several files as a table const struct eider_js_lib NAME[]
  *       of { "ID", text, len }, ended by a row whose id is NULL (js_lib.h).
  */
@@ -47,7 +47,9 @@ static int table(const char *name, const char *outpath, int n, char **rows)
     }
     fprintf(out, "const struct eider_js_lib %s[] = {\n", name);
     for (int i = 0; i < n; i++) {
-        const char *base = strrchr(rows[i], '/') ? strrchr(rows[i], '/') + 1 : rows[i];
+        /* The id is the path under ".../lib/": lib/timers/promises.js is
+         * "timers/promises". */
+        const char *base = strstr(rows[i], "/lib/") ? strstr(rows[i], "/lib/") + 5 : rows[i];
         const char *dot = strrchr(base, '.');
         fprintf(out, "    { \"%.*s\", text%d, %ld },\n",
                 (int)(dot ? dot - base : (long)strlen(base)), base, i, lens[i]);
