@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "js_engine.h"
+#include "runtime.h"
 
 struct eider_config;
 struct eider_router;
@@ -21,6 +22,8 @@ struct eider_js {
     const struct eider_config *cfg;
     const struct eider_router *router;
     struct eider_sources *sources;  /* module texts of this generation */
+    eider_lower_fn *lower;     /* for modern JavaScript and TypeScript */
+    int lowered;               /* some module was lowered: map stack lines */
     struct event_base *base;   /* NULL in a check: timers never fire */
     int next_ref;              /* keys of waiting exchanges in the stash */
     int drain_requested;       /* the prelude queued a microtask */
@@ -116,6 +119,14 @@ struct eider_exchange *eider_js_this_exchange(duk_context *ctx);
 /* Loads the module at the absolute PATH (through the module cache) and
  * pushes its exports. Returns 0, or -1 with the error on the stack. */
 int eider_js_require_path(duk_context *ctx, const char *path);
+
+/* js_sourcemap.c: the line and column (1-based) that generated LINE of a
+ * lowered file comes from, by its source map MAP. Returns 0, or -1 if the
+ * map says nothing of it. */
+int eider_sourcemap_lookup(const char *map, size_t maplen, int line, int *oline, int *ocol);
+/* Rewrites the stack text on top: each "(FILE:LINE)" of a lowered file
+ * becomes "(FILE:LINE:COLUMN)" of the user's text. */
+void eider_js_map_stack(duk_context *ctx);
 
 /* Formats the value at idx as console.log would (strings as they are,
  * errors with their stack, other values as JSON) and pushes the string. */
