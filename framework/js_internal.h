@@ -116,6 +116,21 @@ void eider_js_detach(duk_context *ctx, duk_idx_t idx);
 /* The exchange bound to `this`, or NULL once detached. */
 struct eider_exchange *eider_js_this_exchange(duk_context *ctx);
 
+/* js_load.c: pushes the compiled module wrapper of the file at the real
+ * path PATH, taken from the generation's sources or read (and lowered)
+ * now. Returns 0, or -1 with the error (file:line:column) on top. */
+int eider_js_load_module(duk_context *ctx, const char *path);
+/* Compiles SRC (a module body named NAME; MAP its source map or NULL) into
+ * its wrapper on top. Returns 0, or -1 with the SyntaxError on top. */
+int eider_js_compile_module(duk_context *ctx, const char *name, const char *src, size_t len,
+                            const char *map, size_t maplen);
+void eider_js_load_init(duk_context *ctx);
+/* js_module.c: 1 if ID (maybe "node:ID") names a built-in module. */
+int eider_js_is_builtin(const char *id);
+/* Resolves ID required from DIR to a real path in out (PATH_MAX bytes)
+ * inside the handlers root: 0, or -1. */
+int eider_js_resolve(duk_context *ctx, const char *dir, const char *id, char *out);
+
 /* Loads the module at the absolute PATH (through the module cache) and
  * pushes its exports. Returns 0, or -1 with the error on the stack. */
 int eider_js_require_path(duk_context *ctx, const char *path);

@@ -6,7 +6,6 @@
  * inside the handlers root. Modules are compiled once and cached by real
  * path; a require cycle sees the partial exports, as in Node.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -24,9 +23,6 @@
 #define STASH_BUILTINS "builtins"
 #define REQUIRE_DIR DUK_HIDDEN_SYMBOL("dir")
 
-/* The wrapper keeps line numbers: it adds no newline before the source. */
-static const char wrap_head[] = "(function (exports, require, module, __filename, __dirname) {";
-static const char wrap_tail[] = "\n})";
 
 static int is_file(const char *path)
 {
@@ -117,7 +113,8 @@ static int try_path(duk_context *ctx, const char *root, const char *x, char *out
     return try_file(x, out) == 0 || try_dir(ctx, x, out) == 0 ? 0 : -1;
 }
 
-/* Resolves ID required from DIR into the real path out. */
+/* Resolves ID required from DIR into the real path out: 0, -1 if there
+ * is no such file, -2 if it lies outside ROOT. */
 static int resolve(duk_context *ctx, const char *root, const char *dir, const char *id, char *out)
 {
     char cand[PATH_MAX], found[PATH_MAX];
@@ -161,100 +158,9 @@ static int resolve(duk_context *ctx, const char *root, const char *dir, const ch
     return 0;
 }
 
-/* --- syntax errors: name file:line:column --- */
-
-/* Replaces the SyntaxError on top with one whose message reads
- * "FILE:LINE:COL: SyntaxError: ...". Duktape reports a line of the text it
- * compiled (SRC, LEN bytes): for a lowered file MAP maps it back to the
- * user's; else the column is the line's first token. */
-static void explain_syntax_error(duk_context *ctx, const char *path, const char *src, size_t len,
-                                 const char *map, size_t maplen)
-{
-    const char *msg, *at;
-    int line = 1, col = 1, oline, ocol;
-
-    duk_get_prop_string(ctx, -1, "message");
-    msg = duk_safe_to_string(ctx, -1);
-    if ((at = strstr(msg, "(line ")) != NULL)
-        line = atoi(at + 6);
-    if (map != NULL && eider_sourcemap_lookup(map, maplen, line, &oline, &ocol) == 0) {
-        line = oline;
-        col = ocol;
-    } else {
-        /* An error at the end of input is reported past the last line, in
-         * the module wrapper's closing lines: clamp it to the file. */
-        const char *p = src, *end = src + len, *bol = src;
-        int ln = 1;
-        for (; ln < line && p < end; p++)
-            if (*p == '\n') {
-                ln++;
-                bol = p + 1;
-            }
-        if (ln < line || p == end) {
-            line = ln;
-            p = bol;
-        }
-        while (p < end && (*p == ' ' || *p == '\t'))
-            p++, col++;
-    }
-    duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s:%d:%d: SyntaxError: %s", path, line, col, msg);
-    duk_remove(ctx, -2);
-    duk_remove(ctx, -2);
-}
-
-/* 1 if the word W stands in SRC outside comments and string literals (a
- * regular expression may give a false yes: that only costs a lowering). */
-static int has_word(const char *src, size_t len, const char *w)
-{
-    const char *p = src, *end = src + len;
-    size_t wl = strlen(w);
-
-    while (p < end) {
-        if (p[0] == '/' && p + 1 < end && p[1] == '/') {
-            while (p < end && *p != '\n')
-                p++;
-        } else if (p[0] == '/' && p + 1 < end && p[1] == '*') {
-            for (p += 2; p + 1 < end && !(p[0] == '*' && p[1] == '/'); p++)
-                ;
-            p += 2;
-        } else if (*p == '"' || *p == '\'') {
-            char q = *p;
-            for (p++; p < end && *p != q && *p != '\n'; p++)
-                if (*p == '\\')
-                    p++;
-            p++;
-        } else if (isalnum((unsigned char)*p) || *p == '_' || *p == '$') {
-            const char *start = p;
-            while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
-                p++;
-            if ((size_t)(p - start) == wl && memcmp(start, w, wl) == 0
-                && (start == src || start[-1] != '.'))
-                return 1;
-        } else {
-            p++;
-        }
-    }
-    return 0;
-}
-
 /* --- loading --- */
 
 static void push_require(duk_context *ctx, const char *dir, size_t dirlen);
-
-/* Compiles SRC (LEN bytes, the text of NAME) as a CommonJS module body.
- * Returns 0 with the wrapper function on top, or -1 with Duktape's
- * SyntaxError on top. */
-static int compile_body(duk_context *ctx, const char *name, const char *src, size_t len)
-{
-    duk_push_string(ctx, wrap_head);
-    duk_push_lstring(ctx, src, len);
-    duk_push_string(ctx, wrap_tail);
-    duk_concat(ctx, 3);
-    duk_push_string(ctx, name);
-    if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0)
-        return -1;
-    return duk_pcall(ctx, 0) != 0 ? -1 : 0;      /* the eval gives the wrapper */
-}
 
 /* Runs the module wrapper on top for the module object at MODULE, with
  * require() resolving from DIR (DIRLEN bytes). Returns 0, or -1 with the
@@ -278,60 +184,9 @@ static int call_body(duk_context *ctx, duk_idx_t module, const char *name, const
 static int run_body(duk_context *ctx, duk_idx_t module, const char *name, const char *src,
                     size_t len, const char *dir, size_t dirlen)
 {
-    if (compile_body(ctx, name, src, len) != 0) {
-        explain_syntax_error(ctx, name, src, len, NULL, 0);
+    if (eider_js_compile_module(ctx, name, src, len, NULL, 0) != 0)
         return -1;
-    }
     return call_body(ctx, module, name, dir, dirlen);
-}
-
-/* Reads PATH from disk and compiles it, lowered first if Duktape cannot
- * take it as it is: TypeScript, a file where Duktape would take `const`
- * for `var`, or one it refuses. Keeps the text compiled (and the map of a
- * lowered one) in the generation's sources, so that workers compile
- * exactly that. Returns 0 with the wrapper on top, or -1 with the error. */
-static int load_file(duk_context *ctx, struct eider_js *js, const char *path)
-{
-    size_t pathlen = strlen(path), len, codelen, maplen;
-    char *text = eider_read_file(path, &len), *code, *map;
-    char err[1024];
-    int ts = pathlen > 3 && strcmp(path + pathlen - 3, ".ts") == 0;
-
-    if (text == NULL) {
-        duk_push_error_object(ctx, DUK_ERR_ERROR, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
-    if (!ts && !has_word(text, len, "const")) {
-        if (compile_body(ctx, path, text, len) == 0) {
-            eider_sources_add(js->sources, path, text, len, NULL, 0);
-            return 0;
-        }
-        if (js->lower == NULL) {
-            explain_syntax_error(ctx, path, text, len, NULL, 0);
-            free(text);
-            return -1;
-        }
-        duk_pop(ctx);
-    }
-    if (js->lower == NULL) {
-        duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s: needs lowering to ES5, which this "
-                              "process cannot do", path);
-        free(text);
-        return -1;
-    }
-    if (js->lower(js->cfg, path, text, len, &code, &codelen, &map, &maplen, err, sizeof(err)) != 0) {
-        duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s", err);
-        free(text);
-        return -1;
-    }
-    free(text);
-    eider_sources_add(js->sources, path, code, codelen, map, maplen);
-    js->lowered = 1;
-    if (compile_body(ctx, path, code, codelen) != 0) {
-        explain_syntax_error(ctx, path, code, codelen, map, maplen);
-        return -1;
-    }
-    return 0;
 }
 
 /* Runs the file PATH as the body of the module object at MODULE.
@@ -340,11 +195,10 @@ static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
 {
     struct eider_js *js = eider_js_of(ctx);
     const char *slash = strrchr(path, '/');
-    size_t pathlen = strlen(path), len, maplen;
-    const char *src = eider_sources_find(js->sources, path, &len);
-    const char *map = eider_sources_map(js->sources, path, &maplen);
+    size_t pathlen = strlen(path), len;
 
     if (pathlen > 5 && strcmp(path + pathlen - 5, ".json") == 0) {
+        const char *src = eider_sources_find(js->sources, path, &len);
         char *text = NULL;
         if (src == NULL && (src = text = eider_read_file(path, &len)) == NULL) {
             duk_push_error_object(ctx, DUK_ERR_ERROR, "cannot read %s: %s", path, strerror(errno));
@@ -362,17 +216,8 @@ static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
         duk_put_prop_string(ctx, module, "exports");
         return 0;
     }
-    if (src == NULL) {
-        if (load_file(ctx, js, path) != 0)
-            return -1;
-    } else {
-        if (map != NULL)
-            js->lowered = 1;
-        if (compile_body(ctx, path, src, len) != 0) {
-            explain_syntax_error(ctx, path, src, len, map, maplen);
-            return -1;
-        }
-    }
+    if (eider_js_load_module(ctx, path) != 0)
+        return -1;
     return call_body(ctx, module, path, path, (size_t)(slash - path));
 }
 
@@ -474,6 +319,26 @@ static int make_builtin(duk_context *ctx, const char *id)
     duk_get_prop_string(ctx, module, "exports");
     duk_remove(ctx, module);
     return 1;
+}
+
+int eider_js_resolve(duk_context *ctx, const char *dir, const char *id, char *out)
+{
+    return resolve(ctx, eider_js_of(ctx)->root, dir, id, out) == 0 ? 0 : -1;
+}
+
+int eider_js_is_builtin(const char *id)
+{
+    const struct eider_js_lib *lib;
+
+    if (strncmp(id, "node:", 5) == 0)
+        id += 5;
+    for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+        if (strcmp(id, builtins[i].name) == 0)
+            return 1;
+    for (lib = eider_js_libs; lib->id != NULL; lib++)
+        if (strcmp(lib->id, id) == 0)
+            return 1;
+    return 0;
 }
 
 /* Pushes the exports of built-in module ID ("path" or "node:path").
@@ -612,4 +477,5 @@ void eider_js_module_init(duk_context *ctx, const char *root)
     duk_put_prop_string(ctx, -2, STASH_BUILTINS);
     duk_pop(ctx);
     define_helpers(ctx);
+    eider_js_load_init(ctx);
 }
