@@ -17,6 +17,7 @@
 #include "file.h"
 #include "js_internal.h"
 #include "sources.h"
+#include "syntax.h"
 
 /* Compiled in a check ahead of their first require (stash key). */
 #define STASH_COMPILED "compiled"
@@ -64,41 +65,6 @@ static void explain_syntax_error(duk_context *ctx, const char *path, const char 
     duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s:%d:%d: SyntaxError: %s", path, line, col, msg);
     duk_remove(ctx, -2);
     duk_remove(ctx, -2);
-}
-
-/* 1 if the word W stands in SRC outside comments and string literals (a
- * regular expression may give a false yes: that only costs a lowering). */
-static int has_word(const char *src, size_t len, const char *w)
-{
-    const char *p = src, *end = src + len;
-    size_t wl = strlen(w);
-
-    while (p < end) {
-        if (p[0] == '/' && p + 1 < end && p[1] == '/') {
-            while (p < end && *p != '\n')
-                p++;
-        } else if (p[0] == '/' && p + 1 < end && p[1] == '*') {
-            for (p += 2; p + 1 < end && !(p[0] == '*' && p[1] == '/'); p++)
-                ;
-            p += 2;
-        } else if (*p == '"' || *p == '\'') {
-            char q = *p;
-            for (p++; p < end && *p != q && *p != '\n'; p++)
-                if (*p == '\\')
-                    p++;
-            p++;
-        } else if (isalnum((unsigned char)*p) || *p == '_' || *p == '$') {
-            const char *start = p;
-            while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
-                p++;
-            if ((size_t)(p - start) == wl && memcmp(start, w, wl) == 0
-                && (start == src || start[-1] != '.'))
-                return 1;
-        } else {
-            p++;
-        }
-    }
-    return 0;
 }
 
 /* Compiles SRC (LEN bytes, the text of NAME) as a CommonJS module body.
@@ -177,7 +143,7 @@ static int load_file(duk_context *ctx, struct eider_js *js, const char *path)
         duk_push_error_object(ctx, DUK_ERR_ERROR, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
-    if (!ts && !has_word(text, len, "const")) {
+    if (!ts && !eider_syntax_has_word(text, len, "const")) {
         if (compile_wrapped(ctx, path, text, len) == 0) {
             eider_sources_add(js->sources, path, text, len, NULL, 0);
             return js->base == NULL ? compile_required(ctx, js, path, text, len) : 0;

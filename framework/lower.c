@@ -27,6 +27,7 @@
 
 #include "config.h"
 #include "file.h"
+#include "syntax.h"
 
 #define COMPILER_FILE "eider-compiler.dbc"
 
@@ -76,8 +77,7 @@ static int is_ts(const char *path)
     return n > 3 && strcmp(path + n - 3, ".ts") == 0;
 }
 
-/* The cache key of SRC from PATH, as 64 hex digits in key. */
-static void cache_key(const char *path, const char *src, size_t len, char key[65])
+void eider_lower_cache_key(const char *path, const char *src, size_t len, char key[65])
 {
     unsigned char md[32];
     EVP_MD_CTX *c = EVP_MD_CTX_new();
@@ -145,9 +145,7 @@ static int read_full(int fd, void *p, size_t n)
     return 0;
 }
 
-/* Stores out under KEY; a cache that cannot be written is no error (the
- * next start lowers again). */
-static void cache_store(const char *dir, const char *key, const struct eider_lowered *out)
+void eider_lower_cache_store(const char *dir, const char *key, const struct eider_lowered *out)
 {
     char tmp[PATH_MAX], final[PATH_MAX], head[64];
     int fd, n = snprintf(head, sizeof(head), "EIDERLOW1 %zu %zu\n", out->len, out->maplen);
@@ -272,6 +270,54 @@ died:
     return -1;
 }
 
+size_t eider_lower_prefetch(const char *cache_dir, const char *const *paths, size_t n)
+{
+    const char *compiler = eider_lower_compiler_path();
+    const char **todo = calloc(n + 1, sizeof(*todo));
+    size_t ntodo = 0, step;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    pid_t pids[64];
+
+    if (cache_dir == NULL || compiler == NULL || todo == NULL) {
+        free(todo);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char key[65], entry[PATH_MAX];
+        size_t len;
+        char *src = eider_read_file(paths[i], &len);
+        size_t plen = strlen(paths[i]);
+        if (src != NULL && (is_ts(paths[i]) || (plen > 3 && strcmp(paths[i] + plen - 3, ".js") == 0
+                                                 && eider_syntax_modern(src, len)))) {
+            eider_lower_cache_key(paths[i], src, len, key);
+            snprintf(entry, sizeof(entry), "%s/%s", cache_dir, key);
+            if (access(entry, F_OK) != 0)
+                todo[ntodo++] = paths[i];
+        }
+        free(src);
+    }
+    /* One file gains nothing from a process of its own: the loader's
+     * helper will do it. */
+    step = cores < 1 ? 1 : (size_t)cores;
+    step = step > ntodo ? ntodo : step > 64 ? 64 : step;
+    if (ntodo < 2) {
+        free(todo);
+        return 0;
+    }
+    for (size_t k = 0; k < step; k++) {
+        pids[k] = fork();
+        if (pids[k] == 0)
+            eider_lower_helper_batch(compiler, cache_dir, todo, ntodo, k, step);
+    }
+    for (size_t k = 0; k < step; k++) {
+        int status;
+        while (pids[k] > 0 && waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    free(todo);
+    return ntodo;
+}
+
 int eider_lower(const char *cache_dir, const char *path, const char *src, size_t len,
                 struct eider_lowered *out, char *err, size_t errlen)
 {
@@ -280,7 +326,7 @@ int eider_lower(const char *cache_dir, const char *path, const char *src, size_t
     char *data;
 
     if (cache_dir != NULL) {
-        cache_key(path, src, len, key);
+        eider_lower_cache_key(path, src, len, key);
         snprintf(entry, sizeof(entry), "%s/%s", cache_dir, key);
         if ((data = eider_read_file(entry, &elen)) != NULL) {
             int rc = parse_entry(data, elen, out);
@@ -292,7 +338,7 @@ int eider_lower(const char *cache_dir, const char *path, const char *src, size_t
     if (helper_lower(path, src, len, out, err, errlen) < 0)
         return -1;
     if (cache_dir != NULL)
-        cache_store(cache_dir, key, out);
+        eider_lower_cache_store(cache_dir, key, out);
     return 0;
 }
 

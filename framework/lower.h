@@ -43,6 +43,12 @@ int eider_lower_batch(const struct eider_config *cfg, const char *path, const ch
 int eider_lower_one(const struct eider_config *cfg, const char *path, const char *src, size_t len,
                     char **code, size_t *codelen, char **map, size_t *maplen, char *err, size_t errlen);
 
+/* Lowers into CACHE_DIR, ahead of their loading, the files of PATHS (N)
+ * that look modern (syntax.h) and are not cached yet, in as many helper
+ * processes at once as there are cores. Errors are left for the loader,
+ * which meets them again and reports them. Returns how many it lowered. */
+size_t eider_lower_prefetch(const char *cache_dir, const char *const *paths, size_t n);
+
 /* Ends the helper process, if one runs. */
 void eider_lower_stop(void);
 
@@ -56,9 +62,20 @@ const char *eider_lower_cache_dir(const char *setting);
  * the problem in err. */
 int eider_lower_cache_prepare(const char *dir, long uid, long gid, char *err, size_t errlen);
 
+/* Between lower.c and lower_helper.c. */
+
 /* The helper process's side: serves requests on IN, answering on OUT,
- * until IN closes; never returns. (lower_helper.c) */
+ * until IN closes; never returns. */
 void eider_lower_helper_main(const char *compiler, int in, int out) __attribute__((noreturn));
+/* A prefetch process: lowers PATHS[K], PATHS[K + STEP], ... into the
+ * cache DIR; never returns. */
+void eider_lower_helper_batch(const char *compiler, const char *dir, const char *const *paths,
+                              size_t n, size_t k, size_t step) __attribute__((noreturn));
+/* The cache key of SRC from PATH (64 hex digits and a NUL in key). */
+void eider_lower_cache_key(const char *path, const char *src, size_t len, char key[65]);
+/* Stores out under KEY in DIR; failures are ignored (the next start
+ * lowers again). */
+void eider_lower_cache_store(const char *dir, const char *key, const struct eider_lowered *out);
 
 /* The installed compiler file: beside the running binary (a build tree)
  * or in the package data directory; NULL if neither exists. */

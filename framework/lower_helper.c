@@ -13,6 +13,7 @@
  *             error, starting with a digit; anything else otherwise)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -117,7 +118,9 @@ static duk_ret_t call_lower(duk_context *ctx, void *udata)
     return 1;
 }
 
-void eider_lower_helper_main(const char *compiler, int in, int out)
+/* A new heap with the compiler loaded, in a process with the master's
+ * signal handlers undone. */
+static duk_context *start(const char *compiler, int out)
 {
     static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
     duk_context *ctx;
@@ -128,6 +131,53 @@ void eider_lower_helper_main(const char *compiler, int in, int out)
     if ((ctx = duk_create_heap_default()) == NULL)
         _exit(1);
     load_compiler(ctx, compiler, out);
+    return ctx;
+}
+
+/* The compiler makes much cyclic garbage (every syntax node points at its
+ * parent) that reference counting cannot free: a mark-and-sweep every few
+ * files keeps the helper near 90 MB instead of growing by ~25 MB a file. */
+#define GC_EVERY 3
+
+void eider_lower_helper_batch(const char *compiler, const char *dir, const char *const *paths,
+                              size_t n, size_t k, size_t step)
+{
+    int devnull = open("/dev/null", O_WRONLY);
+    duk_context *ctx = start(compiler, devnull);
+
+    for (size_t i = k, done = 0; i < n; i += step) {
+        struct eider_lowered out;
+        char key[65];
+        size_t len;
+        char *src = eider_read_file(paths[i], &len);
+
+        if (src == NULL)
+            continue;
+        duk_set_top(ctx, 0);
+        duk_push_string(ctx, paths[i]);
+        duk_push_lstring(ctx, src, len);
+        if (duk_safe_call(ctx, call_lower, NULL, 2, 1) == 0) {
+            duk_get_prop_index(ctx, -1, 0);
+            out.code = (char *)duk_safe_to_lstring(ctx, -1, &out.len);
+            duk_get_prop_index(ctx, -2, 1);
+            out.map = (char *)duk_safe_to_lstring(ctx, -1, &out.maplen);
+            eider_lower_cache_key(paths[i], src, len, key);
+            eider_lower_cache_store(dir, key, &out);
+        }
+        free(src);
+        if (++done % GC_EVERY == 0) {
+            duk_set_top(ctx, 0);
+            duk_gc(ctx, 0);
+        }
+    }
+    _exit(0);
+}
+
+void eider_lower_helper_main(const char *compiler, int in, int out)
+{
+    duk_context *ctx = start(compiler, out);
+    size_t done = 0;
+
     for (;;) {
         size_t pathlen, srclen, n;
         char *path = read_chunk(in, &pathlen), *src = path ? read_chunk(in, &srclen) : NULL;
@@ -153,5 +203,9 @@ void eider_lower_helper_main(const char *compiler, int in, int out)
         duk_get_prop_index(ctx, -2, 1);
         s = duk_safe_to_lstring(ctx, -1, &n);
         write_chunk(out, s, n);
+        if (++done % GC_EVERY == 0) {
+            duk_set_top(ctx, 0);
+            duk_gc(ctx, 0);
+        }
     }
 }
