@@ -109,6 +109,31 @@ TREE = {
                            "  out.push(x);\n  res.end(JSON.stringify(out));\n};\n"),
 }
 
+CONST_ASSIGN = r"""const x = 1;
+let y = 2;
+function tryIt(f) { try { f(); return 'no error'; } catch (e) { return e.constructor.name + ': ' + e.message; } }
+module.exports = (req, res) => {
+  const out = [];
+  out.push(tryIt(() => { x = 2; }));
+  out.push(tryIt(() => { x += 1; }));
+  out.push(tryIt(() => { x++; }));
+  out.push(tryIt(() => { [x] = [5]; }));
+  out.push(tryIt(() => { ({ x } = { x: 5 }); }));
+  out.push(tryIt(() => { y = 3; }));
+  out.push(tryIt(() => { let x = 1; x = 2; }));
+  out.push(tryIt(() => { for (const i of [1]) { i = 2; } }));
+  out.push(tryIt(() => { var z = 0; for (const k in { a: 1 }) z++; }));
+  out.push(x, y);
+  res.end(JSON.stringify(out));
+};
+"""
+
+# What Node v20 prints for CONST_ASSIGN (checked by hand against node -e).
+CONST_ASSIGN_NODE = ["TypeError: Assignment to constant variable."] * 5 + ["no error", "no error",
+                     "TypeError: Assignment to constant variable.", "no error", 1, 3]
+
+TREE["handlers/const_assign.js"] = CONST_ASSIGN
+
 _tmp = None
 
 
@@ -141,6 +166,12 @@ def test_const_has_block_semantics():
     r = srv.get().get("/consts")
     assert_status(r, 200)
     assert r.json() == [1, 2, 3, "inner", 1], r[2]
+
+
+def test_assigning_a_const_throws_type_error_as_in_node():
+    r = srv.get().get("/const_assign")
+    assert_status(r, 200)
+    assert r.json() == CONST_ASSIGN_NODE, r[2]
 
 
 def test_typescript_handler_is_routed_and_types_are_stripped():
