@@ -30,7 +30,7 @@ static int compile_all(const struct eider_config *cfg, const struct eider_router
                        struct eider_sources *s, char *err, size_t errlen)
 {
     struct eider_runtime_env env = { .cfg = cfg, .router = r, .sources = s,
-                                     .lower = eider_lower_batch };
+                                     .lower = eider_lower_batch, .prefetch = eider_lower_prefetch_for };
     size_t n = eider_router_count(r);
     const char **files = malloc((n + 1) * sizeof(*files));
     void *rt;
@@ -39,7 +39,7 @@ static int compile_all(const struct eider_config *cfg, const struct eider_router
     for (size_t i = 0; files != NULL && i < n; i++)
         files[i] = eider_router_file(r, i);
     if (files != NULL)
-        eider_lower_prefetch(eider_lower_cache_dir(cfg->js_cache), files, n);
+        eider_lower_prefetch_for(cfg, files, n);
     free(files);
     rt = eider_js_runtime.create(&env, err, errlen);
 

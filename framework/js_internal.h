@@ -23,6 +23,7 @@ struct eider_js {
     const struct eider_router *router;
     struct eider_sources *sources;  /* module texts of this generation */
     eider_lower_fn *lower;     /* for modern JavaScript and TypeScript */
+    eider_prefetch_fn *prefetch;  /* in a check: lower required modules ahead */
     int lowered;               /* some module was lowered: map stack lines */
     struct event_base *base;   /* NULL in a check: timers never fire */
     int next_ref;              /* keys of waiting exchanges in the stash */

@@ -97,10 +97,15 @@ static int compile_required(duk_context *ctx, struct eider_js *js, const char *p
     char dir[PATH_MAX], id[PATH_MAX], found[PATH_MAX];
     size_t n;
 
+    char **todo = NULL;
+    size_t ntodo = 0;
+    int rc = 0;
+
     snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
     while ((p = memmem(p, (size_t)(end - p), "require(", 8)) != NULL) {
         const char *q = p + 8, *close;
         int word = p > src && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$' || p[-1] == '.');
+        char **grown;
 
         p = q;
         if (word || q >= end || (*q != '"' && *q != '\'')
@@ -112,18 +117,34 @@ static int compile_required(duk_context *ctx, struct eider_js *js, const char *p
         id[n] = '\0';
         if (eider_js_is_builtin(id) || eider_js_resolve(ctx, dir, id, found) != 0
             || eider_sources_find(js->sources, found, &n) != NULL
-            || (strlen(found) > 5 && strcmp(found + strlen(found) - 5, ".json") == 0))
+            || (strlen(found) > 5 && strcmp(found + strlen(found) - 5, ".json") == 0)
+            || (grown = realloc(todo, (ntodo + 1) * sizeof(*todo))) == NULL)
             continue;
-        if (load_file(ctx, js, found) != 0)
-            return -1;
-        duk_push_heap_stash(ctx);
-        duk_get_prop_string(ctx, -1, STASH_COMPILED);
-        duk_dup(ctx, -3);
-        duk_put_prop_string(ctx, -2, found);
-        duk_pop_3(ctx);
+        todo = grown;
+        todo[ntodo++] = strdup(found);
     }
-    return 0;
+    /* Lower them side by side first; loading then finds them cached. */
+    if (js->prefetch != NULL && ntodo > 1)
+        js->prefetch(js->cfg, (const char *const *)todo, ntodo);
+    for (size_t i = 0; i < ntodo; i++) {
+        /* An earlier one may have required it already. */
+        if (rc == 0 && todo[i] != NULL && eider_sources_find(js->sources, todo[i], &n) == NULL) {
+            if (load_file(ctx, js, todo[i]) != 0) {
+                rc = -1;
+            } else {
+                duk_push_heap_stash(ctx);
+                duk_get_prop_string(ctx, -1, STASH_COMPILED);
+                duk_dup(ctx, -3);
+                duk_put_prop_string(ctx, -2, todo[i]);
+                duk_pop_3(ctx);
+            }
+        }
+        free(todo[i]);
+    }
+    free(todo);
+    return rc;
 }
+
 /* Reads PATH from disk and compiles it, lowered first if Duktape cannot
  * take it as it is: TypeScript, a file where Duktape would take `const`
  * for `var`, or one it refuses. Keeps the text compiled (and the map of a
@@ -131,10 +152,8 @@ static int compile_required(duk_context *ctx, struct eider_js *js, const char *p
  * exactly that. Returns 0 with the wrapper on top, or -1 with the error. */
 static int load_file(duk_context *ctx, struct eider_js *js, const char *path)
 {
-    size_t slen;
+    size_t pathlen = strlen(path), len, codelen, maplen, slen;
     const char *src;
-
-    size_t pathlen = strlen(path), len, codelen, maplen;
     char *text = eider_read_file(path, &len), *code, *map;
     char err[1024];
     int ts = pathlen > 3 && strcmp(path + pathlen - 3, ".ts") == 0;

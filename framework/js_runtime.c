@@ -395,6 +395,7 @@ static void *js_create(const struct eider_runtime_env *env, char *err, size_t er
     js->router = env->router;
     js->sources = env->sources;
     js->lower = env->lower;
+    js->prefetch = env->prefetch;
     js->base = env->base;
     js->root = realpath(cfg->handlers, NULL);
     js->nhandlers = eider_router_count(env->router);

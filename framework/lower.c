@@ -424,3 +424,8 @@ int eider_lower_one(const struct eider_config *cfg, const char *path, const char
     eider_lower_stop();
     return rc;
 }
+
+void eider_lower_prefetch_for(const struct eider_config *cfg, const char *const *paths, size_t n)
+{
+    eider_lower_prefetch(eider_lower_cache_dir(cfg->js_cache), paths, n);
+}

@@ -49,6 +49,9 @@ int eider_lower_one(const struct eider_config *cfg, const char *path, const char
  * which meets them again and reports them. Returns how many it lowered. */
 size_t eider_lower_prefetch(const char *cache_dir, const char *const *paths, size_t n);
 
+/* eider_prefetch_fn (runtime.h): eider_lower_prefetch with cfg's js_cache. */
+void eider_lower_prefetch_for(const struct eider_config *cfg, const char *const *paths, size_t n);
+
 /* Ends the helper process, if one runs. */
 void eider_lower_stop(void);
 

@@ -28,6 +28,10 @@ typedef int eider_lower_fn(const struct eider_config *cfg, const char *path, con
                            size_t len, char **code, size_t *codelen, char **map, size_t *maplen,
                            char *err, size_t errlen);
 
+/* Lowers the files of PATHS (N) into the cache ahead of their loading,
+ * side by side (lower.h's eider_lower_prefetch with the caller's cache). */
+typedef void eider_prefetch_fn(const struct eider_config *cfg, const char *const *paths, size_t n);
+
 /* What a runtime is created with. */
 struct eider_runtime_env {
     const struct eider_config *cfg;
@@ -40,6 +44,8 @@ struct eider_runtime_env {
     struct event_base *base;
     /* For files Duktape cannot take as they are; NULL refuses them. */
     eider_lower_fn *lower;
+    /* In a check, for the modules a file requires; NULL: none. */
+    eider_prefetch_fn *prefetch;
 };
 
 struct eider_runtime_ops {
