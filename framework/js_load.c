@@ -62,7 +62,10 @@ static void explain_syntax_error(duk_context *ctx, const char *path, const char 
         while (p < end && (*p == ' ' || *p == '\t'))
             p++, col++;
     }
-    duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s:%d:%d: SyntaxError: %s", path, line, col, msg);
+    /* Duktape's "(line N)" counts lines of what it compiled: dropped, as
+     * file:line:col says where in the user's text. */
+    duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s:%d:%d: SyntaxError: %.*s", path, line, col,
+                          (int)(at != NULL && at > msg && at[-1] == ' ' ? at - 1 - msg : (long)strlen(msg)), msg);
     duk_remove(ctx, -2);
     duk_remove(ctx, -2);
 }
