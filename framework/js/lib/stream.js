@@ -100,8 +100,9 @@ Readable.prototype.push = function (chunk, encoding) {
   if (st.ended || st.destroyed) return false;
   if (!st.objectMode) {
     chunk = toBuffer(chunk, encoding);
-    if (chunk.length === 0) { st.reading = false; return st.length < st.highWaterMark; }
     if (st.decoder) chunk = st.decoder.write(chunk);
+    // Nothing to add: an empty chunk, or the start of a split character.
+    if (chunk.length === 0) { st.reading = false; return st.length < st.highWaterMark; }
   }
   st.buffer.push(chunk);
   st.length += chunkLength(st, chunk);
@@ -463,7 +464,8 @@ Writable.prototype.write = function (chunk, encoding, cb) {
 function drive(stream, st) {
   if (st.writing || st.destroyed) return;
   if (st.queue.length === 0) {
-    if (st.needDrain) { st.needDrain = false; defer(function () { stream.emit('drain'); }); }
+    // No 'drain' once end() was called, as in Node.
+    if (st.needDrain && !st.ending) { st.needDrain = false; defer(function () { stream.emit('drain'); }); }
     if (st.ending && !st.finished && !st.finishing) finish(stream, st);
     return;
   }

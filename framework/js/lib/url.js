@@ -132,7 +132,10 @@ function domainToASCII(domain) {
   // full stops, then Punycode for labels with non-ASCII characters.
   var labels = domain.toLowerCase().split(/[.\u3002\uff0e\uff61]/);
   for (var i = 0; i < labels.length; i++) {
-    if (/[^\u0000-\u007f]/.test(labels[i])) labels[i] = punycode(labels[i].normalize ? labels[i].normalize('NFC') : labels[i]);
+    if (/[^\u0000-\u007f]/.test(labels[i])) {
+      if (labels[i].slice(0, 4) === 'xn--') return null;   // not Punycode: invalid
+      labels[i] = punycode(labels[i].normalize ? labels[i].normalize('NFC') : labels[i]);
+    }
   }
   return labels.join('.');
 }
@@ -249,7 +252,7 @@ function parseHost(input, special) {
     return encodeSet(input, '');
   }
   var domain = domainToASCII(pctDecode(input));
-  if (domain === '' || FORBIDDEN_DOMAIN.test(domain)) return null;
+  if (domain === null || domain === '' || FORBIDDEN_DOMAIN.test(domain)) return null;
   var v4 = parseIPv4(domain);
   if (v4 === undefined) return null;
   return v4 === null ? domain : v4;
@@ -1014,7 +1017,7 @@ function urlParse(url, parseQueryString, slashesDenoteHost) {
       }
     }
     hostname = hostname.length > 255 ? '' : hostname.toLowerCase();
-    if (!ipv6 && /[^\u0000-\u007f]/.test(hostname)) hostname = domainToASCII(hostname);
+    if (!ipv6 && /[^\u0000-\u007f]/.test(hostname)) hostname = domainToASCII(hostname) || '';
     u.host = hostname + (u.port ? ':' + u.port : '');
     u.hostname = ipv6 ? hostname.slice(1, -1) : hostname;
     if (ipv6 && rest.charAt(0) !== '/') rest = '/' + rest;
