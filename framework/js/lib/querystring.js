@@ -11,7 +11,13 @@ function qsEscape(str) {
     if (typeof str === 'object') str = String(str);
     else str += '';
   }
-  return encodeURIComponent(str);
+  try {
+    return encodeURIComponent(str);
+  } catch (e) {
+    var err = new URIError('URI malformed');   // a lone surrogate
+    err.code = 'ERR_INVALID_URI';
+    throw err;
+  }
 }
 
 function hexValue(c) {

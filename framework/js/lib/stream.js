@@ -9,11 +9,34 @@
 var EventEmitter = require('events');
 
 // Node emits stream events on the next tick; the microtask queue is the
-// nearest thing eider drains after a handler returns.
+// nearest thing eider drains after a handler returns. Calls wait in one
+// queue, run by one job, so that deferring makes no closure (in Duktape
+// every closure is garbage for mark-and-sweep).
+var pending = [], scheduled = false;
+
+function runPending() {
+  scheduled = false;
+  var list = pending;
+  pending = [];
+  for (var i = 0; i < list.length; i += 3) list[i](list[i + 1], list[i + 2]);
+}
+
 function defer(fn, a, b) {
-  var tick = typeof process === 'object' && process && typeof process.nextTick === 'function'
-    ? process.nextTick : queueMicrotask;
-  tick(function () { fn(a, b); });
+  pending.push(fn, a, b);
+  if (scheduled) return;
+  scheduled = true;
+  if (typeof process === 'object' && process && typeof process.nextTick === 'function') {
+    process.nextTick(runPending);
+  } else {
+    queueMicrotask(runPending);
+  }
+}
+
+// emit() when someone listens: an emit costs microseconds in Duktape, and
+// most streams have no 'resume' or 'close' listener.
+function emitIfHeard(stream, name) {
+  var ev = stream._events;
+  if (ev !== undefined && ev[name] !== undefined) stream.emit(name);
 }
 
 function inherits(ctor, base) {
@@ -122,7 +145,7 @@ Readable.prototype.unshift = function (chunk) {
 // everything buffered joined (or its first n bytes).
 function take(st, n) {
   if (st.buffer.length === 0) return null;
-  if (st.objectMode || (n === undefined && st.flowing)) {
+  if (st.objectMode || (n === undefined && st.flowing) || (st.buffer.length === 1 && n === undefined)) {
     st.length -= chunkLength(st, st.buffer[0]);
     return st.buffer.shift();
   }
@@ -145,9 +168,16 @@ Readable.prototype.read = function (n) {
   }
   var chunk = take(st, n);
   if (chunk === null) {
-    if (st.ended) maybeEnd(this, st);
-    else pull(this, st);
-    return null;
+    if (st.ended) {
+      maybeEnd(this, st);
+      return null;
+    }
+    // A _read() that pushes at once (req's does) is read now.
+    pull(this, st);
+    if ((chunk = take(st, n)) === null) {
+      if (st.ended) maybeEnd(this, st);
+      return null;
+    }
   }
   this.emit('data', chunk);
   if (st.ended && st.length === 0) maybeEnd(this, st);
@@ -164,15 +194,17 @@ function pull(stream, st) {
 function maybeEnd(stream, st) {
   if (st.endEmitted || st.length > 0 || !st.ended) return;
   st.endEmitted = true;
-  defer(function () {
-    if (st.decoder) {
-      var rest = st.decoder.end();
-      if (rest) stream.emit('data', rest);
-    }
-    stream.emit('end');
-    st.endDone = true;
-    autoClose(stream);
-  });
+  defer(emitEnd, stream, st);
+}
+
+function emitEnd(stream, st) {
+  if (st.decoder) {
+    var rest = st.decoder.end();
+    if (rest) stream.emit('data', rest);
+  }
+  stream.emit('end');
+  st.endDone = true;
+  autoClose(stream);
 }
 
 // 'close' once every side the stream has is done ('end' read, 'finish'
@@ -182,7 +214,7 @@ function autoClose(stream) {
   if ((rs && !rs.endDone) || (ws && !ws.finished)) return;
   if ((rs && rs.closed) || (ws && ws.closed)) return;
   markClosed(stream);
-  stream.emit('close');
+  emitIfHeard(stream, 'close');
 }
 
 function markClosed(stream) {
@@ -193,18 +225,25 @@ function markClosed(stream) {
 
 function scheduleFlow(stream) {
   var st = rstate(stream);
-  if (st.flowScheduled) return;
+  if (st.flowScheduled || st.inFlow) return;   // the running flow reads it
   st.flowScheduled = true;
-  defer(function () {
-    st.flowScheduled = false;
-    if (st.destroyed) return;
-    if (st.flowing) {
+  defer(flow, stream, st);
+}
+
+function flow(stream, st) {
+  st.flowScheduled = false;
+  if (st.destroyed) return;
+  if (st.flowing) {
+    st.inFlow = true;
+    try {
       while (st.flowing && stream.read() !== null) { /* read() emits 'data' */ }
-    } else if (st.readableListening) {
-      stream.emit('readable');
-      if (st.ended && st.length === 0) maybeEnd(stream, st);
+    } finally {
+      st.inFlow = false;
     }
-  });
+  } else if (st.readableListening) {
+    stream.emit('readable');
+    if (st.ended && st.length === 0) maybeEnd(stream, st);
+  }
 }
 
 Readable.prototype.on = function (ev, fn) {
@@ -228,7 +267,7 @@ Readable.prototype.resume = function () {
   st.readableListening = false;
   if (!st.ended) pull(this, st);
   scheduleFlow(this);
-  this.emit('resume');
+  emitIfHeard(this, 'resume');
   return this;
 };
 
@@ -236,7 +275,7 @@ Readable.prototype.pause = function () {
   var st = rstate(this);
   if (st.flowing !== false) {
     st.flowing = false;
-    this.emit('pause');
+    emitIfHeard(this, 'pause');
   }
   return this;
 };
@@ -465,7 +504,7 @@ function drive(stream, st) {
   if (st.writing || st.destroyed) return;
   if (st.queue.length === 0) {
     // No 'drain' once end() was called, as in Node.
-    if (st.needDrain && !st.ending) { st.needDrain = false; defer(function () { stream.emit('drain'); }); }
+    if (st.needDrain && !st.ending) { st.needDrain = false; defer(emitEvent, stream, 'drain'); }
     if (st.ending && !st.finished && !st.finishing) finish(stream, st);
     return;
   }
@@ -482,7 +521,7 @@ function drive(stream, st) {
       return;
     }
     if (w.cb) defer(w.cb, null);
-    if (sync) defer(function () { drive(stream, st); });
+    if (sync) defer(drive, stream, st);
     else drive(stream, st);
   });
   sync = false;
@@ -492,18 +531,24 @@ function finish(stream, st) {
   st.finishing = true;
   var done = function (err) {
     if (err) { destroyWith(stream, st, err); return; }
-    defer(function () {
-      st.finished = true;
-      // end()'s callbacks run before the 'finish' listeners, as in Node.
-      var cbs = st.onFinished || [];
-      st.onFinished = [];
-      for (var i = 0; i < cbs.length; i++) cbs[i]();
-      stream.emit('finish');
-      autoClose(stream);
-    });
+    defer(emitFinish, stream, st);
   };
   if (typeof stream._final === 'function') stream._final(done);
   else done();
+}
+
+function emitFinish(stream, st) {
+  st.finished = true;
+  // end()'s callbacks run before the 'finish' listeners, as in Node.
+  var cbs = st.onFinished || [];
+  st.onFinished = [];
+  for (var i = 0; i < cbs.length; i++) cbs[i]();
+  stream.emit('finish');
+  autoClose(stream);
+}
+
+function emitEvent(stream, name) {
+  stream.emit(name);
 }
 
 Writable.prototype.end = function (chunk, encoding, cb) {
