@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -78,10 +79,10 @@ def parse_case(path):
     return case
 
 
-def load_cases():
+def load_cases(cases_dir=CASES):
     out = []
-    for fn in sorted(os.listdir(CASES)):
-        p = os.path.join(CASES, fn)
+    for fn in sorted(os.listdir(cases_dir)):
+        p = os.path.join(cases_dir, fn)
         if fn.startswith(("_", ".")) or not os.path.isfile(p):
             continue
         if fn.endswith((".js", ".ts")):
@@ -89,12 +90,12 @@ def load_cases():
     return out
 
 
-def load_pending():
-    """NAME -> reason, from tests/compat/PENDING ("NAME  reason" lines)."""
+def load_pending(path=PENDING_FILE):
+    """NAME -> reason, from a PENDING file ("NAME  reason" lines)."""
     out = {}
-    if not os.path.isfile(PENDING_FILE):
+    if not os.path.isfile(path):
         return out
-    with open(PENDING_FILE, encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         for ln in f:
             ln = ln.strip()
             if not ln or ln.startswith("#"):
@@ -211,13 +212,61 @@ def judge(case, lib, eider_port, node_port, errlog=None):
     return "ok", "", ""
 
 
+class Suite:
+    """A directory of cases, its PENDING file, and where it runs."""
+
+    def __init__(self, label, cases_dir, pending_file, modules_dir=None, work_dir=None,
+                 extra_conf=""):
+        self.label = label              # "compat" or "compat-npm"
+        self.cases_dir = cases_dir
+        self.pending_file = pending_file
+        self.modules_dir = modules_dir  # node_modules to put in every handlers root
+        self.work_dir = work_dir        # where to make roots (same file system: hard links)
+        self.extra_conf = extra_conf
+
+    def rel(self, path):
+        return os.path.relpath(path, os.path.dirname(os.path.dirname(HERE)))
+
+    def tree(self, lib, cases):
+        """A handlers root holding these cases, every _name helper of the
+        cases directory and, for npm, the installed node_modules (hard links)."""
+        if self.work_dir:
+            root = tempfile.mkdtemp(prefix="root-", dir=self.work_dir)
+            lib._tmpdirs.append(root)
+        else:
+            root = lib.mkdtemp("eider-compat-")
+        os.chmod(root, 0o755)
+        for fn in os.listdir(self.cases_dir):
+            src = os.path.join(self.cases_dir, fn)
+            if fn.startswith("_"):
+                if os.path.isdir(src):
+                    shutil.copytree(src, os.path.join(root, fn))
+                else:
+                    shutil.copy(src, root)
+        for c in cases:
+            shutil.copy(c.path, root)
+        for dp, dns, fns in os.walk(root):
+            os.chmod(dp, 0o755)
+            for f in fns:
+                os.chmod(os.path.join(dp, f), 0o644)
+        if self.modules_dir:
+            def link(src, dst):
+                try:
+                    os.link(src, dst)
+                except OSError:
+                    shutil.copy2(src, dst)
+            shutil.copytree(self.modules_dir, os.path.join(root, "node_modules"),
+                            copy_function=link, symlinks=True)
+        return root
+
+
 class NodeServer:
-    def __init__(self, lib, node):
+    def __init__(self, lib, node, serve_dir=CASES):
         self.lib = lib
         self.port = None
         self.log = os.path.join(lib.mkdtemp("eider-compat-node-"), "node.log")
         self.out = open(self.log, "wb")
-        self.proc = lib.spawn([node, os.path.join(HERE, "node_server.js"), CASES, "0"],
+        self.proc = lib.spawn([node, os.path.join(HERE, "node_server.js"), serve_dir, "0"],
                               stdout=subprocess.PIPE, stderr=self.out)
         got = []
 
@@ -246,28 +295,9 @@ class NodeServer:
         self.out.close()
 
 
-def eider_tree(lib, cases):
-    """A handlers root holding these cases and every _name helper."""
-    root = lib.mkdtemp("eider-compat-")
-    for fn in os.listdir(CASES):
-        src = os.path.join(CASES, fn)
-        if fn.startswith("_"):
-            if os.path.isdir(src):
-                shutil.copytree(src, os.path.join(root, fn))
-            else:
-                shutil.copy(src, root)
-    for c in cases:
-        shutil.copy(c.path, root)
-    for dp, dns, fns in os.walk(root):
-        os.chmod(dp, 0o755)
-        for f in fns:
-            os.chmod(os.path.join(dp, f), 0o644)
-    return root
-
-
 def start_reason(err):
     """One line from a failed start: what eider printed, else its error log."""
-    text = re.sub(r"/tmp/eider-compat-\w+/", "", str(err))
+    text = re.sub(r"/\S*/(?:eider-compat-|root-)\w+/", "", str(err))
     for pat in (r"^eider: (.*)$", r"\[(?:emerg|alert|crit|error)\] \d+: (.*)$"):
         m = re.search(pat, text, re.M)
         if m:
@@ -275,17 +305,18 @@ def start_reason(err):
     return text.splitlines()[0][:240] if text else repr(err)
 
 
-def run_group(lib, cases, node_port, results):
+def run_group(lib, suite, cases, node_port, results):
     """Serves the cases from one eider; if it does not start, each case
     gets its own (so that one file that stops eider fails only itself)."""
-    inst = lib.Eider(eider_tree(lib, cases), workers=1, ready_path="/_ready_probe")
+    inst = lib.Eider(suite.tree(lib, cases), workers=1, ready_path="/_ready_probe",
+                     extra_conf=suite.extra_conf, start_timeout=60.0)
     try:
         inst.start()
     except AssertionError as err:
         inst.cleanup()
         if len(cases) > 1:
             for c in cases:
-                run_group(lib, [c], node_port, results)
+                run_group(lib, suite, [c], node_port, results)
         else:
             results[cases[0].name] = ("differs", "eider did not start: " + start_reason(err),
                                       str(err)[-2000:])
@@ -302,45 +333,49 @@ def run_group(lib, cases, node_port, results):
         inst.cleanup()
 
 
-def run(totals, srcdir=None, builddir=None, k=None, verbose=False):
-    """Runs the suite, reporting each case through totals.ok/fail/skip."""
+def lib_import():
     sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-    import eiderlib as lib
-    if builddir:
-        os.environ.setdefault("EIDER_BIN", os.path.join(builddir, "framework", "eider"))
-    label = lambda c: "compat/" + c.name
+    import eiderlib
+    return eiderlib
+
+
+def run_suite(totals, lib, suite, k=None, verbose=False):
+    """Runs one suite, reporting each case through totals.ok/fail/skip."""
+    label = lambda c: suite.label + "/" + c.name
+    pending_rel = suite.rel(suite.pending_file)
     try:
-        cases = load_cases()
+        cases = load_cases(suite.cases_dir)
     except ValueError as e:
-        totals.fail("compat", str(e))
+        totals.fail(suite.label, str(e))
         return
-    pending = load_pending()
+    pending = load_pending(suite.pending_file)
     names = {c.name for c in cases}
     for p in sorted(set(pending) - names):
-        if not k or k in "compat/" + p:
-            totals.fail("compat/" + p, "tests/compat/PENDING names a case that does not exist")
+        if not k or k in suite.label + "/" + p:
+            totals.fail(suite.label + "/" + p, "%s names a case that does not exist" % pending_rel)
     cases = [c for c in cases if not k or k in label(c)]
     if not cases:
         return
     node = shutil.which("node")
     if not node:
-        totals.fail("compat", "node is required for the compat suite (apt-get install nodejs)")
+        totals.fail(suite.label, "node is required for the compat suite (apt-get install nodejs)")
         return
     t0 = time.time()
     try:
-        ns = NodeServer(lib, node)
+        serve = suite.tree(lib, cases) if suite.modules_dir else suite.cases_dir
+        ns = NodeServer(lib, node, serve)
     except AssertionError as e:
-        totals.fail("compat", str(e).splitlines()[0], str(e))
+        totals.fail(suite.label, str(e).splitlines()[0], str(e))
         return
     results = {}
     try:
         ready = [c for c in cases if c.name not in pending]
         if ready:
-            run_group(lib, ready, ns.port, results)
+            run_group(lib, suite, ready, ns.port, results)
         # Each pending case alone: it may stop eider at start today.
         for c in cases:
             if c.name in pending:
-                run_group(lib, [c], ns.port, results)
+                run_group(lib, suite, [c], ns.port, results)
     finally:
         node_log = ns.stderr()
         ns.stop()
@@ -352,41 +387,127 @@ def run(totals, srcdir=None, builddir=None, k=None, verbose=False):
                         detail + ("\nnode_server.js stderr:\n" + node_log[-1500:] if node_log else ""))
         elif c.name in pending:
             if verdict == "ok":
-                totals.fail(label(c), "now passes: remove it from tests/compat/PENDING")
+                totals.fail(label(c), "now passes: remove it from " + pending_rel)
             else:
-                totals.skip(label(c), "pending (%s); eider: %s" % (pending[c.name], msg[:160]))
+                totals.skip(label(c), "pending (%s); eider: %s" % (pending[c.name], msg[:200]))
                 if verbose:
                     print(lib_indent(detail), flush=True)
         elif verdict == "ok":
             totals.ok(label(c))
         else:
             totals.fail(label(c), msg, detail)
-    print("  compat: %d cases, %d pending in tests/compat/PENDING (%.1fs)"
-          % (len(cases), sum(1 for c in cases if c.name in pending), time.time() - t0), flush=True)
+    print("  %s: %d cases, %d pending in %s (%.1fs)"
+          % (suite.label, len(cases), sum(1 for c in cases if c.name in pending), pending_rel,
+             time.time() - t0), flush=True)
+
+
+NPM_DIR = os.path.join(HERE, "npm")
+NPM_TIMEOUT = 600
+
+
+def prepare_npm(builddir):
+    """Installs tests/compat/npm's packages with npm ci into
+    BUILDDIR/tests/compat-npm (again only when the lock file changed).
+    Returns (node_modules path, None) or (None, why it cannot)."""
+    npm = shutil.which("npm")
+    if not npm:
+        return None, "npm is not installed"
+    work = os.path.join(builddir, "tests", "compat-npm")
+    inst = os.path.join(work, "install")
+    os.makedirs(inst, exist_ok=True)
+    for d in (os.path.join(builddir, "tests"), work, inst):
+        os.chmod(d, 0o755)    # workers (nobody) walk to the roots made here
+    with open(os.path.join(NPM_DIR, "package-lock.json"), "rb") as f:
+        lock = f.read()
+    stamp = os.path.join(inst, "installed.stamp")
+    modules = os.path.join(inst, "node_modules")
+    try:
+        with open(stamp, "rb") as f:
+            if f.read() == lock and os.path.isdir(modules):
+                return modules, None
+    except OSError:
+        pass
+    for fn in ("package.json", "package-lock.json"):
+        shutil.copy(os.path.join(NPM_DIR, fn), os.path.join(inst, fn))
+        os.chmod(os.path.join(inst, fn), 0o644)
+    cmd = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--fetch-retries=1",
+           "--fetch-timeout=30000", "--loglevel=error"]
+    try:
+        p = subprocess.run(cmd, cwd=inst, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=NPM_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, "npm ci timed out after %ds (is the registry reachable?)" % NPM_TIMEOUT
+    if p.returncode != 0:
+        out = p.stdout.decode("utf-8", "replace").strip().splitlines()
+        why = next((ln for ln in out if "ERR" in ln and ("network" in ln or "ENOTFOUND" in ln
+                                                          or "ECONN" in ln or "ETIMEDOUT" in ln)),
+                   out[-1] if out else "")
+        return None, "npm ci failed (status %d): %s" % (p.returncode, why.strip()[:200])
+    for dp, dns, fns in os.walk(modules):
+        os.chmod(dp, 0o755)
+    with open(stamp, "wb") as f:
+        f.write(lock)
+    return modules, None
+
+
+def run(totals, srcdir=None, builddir=None, k=None, verbose=False, npm=True):
+    """Runs the compat suite, then the npm one (tests/run.py calls this)."""
+    lib = lib_import()
+    builddir = builddir or os.path.dirname(os.path.dirname(HERE))
+    os.environ.setdefault("EIDER_BIN", os.path.join(builddir, "framework", "eider"))
+    run_suite(totals, lib, Suite("compat", CASES, PENDING_FILE), k, verbose)
+    if not npm:
+        return
+    npm_suite = Suite("compat-npm", os.path.join(NPM_DIR, "handlers"), os.path.join(NPM_DIR, "PENDING"),
+                      extra_conf="js_time_limit 30s;")
+    if k and not [c for c in load_cases(npm_suite.cases_dir) if k in "compat-npm/" + c.name] \
+            and not (k and k in "compat-npm/"):
+        return
+    t0 = time.time()
+    modules, why = prepare_npm(builddir)
+    if why:
+        totals.skip("compat-npm", "the npm part is not run: " + why)
+        return
+    print("  compat-npm: packages ready (%.1fs)" % (time.time() - t0), flush=True)
+    npm_suite.modules_dir = modules
+    npm_suite.work_dir = os.path.dirname(os.path.dirname(modules))
+    run_suite(totals, lib, npm_suite, k, verbose)
 
 
 def lib_indent(text, prefix="    "):
     return "\n".join(prefix + ln for ln in text.rstrip().splitlines())
 
 
-def show_node(k):
+def show_node(k, builddir):
     """Prints what Node answers each case: to check a new case's output."""
-    sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-    import eiderlib as lib
-    ns = NodeServer(lib, shutil.which("node") or "node")
-    try:
-        for c in load_cases():
-            if k and k not in "compat/" + c.name:
-                continue
-            for rq in c.requests:
-                print("== %s: %s %s" % (c.name, rq["method"], rq["path"]))
-                print(show(ask(lib, ns.port, rq)))
-    finally:
-        ns.stop()
-        lib.cleanup_all()
-    err = ns.stderr()
-    if err:
-        print("== node_server.js stderr:\n" + err)
+    lib = lib_import()
+    suites = [Suite("compat", CASES, PENDING_FILE)]
+    if not k or "npm" in k or [c for c in load_cases(os.path.join(NPM_DIR, "handlers"))
+                               if k in "compat-npm/" + c.name]:
+        modules, why = prepare_npm(builddir)
+        if why:
+            print("# npm part: " + why)
+        else:
+            suites.append(Suite("compat-npm", os.path.join(NPM_DIR, "handlers"),
+                                os.path.join(NPM_DIR, "PENDING"), modules,
+                                os.path.dirname(os.path.dirname(modules))))
+    for suite in suites:
+        cases = [c for c in load_cases(suite.cases_dir) if not k or k in suite.label + "/" + c.name]
+        if not cases:
+            continue
+        serve = suite.tree(lib, cases) if suite.modules_dir else suite.cases_dir
+        ns = NodeServer(lib, shutil.which("node") or "node", serve)
+        try:
+            for c in cases:
+                for rq in c.requests:
+                    print("== %s/%s: %s %s" % (suite.label, c.name, rq["method"], rq["path"]))
+                    print(show(ask(lib, ns.port, rq)))
+        finally:
+            ns.stop()
+            lib.cleanup_all()
+        err = ns.stderr()
+        if err:
+            print("== node_server.js stderr:\n" + err)
 
 
 def main():
@@ -398,15 +519,17 @@ def main():
                     help="also show eider's and Node's answers for pending cases")
     ap.add_argument("--node", action="store_true",
                     help="only print Node's answers to each case's requests (no eider)")
+    ap.add_argument("--no-npm", action="store_true", help="leave out the npm part (tests/compat/npm)")
     args = ap.parse_args()
     if args.node:
-        return show_node(args.k)
+        return show_node(args.k, os.path.abspath(args.builddir))
     sys.path.insert(0, os.path.dirname(HERE))
     from run import Totals
     os.environ.setdefault("EIDER_SRCDIR", os.path.dirname(os.path.dirname(HERE)))
     os.environ.setdefault("EIDER_BUILDDIR", os.path.abspath(args.builddir))
     totals = Totals()
-    run(totals, builddir=os.path.abspath(args.builddir), k=args.k, verbose=args.verbose)
+    run(totals, builddir=os.path.abspath(args.builddir), k=args.k, verbose=args.verbose,
+        npm=not args.no_npm)
     if totals.skipped:
         print("# %d skipped" % totals.skipped)
     print("%d passed, %d failed" % (totals.passed, totals.failed))

@@ -10,7 +10,7 @@
 // function POST`). A .ts file, or a .js file with import/export
 // statements, is first transpiled by Debian's TypeScript (target ES2020,
 // CommonJS: Node then runs the modern syntax natively); so are the modules
-// such a file requires from DIR. Prints "listening PORT" once it accepts.
+// such a file requires from DIR (not from node_modules). Prints "listening PORT" once it accepts.
 //
 // Node's createServer has no error convention: a handler that throws or
 // rejects before answering gets a 500 whose body says so (text/plain,
@@ -51,7 +51,8 @@ function transpile(source, filename) {
     return out.outputText;
 }
 
-const inDir = (filename) => filename.startsWith(dir + path.sep);
+const inDir = (filename) => filename.startsWith(dir + path.sep) &&
+    !filename.includes(path.sep + 'node_modules' + path.sep);
 const plainJs = Module._extensions['.js'];
 Module._extensions['.js'] = function (m, filename) {
     if (!inDir(filename)) return plainJs(m, filename);
