@@ -439,9 +439,10 @@ def prepare_npm(builddir):
         return None, "npm ci timed out after %ds (is the registry reachable?)" % NPM_TIMEOUT
     if p.returncode != 0:
         out = p.stdout.decode("utf-8", "replace").strip().splitlines()
-        why = next((ln for ln in out if "ERR" in ln and ("network" in ln or "ENOTFOUND" in ln
-                                                          or "ECONN" in ln or "ETIMEDOUT" in ln)),
-                   out[-1] if out else "")
+        errs = [re.sub(r"^npm (?:error|ERR!) ", "", ln) for ln in out
+                if re.match(r"npm (?:error|ERR!) ", ln) and "complete log" not in ln]
+        why = next((ln for ln in errs if ln.startswith(("FetchError", "request to", "network"))),
+                   " ".join(errs[:2]) or (out[-1] if out else ""))
         return None, "npm ci failed (status %d): %s" % (p.returncode, why.strip()[:200])
     for dp, dns, fns in os.walk(modules):
         os.chmod(dp, 0o755)
