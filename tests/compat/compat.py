@@ -297,7 +297,7 @@ class NodeServer:
 
 def start_reason(err):
     """One line from a failed start: what eider printed, else its error log."""
-    text = re.sub(r"/\S*/(?:eider-compat-|root-)\w+/", "", str(err))
+    text = re.sub(r"/\S*/(?:eider-compat-|root-)\w+", "<root>", str(err))
     for pat in (r"^eider: (.*)$", r"\[(?:emerg|alert|crit|error)\] \d+: (.*)$"):
         m = re.search(pat, text, re.M)
         if m:

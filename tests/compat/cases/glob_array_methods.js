@@ -7,17 +7,17 @@ module.exports = function (req, res) {
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({
         flat: [nested.flat(), nested.flat(2), nested.flat(Infinity), [1, , 3].flat()],
-        flatMap: ['a b', 'c'].flatMap(s => s.split(' ')),
-        flatMapDepth: [1, 2].flatMap(x => [[x]]),
+        flatMap: ['a b', 'c'].flatMap(function (s) { return s.split(' '); }),
+        flatMapDepth: [1, 2].flatMap(function (x) { return [[x]]; }),
         at: [[10, 20, 30].at(-1), [10, 20, 30].at(0), [10].at(5) === undefined, 'abc'.at(-2)],
-        findLast: [[1, 2, 3, 4].findLast(x => x % 2 === 1), [1, 2].findLast(x => x > 5) === undefined],
-        findLastIndex: [[1, 2, 3, 4].findLastIndex(x => x < 3), [].findLastIndex(() => true)],
+        findLast: [[1, 2, 3, 4].findLast(function (x) { return x % 2 === 1; }), [1, 2].findLast(function (x) { return x > 5; }) === undefined],
+        findLastIndex: [[1, 2, 3, 4].findLastIndex(function (x) { return x < 3; }), [].findLastIndex(function () { return true; })],
         fill: [new Array(3).fill(0), [1, 2, 3, 4].fill(9, 1, 3)],
         includesNaN: [NaN].includes(NaN) && [NaN].indexOf(NaN) === -1,
-        iter: [[...['a', 'b'].keys()], [...['a', 'b'].entries()]],
+        iter: [Array.from(['a', 'b'].keys()), Array.from(['a', 'b'].entries())],
         copyWithin: [1, 2, 3, 4, 5].copyWithin(0, 3),
-        stable: people.sort((x, y) => x.age - y.age).map(p => p.n).join(''),
-        fromLength: Array.from({ length: 4 }, (_, i) => i * i),
+        stable: people.sort(function (x, y) { return x.age - y.age; }).map(function (p) { return p.n; }).join(''),
+        fromLength: Array.from({ length: 4 }, function (_, i) { return i * i; }),
         of: Array.of(7, 8),
     }));
 };

@@ -14,7 +14,7 @@ module.exports = function (req, res) {
     const holder = {};
     Error.captureStackTrace(holder);
     const v = new ValidationError('must be set', 'email');
-    let caught;
+    var caught;
     try { throw v; } catch (e) { caught = e; }
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({

@@ -3,9 +3,11 @@
 // response: the case checks they exist, do not throw and return undefined.
 module.exports = function (req, res) {
     const results = [];
-    const call = (name, ...args) => {
-        try { results.push(`${name}:${console[name](...args)}`); } catch (e) { results.push(`${name} threw ${e.name}`); }
-    };
+    function call(name) {
+        var args = Array.prototype.slice.call(arguments, 1);
+        try { results.push(name + ':' + console[name].apply(console, args)); }
+        catch (e) { results.push(name + ' threw ' + e.name); }
+    }
     call('log', '%s is %d, %j, 100%%', 'x', 42, { a: 1 });
     call('info', 'info %o', [1]);
     call('warn', 'warn');

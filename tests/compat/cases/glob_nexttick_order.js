@@ -2,22 +2,22 @@
 // nextTick callbacks run before promise jobs, both before any timer.
 module.exports = function (req, res) {
     const order = [];
-    setTimeout(() => {
+    setTimeout(function () {
         order.push('timeout');
         res.setHeader('Content-Type', 'application/json');
         res.end(JSON.stringify(order));
     }, 10);
-    Promise.resolve().then(() => order.push('promise 1'));
-    process.nextTick(() => {
+    Promise.resolve().then(function () { order.push('promise 1'); });
+    process.nextTick(function () {
         order.push('tick 1');
-        process.nextTick(() => order.push('tick nested'));
-        Promise.resolve().then(() => order.push('promise from tick'));
+        process.nextTick(function () { order.push('tick nested'); });
+        Promise.resolve().then(function () { order.push('promise from tick'); });
     });
-    queueMicrotask(() => order.push('microtask'));
-    process.nextTick((a, b) => order.push(`tick 2 ${a}${b}`), 'x', 'y');
-    Promise.resolve().then(() => {
+    queueMicrotask(function () { order.push('microtask'); });
+    process.nextTick(function (a, b) { order.push('tick 2 ' + a + b); }, 'x', 'y');
+    Promise.resolve().then(function () {
         order.push('promise 2');
-        process.nextTick(() => order.push('tick from promise'));
+        process.nextTick(function () { order.push('tick from promise'); });
     });
     order.push('sync');
 };

@@ -12,7 +12,7 @@ module.exports = function (req, res) {
     const chained = wm.set(b, 'fn') === wm;
     const ws = new WeakSet();
     ws.add(a).add(b);
-    let primKey, primSet;
+    var primKey, primSet;
     try { wm.set('str', 1); } catch (e) { primKey = e.name; }
     try { ws.add(1); } catch (e) { primSet = e.name; }
     const obj = { x: 1, y: 2 };

@@ -1,14 +1,14 @@
 // Buffer: alloc, from (utf8, hex, base64, base64url, latin1, arrays),
 // byteLength, concat, toString in each encoding, equals, compare, fill,
 // isBuffer, toJSON, and the 'buffer' module's Buffer being the global one.
-const { Buffer: B } = require('buffer');
+const B = require('buffer').Buffer;
 
 module.exports = function (req, res) {
     const hello = Buffer.from('h\u00e9llo w\u00f6rld');
     const bin = Buffer.from([0, 1, 127, 128, 255]);
     const out = {
         same: B === Buffer,
-        alloc: [...Buffer.alloc(4)], allocFill: Buffer.alloc(5, 'ab').toString(), allocHex: [...Buffer.alloc(3, 'ff', 'hex')],
+        alloc: Array.from(Buffer.alloc(4)), allocFill: Buffer.alloc(5, 'ab').toString(), allocHex: Array.from(Buffer.alloc(3, 'ff', 'hex')),
         byteLength: [Buffer.byteLength('h\u00e9llo'), Buffer.byteLength('aGk=', 'base64'), hello.length],
         hex: bin.toString('hex'), base64: bin.toString('base64'), base64url: bin.toString('base64url'),
         fromHex: Buffer.from('48656c6c6f', 'hex').toString(),

@@ -3,7 +3,7 @@
 // used; a packet header built and parsed back; a binary response body.
 module.exports = function (req, res) {
     const hdr = Buffer.alloc(12);
-    let off = hdr.writeUInt8(0xab, 0);
+    var off = hdr.writeUInt8(0xab, 0);
     off = hdr.writeUInt16BE(0x1234, off);
     off = hdr.writeUInt16LE(0x1234, off);
     off = hdr.writeUInt32BE(0xdeadbeef, off);
@@ -16,8 +16,8 @@ module.exports = function (req, res) {
         i8: hdr.readInt8(11), u8last: hdr.readUInt8(11), i32be: hdr.readInt32BE(5),
         aliases: hdr.readUint16BE(1) === hdr.readUInt16BE(1),
     };
-    let range;
-    try { hdr.readUInt32BE(10); } catch (e) { range = `${e.name} ${e.code}`; }
+    var range;
+    try { hdr.readUInt32BE(10); } catch (e) { range = e.name + ' ' + e.code; }
     parsed.range = range;
     const f = Buffer.alloc(8);
     f.writeDoubleBE(1.5);

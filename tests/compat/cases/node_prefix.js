@@ -4,11 +4,11 @@ const names = ['path', 'util', 'events', 'url', 'querystring', 'buffer', 'string
 
 module.exports = function (req, res) {
     const out = {};
-    for (const n of names) {
-        let plain, prefixed;
-        try { plain = require(n); prefixed = require('node:' + n); } catch (e) { out[n] = 'missing'; continue; }
+    names.forEach(function (n) {
+        var plain, prefixed;
+        try { plain = require(n); prefixed = require('node:' + n); } catch (e) { out[n] = 'missing'; return; }
         out[n] = plain === prefixed ? typeof plain : 'different';
-    }
+    });
     out.bufferGlobal = require('node:buffer').Buffer === Buffer;
     out.eventsClass = typeof require('node:events').EventEmitter;
     res.setHeader('Content-Type', 'application/json');

@@ -8,8 +8,8 @@ module.exports = function (req, res) {
     const parsed = qs.parse(req.url.split('?')[1]);
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({
-        parsed: { ...parsed },
-        custom: { ...qs.parse('k:v;k2:v2', ';', ':') },
+        parsed: Object.assign({}, parsed),
+        custom: Object.assign({}, qs.parse('k:v;k2:v2', ';', ':')),
         limited: Object.keys(qs.parse('a=1&b=2&c=3', null, null, { maxKeys: 2 })),
         str: qs.stringify({ list: ['x', 'y'], n: 3, t: true, s: 'a b&c', nested: { no: 1 }, u: undefined }),
         sep: qs.stringify({ a: 1, b: 2 }, ';', ':'),

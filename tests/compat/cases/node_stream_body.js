@@ -7,15 +7,15 @@
 // @request PUT /node_stream_body "plain text body \u00e9"
 module.exports = function (req, res) {
     const chunks = [];
-    let types = new Set();
+    const types = new Set();
     if (req.method === 'PUT') req.setEncoding('utf8');
-    req.on('data', chunk => { chunks.push(chunk); types.add(Buffer.isBuffer(chunk) ? 'buffer' : typeof chunk); });
-    req.on('end', () => {
+    req.on('data', function (chunk) { chunks.push(chunk); types.add(Buffer.isBuffer(chunk) ? 'buffer' : typeof chunk); });
+    req.on('end', function () {
         const raw = req.method === 'PUT' ? chunks.join('') : Buffer.concat(chunks).toString('utf8');
-        let parsed = null;
-        try { parsed = JSON.parse(raw); } catch (e) { parsed = `not json: ${raw.length} chars`; }
+        var parsed = null;
+        try { parsed = JSON.parse(raw); } catch (e) { parsed = 'not json: ' + raw.length + ' chars'; }
         res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify({ method: req.method, types: [...types], length: raw.length, parsed,
+        res.end(JSON.stringify({ method: req.method, types: Array.from(types), length: raw.length, parsed,
                                  readable: typeof req.pipe === 'function' && typeof req.on === 'function' }));
     });
 };

@@ -1,16 +1,16 @@
 // string_decoder: multi-byte UTF-8 characters split across chunks (as a
 // request body arrives), end() with an incomplete sequence, and hex and
 // base64 decoders.
-const { StringDecoder } = require('string_decoder');
+const StringDecoder = require('string_decoder').StringDecoder;
 
 module.exports = function (req, res) {
     const bytes = Buffer.from('a\u00e9\u20ac\ud83d\ude00z');
     const d = new StringDecoder('utf8');
     const pieces = [];
-    for (let i = 0; i < bytes.length; i += 2) pieces.push(d.write(bytes.slice(i, i + 2)));
+    for (var i = 0; i < bytes.length; i += 2) pieces.push(d.write(bytes.slice(i, i + 2)));
     pieces.push(d.end());
     const naive = [];
-    for (let i = 0; i < bytes.length; i += 2) naive.push(bytes.slice(i, i + 2).toString());
+    for (var j = 0; j < bytes.length; j += 2) naive.push(bytes.slice(j, j + 2).toString());
     const cut = new StringDecoder('utf8');
     const partial = [cut.write(Buffer.from([0xe2, 0x82])), cut.end()];
     const hex = new StringDecoder('hex');
@@ -20,6 +20,6 @@ module.exports = function (req, res) {
     res.end(JSON.stringify({
         pieces, joined: pieces.join(''), naiveBroken: naive.join('') !== pieces.join(''),
         partial, hex: hex.write(Buffer.from([1, 255])) + hex.end(), b64out,
-        lengths: pieces.map(p => p.length),
+        lengths: pieces.map(function (p) { return p.length; }),
     }));
 };

@@ -2,7 +2,7 @@
 // escapes, repeated names, append/set/delete/has/sort, iteration,
 // construction from an object and from pairs, and toString encoding.
 // @request GET /node_urlsearchparams?tag=a&tag=b&q=hello+world&amp=%26x%3D1&empty=
-const { URLSearchParams: USP } = require('url');
+const USP = require('url').URLSearchParams;
 
 module.exports = function (req, res) {
     const p = new URLSearchParams(req.url.slice(req.url.indexOf('?')));
@@ -12,15 +12,15 @@ module.exports = function (req, res) {
     p.set('tag', 'only');
     p.delete('empty');
     p.sort();
-    const entries = [...p];
+    const entries = Array.from(p);
     const fromObj = new USP({ name: 'J\u00fcrgen M\u00fcller', note: 'a+b=c&d', sym: '~!*()\'' });
     const fromPairs = new USP([['x', '1'], ['x', '2']]);
     const keys = [];
-    fromPairs.forEach((v, k) => keys.push(k + v));
+    fromPairs.forEach(function (v, k) { keys.push(k + v); });
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({
         got, entries, str: p.toString(), obj: fromObj.toString(), keys,
-        size: [...fromPairs.keys()].length, same: USP === URLSearchParams,
+        size: Array.from(fromPairs.keys()).length, same: USP === URLSearchParams,
         fromEntries: Object.fromEntries(new URLSearchParams('a=1&b=2')),
     }));
 };

@@ -1,7 +1,7 @@
 // util.inspect of the values a handler logs: objects, arrays, strings,
 // nested depth, Map, Set, Date, errors' first line, class instances.
 const util = require('util');
-class Point { constructor(x, y) { this.x = x; this.y = y; } }
+function Point(x, y) { this.x = x; this.y = y; }
 
 module.exports = function (req, res) {
     const lines = [

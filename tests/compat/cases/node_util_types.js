@@ -1,6 +1,6 @@
 // util.types checks, and util.TextEncoder/TextDecoder.
 const util = require('node:util');
-const { types } = util;
+const types = util.types;
 
 module.exports = function (req, res) {
     const out = {
