@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The Node compatibility suite (issue 12): each case file in
-tests/compat/cases runs under eider and under Node's http.createServer
-(node_server.js) with the same requests; status, the headers that matter
-and the body must be equal. See tests/compat/README.md.
+tests/compat/cases (and each handler of tests/compat/npm/handlers, with
+the pinned npm packages installed) runs under eider and under Node's
+http.createServer (node_server.js) with the same requests; status, the
+headers that matter and the body must be equal. See tests/compat/README.md.
 
 tests/run.py calls run(); standalone:
 
-    python3 tests/compat/compat.py [-k NAME] [--builddir B] [--verbose]
+    python3 tests/compat/compat.py [-k NAME] [--builddir B] [-v] [--no-npm]
+    python3 tests/compat/compat.py --node [-k NAME]    # Node's answers only
 """
 import http.client
 import json

@@ -14,7 +14,7 @@ module.exports = function (req, res) {
         original: src.list[1].deep, copy: c.list[1].deep, cycle: c.self === c, notSame: c !== src,
         date: [c.when instanceof Date, c.when.toISOString(), c.when !== src.when],
         map: [c.map instanceof Map, c.map.get('k').v, c.map.get('k') !== src.map.get('k')],
-        set: Array.from(c.set), re: [c.re.source, c.re.flags], bytes: Array.from(c.bytes), hasNothing: 'nothing' in c,
+        set: Array.from(c.set), re: [c.re.source, c.re.global, c.re.ignoreCase, c.re instanceof RegExp], bytes: Array.from(c.bytes), hasNothing: 'nothing' in c,
         fnError, prim: [structuredClone(5), structuredClone('s'), structuredClone(null)],
     }));
 };
