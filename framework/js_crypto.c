@@ -524,6 +524,31 @@ static duk_ret_t get_random_values(duk_context *ctx)
     return 1;
 }
 
+/* crypto.randomFillSync(buf[, offset[, size]]): fills SIZE bytes of the
+ * Buffer, typed array or ArrayBuffer from OFFSET (default: to the end)
+ * and returns it; RangeError past its end. */
+static duk_ret_t random_fill_sync(duk_context *ctx)
+{
+    duk_size_t n;
+    unsigned char *p;
+    double off, size;
+
+    if (!duk_is_buffer_data(ctx, 0) || duk_is_string(ctx, 0))
+        return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"buf\" argument "
+                           "must be an instance of ArrayBuffer or ArrayBufferView");
+    p = duk_get_buffer_data(ctx, 0, &n);
+    off = duk_is_undefined(ctx, 1) ? 0 : duk_to_number(ctx, 1);
+    size = duk_is_undefined(ctx, 2) ? (double)n - off : duk_to_number(ctx, 2);
+    if (!(off >= 0 && off <= (double)n) || off != (double)(size_t)off)
+        return throw_coded(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"offset\" is out of range.");
+    if (!(size >= 0 && off + size <= (double)n) || size != (double)(size_t)size)
+        return throw_coded(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"size\" is out of range.");
+    if (size > 0 && RAND_bytes(p + (size_t)off, (int)size) != 1)
+        return duk_error(ctx, DUK_ERR_ERROR, "RAND_bytes failed");
+    duk_dup(ctx, 0);
+    return 1;
+}
+
 /* crypto.timingSafeEqual(a, b): whether two byte sequences (Buffer, typed
  * array, DataView, ArrayBuffer) are equal, in time that depends only on
  * their length. TypeError for strings etc., RangeError if the lengths
@@ -555,6 +580,7 @@ static const duk_function_list_entry crypto_functions[] = {
     { "randomBytes", random_bytes, 2 },
     { "randomUUID", random_uuid, 1 },
     { "getRandomValues", get_random_values, 1 },
+    { "randomFillSync", random_fill_sync, 3 },
     { "timingSafeEqual", timing_safe_equal, 2 },
     { NULL, NULL, 0 }
 };

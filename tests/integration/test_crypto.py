@@ -324,6 +324,12 @@ def test_get_random_values_and_webcrypto():
     assert error("getRandomValuesString")["code"] == "ERR_INVALID_ARG_TYPE"
 
 
+def test_random_fill_sync():
+    v = value("randomFillSync")
+    assert v["same"] is True and 0 <= v["zerosInside"] < 6, v
+    assert error("randomFillSyncPastEnd")["code"] == "ERR_OUT_OF_RANGE"
+
+
 def test_timing_safe_equal():
     assert value("timingSafeEqualSame") is True
     assert value("timingSafeEqualDiffers") is False
