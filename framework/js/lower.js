@@ -28,7 +28,12 @@ var eiderLower = (function () {
     esModuleInterop: true,         // import x from 'cjs' gets module.exports
     noEmitHelpers: true,
     importHelpers: false,
-    useDefineForClassFields: false,
+    // JavaScript classes as Node runs them: methods and fields defined
+    // (not assigned: methods are not enumerable, and a static
+    // [Symbol.hasInstance] does not hit the read-only inherited one).
+    // TypeScript files keep tsc's default for ES5, where a field declared
+    // without a value is only a type.
+    useDefineForClassFields: true,
     isolatedModules: true,
     sourceMap: true,
     inlineSources: false,
@@ -288,10 +293,14 @@ var eiderLower = (function () {
     };
   }
 
+  var tsOptions = {};
+  for (var k in options) tsOptions[k] = options[k];
+  tsOptions.useDefineForClassFields = false;
+
   return function eiderLower(fileName, text) {
     var out = ts.transpileModule(text, {
       fileName: fileName,
-      compilerOptions: options,
+      compilerOptions: /\.ts$/.test(fileName) ? tsOptions : options,
       reportDiagnostics: true,
       transformers: { before: [constGuard, arrowArguments, regExpLiterals] }
     });
