@@ -405,13 +405,28 @@ int eider_js_require_path(duk_context *ctx, const char *path)
     return 0;
 }
 
+/* eider/promise: the prelude's pending Promise without an executor and
+ * its settle function (prelude.js, native.newPromise/settlePromise), for
+ * eider's own modules that settle promises from outside (eider/async). */
+static void push_promise_module(duk_context *ctx)
+{
+    duk_push_object(ctx);
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, EIDER_STASH_NEW_PROMISE);
+    duk_put_prop_string(ctx, -3, "newPromise");
+    duk_get_prop_string(ctx, -1, EIDER_STASH_SETTLE_PROMISE);
+    duk_put_prop_string(ctx, -3, "settlePromise");
+    duk_pop(ctx);
+}
+
 /* Modules built into eider in C: require(name) builds each once per heap. */
 static const struct {
     const char *name;
     void (*push)(duk_context *ctx);   /* pushes the module's exports */
 } builtins[] = {
-    { "crypto", eider_js_crypto_push },
-    { "fs",     eider_js_fs_push },
+    { "crypto",        eider_js_crypto_push },
+    { "fs",            eider_js_fs_push },
+    { "eider/promise", push_promise_module },
 };
 
 /* Pushes the exports of the built-in module ID from the C table or from
