@@ -108,6 +108,10 @@
   // Jobs are (fn, arg) pairs in `jobs`, run as fn(arg) in FIFO order from
   // index `head`.
   var jobs = [], head = 0;
+  // process.nextTick callbacks, as [fn, args] pairs: a drain runs them all
+  // before the Promise jobs, and again once those are done if more came,
+  // which is the order Node gives (ticks first, then microtasks).
+  var ticks = [];
   var draining = false;         // runMicrotasks is running
   var drainRequested = false;   // native.requestDrain() called, no drain since
   var rejections = [];          // rejected without a handler since last drain
@@ -160,6 +164,7 @@
     var queue = jobs, i = head;
     try {
       do {
+        if (ticks.length) runTicks();
         while (i < queue.length) {
           var fn = queue[i], arg = queue[i + 1];
           queue[i] = queue[i + 1] = void 0;
@@ -175,8 +180,8 @@
           }
         }
         queue.length = i = 0;
-        reportUnhandled();
-      } while (queue.length);
+        if (!ticks.length) reportUnhandled();
+      } while (queue.length || ticks.length);
     } finally {
       head = i;
       draining = false;
@@ -185,6 +190,34 @@
 
   function invoke(fn) {
     fn();
+  }
+
+  // Run the queued nextTick callbacks, and those they queue, in order; one
+  // that throws is reported and the others still run.
+  function runTicks() {
+    while (ticks.length) {
+      var batch = ticks;
+      ticks = [];
+      for (var k = 0; k < batch.length; k += 2) {
+        try {
+          batch[k].apply(undefined, batch[k + 1]);
+        } catch (err) {
+          reportError(err);
+        }
+      }
+    }
+  }
+
+  // process.nextTick(fn, ...args), on a process the host made.
+  if (global.process !== null && typeof global.process === 'object' && !global.process.nextTick) {
+    Object.defineProperty(global.process, 'nextTick', {
+      value: function nextTick(fn) {
+        if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function. Received ' + typeof fn);
+        ticks.push(fn, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : []);
+        requestDrain();
+      },
+      writable: true, configurable: true, enumerable: true
+    });
   }
 
   install(global, {
