@@ -113,6 +113,11 @@ void eider_js_detach(duk_context *ctx, duk_idx_t idx);
 /* The exchange bound to `this`, or NULL once detached. */
 struct eider_exchange *eider_js_this_exchange(duk_context *ctx);
 
+/* Pushes the exports of built-in module ID ("util" or "node:util"), as
+ * require(ID) gives them (made on first use, then the same object).
+ * Returns 1, 0 if ID names none, or -1 with the error on top. */
+int eider_js_push_builtin(duk_context *ctx, const char *id);
+
 /* Loads the module at the absolute PATH (through the module cache) and
  * pushes its exports. Returns 0, or -1 with the error on the stack. */
 int eider_js_require_path(duk_context *ctx, const char *path);

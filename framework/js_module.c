@@ -444,9 +444,7 @@ static int make_builtin(duk_context *ctx, const char *id)
     return 1;
 }
 
-/* Pushes the exports of built-in module ID ("path" or "node:path").
- * Returns 1, 0 if ID names none, or -1 with the error on top. */
-static int push_builtin(duk_context *ctx, const char *id)
+int eider_js_push_builtin(duk_context *ctx, const char *id)
 {
     int rc;
 
@@ -477,7 +475,7 @@ static duk_ret_t js_require(duk_context *ctx)
     char path[PATH_MAX];
     int rc;
 
-    switch (push_builtin(ctx, id)) {
+    switch (eider_js_push_builtin(ctx, id)) {
     case 1:
         return 1;
     case -1:
