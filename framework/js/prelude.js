@@ -92,17 +92,23 @@
     return list;
   }
 
+  // Keys for internal state: for-in and JSON skip symbols, and the host's
+  // hidden symbols (native.hiddenSymbol) are also out of reach of
+  // Object.getOwnPropertySymbols, so util.inspect and deep equality do not
+  // see them.
+  var internalKey = typeof native.hiddenSymbol === 'function' ? native.hiddenSymbol : Symbol;
+
   // Promise internals, under symbol keys so that for-in and JSON skip them.
   // Only STATE is set when a promise is made; the others are added when
   // first needed (an absent one reads as undefined), as each property put
   // on a new object costs Duktape about as much as a function call.
   var PENDING = 0, FULFILLED = 1, REJECTED = 2;
-  var STATE = Symbol('state');           // PENDING, FULFILLED or REJECTED
-  var RESULT = Symbol('result');         // while pending: its reactions (one
+  var STATE = internalKey('state');           // PENDING, FULFILLED or REJECTED
+  var RESULT = internalKey('result');         // while pending: its reactions (one
                                          // reaction, or an array of two or
                                          // more); once settled: the value
                                          // or the reason
-  var HANDLED = Symbol('handled');       // true once then() was called
+  var HANDLED = internalKey('handled');       // true once then() was called
 
   // ---- Microtask queue ----------------------------------------------------
   // Jobs are (fn, arg) pairs in `jobs`, run as fn(arg) in FIFO order from
@@ -458,8 +464,8 @@
   // symbol property for their string form; keys that cannot have one
   // (symbols, non-extensible objects without an id) are found by a scan.
   // A removed entry keeps its links so iterators standing on it go on.
-  var MAP = Symbol('Map'), SET = Symbol('Set'), OBJECT_ID = Symbol('id');
-  var ITER_STORE = Symbol('store'), ITER_ENTRY = Symbol('entry'), ITER_PICK = Symbol('pick');
+  var MAP = internalKey('Map'), SET = internalKey('Set'), OBJECT_ID = internalKey('id');
+  var ITER_STORE = internalKey('store'), ITER_ENTRY = internalKey('entry'), ITER_PICK = internalKey('pick');
   var lastId = 0;
 
   function Store() {
@@ -649,6 +655,13 @@
   finishPrototype(Set.prototype, SET, 'Set', Set.prototype.values);
 
   Object.defineProperty(Promise.prototype, Symbol.toStringTag, {value: 'Promise', configurable: true});
+  // For util.inspect: [state, value] of one of these promises (state 0
+  // pending, 1 fulfilled, 2 rejected), or undefined for another object.
+  Object.defineProperty(Promise, Symbol['for']('eider.promiseState'), {
+    value: function (p) {
+      return isPromise(p) ? [p[STATE], p[STATE] === PENDING ? undefined : p[RESULT]] : undefined;
+    }
+  });
   Object.defineProperty(CollectionIterator.prototype, ITERATOR, {
     value: function () { return this; }, writable: true, configurable: true
   });
