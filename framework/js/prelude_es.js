@@ -19,6 +19,7 @@
  *   Date        toUTCString in RFC 7231 form; Date.parse and new Date(string)
  *               read HTTP dates and the other forms V8 reads
  *   structuredClone, atob, btoa, DOMException
+ *   Event, EventTarget, AbortController, AbortSignal (abort, timeout, any)
  *
  * native.hiddenSymbol(name), when the host provides it, makes a key that
  * no script can list (Duktape's hidden symbols); else Symbol(name).
@@ -625,6 +626,184 @@
     Object.defineProperty(NativeDate.prototype, 'constructor', {value: WrappedDate, writable: true, configurable: true});
     Object.defineProperty(global, 'Date', {value: WrappedDate, writable: true, configurable: true});
   }
+
+  // ---- Event, EventTarget, AbortController, AbortSignal ----------------------------
+  // Enough of the DOM's event model for AbortSignal: listeners (functions
+  // or {handleEvent}) with the once and signal options, dispatched in
+  // order and synchronously.
+  var LISTENERS = hiddenKey('listeners');
+
+  function Event(type, init) {
+    if (!(this instanceof Event)) throw new TypeError("Class constructor Event cannot be invoked without 'new'");
+    if (arguments.length === 0) throw new TypeError('The "type" argument must be specified');
+    init = init || {};
+    Object.defineProperties(this, {
+      type: {value: String(type), enumerable: true},
+      bubbles: {value: !!init.bubbles, enumerable: true},
+      cancelable: {value: !!init.cancelable, enumerable: true},
+      composed: {value: !!init.composed, enumerable: true},
+      timeStamp: {value: typeof performance === 'object' ? performance.now() : Date.now(), enumerable: true},
+      isTrusted: {value: false, enumerable: true, writable: true},
+      defaultPrevented: {value: false, enumerable: true, writable: true},
+      target: {value: null, enumerable: true, writable: true},
+      currentTarget: {value: null, enumerable: true, writable: true},
+      _stop: {value: false, writable: true}
+    });
+  }
+  install(Event.prototype, {
+    preventDefault: function preventDefault() {
+      if (this.cancelable) this.defaultPrevented = true;
+    },
+    stopImmediatePropagation: function stopImmediatePropagation() { this._stop = true; },
+    stopPropagation: function stopPropagation() {},
+    composedPath: function composedPath() { return this.currentTarget ? [this.currentTarget] : []; }
+  });
+  Object.defineProperty(Event.prototype, Symbol.toStringTag, {value: 'Event', configurable: true});
+
+  function EventTarget() {
+    Object.defineProperty(this, LISTENERS, {value: {}});
+  }
+  function listenersOf(target) {
+    if (!hasOwn.call(target, LISTENERS)) Object.defineProperty(target, LISTENERS, {value: {}});
+    return target[LISTENERS];
+  }
+  install(EventTarget.prototype, {
+    addEventListener: function addEventListener(type, listener, options) {
+      if (listener == null) return;
+      var once = false, signal;
+      if (typeof options === 'object' && options !== null) {
+        once = !!options.once;
+        signal = options.signal;
+      }
+      if (signal && signal.aborted) return;
+      var all = listenersOf(this), list = all[type] || (all[type] = []);
+      for (var i = 0; i < list.length; i++) {
+        if (list[i].listener === listener) return;
+      }
+      var entry = {listener: listener, once: once, removed: false};
+      list.push(entry);
+      if (signal) {
+        var target = this;
+        signal.addEventListener('abort', function () { target.removeEventListener(type, listener); }, {once: true});
+      }
+    },
+    removeEventListener: function removeEventListener(type, listener) {
+      var list = listenersOf(this)[type];
+      if (!list) return;
+      for (var i = 0; i < list.length; i++) {
+        if (list[i].listener === listener) {
+          list[i].removed = true;
+          list.splice(i, 1);
+          return;
+        }
+      }
+    },
+    // Calls the listeners of event.type in order; one that throws is
+    // reported as a microtask error would be, and the others still run.
+    dispatchEvent: function dispatchEvent(event) {
+      if (!(event instanceof Event)) throw new TypeError('The "event" argument must be an instance of Event');
+      event.target = event.currentTarget = this;
+      var list = (listenersOf(this)[event.type] || []).slice();
+      var handler = this['on' + event.type];
+      for (var i = 0; i < list.length && !event._stop; i++) {
+        var entry = list[i];
+        if (entry.removed) continue;
+        if (entry.once) this.removeEventListener(event.type, entry.listener);
+        try {
+          var l = entry.listener;
+          if (typeof l === 'function') l.call(this, event);
+          else if (l && typeof l.handleEvent === 'function') l.handleEvent(event);
+        } catch (err) {
+          if (typeof native.reportError === 'function') native.reportError(err);
+        }
+      }
+      if (typeof handler === 'function' && !event._stop) {
+        try {
+          handler.call(this, event);
+        } catch (err) {
+          if (typeof native.reportError === 'function') native.reportError(err);
+        }
+      }
+      event.currentTarget = null;
+      return !event.defaultPrevented;
+    }
+  });
+  Object.defineProperty(EventTarget.prototype, Symbol.toStringTag, {value: 'EventTarget', configurable: true});
+
+  var MAKING_SIGNAL = {};
+  function AbortSignal(key) {
+    if (key !== MAKING_SIGNAL) throw new TypeError('Illegal constructor');
+    EventTarget.call(this);
+    Object.defineProperty(this, '_reason', {value: undefined, writable: true});
+    Object.defineProperty(this, '_aborted', {value: false, writable: true});
+    this.onabort = null;
+  }
+  AbortSignal.prototype = Object.create(EventTarget.prototype, {
+    constructor: {value: AbortSignal, writable: true, configurable: true}
+  });
+  Object.defineProperty(AbortSignal.prototype, 'aborted', {get: function () { return this._aborted; }, configurable: true});
+  Object.defineProperty(AbortSignal.prototype, 'reason', {get: function () { return this._reason; }, configurable: true});
+  Object.defineProperty(AbortSignal.prototype, Symbol.toStringTag, {value: 'AbortSignal', configurable: true});
+  install(AbortSignal.prototype, {
+    throwIfAborted: function throwIfAborted() {
+      if (this._aborted) throw this._reason;
+    }
+  });
+
+  function abortSignal(signal, reason) {
+    if (signal._aborted) return;
+    signal._aborted = true;
+    signal._reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
+    var event = new Event('abort');
+    event.isTrusted = true;
+    signal.dispatchEvent(event);
+  }
+
+  install(AbortSignal, {
+    abort: function abort(reason) {
+      var signal = new AbortSignal(MAKING_SIGNAL);
+      abortSignal(signal, reason);
+      return signal;
+    },
+    // A signal that aborts with a TimeoutError after ms (on a timer that
+    // does not keep anything waiting).
+    timeout: function timeout(ms) {
+      var n = Number(ms);
+      if (!(n >= 0 && n <= 4294967295)) throw new RangeError('The value of "delay" is out of range. It must be >= 0 && <= 4294967295. Received ' + ms);
+      var signal = new AbortSignal(MAKING_SIGNAL);
+      setTimeout(function () {
+        abortSignal(signal, new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      }, n);
+      return signal;
+    },
+    // A signal that aborts when the first of signals does.
+    any: function any(signals) {
+      var signal = new AbortSignal(MAKING_SIGNAL), list = Array.from(signals);
+      for (var i = 0; i < list.length; i++) {
+        if (list[i].aborted) {
+          abortSignal(signal, list[i].reason);
+          return signal;
+        }
+      }
+      list.forEach(function (s) {
+        s.addEventListener('abort', function () { abortSignal(signal, s.reason); }, {once: true});
+      });
+      return signal;
+    }
+  });
+
+  function AbortController() {
+    if (!(this instanceof AbortController)) throw new TypeError("Class constructor AbortController cannot be invoked without 'new'");
+    Object.defineProperty(this, 'signal', {value: new AbortSignal(MAKING_SIGNAL), enumerable: true});
+  }
+  install(AbortController.prototype, {
+    abort: function abort(reason) {
+      abortSignal(this.signal, reason);
+    }
+  });
+  Object.defineProperty(AbortController.prototype, Symbol.toStringTag, {value: 'AbortController', configurable: true});
+
+  install(global, {Event: Event, EventTarget: EventTarget, AbortController: AbortController, AbortSignal: AbortSignal});
 
   // ---- structuredClone, atob, btoa -------------------------------------------------
   function cloneError(message) {
