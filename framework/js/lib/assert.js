@@ -219,10 +219,8 @@ function expectsError(fn, actual, expected, message) {
     if (expected && expected.name) details += ' (' + expected.name + ')';
     details += message ? ': ' + message : '.';
     var kind = fn === 'rejects' ? 'rejection' : 'exception';
-    var err = new AssertionError({actual: undefined, expected: expected, operator: fn,
+    throw new AssertionError({actual: undefined, expected: expected, operator: fn,
       message: 'Missing expected ' + kind + details});
-    err.generatedMessage = !message;
-    throw err;
   }
   if (expected !== undefined && !checkError(actual, expected, message, fn)) throw actual;
 }

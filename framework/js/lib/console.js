@@ -59,12 +59,12 @@ function elapsed(label, method) {
   return formatTime(now() - timers[label]);
 }
 
-// Node's table renderer (lib/internal/cli_table.js): centered cells.
+// Node 20's table renderer (lib/internal/cli_table.js): cells padded on
+// the right.
 function renderRow(row, widths) {
   var out = '│ ';
   for (var i = 0; i < row.length; i++) {
-    var needed = (widths[i] - row[i].length) / 2;
-    out += new Array(Math.floor(needed) + 1).join(' ') + row[i] + new Array(Math.ceil(needed) + 1).join(' ');
+    out += row[i] + new Array(widths[i] - row[i].length + 1).join(' ');
     if (i !== row.length - 1) out += ' │ ';
   }
   return out + ' │';
