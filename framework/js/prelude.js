@@ -32,6 +32,16 @@
  *                                     promise was rejected and still had no
  *                                     handler when a drain finished.
  *
+ *           and, when the host provides it,
+ *             native.hiddenSymbol(name)  a property key no script can list
+ *                                     (for internal state; else Symbol).
+ *   A process object the host made gets process.nextTick (ticks run first
+ *   in every drain, as in Node).
+ *
+ * This is the first of the prelude's parts; prelude_es.js (ES2017-2023
+ * members, Error/Date wrappers, WeakMap, AbortController...) and
+ * prelude_buffer.js follow, with the same contract (framework/js/PRELUDE.md).
+ *
  * Plain ES5 plus Symbol (built into Duktape 2.7).  Defines only what is
  * missing: Duktape 2.7 already has Object.assign, String.prototype.includes/
  * startsWith/endsWith/repeat and Number.isInteger/isFinite/isNaN.
@@ -80,7 +90,10 @@
     if (items == null) throw new TypeError(items + ' is not iterable');
     if (typeof items === 'string') return items.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g) || [];
     var list = [], i, step;
-    if (typeof items[ITERATOR] === 'function') {
+    // An array with the arrays' own iterator (prelude_es.js adds it) is
+    // read by index below: the same elements, without an object for each.
+    var plainArray = Array.isArray(items) && items[ITERATOR] === Array.prototype[ITERATOR];
+    if (!plainArray && typeof items[ITERATOR] === 'function') {
       var iterator = items[ITERATOR]();
       for (step = iterator.next(); !step.done; step = iterator.next()) list.push(step.value);
     } else if (arrayLike || typeof Object(items).length === 'number') {
