@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "lower.h"
 #include "router.h"
 #include "runtime.h"
 #include "sources.h"
@@ -28,9 +29,21 @@
 static int compile_all(const struct eider_config *cfg, const struct eider_router *r,
                        struct eider_sources *s, char *err, size_t errlen)
 {
-    struct eider_runtime_env env = { .cfg = cfg, .router = r, .sources = s };
-    void *rt = eider_js_runtime.create(&env, err, errlen);
+    struct eider_runtime_env env = { .cfg = cfg, .router = r, .sources = s,
+                                     .lower = eider_lower_batch, .prefetch = eider_lower_prefetch_for };
+    size_t n = eider_router_count(r);
+    const char **files = malloc((n + 1) * sizeof(*files));
+    void *rt;
 
+    /* The routed files first, lowered side by side on every core. */
+    for (size_t i = 0; files != NULL && i < n; i++)
+        files[i] = eider_router_file(r, i);
+    if (files != NULL)
+        eider_lower_prefetch_for(cfg, files, n);
+    free(files);
+    rt = eider_js_runtime.create(&env, err, errlen);
+
+    eider_lower_stop();
     if (rt == NULL)
         return -1;
     eider_js_runtime.destroy(rt);
@@ -52,17 +65,30 @@ static int write_all(int fd, const void *p, size_t n)
 }
 
 /* Child -> parent: 'E' and the message, or 'S' then records
- * [path NUL, 8-byte length, bytes] for each module file read. */
-static void send_source(const char *path, const char *text, size_t len, void *arg)
+ * [path NUL, 8-byte length, bytes, 8-byte map length, map bytes] for each
+ * module file read (a map length of all ones: no map). */
+static void send_source(const char *path, const char *text, size_t len, const char *map,
+                        size_t maplen, void *arg)
 {
     int fd = *(int *)arg;
-    uint64_t n = len;
+    uint64_t n = len, m = map != NULL ? maplen : UINT64_MAX;
 
     if (path[0] != '/')
         return;   /* the TLS entries: the parent read those itself */
     if (write_all(fd, path, strlen(path) + 1) < 0 || write_all(fd, &n, sizeof(n)) < 0
-        || write_all(fd, text, len) < 0)
+        || write_all(fd, text, len) < 0 || write_all(fd, &m, sizeof(m)) < 0
+        || (map != NULL && write_all(fd, map, maplen) < 0))
         _exit(2);
+}
+
+/* Takes LEN bytes at P as a new NUL-terminated string. */
+static char *take(const char *p, size_t len)
+{
+    char *s = malloc(len + 1);
+
+    memcpy(s, p, len);
+    s[len] = '\0';
+    return s;
 }
 
 static char *read_all_fd(int fd, size_t *len)
@@ -131,21 +157,47 @@ static int compile_unprivileged(const struct eider_config *cfg, const struct eid
     for (size_t i = 1; i < len;) {
         const char *path = msg + i;
         size_t plen = strnlen(path, len - i);
-        uint64_t n;
+        uint64_t n, m;
+        char *text, *map = NULL;
         if (i + plen + 1 + sizeof(n) > len)
             break;
         memcpy(&n, msg + i + plen + 1, sizeof(n));
         i += plen + 1 + sizeof(n);
-        if (n > len - i)
+        if (n > len - i || sizeof(m) > len - i - n)
             break;
-        char *text = malloc(n + 1);
-        memcpy(text, msg + i, n);
-        text[n] = '\0';
-        eider_sources_add(s, path, text, n);
+        text = take(msg + i, n);
         i += n;
+        memcpy(&m, msg + i, sizeof(m));
+        i += sizeof(m);
+        if (m != UINT64_MAX) {
+            if (m > len - i) {
+                free(text);
+                break;
+            }
+            map = take(msg + i, m);
+            i += m;
+        }
+        eider_sources_add(s, path, text, n, map, map != NULL ? m : 0);
     }
     free(msg);
     return 0;
+}
+
+/* Makes the js_cache directory, the workers' own when we are root (the
+ * check lowers files as the workers' user). */
+static int prepare_cache(const struct eider_config *cfg, char *err, size_t errlen)
+{
+    const char *dir = eider_lower_cache_dir(cfg->js_cache);
+    uid_t uid;
+    gid_t gid;
+
+    if (dir == NULL)
+        return 0;
+    if (geteuid() != 0)
+        return eider_lower_cache_prepare(dir, -1, -1, err, errlen);
+    if (eider_worker_identity(cfg, &uid, &gid, err, errlen) < 0)
+        return -1;
+    return eider_lower_cache_prepare(dir, (long)uid, (long)gid, err, errlen);
 }
 
 int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
@@ -156,6 +208,8 @@ int eider_handlers_check(const struct eider_config *cfg, struct eider_router **r
     int rc;
 
     rc = eider_tls_check(cfg, s, err, errlen);
+    if (rc == 0)
+        rc = prepare_cache(cfg, err, errlen);
     if (rc == 0 && (r = eider_router_build(cfg->handlers, err, errlen)) == NULL)
         rc = -1;
     if (rc == 0)

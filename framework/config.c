@@ -388,6 +388,7 @@ void eider_config_free(struct eider_config *cfg)
         free(cfg->fs_roots[i]);
     free(cfg->fs_roots);
     free(cfg->fetch_ca_file);
+    free(cfg->js_cache);
     free(cfg->trusted.v);
     free(cfg->ssl_certificate);
     free(cfg->ssl_certificate_key);

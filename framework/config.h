@@ -68,6 +68,7 @@ struct eider_config {
     int fetch_timeout;            /* seconds, default for fetch() */
     size_t fetch_max_response_size;
     size_t js_memory_limit;       /* bytes of JS heap per worker; 0: none */
+    char *js_cache;               /* lowered files: a directory, "auto" or "off" */
     int worker_stuck_timeout;     /* seconds in one run of JS before the master kills; 0: off */
     int worker_max_requests;      /* recycle a worker after about this many; 0: off */
     size_t worker_max_rss;        /* recycle a worker whose RSS passes this; 0: off */

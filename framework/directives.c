@@ -520,6 +520,7 @@ const struct eider_directive eider_directives[] = {
     { "worker_max_rss",          1, 1, 0, set_size_off,   FIELD(worker_max_rss), NULL, 1024 * 1024, "off" },
     { "js_time_limit",           1, 1, 0, set_time,       FIELD(js_time_limit), NULL, 0,           "5s" },
     { "js_memory_limit",         1, 1, 0, set_size_off,   FIELD(js_memory_limit), NULL, 1024 * 1024, "128m" },
+    { "js_cache",                1, 1, 0, set_log_target, FIELD(js_cache), "off auto", 0,         "auto" },
     { "daemon",                  1, 1, 0, set_flag,       FIELD(daemon), NULL, 0,                  "off" },
     { "pid",                     1, 1, 0, set_path,       FIELD(pid_file), NULL, 0,                NULL },
     { "user",                    1, 1, 0, set_account,    FIELD(user), NULL, 0,                    NULL },

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "js_engine.h"
+#include "runtime.h"
 
 struct eider_config;
 struct eider_router;
@@ -21,6 +22,9 @@ struct eider_js {
     const struct eider_config *cfg;
     const struct eider_router *router;
     struct eider_sources *sources;  /* module texts of this generation */
+    eider_lower_fn *lower;     /* for modern JavaScript and TypeScript */
+    eider_prefetch_fn *prefetch;  /* in a check: lower required modules ahead */
+    int lowered;               /* some module was lowered: map stack lines */
     struct event_base *base;   /* NULL in a check: timers never fire */
     int next_ref;              /* keys of waiting exchanges in the stash */
     int drain_requested;       /* the prelude queued a microtask */
@@ -113,6 +117,20 @@ void eider_js_detach(duk_context *ctx, duk_idx_t idx);
 /* The exchange bound to `this`, or NULL once detached. */
 struct eider_exchange *eider_js_this_exchange(duk_context *ctx);
 
+/* js_load.c: pushes the compiled module wrapper of the file at the real
+ * path PATH, taken from the generation's sources or read (and lowered)
+ * now. Returns 0, or -1 with the error (file:line:column) on top. */
+int eider_js_load_module(duk_context *ctx, const char *path);
+/* Compiles SRC (a module body named NAME; MAP its source map or NULL) into
+ * its wrapper on top. Returns 0, or -1 with the SyntaxError on top. */
+int eider_js_compile_module(duk_context *ctx, const char *name, const char *src, size_t len,
+                            const char *map, size_t maplen);
+void eider_js_load_init(duk_context *ctx);
+/* js_module.c: 1 if ID (maybe "node:ID") names a built-in module. */
+int eider_js_is_builtin(const char *id);
+/* Resolves ID required from DIR to a real path in out (PATH_MAX bytes)
+ * inside the handlers root: 0, or -1. */
+int eider_js_resolve(duk_context *ctx, const char *dir, const char *id, char *out);
 /* Pushes the exports of built-in module ID ("util" or "node:util"), as
  * require(ID) gives them (made on first use, then the same object).
  * Returns 1, 0 if ID names none, or -1 with the error on top. */
@@ -121,6 +139,14 @@ int eider_js_push_builtin(duk_context *ctx, const char *id);
 /* Loads the module at the absolute PATH (through the module cache) and
  * pushes its exports. Returns 0, or -1 with the error on the stack. */
 int eider_js_require_path(duk_context *ctx, const char *path);
+
+/* js_sourcemap.c: the line and column (1-based) that generated LINE of a
+ * lowered file comes from, by its source map MAP. Returns 0, or -1 if the
+ * map says nothing of it. */
+int eider_sourcemap_lookup(const char *map, size_t maplen, int line, int *oline, int *ocol);
+/* Rewrites the stack text on top: each "(FILE:LINE)" of a lowered file
+ * becomes "(FILE:LINE:COLUMN)" of the user's text. */
+void eider_js_map_stack(duk_context *ctx);
 
 /* Formats the value at idx as console.log would (strings as they are,
  * errors with their stack, other values as JSON) and pushes the string. */

@@ -6,7 +6,6 @@
  * inside the handlers root. Modules are compiled once and cached by real
  * path; a require cycle sees the partial exports, as in Node.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -24,9 +23,6 @@
 #define STASH_BUILTINS "builtins"
 #define REQUIRE_DIR DUK_HIDDEN_SYMBOL("dir")
 
-/* The wrapper keeps line numbers: it adds no newline before the source. */
-static const char wrap_head[] = "(function (exports, require, module, __filename, __dirname) {";
-static const char wrap_tail[] = "\n})";
 
 static int is_file(const char *path)
 {
@@ -40,12 +36,12 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* X, X.js, X.json: writes the first existing file into out. */
+/* X, X.js, X.ts, X.json: writes the first existing file into out. */
 static int try_file(const char *x, char *out)
 {
-    static const char *const exts[] = { "", ".js", ".json" };
+    static const char *const exts[] = { "", ".js", ".ts", ".json" };
 
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
         if ((size_t)snprintf(out, PATH_MAX, "%s%s", x, exts[i]) < PATH_MAX && is_file(out))
             return 0;
     }
@@ -117,7 +113,8 @@ static int try_path(duk_context *ctx, const char *root, const char *x, char *out
     return try_file(x, out) == 0 || try_dir(ctx, x, out) == 0 ? 0 : -1;
 }
 
-/* Resolves ID required from DIR into the real path out. */
+/* Resolves ID required from DIR into the real path out: 0, -1 if there
+ * is no such file, -2 if it lies outside ROOT. */
 static int resolve(duk_context *ctx, const char *root, const char *dir, const char *id, char *out)
 {
     char cand[PATH_MAX], found[PATH_MAX];
@@ -161,145 +158,16 @@ static int resolve(duk_context *ctx, const char *root, const char *dir, const ch
     return 0;
 }
 
-/* --- syntax errors: name file:line:column and spot ES2015 syntax --- */
-
-struct es2015_hint {
-    const char *token;         /* what to look for (a word must stand alone) */
-    int word;
-    const char *what;
-    const char *instead;
-};
-
-static const struct es2015_hint hints[] = {
-    { "=>",    0, "an arrow function",  "function (...) { ... }" },
-    { "`",     0, "a template literal", "string concatenation" },
-    { "let",   1, "let",                "var" },
-    { "class", 1, "class",              "a constructor function and its prototype" },
-    { "...",   0, "spread/rest syntax", "apply() or arguments" },
-};
-
-/* Finds the first ES2015-only construct outside strings and comments,
- * at or before line MAX_LINE. Returns the hint, with line and column. */
-static const struct es2015_hint *find_es2015(const char *src, size_t len, int max_line,
-                                              int *line, int *col)
-{
-    const char *p = src, *end = src + len, *bol = src;
-    int ln = 1;
-
-    while (p < end && ln <= max_line) {
-        char c = *p;
-        if (c == '\n') {
-            ln++;
-            bol = ++p;
-            continue;
-        }
-        if (c == '/' && p + 1 < end && p[1] == '/') {
-            while (p < end && *p != '\n')
-                p++;
-            continue;
-        }
-        if (c == '/' && p + 1 < end && p[1] == '*') {
-            for (p += 2; p + 1 < end && !(p[0] == '*' && p[1] == '/'); p++)
-                if (*p == '\n') {
-                    ln++;
-                    bol = p + 1;
-                }
-            p += 2;
-            continue;
-        }
-        if (c == '"' || c == '\'') {
-            for (p++; p < end && *p != c && *p != '\n'; p++)
-                if (*p == '\\')
-                    p++;
-            p++;
-            continue;
-        }
-        for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
-            const struct es2015_hint *h = &hints[i];
-            size_t tl = strlen(h->token);
-            if ((size_t)(end - p) < tl || memcmp(p, h->token, tl) != 0)
-                continue;
-            if (h->word && ((p > src && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$' || p[-1] == '.'))
-                            || (p + tl < end && !isspace((unsigned char)p[tl]))))
-                continue;
-            *line = ln;
-            *col = (int)(p - bol) + 1;
-            return h;
-        }
-        if (isalnum((unsigned char)c) || c == '_' || c == '$') {
-            while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
-                p++;
-            continue;
-        }
-        p++;
-    }
-    return NULL;
-}
-
-/* Replaces the SyntaxError on top with one whose message reads
- * "FILE:LINE:COL: SyntaxError: ...", pointing at ES2015 syntax when that
- * is what Duktape refused. */
-static void explain_syntax_error(duk_context *ctx, const char *path, const char *src, size_t len)
-{
-    const char *msg, *at;
-    const struct es2015_hint *h;
-    int line = 1, col = 1, hline, hcol;
-
-    duk_get_prop_string(ctx, -1, "message");
-    msg = duk_safe_to_string(ctx, -1);
-    if ((at = strstr(msg, "(line ")) != NULL)
-        line = atoi(at + 6);
-    h = find_es2015(src, len, line, &hline, &hcol);
-    if (h != NULL) {
-        duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR,
-                              "%s:%d:%d: %s is ES2015 syntax, not supported by Duktape "
-                              "(eider's JavaScript engine); use %s instead (man eider-handlers)",
-                              path, hline, hcol, h->what, h->instead);
-    } else {
-        /* Duktape reports no column: point at the line's first token. An
-         * error at the end of input is reported past the last line, in
-         * the module wrapper's closing lines: clamp it to the file. */
-        const char *p = src, *end = src + len, *bol = src;
-        int ln = 1;
-        for (; ln < line && p < end; p++)
-            if (*p == '\n') {
-                ln++;
-                bol = p + 1;
-            }
-        if (ln < line || p == end) {
-            line = ln;
-            p = bol;
-        }
-        while (p < end && (*p == ' ' || *p == '\t'))
-            p++, col++;
-        duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s:%d:%d: SyntaxError: %s",
-                              path, line, col, msg);
-    }
-    duk_remove(ctx, -2);
-    duk_remove(ctx, -2);
-}
-
 /* --- loading --- */
 
 static void push_require(duk_context *ctx, const char *dir, size_t dirlen);
 
-/* Compiles SRC (LEN bytes, from the file NAME) as a CommonJS module body
- * and runs it for the module object at MODULE, with require() resolving
- * from DIR (DIRLEN bytes). Returns 0, or -1 with the error on top. */
-static int run_body(duk_context *ctx, duk_idx_t module, const char *name, const char *src,
-                    size_t len, const char *dir, size_t dirlen)
+/* Runs the module wrapper on top for the module object at MODULE, with
+ * require() resolving from DIR (DIRLEN bytes). Returns 0, or -1 with the
+ * error on top. */
+static int call_body(duk_context *ctx, duk_idx_t module, const char *name, const char *dir,
+                     size_t dirlen)
 {
-    duk_push_string(ctx, wrap_head);
-    duk_push_lstring(ctx, src, len);
-    duk_push_string(ctx, wrap_tail);
-    duk_concat(ctx, 3);
-    duk_push_string(ctx, name);
-    if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0) {
-        explain_syntax_error(ctx, name, src, len);
-        return -1;
-    }
-    if (duk_pcall(ctx, 0) != 0)                   /* the eval gives the wrapper */
-        return -1;
     duk_get_prop_string(ctx, module, "exports");  /* this */
     duk_dup(ctx, -1);                             /* exports */
     push_require(ctx, dir, dirlen);
@@ -312,6 +180,15 @@ static int run_body(duk_context *ctx, duk_idx_t module, const char *name, const 
     return 0;
 }
 
+/* Compiles and runs SRC (a built-in's text) as the module at MODULE. */
+static int run_body(duk_context *ctx, duk_idx_t module, const char *name, const char *src,
+                    size_t len, const char *dir, size_t dirlen)
+{
+    if (eider_js_compile_module(ctx, name, src, len, NULL, 0) != 0)
+        return -1;
+    return call_body(ctx, module, name, dir, dirlen);
+}
+
 /* Runs the file PATH as the body of the module object at MODULE.
  * Returns 0, or -1 with the error on top of the stack. */
 static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
@@ -319,18 +196,16 @@ static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
     struct eider_js *js = eider_js_of(ctx);
     const char *slash = strrchr(path, '/');
     size_t pathlen = strlen(path), len;
-    const char *src = eider_sources_find(js->sources, path, &len);
 
-    if (src == NULL) {
-        char *text = eider_read_file(path, &len);
-        if (text == NULL) {
+    if (pathlen > 5 && strcmp(path + pathlen - 5, ".json") == 0) {
+        const char *src = eider_sources_find(js->sources, path, &len);
+        char *text = NULL;
+        if (src == NULL && (src = text = eider_read_file(path, &len)) == NULL) {
             duk_push_error_object(ctx, DUK_ERR_ERROR, "cannot read %s: %s", path, strerror(errno));
             return -1;
         }
-        eider_sources_add(js->sources, path, text, len);
-        src = text;
-    }
-    if (pathlen > 5 && strcmp(path + pathlen - 5, ".json") == 0) {
+        if (text != NULL)
+            eider_sources_add(js->sources, path, text, len, NULL, 0);
         duk_push_lstring(ctx, src, len);
         if (eider_js_json_decode(ctx) != 0) {
             duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s: invalid JSON: %s", path,
@@ -341,7 +216,9 @@ static int run_module(duk_context *ctx, duk_idx_t module, const char *path)
         duk_put_prop_string(ctx, module, "exports");
         return 0;
     }
-    return run_body(ctx, module, path, src, len, path, (size_t)(slash - path));
+    if (eider_js_load_module(ctx, path) != 0)
+        return -1;
+    return call_body(ctx, module, path, path, (size_t)(slash - path));
 }
 
 /* Pushes a new module object { exports: {}, id, filename, loaded: false }. */
@@ -444,6 +321,26 @@ static int make_builtin(duk_context *ctx, const char *id)
     return 1;
 }
 
+int eider_js_resolve(duk_context *ctx, const char *dir, const char *id, char *out)
+{
+    return resolve(ctx, eider_js_of(ctx)->root, dir, id, out) == 0 ? 0 : -1;
+}
+
+int eider_js_is_builtin(const char *id)
+{
+    const struct eider_js_lib *lib;
+
+    if (strncmp(id, "node:", 5) == 0)
+        id += 5;
+    for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+        if (strcmp(id, builtins[i].name) == 0)
+            return 1;
+    for (lib = eider_js_libs; lib->id != NULL; lib++)
+        if (strcmp(lib->id, id) == 0)
+            return 1;
+    return 0;
+}
+
 int eider_js_push_builtin(duk_context *ctx, const char *id)
 {
     int rc;
@@ -507,6 +404,66 @@ static void push_require(duk_context *ctx, const char *dir, size_t dirlen)
     duk_put_prop_string(ctx, -2, REQUIRE_DIR);
 }
 
+/* --- the helpers lowered code calls --- */
+
+/* What tslib defines, as TypeScript 4.8 names them. Lowered files call
+ * them as globals (lower.js: noEmitHelpers). */
+static const char *const ts_helpers[] = {
+    "__extends", "__assign", "__rest", "__decorate", "__param", "__metadata", "__awaiter",
+    "__generator", "__exportStar", "__createBinding", "__values", "__read", "__spread",
+    "__spreadArrays", "__spreadArray", "__await", "__asyncGenerator", "__asyncDelegator",
+    "__asyncValues", "__makeTemplateObject", "__importStar", "__importDefault",
+    "__classPrivateFieldGet", "__classPrivateFieldSet", "__classPrivateFieldIn",
+};
+
+#define HELPER_NAME DUK_HIDDEN_SYMBOL("helper")
+
+/* The first read of any helper loads tslib, which defines them all on
+ * the global object through helper_set; then it reads the real one. */
+static duk_ret_t helper_get(duk_context *ctx)
+{
+    duk_push_current_function(ctx);
+    duk_get_prop_string(ctx, -1, HELPER_NAME);
+    if (eider_js_push_builtin(ctx, "tslib") != 1)
+        return duk_throw(ctx);
+    duk_pop(ctx);
+    duk_push_global_object(ctx);
+    duk_get_prop_string(ctx, -1, duk_get_string(ctx, -2));
+    return 1;
+}
+
+/* tslib's `global[name] = fn` (or a user's) replaces the accessor. */
+static duk_ret_t helper_set(duk_context *ctx)
+{
+    duk_push_current_function(ctx);
+    duk_get_prop_string(ctx, -1, HELPER_NAME);
+    duk_push_global_object(ctx);
+    duk_dup(ctx, -2);
+    duk_dup(ctx, 0);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE
+                 | DUK_DEFPROP_SET_CONFIGURABLE | DUK_DEFPROP_CLEAR_ENUMERABLE);
+    return 0;
+}
+
+/* Defines each helper on the global object as an accessor that loads
+ * tslib on first use: a heap whose code is all ES5 never pays for it. */
+static void define_helpers(duk_context *ctx)
+{
+    duk_push_global_object(ctx);
+    for (size_t i = 0; i < sizeof(ts_helpers) / sizeof(ts_helpers[0]); i++) {
+        duk_push_string(ctx, ts_helpers[i]);
+        duk_push_c_function(ctx, helper_get, 0);
+        duk_push_string(ctx, ts_helpers[i]);
+        duk_put_prop_string(ctx, -2, HELPER_NAME);
+        duk_push_c_function(ctx, helper_set, 1);
+        duk_push_string(ctx, ts_helpers[i]);
+        duk_put_prop_string(ctx, -2, HELPER_NAME);
+        duk_def_prop(ctx, -4, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER
+                     | DUK_DEFPROP_SET_CONFIGURABLE | DUK_DEFPROP_CLEAR_ENUMERABLE);
+    }
+    duk_pop(ctx);
+}
+
 void eider_js_module_init(duk_context *ctx, const char *root)
 {
     duk_push_heap_stash(ctx);
@@ -517,4 +474,6 @@ void eider_js_module_init(duk_context *ctx, const char *root)
     duk_push_bare_object(ctx);
     duk_put_prop_string(ctx, -2, STASH_BUILTINS);
     duk_pop(ctx);
+    define_helpers(ctx);
+    eider_js_load_init(ctx);
 }

@@ -375,6 +375,15 @@ static duk_ret_t load_handlers(duk_context *ctx, void *udata)
         if (eider_js_require_path(ctx, file) != 0)
             (void)duk_throw(ctx);
         js->methods[i] = methods_of(ctx, -1);
+        /* ES module syntax: `export default function (req, res)` or
+         * `export default { GET, POST }` when nothing else is exported. */
+        if (js->methods[i] == 0 && duk_is_object(ctx, -1)) {
+            duk_get_prop_string(ctx, -1, "default");
+            if ((js->methods[i] = methods_of(ctx, -1)) != 0)
+                duk_remove(ctx, -2);
+            else
+                duk_pop(ctx);
+        }
         if (js->methods[i] == 0) {
             snprintf(a->err, a->errlen, "%s: exports no handler: use module.exports = "
                      "function (req, res) {...} or exports.GET = function (req, res) {...}", file);
@@ -402,6 +411,8 @@ static void *js_create(const struct eider_runtime_env *env, char *err, size_t er
     js->cfg = cfg;
     js->router = env->router;
     js->sources = env->sources;
+    js->lower = env->lower;
+    js->prefetch = env->prefetch;
     js->base = env->base;
     js->root = realpath(cfg->handlers, NULL);
     js->nhandlers = eider_router_count(env->router);

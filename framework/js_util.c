@@ -35,8 +35,10 @@ void eider_js_format_value(duk_context *ctx, duk_idx_t idx)
     }
     if (duk_is_error(ctx, idx)) {
         duk_get_prop_string(ctx, idx, "stack");
-        if (duk_is_string(ctx, -1))
+        if (duk_is_string(ctx, -1)) {
+            eider_js_map_stack(ctx);
             return;
+        }
         duk_pop(ctx);
     }
     if (duk_is_object(ctx, idx) && !duk_is_function(ctx, idx)) {

@@ -107,6 +107,16 @@ static int set_handler(struct eider_router *r, struct node *n, const char *file,
     return 0;
 }
 
+/* A handler file: NAME.js, or NAME.ts but not a declaration file NAME.d.ts. */
+static int is_handler_file(const char *name, size_t len)
+{
+    if (len <= 3)
+        return 0;
+    if (strcmp(name + len - 3, ".js") == 0)
+        return 1;
+    return strcmp(name + len - 3, ".ts") == 0 && !(len > 5 && strcmp(name + len - 5, ".d.ts") == 0);
+}
+
 static int name_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -188,7 +198,7 @@ static int scan(struct eider_router *r, struct node *n, const char *dir, const c
             free(param);
             continue;
         }
-        if (!S_ISREG(st.st_mode) || len <= 3 || strcmp(name + len - 3, ".js") != 0)
+        if (!S_ISREG(st.st_mode) || !is_handler_file(name, len))
             continue;
         len -= 3;
         param = bracket_name(name, len, &rest);

@@ -20,6 +20,18 @@ enum eider_method {
 };
 extern const char *const eider_method_names[EIDER_NMETHODS];
 
+/* Lowers modern JavaScript or TypeScript at PATH (its text SRC, LEN
+ * bytes) to ES5: lower.h's eider_lower with the caller's cache. Returns 0
+ * with malloc'd code and source map, or -1 with "PATH:LINE:COL: ..." in
+ * err. */
+typedef int eider_lower_fn(const struct eider_config *cfg, const char *path, const char *src,
+                           size_t len, char **code, size_t *codelen, char **map, size_t *maplen,
+                           char *err, size_t errlen);
+
+/* Lowers the files of PATHS (N) into the cache ahead of their loading,
+ * side by side (lower.h's eider_lower_prefetch with the caller's cache). */
+typedef void eider_prefetch_fn(const struct eider_config *cfg, const char *const *paths, size_t n);
+
 /* What a runtime is created with. */
 struct eider_runtime_env {
     const struct eider_config *cfg;
@@ -30,6 +42,10 @@ struct eider_runtime_env {
     /* The worker's loop for timers and I/O; NULL in a check (eider -t),
      * where timers are accepted but never fire. */
     struct event_base *base;
+    /* For files Duktape cannot take as they are; NULL refuses them. */
+    eider_lower_fn *lower;
+    /* In a check, for the modules a file requires; NULL: none. */
+    eider_prefetch_fn *prefetch;
 };
 
 struct eider_runtime_ops {

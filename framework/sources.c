@@ -11,6 +11,8 @@ struct source {
     char *path;
     char *text;
     size_t len;
+    char *map;
+    size_t maplen;
 };
 
 struct eider_sources {
@@ -30,6 +32,7 @@ void eider_sources_free(struct eider_sources *s)
     for (size_t i = 0; i < s->n; i++) {
         free(s->v[i].path);
         free(s->v[i].text);
+        free(s->v[i].map);
     }
     free(s->v);
     free(s);
@@ -45,21 +48,34 @@ const char *eider_sources_find(const struct eider_sources *s, const char *path, 
     return NULL;
 }
 
-void eider_sources_add(struct eider_sources *s, const char *path, char *text, size_t len)
+const char *eider_sources_map(const struct eider_sources *s, const char *path, size_t *len)
+{
+    for (size_t i = 0; s != NULL && i < s->n; i++)
+        if (strcmp(s->v[i].path, path) == 0) {
+            *len = s->v[i].maplen;
+            return s->v[i].map;
+        }
+    return NULL;
+}
+
+void eider_sources_add(struct eider_sources *s, const char *path, char *text, size_t len,
+                       char *map, size_t maplen)
 {
     struct source *grown = realloc(s->v, (s->n + 1) * sizeof(*grown));
 
     if (grown == NULL) {
         free(text);
+        free(map);
         return;
     }
     s->v = grown;
-    s->v[s->n++] = (struct source){ strdup(path), text, len };
+    s->v[s->n++] = (struct source){ strdup(path), text, len, map, maplen };
 }
 
 void eider_sources_foreach(const struct eider_sources *s,
-                           void (*fn)(const char *, const char *, size_t, void *), void *arg)
+                           void (*fn)(const char *, const char *, size_t, const char *, size_t, void *),
+                           void *arg)
 {
     for (size_t i = 0; i < s->n; i++)
-        fn(s->v[i].path, s->v[i].text, s->v[i].len, arg);
+        fn(s->v[i].path, s->v[i].text, s->v[i].len, s->v[i].map, s->v[i].maplen, arg);
 }

@@ -18,11 +18,19 @@ void eider_sources_free(struct eider_sources *s);
  * NULL if this generation never read it. */
 const char *eider_sources_find(const struct eider_sources *s, const char *path, size_t *len);
 
-/* Calls FN(path, text, len, arg) for every source, in the order added. */
-void eider_sources_foreach(const struct eider_sources *s,
-                           void (*fn)(const char *, const char *, size_t, void *), void *arg);
+/* The source map kept with the text of PATH (a lowered file: the text
+ * is what the compiler made of the user's), or NULL. */
+const char *eider_sources_map(const struct eider_sources *s, const char *path, size_t *len);
 
-/* Keeps TEXT (malloc'd, NUL-terminated, LEN bytes; taken over) for PATH. */
-void eider_sources_add(struct eider_sources *s, const char *path, char *text, size_t len);
+/* Calls FN(path, text, len, map, maplen, arg) for every source, in the
+ * order added; map is NULL for a text kept as read. */
+void eider_sources_foreach(const struct eider_sources *s,
+                           void (*fn)(const char *, const char *, size_t, const char *, size_t, void *),
+                           void *arg);
+
+/* Keeps TEXT (malloc'd, NUL-terminated, LEN bytes; taken over) for PATH,
+ * with MAP (the same, or NULL) its source map if TEXT was lowered. */
+void eider_sources_add(struct eider_sources *s, const char *path, char *text, size_t len,
+                       char *map, size_t maplen);
 
 #endif

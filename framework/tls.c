@@ -347,7 +347,7 @@ int eider_tls_check(const struct eider_config *cfg, struct eider_sources *pem,
             snprintf(err, errlen, "%s %s: %s", directives[i], paths[i], strerror(errno));
             return -1;
         }
-        eider_sources_add(pem, names[i], text, len);
+        eider_sources_add(pem, names[i], text, len, NULL, 0);
     }
     ctx = eider_tls_server_ctx(cfg, pem, err, errlen);
     if (ctx == NULL)

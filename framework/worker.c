@@ -29,6 +29,7 @@
 #include "gate.h"
 #include "http.h"
 #include "log.h"
+#include "lower.h"
 #include "router.h"
 #include "scoreboard.h"
 #include "tls.h"
@@ -320,7 +321,8 @@ void eider_worker_run(const struct eider_worker_args *args)
         exit(1);
     }
     struct eider_runtime_env env = { .cfg = w->cfg, .router = w->router,
-                                     .sources = args->sources, .base = w->base };
+                                     .sources = args->sources, .base = w->base,
+                                     .lower = eider_lower_one };
     w->rt = w->rt_ops->create(&env, err, sizeof(err));
     if (w->rt == NULL) {
         eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);

@@ -9,6 +9,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libevent-dev duktape-dev libhttp-parser-dev libssl-dev libmimalloc-dev \
+    node-typescript node-tslib \
     python3 curl ca-certificates mandoc man-db valgrind openssl \
     wrk nginx-light libnginx-mod-http-lua haproxy \
     clang libclang-rt-14-dev

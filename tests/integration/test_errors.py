@@ -159,30 +159,41 @@ def test_t_good_handlers_pass():
     assert "test is successful" in p.stderr, p.stderr
 
 
-def _es2015(src, words):
-    p, conf, _ = _check_handlers({"index.js": OK_INDEX, "b.js": "// es2015\n" + src})
+def _modern_error(name, src, where, words):
+    """A syntax error in a file that needs lowering names the user's own
+    file:line:column (not a line of the ES5 the compiler made)."""
+    p, conf, _ = _check_handlers({"index.js": OK_INDEX, name: src})
     _assert_t_fails(p, conf)
-    assert re.search(r"b\.js:\d+:\d+", p.stderr), "no b.js:LINE:COL in:\n" + p.stderr
-    assert "not supported" in p.stderr, "message does not say 'not supported':\n" + p.stderr
-    assert re.search(words, p.stderr), "message does not name %r:\n%s" % (words, p.stderr)
-    assert re.search(r"b\.js:2:\d+", p.stderr), "wrong line (expected 2):\n" + p.stderr
+    assert re.search(re.escape(name) + ":" + where, p.stderr), \
+        "expected %s:%s in:\n%s" % (name, where, p.stderr)
+    assert "SyntaxError" in p.stderr and re.search(words, p.stderr), p.stderr
 
 
-def test_es2015_arrow_function_not_supported():
-    _es2015("module.exports = (req, res) => { res.end('x'); };\n", r"arrow function")
+def test_modern_syntax_error_names_file_line_col():
+    _modern_error("b.js", "// modern\nconst f = (a) => a;\nlet x = ;\nmodule.exports = f;\n",
+                  "3:9", r"Expression expected")
 
 
-def test_es2015_let_not_supported():
-    _es2015("let x = 1;\nmodule.exports = function (req, res) { res.end('x'); };\n", r"\blet\b")
+def test_typescript_syntax_error_names_file_line_col():
+    _modern_error("t.ts", "interface A { x: number }\n\nexport function GET(req: any, res: any) {\n"
+                  "  const a: A = { x: 1 ;\n}\n", r"4:\d+", r"expected")
 
 
-def test_es2015_class_not_supported():
-    _es2015("class A {}\nmodule.exports = function (req, res) { res.end('x'); };\n", r"\bclass\b")
-
-
-def test_es2015_template_literal_not_supported():
-    _es2015("var s = `hi ${1}`;\nmodule.exports = function (req, res) { res.end(s); };\n",
-            r"template literal")
+def test_error_in_lowered_handler_at_runtime_names_original_line():
+    """A stack line of lowered code maps back through the source map."""
+    tmp = mkdtemp("eider-stack-")
+    _tmps.append(tmp)
+    root = write_tree(os.path.join(tmp, "handlers"), {
+        "index.js": OK_INDEX,
+        "boom.ts": ("// line 1\ninterface Q { a?: number }\n\nconst helper = async (q: Q): Promise<number> => {\n"
+                    "  await null;\n  return q.a ?? 0;\n};\n\nexport async function GET(req: any, res: any) {\n"
+                    "  const n = await helper({});\n  if (n === 0) throw new Error('boom at ten');\n"
+                    "  res.end('never');\n}\n")})
+    with Eider(root) as e:
+        assert_status(e.get("/boom"), 500)
+        e.wait_log("boom at ten")
+        log = e.error_log()
+        assert re.search(r"boom\.ts:11:\d+", log), "stack not mapped to boom.ts:11:\n" + log[-2000:]
 
 
 def test_start_with_broken_handler_exits_nonzero():

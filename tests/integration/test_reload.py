@@ -540,3 +540,27 @@ def test_reload_under_wrk():
         if p is not None:
             _kill_group(p, grace=1.0)
         e.cleanup()
+
+
+def test_broken_typescript_reload_keeps_old_workers():
+    """A TypeScript handler: a reload with a syntax error names the .ts
+    file's own line and keeps the old code; the fixed file is lowered and
+    served after the next reload."""
+    e = _server("v1")
+    try:
+        _set_handler(e, "export function GET(req: any, res: any): void { res.end(`ts-1`); }\n", "t.ts")
+        e.reload()
+        wait_until(lambda: e.get("/t", timeout=10)[2] == b"ts-1", 10, msg="t.ts served")
+        old = e.wait_workers(2)
+        _set_handler(e, "// v2\nexport function GET(req: any, res: any): void {\n  res.end(`ts-2` +);\n}\n", "t.ts")
+        e.reload(expect="failed")
+        line = [ln for ln in e.error_log().splitlines() if "reload failed" in ln][-1]
+        assert re.search(r"t\.ts:3:\d+: SyntaxError", line), "the reason does not name t.ts:3:\n" + line
+        for i in range(5):
+            assert e.get("/t", timeout=10)[2] == b"ts-1", "request %d after the failed reload" % i
+        _set_handler(e, "export const GET = (req: any, res: any): void => res.end(`ts-3`);\n", "t.ts")
+        e.reload()
+        e.wait_new_workers(old, 2)
+        wait_until(lambda: e.get("/t", timeout=10)[2] == b"ts-3", 10, msg="fixed t.ts served")
+    finally:
+        e.cleanup()

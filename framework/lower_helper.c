@@ -1,0 +1,211 @@
+/*
+ * The lowering helper process: a Duktape heap of its own holding the
+ * compiler (prelude + typescript.js + framework/js/lower.js as bytecode),
+ * answering one request at a time on a pipe. It lives only while its
+ * parent loads modules, so the compiler's ~60 MB never stay in the master
+ * or a worker.
+ *
+ * Protocol, all integers in the host's byte order (parent and child are
+ * the same program):
+ *   request   u64 pathlen, path, u64 srclen, src
+ *   answer    'O', u64 codelen, code, u64 maplen, map
+ *             'E', u64 msglen, msg ("LINE:COL: message" for a syntax
+ *             error, starting with a digit; anything else otherwise)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "js_engine.h"
+#include "lower.h"
+
+static int read_full(int fd, void *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p = (char *)p + r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static void write_full(int fd, const void *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            _exit(1);
+        p = (const char *)p + w;
+        n -= (size_t)w;
+    }
+}
+
+/* Writes u64 len, then the bytes. */
+static void write_chunk(int fd, const char *p, size_t len)
+{
+    uint64_t n = len;
+
+    write_full(fd, &n, sizeof(n));
+    write_full(fd, p, len);
+}
+
+/* Reads u64 len, then that many bytes into a new NUL-terminated buffer. */
+static char *read_chunk(int fd, size_t *len)
+{
+    uint64_t n;
+    char *p;
+
+    if (read_full(fd, &n, sizeof(n)) < 0 || n > ((uint64_t)1 << 31) || (p = malloc(n + 1)) == NULL)
+        return NULL;
+    if (read_full(fd, p, n) < 0) {
+        free(p);
+        return NULL;
+    }
+    p[n] = '\0';
+    *len = n;
+    return p;
+}
+
+/* Loads the compiler from FILE ("EIDERBC1 hash\n" then bytecode) and runs
+ * its top level, which defines eiderLower. Exits on failure. */
+static void load_compiler(duk_context *ctx, const char *file, int out)
+{
+    size_t len;
+    char *data = eider_read_file(file, &len);
+    char *nl = data != NULL ? memchr(data, '\n', len) : NULL;
+    char msg[512];
+
+    if (nl == NULL || strncmp(data, "EIDERBC1 ", 9) != 0) {
+        snprintf(msg, sizeof(msg), "cannot load the lowering compiler %s: %s", file,
+                 data == NULL ? strerror(errno) : "not a compiler file");
+        write_full(out, "E", 1);
+        write_chunk(out, msg, strlen(msg));
+        _exit(1);
+    }
+    nl++;
+    memcpy(duk_push_fixed_buffer(ctx, len - (size_t)(nl - data)), nl, len - (size_t)(nl - data));
+    free(data);
+    duk_load_function(ctx);
+    if (duk_pcall(ctx, 0) != 0) {
+        snprintf(msg, sizeof(msg), "the lowering compiler %s failed to start: %s", file,
+                 duk_safe_to_string(ctx, -1));
+        write_full(out, "E", 1);
+        write_chunk(out, msg, strlen(msg));
+        _exit(1);
+    }
+    duk_pop(ctx);
+}
+
+/* eiderLower(path, src) on the stack: [path src] -> [result]. */
+static duk_ret_t call_lower(duk_context *ctx, void *udata)
+{
+    (void)udata;
+    duk_get_global_string(ctx, "eiderLower");
+    duk_insert(ctx, 0);
+    duk_call(ctx, 2);
+    return 1;
+}
+
+/* A new heap with the compiler loaded, in a process with the master's
+ * signal handlers undone. */
+static duk_context *start(const char *compiler, int out)
+{
+    static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
+    duk_context *ctx;
+
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        signal(sigs[i], SIG_DFL);
+    signal(SIGPIPE, SIG_IGN);
+    if ((ctx = duk_create_heap_default()) == NULL)
+        _exit(1);
+    load_compiler(ctx, compiler, out);
+    return ctx;
+}
+
+/* The compiler makes much cyclic garbage (every syntax node points at its
+ * parent) that reference counting cannot free: a mark-and-sweep every few
+ * files keeps the helper near 90 MB instead of growing by ~25 MB a file. */
+#define GC_EVERY 3
+
+void eider_lower_helper_batch(const char *compiler, const char *dir, const char *const *paths,
+                              size_t n, size_t k, size_t step)
+{
+    int devnull = open("/dev/null", O_WRONLY);
+    duk_context *ctx = start(compiler, devnull);
+
+    for (size_t i = k, done = 0; i < n; i += step) {
+        struct eider_lowered out;
+        char key[65];
+        size_t len;
+        char *src = eider_read_file(paths[i], &len);
+
+        if (src == NULL)
+            continue;
+        duk_set_top(ctx, 0);
+        duk_push_string(ctx, paths[i]);
+        duk_push_lstring(ctx, src, len);
+        if (duk_safe_call(ctx, call_lower, NULL, 2, 1) == 0) {
+            duk_get_prop_index(ctx, -1, 0);
+            out.code = (char *)duk_safe_to_lstring(ctx, -1, &out.len);
+            duk_get_prop_index(ctx, -2, 1);
+            out.map = (char *)duk_safe_to_lstring(ctx, -1, &out.maplen);
+            eider_lower_cache_key(paths[i], src, len, key);
+            eider_lower_cache_store(dir, key, &out);
+        }
+        free(src);
+        if (++done % GC_EVERY == 0) {
+            duk_set_top(ctx, 0);
+            duk_gc(ctx, 0);
+        }
+    }
+    _exit(0);
+}
+
+void eider_lower_helper_main(const char *compiler, int in, int out)
+{
+    duk_context *ctx = start(compiler, out);
+    size_t done = 0;
+
+    for (;;) {
+        size_t pathlen, srclen, n;
+        char *path = read_chunk(in, &pathlen), *src = path ? read_chunk(in, &srclen) : NULL;
+        const char *s;
+
+        if (src == NULL)
+            _exit(0);
+        duk_set_top(ctx, 0);
+        duk_push_lstring(ctx, path, pathlen);
+        duk_push_lstring(ctx, src, srclen);
+        free(path);
+        free(src);
+        if (duk_safe_call(ctx, call_lower, NULL, 2, 1) != 0) {
+            s = duk_safe_to_lstring(ctx, -1, &n);
+            write_full(out, "E", 1);
+            write_chunk(out, s, n);
+            continue;
+        }
+        write_full(out, "O", 1);
+        duk_get_prop_index(ctx, -1, 0);
+        s = duk_safe_to_lstring(ctx, -1, &n);
+        write_chunk(out, s, n);
+        duk_get_prop_index(ctx, -2, 1);
+        s = duk_safe_to_lstring(ctx, -1, &n);
+        write_chunk(out, s, n);
+        if (++done % GC_EVERY == 0) {
+            duk_set_top(ctx, 0);
+            duk_gc(ctx, 0);
+        }
+    }
+}
