@@ -336,6 +336,19 @@ NotFound.prototype.name = 'NotFound';
 process.stdout.write(JSON.stringify([describe(new E('m'), E, Error), describe(new NotFound('nf'), NotFound, RangeError)]));
 """
 
+# The same classes as modern source, which eider lowers to ES5 at load.
+CLASS_SOURCE = """class E extends Error { constructor(m) { super(m); this.name = 'E'; } }
+class NotFound extends RangeError { constructor(m) { super(m); this.status = 404; } }
+NotFound.prototype.name = 'NotFound';
+class Deeper extends E { constructor() { super('deeper'); } }
+function describe(e, C, Base) {
+  return [e instanceof C, e instanceof Base, e instanceof Error, e.message, e.name, String(e),
+          e.stack.split('\\n')[0], Object.prototype.toString.call(e), e.constructor === C];
+}
+const describeAll = () => [describe(new E('m'), E, Error), describe(new NotFound('nf'), NotFound, RangeError),
+                           describe(new Deeper(), Deeper, E)];
+"""
+
 CONSOLE_CALLS = [
     "'%s is %d years and %i days, %f%%', 'Ada', 36.5, '12.7', '1.25'",
     "'%j and %o', { a: [1] }, [1, { b: 2 }]",
@@ -352,6 +365,9 @@ TREE = {
 module.exports = function (req, res) {
   res.json([describe(new E('m'), E, Error), describe(new NotFound('nf'), NotFound, RangeError)]);
 };
+""",
+    "handlers/class_error.js": CLASS_SOURCE + """
+module.exports = function (req, res) { res.json(describeAll()); };
 """,
     "handlers/ts_throw.js": TS_EXTENDS + """
 module.exports = function (req, res) { throw new NotFound('no such thing'); };
@@ -499,6 +515,14 @@ def test_typescript_lowered_extends_error_behaves_like_node_class():
     want = node_json(None, script=TS_NODE)
     assert got == want, "eider %r\nnode  %r" % (got, want)
     assert got[0][:5] == [True, True, True, "m", "E"], got
+
+
+def test_modern_class_extending_error_behaves_as_in_node():
+    r = srv.get().get("/class_error", timeout=60)
+    assert_status(r, 200)
+    got = r.json()
+    want = node_json(None, script=CLASS_SOURCE + "process.stdout.write(JSON.stringify(describeAll()));")
+    assert got == want, "eider %r\nnode  %r" % (got, want)
 
 
 def test_typescript_error_subclass_with_status_answers_it_and_logs_the_user_stack():
