@@ -583,10 +583,33 @@
     return NativeDate.UTC(year, month, day, h, mi, Math.floor(sec), Math.round(sec % 1 * 1000)) - zone * 60000;
   }
 
+  // An ISO date-time without an offset is local time since ES2016 (V8);
+  // Duktape follows ES5.1, which read it as UTC.
+  var ISO_LOCAL = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?$/;
+
   function parseDate(s) {
     s = String(s);
-    var t = nativeParse(s);
-    return t === t ? t : legacyParse(s.trim());
+    var m = ISO_LOCAL.exec(s);
+    if (m !== null && nativeParse(s) === nativeParse(s)) {
+      var ms = m[7] === undefined ? 0 : Math.floor(Number('0.' + m[7]) * 1000);
+      return new NativeDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]),
+        m[6] === undefined ? 0 : Number(m[6]), ms).getTime();
+    }
+    var t;
+    // Duktape's own parser for ISO forms (and its toString() form); the
+    // legacy parser first for the others, as Duktape reads some of them
+    // but ignores their zone ("... 1994 GMT" as local time).
+    var iso = /^\s*[+-]?\d{4,6}-(\d\d)(?:-(\d\d))?/.exec(s);
+    if (iso !== null) {
+      // Duktape rolls a month 13 or a day 32 over; V8 refuses them.
+      if (Number(iso[1]) < 1 || Number(iso[1]) > 12 || iso[2] !== undefined && (Number(iso[2]) < 1 || Number(iso[2]) > 31)) {
+        return NaN;
+      }
+      t = nativeParse(s);
+      if (t === t) return t;
+    }
+    t = legacyParse(s.trim());
+    return t === t ? t : nativeParse(s);
   }
 
   var nativeToUTCString = NativeDate.prototype.toUTCString;

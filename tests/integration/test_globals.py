@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 
-from eiderlib import mkdtemp, Eider, Shared, write_tree, assert_status, wait_until
+from eiderlib import mkdtemp, Eider, LifeEider, Shared, write_tree, assert_status, wait_until
 
 NODE = shutil.which("node")
 
@@ -68,6 +68,17 @@ SNIPPETS = {
                 Date.parse('2020-01-02T03:04:05.123Z'), Date.parse('2020-01-02T03:04:05+02:00'),
                 new Date('Wed, 21 Oct 2015 07:28:00 GMT').getTime(), isNaN(Date.parse('not a date')),
                 new Date(2020, 0, 2).getMonth(), typeof Date(), new Date(5) instanceof Date];
+    """,
+    "date_strings": """
+        var list = ['Sun, 06 Nov 1994 08:49:37 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994',
+                    'Sun Nov  6 08:49:37 1994 GMT', 'Tue, 15 Nov 1994 12:45:26 -0530', 'Mon, 1 Jan 2024 10:00:00 EST',
+                    '2020-01-02', '2020-01-02T03:04:05', '2020-01-02 03:04:05.250', '2020-01-02T03:04:05.123+02:00',
+                    'Nov 6, 1994 10:00', '6 Nov 1994', '1994/11/06', '11/06/1994', 'December 17, 1995 03:24:00',
+                    'Wed Oct 21 2015 07:28:00 GMT+0000', 'garbage', '', '2020-13-01', '06 Nov 1994 08:49 GMT'];
+        return list.map(function (s) {
+            var d = new Date(s);
+            return [s, Date.parse(s), isNaN(d) ? null : d.getTime()];
+        }).concat([[new Date(2020, 0, 2, 3, 4, 5).getTime(), new Date(0).getTimezoneOffset()]]);
     """,
     "errors": """
         var e = new Error('m', { cause: 'c' });
@@ -502,6 +513,26 @@ def test_es2017_to_es2023_members_answer_as_in_node():
 def test_http_dates_and_utc_strings_as_in_node():
     got = same_as_node("dates")
     assert got[0] == "Sun, 06 Nov 1994 08:49:37 GMT" and got[3] == 784111777000, got
+
+
+def test_date_strings_as_in_node_in_utc_and_in_another_zone():
+    same_as_node("date_strings")
+    # The same in a zone west of UTC, where local and UTC readings differ.
+    srv.get()
+    e = LifeEider(os.path.join(_tmp, "handlers"), env={"TZ": "America/New_York"})
+    try:
+        e.start()
+        r = e.get("/run?name=date_strings")
+        assert_status(r, 200)
+        got = r.json()["v"]
+    finally:
+        e.cleanup()
+    want = node_json(None, script="process.env.TZ = 'America/New_York';" +
+                     "var s = require(%r); process.stdout.write(JSON.stringify(s.date_strings()));"
+                     % os.path.join(_tmp, "handlers", "_snippets.js"))
+    assert got[-1][1] == 300 or got[-1][1] == 240, got[-1]   # the zone did apply
+    diffs = [(g, w) for g, w in zip(got, want) if g != w]
+    assert not diffs and len(got) == len(want), diffs
 
 
 def test_error_members_as_in_node():

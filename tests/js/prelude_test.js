@@ -650,6 +650,10 @@ function runPreludeTests(drain, native) {
       eq(Date.parse('Tue, 15 Nov 1994 12:45:26 +0100'), 784899926000, 'numeric zone');
       eq(Date.parse('2020-01-02T03:04:05.123Z'), 1577934245123, 'ISO');
       eq(new Date('Sun, 06 Nov 1994 08:49:37 GMT').getTime(), t, 'new Date(string)');
+      eq(Date.parse('2020-01-02T03:04:05'), new Date(2020, 0, 2, 3, 4, 5).getTime(), 'ISO date-time without offset is local');
+      eq(new Date('2020-01-02 03:04:05.250').getTime(), new Date(2020, 0, 2, 3, 4, 5, 250).getTime(), 'with a space, local');
+      eq(Date.parse('2020-01-02'), Date.UTC(2020, 0, 2), 'ISO date alone is UTC');
+      eq(Date.parse('6 Nov 1994'), new Date(1994, 10, 6).getTime(), 'legacy form without zone is local');
       eq(isNaN(Date.parse('garbage')), true, 'garbage');
       check(new Date() instanceof Date && new Date(0, 1).getMonth() === 1, 'constructor');
       eq(typeof Date(), 'string', 'Date() is a string');
