@@ -145,7 +145,7 @@ def run_js(totals, args):
     label = "js/prelude"
     # The prelude's parts in the order js_runtime.c runs them, then the checks.
     files = [os.path.join(args.srcdir, "framework", "js", part) for part in
-             ("prelude.js", "prelude_es.js", "prelude_buffer.js")] \
+             ("prelude.js", "prelude_es.js", "prelude_web.js", "prelude_buffer.js")] \
         + [os.path.join(args.srcdir, "tests", "js", "prelude_test.js")]
     if not args.k or args.k in label:
         if os.path.isfile(harness) and os.access(harness, os.X_OK):

@@ -39,8 +39,9 @@
  *   in every drain, as in Node).
  *
  * This is the first of the prelude's parts; prelude_es.js (ES2017-2023
- * members, Error/Date wrappers, WeakMap, AbortController...) and
- * prelude_buffer.js follow, with the same contract (framework/js/PRELUDE.md).
+ * members, Error/Date wrappers, WeakMap...), prelude_web.js
+ * (AbortController, structuredClone...) and prelude_buffer.js follow, with
+ * the same contract (framework/js/PRELUDE.md).
  *
  * Plain ES5 plus Symbol (built into Duktape 2.7).  Defines only what is
  * missing: Duktape 2.7 already has Object.assign, String.prototype.includes/

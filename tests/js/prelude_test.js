@@ -611,7 +611,7 @@ function runPreludeTests(drain, native) {
       if (es5Subclassing) eq([e instanceof E, e instanceof Error, e.message, e.name, String(e)], [true, true, 'm', 'E', 'E: m'], 'class E extends Error');
       eq(Object.prototype.toString.call(e), '[object Error]', 'a real Error');
       eq(e.stack.split('\n')[0], 'E: m', 'stack header');
-      check(!/prelude(_es|_buffer)?\.js:/.test(e.stack), 'no prelude frames in the stack');
+      check(!/prelude(_es|_web|_buffer)?\.js:/.test(e.stack), 'no prelude frames in the stack');
       var R = (function (_super) {
         __extends(R, _super);
         function R(m) { return _super.call(this, m) || this; }

@@ -1,6 +1,6 @@
 /*
- * require('assert'): Node's assert in plain ES5, with the deep equality of
- * require('util') (the same isDeepStrictEqual).  Failures throw an
+ * require('assert'): Node's assert in plain ES5.  Its deep equality is
+ * also util.isDeepStrictEqual's.  Failures throw an
  * AssertionError with code 'ERR_ASSERTION', actual, expected, operator and
  * generatedMessage, as in Node.  The generated messages follow Node's
  * first lines; where Node prints a line diff of the two values (deepEqual
@@ -12,7 +12,133 @@
 'use strict';
 
 var util = require('util');
-var isDeepEqual = util._isDeepEqual;
+var types = require('util/types');
+var toStr = Object.prototype.toString;
+
+function tagOf(value) {
+  return toStr.call(value).slice(8, -1);
+}
+
+function isTypedArray(v) {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+// ---- deep equality (util.isDeepStrictEqual uses it too) ----------------------
+// isDeepEqual(a, b, strict): Node's comparison for assert.deepStrictEqual
+// (strict) and assert.deepEqual (loose: == for primitives, prototypes
+// ignored).
+function isDeepEqual(a, b, strict, memo) {
+  if (a === b) return a !== 0 || !strict || 1 / a === 1 / b;
+  if (strict) {
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+      return typeof a === 'number' && typeof b === 'number' && a !== a && b !== b;
+    }
+    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  } else {
+    if (a === null || typeof a !== 'object') {
+      if (b === null || typeof b !== 'object') return a == b || (a !== a && b !== b);   // eslint-disable-line eqeqeq
+      return false;
+    }
+    if (b === null || typeof b !== 'object') return false;
+  }
+  var tagA = tagOf(a), tagB = tagOf(b);
+  if (tagA !== tagB) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (tagA === 'Date') {
+    if (a.getTime() !== b.getTime()) return false;
+  } else if (tagA === 'RegExp') {
+    if (a.source !== b.source || a.flags !== b.flags || a.lastIndex !== b.lastIndex) return false;
+  } else if (tagA === 'Error' || a instanceof Error) {
+    if (a.message !== b.message || a.name !== b.name) return false;
+  } else if (isTypedArray(a)) {
+    if (a.length !== b.length) return false;
+    for (var t = 0; t < a.length; t++) {
+      if (!(strict ? a[t] === b[t] || (a[t] !== a[t] && b[t] !== b[t]) : a[t] == b[t])) return false;   // eslint-disable-line eqeqeq
+    }
+  } else if (a instanceof ArrayBuffer) {
+    if (!isDeepEqual(new Uint8Array(a), new Uint8Array(b), strict, memo)) return false;
+  } else if (types.isBoxedPrimitive(a)) {
+    if (!Object.is(a.valueOf(), b.valueOf())) return false;
+  }
+  memo = memo || {a: [], b: []};
+  for (var m = 0; m < memo.a.length; m++) {
+    if (memo.a[m] === a) return memo.b[m] === b;
+  }
+  memo.a.push(a);
+  memo.b.push(b);
+  try {
+    return equalEntries(a, b, strict, memo);
+  } finally {
+    memo.a.pop();
+    memo.b.pop();
+  }
+}
+
+function ownKeysOf(v, strict) {
+  var keys = Object.keys(v);
+  if (isTypedArray(v)) keys = keys.filter(function (k) { return !/^\d+$/.test(k); });
+  if (strict) {
+    Object.getOwnPropertySymbols(v).forEach(function (s) {
+      if (Object.getOwnPropertyDescriptor(v, s).enumerable) keys.push(s);
+    });
+  }
+  return keys;
+}
+
+function equalEntries(a, b, strict, memo) {
+  var i;
+  if (Array.isArray(a) && a.length !== b.length) return false;
+  var ka = ownKeysOf(a, strict), kb = ownKeysOf(b, strict);
+  if (ka.length !== kb.length) return false;
+  for (i = 0; i < ka.length; i++) {
+    if (!Object.prototype.propertyIsEnumerable.call(b, ka[i])) return false;
+  }
+  if (a instanceof Map) {
+    if (!(b instanceof Map) || a.size !== b.size) return false;
+    var mapOk = true;
+    a.forEach(function (va, k) {
+      if (!mapOk) return;
+      if (b.has(k)) {
+        mapOk = isDeepEqual(va, b.get(k), strict, memo);
+        return;
+      }
+      if (k === null || typeof k !== 'object') {
+        mapOk = false;
+        return;
+      }
+      var found = false;
+      b.forEach(function (vb, kb2) {
+        if (!found && kb2 !== null && typeof kb2 === 'object' && isDeepEqual(k, kb2, strict, memo) &&
+            isDeepEqual(va, vb, strict, memo)) found = true;
+      });
+      mapOk = found;
+    });
+    if (!mapOk) return false;
+  } else if (a instanceof Set) {
+    if (!(b instanceof Set) || a.size !== b.size) return false;
+    var setOk = true;
+    a.forEach(function (va) {
+      if (!setOk || b.has(va)) return;
+      if (va === null || typeof va !== 'object') {
+        setOk = false;
+        return;
+      }
+      var found = false;
+      b.forEach(function (vb) {
+        if (!found && vb !== null && typeof vb === 'object' && isDeepEqual(va, vb, strict, memo)) found = true;
+      });
+      setOk = found;
+    });
+    if (!setOk) return false;
+  }
+  for (i = 0; i < ka.length; i++) {
+    if (!isDeepEqual(a[ka[i]], b[ka[i]], strict, memo)) return false;
+  }
+  return true;
+}
+
+
+
 
 function inspect(v) {
   return util.inspect(v, {depth: 1000, customInspect: false, compact: false, breakLength: Infinity, sorted: true});
@@ -308,5 +434,8 @@ strict.deepEqual = assert.deepStrictEqual;
 strict.notDeepEqual = assert.notDeepStrictEqual;
 strict.strict = strict;
 assert.strict = strict;
+
+// For util.isDeepStrictEqual: not in Node's assert, so hidden.
+Object.defineProperty(assert, '_isDeepEqual', {value: isDeepEqual});
 
 module.exports = assert;

@@ -1,7 +1,8 @@
 /*
  * require('util'): format, inspect, promisify, callbackify, inherits,
- * deprecate, isDeepStrictEqual, types, TextEncoder/TextDecoder, and the
- * old util.isX predicates.  Plain ES5.  console.log() and its siblings
+ * deprecate, isDeepStrictEqual (assert's comparison), types
+ * (lib/util/types.js), TextEncoder/TextDecoder, and the old util.isX
+ * predicates.  Plain ES5.  console.log() and its siblings
  * (framework/js_console.c) call this module's formatWithOptions for every
  * line that is not plain strings, so console and util.format are one
  * implementation.
@@ -39,68 +40,13 @@ function tagOf(value) {
   return toStr.call(value).slice(8, -1);
 }
 
-// ---- types --------------------------------------------------------------------
+// ---- types (lib/util/types.js) ------------------------------------------------
+var types = require('util/types');
 var TYPED = /^(?:Uint8|Uint8Clamped|Uint16|Uint32|Int8|Int16|Int32|Float32|Float64|BigInt64|BigUint64)Array$/;
-
-function isObjectLike(v) {
-  return v !== null && typeof v === 'object';
-}
 
 function isTypedArray(v) {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
-
-function isBoxed(v, tag) {
-  return isObjectLike(v) && tagOf(v) === tag && !(v instanceof Date) && !isTypedArray(v);
-}
-
-var types = {
-  isDate: function isDate(v) { return isObjectLike(v) && tagOf(v) === 'Date'; },
-  isRegExp: function isRegExp(v) { return isObjectLike(v) && tagOf(v) === 'RegExp'; },
-  isPromise: function isPromise(v) { return v instanceof Promise; },
-  isMap: function isMap(v) { return v instanceof Map; },
-  isSet: function isSet(v) { return v instanceof Set; },
-  isWeakMap: function isWeakMap(v) { return v instanceof WeakMap; },
-  isWeakSet: function isWeakSet(v) { return v instanceof WeakSet; },
-  isTypedArray: isTypedArray,
-  isUint8Array: function isUint8Array(v) { return v instanceof Uint8Array; },
-  isUint8ClampedArray: function (v) { return v instanceof Uint8ClampedArray; },
-  isUint16Array: function (v) { return v instanceof Uint16Array; },
-  isUint32Array: function (v) { return v instanceof Uint32Array; },
-  isInt8Array: function (v) { return v instanceof Int8Array; },
-  isInt16Array: function (v) { return v instanceof Int16Array; },
-  isInt32Array: function (v) { return v instanceof Int32Array; },
-  isFloat32Array: function (v) { return v instanceof Float32Array; },
-  isFloat64Array: function (v) { return v instanceof Float64Array; },
-  isBigInt64Array: function () { return false; },
-  isBigUint64Array: function () { return false; },
-  isArrayBuffer: function isArrayBuffer(v) { return v instanceof ArrayBuffer; },
-  isAnyArrayBuffer: function isAnyArrayBuffer(v) { return v instanceof ArrayBuffer; },
-  isSharedArrayBuffer: function () { return false; },
-  isArrayBufferView: function isArrayBufferView(v) { return ArrayBuffer.isView(v); },
-  isDataView: function isDataView(v) { return v instanceof DataView; },
-  isNativeError: function isNativeError(v) { return isObjectLike(v) && tagOf(v) === 'Error'; },
-  isNumberObject: function isNumberObject(v) { return isBoxed(v, 'Number'); },
-  isStringObject: function isStringObject(v) { return isBoxed(v, 'String'); },
-  isBooleanObject: function isBooleanObject(v) { return isBoxed(v, 'Boolean'); },
-  isSymbolObject: function isSymbolObject(v) { return isBoxed(v, 'Symbol'); },
-  isBigIntObject: function () { return false; },
-  isBoxedPrimitive: function isBoxedPrimitive(v) {
-    return isBoxed(v, 'Number') || isBoxed(v, 'String') || isBoxed(v, 'Boolean') || isBoxed(v, 'Symbol');
-  },
-  isArgumentsObject: function isArgumentsObject(v) { return isObjectLike(v) && tagOf(v) === 'Arguments'; },
-  isGeneratorFunction: function () { return false; },
-  isGeneratorObject: function () { return false; },
-  isAsyncFunction: function () { return false; },
-  isMapIterator: function (v) { return isObjectLike(v) && tagOf(v) === 'Map Iterator'; },
-  isSetIterator: function (v) { return isObjectLike(v) && tagOf(v) === 'Set Iterator'; },
-  isProxy: function () { return false; },
-  isExternal: function () { return false; },
-  isModuleNamespaceObject: function () { return false; },
-  isWeakRef: function () { return false; },
-  isKeyObject: function () { return false; },
-  isCryptoKey: function () { return false; }
-};
 
 // ---- inspect ------------------------------------------------------------------
 var META = ['\\x00', '\\x01', '\\x02', '\\x03', '\\x04', '\\x05', '\\x06', '\\x07', '\\b', '\\t', '\\n',
@@ -697,122 +643,10 @@ function format() {
   return formatWithOptions(undefined, Array.prototype.slice.call(arguments));
 }
 
-// ---- deep equality (shared with assert) ----------------------------------------------
-// isDeepEqual(a, b, strict): Node's comparison for assert.deepStrictEqual
-// (strict) and assert.deepEqual (loose: == for primitives, prototypes
-// ignored).
-function isDeepEqual(a, b, strict, memo) {
-  if (a === b) return a !== 0 || !strict || 1 / a === 1 / b;
-  if (strict) {
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-      return typeof a === 'number' && typeof b === 'number' && a !== a && b !== b;
-    }
-    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  } else {
-    if (a === null || typeof a !== 'object') {
-      if (b === null || typeof b !== 'object') return a == b || (a !== a && b !== b);   // eslint-disable-line eqeqeq
-      return false;
-    }
-    if (b === null || typeof b !== 'object') return false;
-  }
-  var tagA = tagOf(a), tagB = tagOf(b);
-  if (tagA !== tagB) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (tagA === 'Date') {
-    if (a.getTime() !== b.getTime()) return false;
-  } else if (tagA === 'RegExp') {
-    if (a.source !== b.source || a.flags !== b.flags || a.lastIndex !== b.lastIndex) return false;
-  } else if (tagA === 'Error' || a instanceof Error) {
-    if (a.message !== b.message || a.name !== b.name) return false;
-  } else if (isTypedArray(a)) {
-    if (a.length !== b.length) return false;
-    for (var t = 0; t < a.length; t++) {
-      if (!(strict ? a[t] === b[t] || (a[t] !== a[t] && b[t] !== b[t]) : a[t] == b[t])) return false;   // eslint-disable-line eqeqeq
-    }
-  } else if (a instanceof ArrayBuffer) {
-    if (!isDeepEqual(new Uint8Array(a), new Uint8Array(b), strict, memo)) return false;
-  } else if (types.isBoxedPrimitive(a)) {
-    if (!Object.is(a.valueOf(), b.valueOf())) return false;
-  }
-  memo = memo || {a: [], b: []};
-  for (var m = 0; m < memo.a.length; m++) {
-    if (memo.a[m] === a) return memo.b[m] === b;
-  }
-  memo.a.push(a);
-  memo.b.push(b);
-  try {
-    return equalEntries(a, b, strict, memo);
-  } finally {
-    memo.a.pop();
-    memo.b.pop();
-  }
-}
-
-function ownKeysOf(v, strict) {
-  var keys = Object.keys(v);
-  if (isTypedArray(v)) keys = keys.filter(function (k) { return !/^\d+$/.test(k); });
-  if (strict) {
-    Object.getOwnPropertySymbols(v).forEach(function (s) {
-      if (Object.getOwnPropertyDescriptor(v, s).enumerable) keys.push(s);
-    });
-  }
-  return keys;
-}
-
-function equalEntries(a, b, strict, memo) {
-  var i;
-  if (Array.isArray(a) && a.length !== b.length) return false;
-  var ka = ownKeysOf(a, strict), kb = ownKeysOf(b, strict);
-  if (ka.length !== kb.length) return false;
-  for (i = 0; i < ka.length; i++) {
-    if (!Object.prototype.propertyIsEnumerable.call(b, ka[i])) return false;
-  }
-  if (a instanceof Map) {
-    if (!(b instanceof Map) || a.size !== b.size) return false;
-    var mapOk = true;
-    a.forEach(function (va, k) {
-      if (!mapOk) return;
-      if (b.has(k)) {
-        mapOk = isDeepEqual(va, b.get(k), strict, memo);
-        return;
-      }
-      if (k === null || typeof k !== 'object') {
-        mapOk = false;
-        return;
-      }
-      var found = false;
-      b.forEach(function (vb, kb2) {
-        if (!found && kb2 !== null && typeof kb2 === 'object' && isDeepEqual(k, kb2, strict, memo) &&
-            isDeepEqual(va, vb, strict, memo)) found = true;
-      });
-      mapOk = found;
-    });
-    if (!mapOk) return false;
-  } else if (a instanceof Set) {
-    if (!(b instanceof Set) || a.size !== b.size) return false;
-    var setOk = true;
-    a.forEach(function (va) {
-      if (!setOk || b.has(va)) return;
-      if (va === null || typeof va !== 'object') {
-        setOk = false;
-        return;
-      }
-      var found = false;
-      b.forEach(function (vb) {
-        if (!found && vb !== null && typeof vb === 'object' && isDeepEqual(va, vb, strict, memo)) found = true;
-      });
-      setOk = found;
-    });
-    if (!setOk) return false;
-  }
-  for (i = 0; i < ka.length; i++) {
-    if (!isDeepEqual(a[ka[i]], b[ka[i]], strict, memo)) return false;
-  }
-  return true;
-}
-
+// Node's comparison, which lives with assert (lib/assert.js): loaded on
+// first use.
 function isDeepStrictEqual(a, b) {
-  return isDeepEqual(a, b, true);
+  return require('assert')._isDeepEqual(a, b, true);
 }
 
 // ---- promisify, callbackify, inherits, deprecate ------------------------------------
@@ -959,6 +793,5 @@ exports.isError = function (v) { return types.isNativeError(v) || v instanceof E
 exports.isFunction = function (v) { return typeof v === 'function'; };
 exports.isPrimitive = function (v) { return v === null || typeof v !== 'object' && typeof v !== 'function'; };
 exports.isBuffer = function (v) { return typeof Buffer === 'function' && Buffer.isBuffer(v); };
-// For console (js_console.c) and assert: not in Node's util, so hidden.
+// For console (js_console.c): not in Node's util, so hidden.
 Object.defineProperty(exports, '_formatArgs', {value: function (args) { return formatWithOptions(undefined, args); }});
-Object.defineProperty(exports, '_isDeepEqual', {value: isDeepEqual});
