@@ -502,6 +502,53 @@ static duk_ret_t random_uuid(duk_context *ctx)
     return 1;
 }
 
+/* crypto.getRandomValues(typedArray), also webcrypto's: fills an integer
+ * typed array (at most 65536 bytes, as the Web Crypto API) with random
+ * bytes and returns it. */
+static duk_ret_t get_random_values(duk_context *ctx)
+{
+    duk_size_t n;
+    void *p;
+
+    if (!duk_is_buffer_data(ctx, 0) || duk_is_string(ctx, 0))
+        return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
+                           "The \"typedArray\" argument must be an instance of an integer TypedArray");
+    p = duk_get_buffer_data(ctx, 0, &n);
+    if (n > RANDOM_MAX)
+        return throw_coded(ctx, DUK_ERR_ERROR, "QuotaExceededError", "The ArrayBufferView's byte "
+                           "length (%lu) exceeds the number of bytes of entropy available via this "
+                           "API (%d)", (unsigned long)n, RANDOM_MAX);
+    if (n > 0 && RAND_bytes(p, (int)n) != 1)
+        return duk_error(ctx, DUK_ERR_ERROR, "RAND_bytes failed");
+    duk_dup(ctx, 0);
+    return 1;
+}
+
+/* crypto.randomFillSync(buf[, offset[, size]]): fills SIZE bytes of the
+ * Buffer, typed array or ArrayBuffer from OFFSET (default: to the end)
+ * and returns it; RangeError past its end. */
+static duk_ret_t random_fill_sync(duk_context *ctx)
+{
+    duk_size_t n;
+    unsigned char *p;
+    double off, size;
+
+    if (!duk_is_buffer_data(ctx, 0) || duk_is_string(ctx, 0))
+        return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"buf\" argument "
+                           "must be an instance of ArrayBuffer or ArrayBufferView");
+    p = duk_get_buffer_data(ctx, 0, &n);
+    off = duk_is_undefined(ctx, 1) ? 0 : duk_to_number(ctx, 1);
+    size = duk_is_undefined(ctx, 2) ? (double)n - off : duk_to_number(ctx, 2);
+    if (!(off >= 0 && off <= (double)n) || off != (double)(size_t)off)
+        return throw_coded(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"offset\" is out of range.");
+    if (!(size >= 0 && off + size <= (double)n) || size != (double)(size_t)size)
+        return throw_coded(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"size\" is out of range.");
+    if (size > 0 && RAND_bytes(p + (size_t)off, (int)size) != 1)
+        return duk_error(ctx, DUK_ERR_ERROR, "RAND_bytes failed");
+    duk_dup(ctx, 0);
+    return 1;
+}
+
 /* crypto.timingSafeEqual(a, b): whether two byte sequences (Buffer, typed
  * array, DataView, ArrayBuffer) are equal, in time that depends only on
  * their length. TypeError for strings etc., RangeError if the lengths
@@ -532,7 +579,17 @@ static const duk_function_list_entry crypto_functions[] = {
     { "getHashes", get_hashes, 0 },
     { "randomBytes", random_bytes, 2 },
     { "randomUUID", random_uuid, 1 },
+    { "getRandomValues", get_random_values, 1 },
+    { "randomFillSync", random_fill_sync, 3 },
     { "timingSafeEqual", timing_safe_equal, 2 },
+    { NULL, NULL, 0 }
+};
+
+/* crypto.webcrypto (and the global crypto, as in Node 20): what the Web
+ * Crypto API has that needs no keys. */
+static const duk_function_list_entry webcrypto_functions[] = {
+    { "getRandomValues", get_random_values, 1 },
+    { "randomUUID", random_uuid, 1 },
     { NULL, NULL, 0 }
 };
 
@@ -565,4 +622,7 @@ void eider_js_crypto_push(duk_context *ctx)
     stash_proto(ctx, STASH_HMAC_PROTO, 0);
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, crypto_functions);
+    duk_push_object(ctx);
+    duk_put_function_list(ctx, -1, webcrypto_functions);
+    duk_put_prop_string(ctx, -2, "webcrypto");
 }

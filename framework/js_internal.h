@@ -63,6 +63,11 @@ void eider_js_drain(duk_context *ctx);
  * Duktape's interrupt hook enforces by throwing inside the running code. */
 void eider_js_enter(struct eider_js *js);
 void eider_js_leave(struct eider_js *js);
+/* Time spent out of JavaScript inside an entry (lowering a required
+ * module) does not count: eider_js_exclude(js, t), t from eider_js_clock()
+ * before it, moves the deadline (and the watchdog's start) past it. */
+long long eider_js_clock(void);
+void eider_js_exclude(struct eider_js *js, long long since);
 
 /* Called after every entry into JS from the loop: runs Duktape's
  * mark-and-sweep when the heap has grown enough since the last one. */

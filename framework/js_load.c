@@ -127,8 +127,11 @@ static int compile_required(duk_context *ctx, struct eider_js *js, const char *p
         todo[ntodo++] = strdup(found);
     }
     /* Lower them side by side first; loading then finds them cached. */
-    if (js->prefetch != NULL && ntodo > 1)
+    if (js->prefetch != NULL && ntodo > 1) {
+        long long t = eider_js_clock();
         js->prefetch(js->cfg, (const char *const *)todo, ntodo);
+        eider_js_exclude(js, t);
+    }
     for (size_t i = 0; i < ntodo; i++) {
         /* An earlier one may have required it already. */
         if (rc == 0 && todo[i] != NULL && eider_sources_find(js->sources, todo[i], &n) == NULL) {
@@ -183,7 +186,11 @@ static int load_file(duk_context *ctx, struct eider_js *js, const char *path)
         free(text);
         return -1;
     }
-    if (js->lower(js->cfg, path, text, len, &code, &codelen, &map, &maplen, err, sizeof(err)) != 0) {
+    long long t = eider_js_clock();
+    int rc = js->lower(js->cfg, path, text, len, &code, &codelen, &map, &maplen, err, sizeof(err));
+
+    eider_js_exclude(js, t);
+    if (rc != 0) {
         duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s", err);
         free(text);
         return -1;

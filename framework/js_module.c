@@ -79,6 +79,131 @@ static int try_dir(duk_context *ctx, const char *x, char *out)
     return try_file(pkg, out);
 }
 
+/* --- package.json "exports" --- */
+
+/* The condition names require() matches, in two rounds: Node's own, then
+ * "import", since an ES-module-only package is lowered to CommonJS too. */
+static int condition_ok(const char *key, int round)
+{
+    if (round == 0)
+        return strcmp(key, "require") == 0 || strcmp(key, "node") == 0 || strcmp(key, "default") == 0;
+    return strcmp(key, "import") == 0;
+}
+
+/* Pushes the target string that the exports value at V selects (a string,
+ * an array of fallbacks, or an object of conditions), or undefined. */
+static void pick_target(duk_context *ctx, duk_idx_t v, int round, int depth)
+{
+    v = duk_normalize_index(ctx, v);
+    if (duk_is_string(ctx, v) || depth > 8) {
+        duk_dup(ctx, v);
+        return;
+    }
+    if (duk_is_array(ctx, v)) {
+        duk_size_t n = duk_get_length(ctx, v);
+        for (duk_size_t i = 0; i < n; i++) {
+            duk_get_prop_index(ctx, v, (duk_uarridx_t)i);
+            pick_target(ctx, -1, round, depth + 1);
+            duk_remove(ctx, -2);
+            if (duk_is_string(ctx, -1))
+                return;
+            duk_pop(ctx);
+        }
+    } else if (duk_is_object(ctx, v)) {
+        duk_enum(ctx, v, DUK_ENUM_OWN_PROPERTIES_ONLY);
+        while (duk_next(ctx, -1, 1)) {
+            if (condition_ok(duk_get_string(ctx, -2), round) || (round == 1 && condition_ok(duk_get_string(ctx, -2), 0))) {
+                pick_target(ctx, -1, round, depth + 1);
+                if (duk_is_string(ctx, -1)) {
+                    duk_remove(ctx, -2);
+                    duk_remove(ctx, -2);
+                    duk_remove(ctx, -2);
+                    return;
+                }
+                duk_pop(ctx);
+            }
+            duk_pop_2(ctx);
+        }
+        duk_pop(ctx);
+    }
+    duk_push_undefined(ctx);
+}
+
+/* For require('PKG/SUB') found in the package directory PKGDIR: the file
+ * its package.json "exports" maps "./SUB" (or ".") to, into out. Returns
+ * 0, or -1 when the package has no "exports" or they map nothing here
+ * (then the plain file rules apply, more leniently than Node). */
+static int try_exports(duk_context *ctx, const char *pkgdir, const char *sub, char *out)
+{
+    char pkg[PATH_MAX], want[PATH_MAX], target[PATH_MAX];
+    duk_idx_t top = duk_get_top(ctx), ex;
+    const char *star = NULL;
+    size_t len;
+    char *json;
+    int rc = -1;
+
+    snprintf(pkg, sizeof(pkg), "%s/package.json", pkgdir);
+    if ((json = eider_read_file(pkg, &len)) == NULL)
+        return -1;
+    duk_push_lstring(ctx, json, len);
+    free(json);
+    snprintf(want, sizeof(want), "%s%s", sub[0] ? "./" : ".", sub);
+    if (eider_js_json_decode(ctx) != 0 || !duk_is_object(ctx, -1) || !duk_get_prop_string(ctx, -1, "exports"))
+        goto done;
+    ex = duk_get_top_index(ctx);
+    if (!duk_is_object(ctx, ex) && !duk_is_string(ctx, ex))
+        goto done;
+    /* Keys starting with "." map subpaths; otherwise it is the "." entry. */
+    int subpaths = 0;
+    if (duk_is_object(ctx, ex) && !duk_is_array(ctx, ex)) {
+        duk_enum(ctx, ex, DUK_ENUM_OWN_PROPERTIES_ONLY);
+        subpaths = duk_next(ctx, -1, 0) && duk_get_string(ctx, -1)[0] == '.';
+        duk_set_top(ctx, ex + 1);
+    }
+    if (!subpaths) {
+        if (strcmp(want, ".") != 0)
+            goto done;
+        duk_dup(ctx, ex);
+    } else if (!duk_get_prop_string(ctx, ex, want)) {
+        /* A pattern key with one "*": the longest prefix wins, as in Node. */
+        size_t best = 0;
+        duk_pop(ctx);
+        duk_push_undefined(ctx);
+        duk_enum(ctx, ex, DUK_ENUM_OWN_PROPERTIES_ONLY);
+        while (duk_next(ctx, -1, 1)) {
+            const char *k = duk_get_string(ctx, -2), *st = strchr(k, '*');
+            size_t pre = st ? (size_t)(st - k) : 0, suf = st ? strlen(st + 1) : 0;
+            if (st != NULL && pre > best && strlen(want) >= pre + suf && strncmp(want, k, pre) == 0
+                && strcmp(want + strlen(want) - suf, st + 1) == 0) {
+                best = pre;
+                snprintf(target, sizeof(target), "%.*s", (int)(strlen(want) - pre - suf), want + pre);
+                star = target;
+                duk_replace(ctx, -4);
+                duk_pop(ctx);
+                continue;
+            }
+            duk_pop_2(ctx);
+        }
+        duk_pop(ctx);
+    }
+    for (int round = 0; round < 2 && rc != 0; round++) {
+        const char *t, *st;
+        char cand[PATH_MAX];
+        pick_target(ctx, -1, round, 0);
+        if ((t = duk_get_string(ctx, -1)) != NULL && strncmp(t, "./", 2) == 0) {
+            if (star != NULL && (st = strchr(t, '*')) != NULL)
+                snprintf(cand, sizeof(cand), "%s/%.*s%s%s", pkgdir, (int)(st - t - 2), t + 2, star, st + 1);
+            else
+                snprintf(cand, sizeof(cand), "%s/%s", pkgdir, t + 2);
+            rc = is_file(cand) ? (snprintf(out, PATH_MAX, "%s", cand), 0) : -1;
+        }
+        duk_pop(ctx);
+    }
+done:
+    duk_set_top(ctx, top);
+    return rc;
+}
+
 /* 1 if PATH, with "." and ".." resolved as text (no disk access), lies
  * inside ROOT. Checked before a candidate is even stat()ed, so require()
  * tells nothing about files outside the handlers root. */
@@ -134,7 +259,14 @@ static int resolve(duk_context *ctx, const char *root, const char *dir, const ch
         /* node_modules from dir up to the root, then the root itself. */
         char up[PATH_MAX];
         snprintf(up, sizeof(up), "%s", dir);
+        /* The package's own name: "@scope/name" or "name", then SUB. */
+        const char *subsep = strchr(id[0] == '@' && strchr(id, '/') ? strchr(id, '/') + 1 : id, '/');
+        size_t namelen = subsep ? (size_t)(subsep - id) : strlen(id);
         for (;;) {
+            snprintf(cand, sizeof(cand), "%s/node_modules/%.*s", up, (int)namelen, id);
+            if (lexically_inside(root, cand) && is_dir(cand)
+                && (rc = try_exports(ctx, cand, subsep ? subsep + 1 : "", found)) == 0)
+                break;
             snprintf(cand, sizeof(cand), "%s/node_modules/%s", up, id);
             if ((rc = try_path(ctx, root, cand, found)) == 0)
                 break;

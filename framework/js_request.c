@@ -3,6 +3,13 @@
  * exchange; everything else is a getter on one shared prototype, computed
  * on first use and then cached on the instance as a plain property, so a
  * handler that reads only req.path pays only for req.path.
+ *
+ * req is also a stream.Readable of its (already read) body. The stream
+ * methods start as stubs behind the prototype: the first call in a heap
+ * loads the built-in 'stream', which makes Readable.prototype the parent
+ * of req's prototype, and goes on with the real method. A worker whose
+ * handlers never use req as a stream never loads it, and no request pays
+ * for it. The globals URL and URLSearchParams are loaded as lazily.
  */
 #include <ctype.h>
 #include <event2/buffer.h>
@@ -14,9 +21,14 @@
 
 #include "http.h"
 #include "js_internal.h"
+#include "js_lib.h"
 #include "url.h"
 
 #define STASH_REQ_PROTO "reqProto"
+#define STASH_STREAM_STUBS "reqStreamStubs"
+/* js_module.c's cache of built-in exports, shared so that require('stream')
+ * and the req stream below are one module (see push_lib). */
+#define STASH_BUILTINS "builtins"
 
 /* Caches the value on top as an own property NAME of `this`; leaves it. */
 static void cache_on_this(duk_context *ctx, const char *name)
@@ -252,6 +264,276 @@ static duk_ret_t req_json(duk_context *ctx)
     return 1;
 }
 
+/* --- built-in JavaScript modules, from C --- */
+
+static duk_ret_t lib_require(duk_context *ctx);
+
+/* Pushes the exports of the JavaScript built-in module ID (js_lib.h, with
+ * or without "node:"), taken from the cache js_module.c keeps in the heap
+ * stash, or made now and put there, as its make_builtin() does: a later
+ * require() of it gets the same object. Returns 0, or -1 with the error on
+ * top. (js_module.c has no exported way to require a built-in; once it has
+ * one, this should call it.) */
+static int push_lib(duk_context *ctx, const char *id)
+{
+    const struct eider_js_lib *lib;
+    char name[64];
+    duk_idx_t cache, module;
+
+    if (strncmp(id, "node:", 5) == 0)
+        id += 5;
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_BUILTINS);
+    duk_remove(ctx, -2);
+    cache = duk_get_top_index(ctx);
+    if (duk_get_prop_string(ctx, cache, id)) {
+        duk_remove(ctx, cache);
+        return 0;
+    }
+    duk_pop(ctx);
+    for (lib = eider_js_libs; lib->id != NULL && strcmp(lib->id, id) != 0; lib++)
+        ;
+    if (lib->id == NULL) {
+        duk_pop(ctx);
+        duk_push_error_object(ctx, DUK_ERR_ERROR, "Cannot find module '%s'", id);
+        return -1;
+    }
+    snprintf(name, sizeof(name), "node:%s", id);
+    module = duk_push_object(ctx);
+    duk_push_object(ctx);
+    duk_put_prop_string(ctx, module, "exports");
+    duk_push_string(ctx, name);
+    duk_put_prop_string(ctx, module, "id");
+    duk_push_string(ctx, name);
+    duk_put_prop_string(ctx, module, "filename");
+    duk_get_prop_string(ctx, module, "exports");
+    duk_put_prop_string(ctx, cache, id);          /* a cycle sees the partial exports */
+
+    duk_push_string(ctx, "(function (exports, require, module, __filename, __dirname) {");
+    duk_push_lstring(ctx, lib->text, lib->len);
+    duk_push_string(ctx, "\n})");
+    duk_concat(ctx, 3);
+    duk_push_string(ctx, name);
+    if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0 || duk_pcall(ctx, 0) != 0)
+        goto fail;
+    duk_get_prop_string(ctx, module, "exports");  /* this */
+    duk_dup_top(ctx);                             /* exports */
+    duk_push_c_function(ctx, lib_require, 1);     /* a lib requires only built-ins */
+    duk_dup(ctx, module);
+    duk_push_string(ctx, name);
+    duk_push_string(ctx, "node:");
+    if (duk_pcall_method(ctx, 5) != 0)
+        goto fail;
+    duk_pop(ctx);
+    duk_get_prop_string(ctx, module, "exports");  /* maybe replaced */
+    duk_dup_top(ctx);
+    duk_put_prop_string(ctx, cache, id);
+    duk_remove(ctx, module);
+    duk_remove(ctx, cache);
+    return 0;
+fail:
+    duk_del_prop_string(ctx, cache, id);
+    duk_remove(ctx, module);
+    duk_remove(ctx, cache);
+    return -1;
+}
+
+/* require(id) as the built-in modules loaded by push_lib() see it. */
+static duk_ret_t lib_require(duk_context *ctx)
+{
+    if (push_lib(ctx, duk_require_string(ctx, 0)) != 0)
+        return duk_throw(ctx);
+    return 1;
+}
+
+/* --- req as a stream.Readable --- */
+
+/* The members of Readable (and EventEmitter) that lead to 'stream' when
+ * first used on a req: methods first, then getters. */
+static const char *const stream_methods[] = {
+    "on", "addListener", "once", "prependListener", "prependOnceListener", "off",
+    "removeListener", "removeAllListeners", "emit", "listeners", "rawListeners",
+    "listenerCount", "eventNames", "setMaxListeners", "getMaxListeners", "pipe",
+    "unpipe", "read", "resume", "pause", "isPaused", "setEncoding", "destroy",
+    "unshift", "push", "iterator",
+    DUK_GLOBAL_SYMBOL("eider.asyncIterator"),   /* under Symbol.asyncIterator */
+};
+#define N_METHODS (sizeof(stream_methods) / sizeof(stream_methods[0]))
+#define ASYNC_ITERATOR_STUB (N_METHODS - 1)
+static const char *const stream_getters[] = {
+    "readable", "readableEnded", "readableFlowing", "readableLength",
+    "readableEncoding", "readableObjectMode", "readableHighWaterMark", "destroyed",
+};
+
+/* Makes req's prototype inherit from stream.Readable.prototype (stream.js
+ * does it, under a registered symbol), leaving the stubs behind. Returns 0,
+ * or -1 with the error on top. */
+static int adopt_stream(duk_context *ctx)
+{
+    if (push_lib(ctx, "stream") != 0)
+        return -1;
+    duk_get_prop_string(ctx, -1, "Readable");
+    duk_get_prop_string(ctx, -1, DUK_GLOBAL_SYMBOL("eider.stream.adoptRequest"));
+    duk_dup(ctx, -2);
+    duk_push_heapptr(ctx, eider_js_of(ctx)->req_proto);
+    if (duk_pcall_method(ctx, 1) != 0) {
+        duk_remove(ctx, -2);
+        duk_remove(ctx, -2);
+        return -1;
+    }
+    duk_pop_3(ctx);
+    return 0;
+}
+
+/* Pushes the key a stub stands for: its name, or Symbol.asyncIterator. */
+static void push_stub_key(duk_context *ctx, int magic)
+{
+    if ((size_t)magic == ASYNC_ITERATOR_STUB) {
+        duk_get_global_string(ctx, "Symbol");
+        duk_get_prop_string(ctx, -1, "asyncIterator");
+        duk_remove(ctx, -2);
+    } else {
+        duk_push_string(ctx, stream_methods[magic]);
+    }
+}
+
+/* A stream method of req before 'stream' is loaded: loads it, then calls
+ * the real method with the same this and arguments. */
+static duk_ret_t stream_method_stub(duk_context *ctx)
+{
+    duk_idx_t nargs = duk_get_top(ctx);
+
+    if (adopt_stream(ctx) != 0)
+        return duk_throw(ctx);
+    duk_push_this(ctx);
+    push_stub_key(ctx, duk_get_current_magic(ctx));
+    duk_get_prop(ctx, -2);                        /* [args this method] */
+    duk_push_current_function(ctx);
+    if (!duk_is_function(ctx, -2) || duk_samevalue(ctx, -1, -2))
+        return duk_error(ctx, DUK_ERR_TYPE_ERROR, "not a request: no stream method here");
+    duk_pop(ctx);
+    duk_swap_top(ctx, -2);                        /* [args method this] */
+    for (duk_idx_t i = 0; i < nargs; i++)
+        duk_dup(ctx, i);
+    duk_call_method(ctx, nargs);
+    return 1;
+}
+
+/* A stream getter of req (req.readable ...) before 'stream' is loaded. */
+static duk_ret_t stream_getter_stub(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_STREAM_STUBS);
+    duk_push_heapptr(ctx, eider_js_of(ctx)->req_proto);
+    if (duk_get_prototype(ctx, -1), !duk_samevalue(ctx, -1, -3))
+        return 0;                                 /* adopted, yet here: not a req */
+    if (adopt_stream(ctx) != 0)
+        return duk_throw(ctx);
+    duk_push_this(ctx);
+    duk_get_prop_string(ctx, -1, stream_getters[duk_get_current_magic(ctx)]);
+    return 1;
+}
+
+/* Puts the stubs in an object between req's prototype and Object.prototype. */
+static void init_stream_stubs(duk_context *ctx, duk_idx_t proto)
+{
+    duk_idx_t stubs;
+
+    proto = duk_normalize_index(ctx, proto);
+    stubs = duk_push_object(ctx);
+    for (size_t i = 0; i < N_METHODS; i++) {
+        push_stub_key(ctx, (int)i);
+        if ((size_t)i == ASYNC_ITERATOR_STUB && !duk_is_symbol(ctx, -1)) {
+            duk_pop(ctx);
+            continue;
+        }
+        duk_push_c_function(ctx, stream_method_stub, DUK_VARARGS);
+        duk_set_magic(ctx, -1, (duk_int_t)i);
+        duk_def_prop(ctx, stubs, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE
+                     | DUK_DEFPROP_SET_CONFIGURABLE);
+    }
+    for (size_t i = 0; i < sizeof(stream_getters) / sizeof(stream_getters[0]); i++) {
+        duk_push_string(ctx, stream_getters[i]);
+        duk_push_c_function(ctx, stream_getter_stub, 0);
+        duk_set_magic(ctx, -1, (duk_int_t)i);
+        duk_def_prop(ctx, stubs, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_CONFIGURABLE);
+    }
+    duk_push_heap_stash(ctx);
+    duk_dup(ctx, stubs);
+    duk_put_prop_string(ctx, -2, STASH_STREAM_STUBS);
+    duk_pop(ctx);
+    duk_set_prototype(ctx, proto);
+}
+
+/* Duktape has no Symbol.asyncIterator, which for await...of (lowered to ES5)
+ * and req's async iteration need: define it, as ES2018 does (fixed). */
+static void define_async_iterator(duk_context *ctx)
+{
+    duk_get_global_string(ctx, "Symbol");
+    if (!duk_has_prop_string(ctx, -1, "asyncIterator")) {
+        duk_push_string(ctx, "asyncIterator");
+        duk_push_string(ctx, DUK_WELLKNOWN_SYMBOL("Symbol.asyncIterator"));
+        duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_CLEAR_WRITABLE
+                     | DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_CLEAR_CONFIGURABLE);
+    }
+    duk_pop(ctx);
+}
+
+/* --- URL and URLSearchParams, globals made on first use --- */
+
+static const char *const lazy_globals[] = { "URL", "URLSearchParams" };
+
+/* Replaces global NAME (an accessor) by a plain property holding the value
+ * on top, as Node has it (writable, configurable, not enumerable). */
+static void settle_global(duk_context *ctx, const char *name)
+{
+    duk_push_global_object(ctx);
+    duk_push_string(ctx, name);
+    duk_dup(ctx, -3);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE
+                 | DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE
+                 | DUK_DEFPROP_FORCE);
+    duk_pop(ctx);
+}
+
+/* The getter of global URL or URLSearchParams: loads 'url', makes both
+ * plain globals, and answers. */
+static duk_ret_t lazy_global_get(duk_context *ctx)
+{
+    if (push_lib(ctx, "url") != 0)
+        return duk_throw(ctx);
+    for (size_t i = 0; i < sizeof(lazy_globals) / sizeof(lazy_globals[0]); i++) {
+        duk_get_prop_string(ctx, -1, lazy_globals[i]);
+        settle_global(ctx, lazy_globals[i]);
+        duk_pop(ctx);
+    }
+    duk_get_prop_string(ctx, -1, lazy_globals[duk_get_current_magic(ctx)]);
+    return 1;
+}
+
+/* Assigning the global first (URL = x) just sets it, without loading 'url'. */
+static duk_ret_t lazy_global_set(duk_context *ctx)
+{
+    duk_dup(ctx, 0);
+    settle_global(ctx, lazy_globals[duk_get_current_magic(ctx)]);
+    return 0;
+}
+
+static void init_lazy_globals(duk_context *ctx)
+{
+    duk_push_global_object(ctx);
+    for (size_t i = 0; i < sizeof(lazy_globals) / sizeof(lazy_globals[0]); i++) {
+        duk_push_string(ctx, lazy_globals[i]);
+        duk_push_c_function(ctx, lazy_global_get, 0);
+        duk_set_magic(ctx, -1, (duk_int_t)i);
+        duk_push_c_function(ctx, lazy_global_set, 1);
+        duk_set_magic(ctx, -1, (duk_int_t)i);
+        duk_def_prop(ctx, -4, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER
+                     | DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+    }
+    duk_pop(ctx);
+}
+
 void eider_js_request_init(duk_context *ctx)
 {
     duk_push_heap_stash(ctx);
@@ -267,9 +549,12 @@ void eider_js_request_init(duk_context *ctx)
     duk_put_prop_string(ctx, -2, "text");
     duk_push_c_function(ctx, req_json, 0);
     duk_put_prop_string(ctx, -2, "json");
+    define_async_iterator(ctx);
+    init_stream_stubs(ctx, -1);
     eider_js_of(ctx)->req_proto = duk_get_heapptr(ctx, -1);
     duk_put_prop_string(ctx, -2, STASH_REQ_PROTO);
     duk_pop(ctx);
+    init_lazy_globals(ctx);
 }
 
 void eider_js_push_request(duk_context *ctx, struct eider_exchange *ex)

@@ -172,6 +172,21 @@ void eider_js_enter(struct eider_js *js)
     }
 }
 
+long long eider_js_clock(void)
+{
+    return coarse_ms();
+}
+
+void eider_js_exclude(struct eider_js *js, long long since)
+{
+    long long now = coarse_ms();
+
+    if (js->depth == 0)
+        return;
+    js->deadline_ms += now - since;
+    eider_slot_run_begin(now);
+}
+
 void eider_js_leave(struct eider_js *js)
 {
     if (--js->depth == 0) {

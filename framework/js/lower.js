@@ -28,7 +28,12 @@ var eiderLower = (function () {
     esModuleInterop: true,         // import x from 'cjs' gets module.exports
     noEmitHelpers: true,
     importHelpers: false,
-    useDefineForClassFields: false,
+    // JavaScript classes as Node runs them: methods and fields defined
+    // (not assigned: methods are not enumerable, and a static
+    // [Symbol.hasInstance] does not hit the read-only inherited one).
+    // TypeScript files keep tsc's default for ES5, where a field declared
+    // without a value is only a type.
+    useDefineForClassFields: true,
     isolatedModules: true,
     sourceMap: true,
     inlineSources: false,
@@ -157,12 +162,147 @@ var eiderLower = (function () {
     };
   }
 
+  // `arguments` inside an arrow function is the enclosing function's: the
+  // ES5 output makes the arrow a function with arguments of its own, so
+  // the enclosing function keeps them in a variable (TypeScript only
+  // reports this for ES5, as a type error we never see).
+  function arrowArguments(context) {
+    var f = context.factory, NAME = '_eider_arguments';
+
+    function isBoundary(node) {
+      return ts.isFunctionLike(node) && node.kind !== SK.ArrowFunction;
+    }
+
+    // Rewrites uses inside arrows below node (not below a nested function);
+    // returns [node, whether any was rewritten].
+    function rewrite(node, inArrow, used) {
+      return ts.visitEachChild(node, function visit(child) {
+        if (child.kind === SK.Identifier && child.text === 'arguments' && inArrow.v
+            && !(child.parent && child.parent.kind === SK.PropertyAccessExpression && child.parent.name === child)) {
+          used.v = true;
+          return ts.setTextRange(f.createIdentifier(NAME), child);
+        }
+        if (isBoundary(child)) return capture(child);
+        if (child.kind === SK.ArrowFunction) {
+          var saved = inArrow.v;
+          inArrow.v = true;
+          var out = ts.visitEachChild(child, visit, context);
+          inArrow.v = saved;
+          return out;
+        }
+        return ts.visitEachChild(child, visit, context);
+      }, context);
+    }
+
+    // A function whose arrows use `arguments` gets `var NAME = arguments;`.
+    function capture(fn) {
+      var used = { v: false }, out = rewrite(fn, { v: false }, used);
+      if (!used.v || !out.body || out.body.kind !== SK.Block) return out;
+      var decl = f.createVariableStatement(undefined, [f.createVariableDeclaration(NAME, undefined, undefined,
+        f.createIdentifier('arguments'))]);
+      // A copy of the function node with the new body: the factory has an
+      // update function per kind of function, cloneNode serves them all.
+      var copy = f.cloneNode(out);
+      copy.body = f.updateBlock(out.body, [decl].concat(out.body.statements));
+      return ts.setTextRange(copy, out);
+    }
+
+    return function (sf) {
+      if (sf.text.indexOf('arguments') < 0 || sf.text.indexOf('=>') < 0) return sf;
+      var used = { v: false }, out = rewrite(sf, { v: false }, used);
+      if (!used.v) return out;
+      // At the top level, the module wrapper's arguments.
+      return f.updateSourceFile(out, [f.createVariableStatement(undefined, [f.createVariableDeclaration(
+        NAME, undefined, undefined, f.createIdentifier('arguments'))])].concat(out.statements));
+    };
+  }
+
+  // Regular expression literals with what Duktape's ES5 engine lacks, made
+  // ES5 where the meaning survives: the u flag (\u{...} escapes become
+  // \uXXXX or a surrogate pair), the s flag (. outside a class becomes
+  // [\s\S]), the d flag, and named groups (made plain groups, \k<name>
+  // a numbered back reference; match.groups stays undefined). Lookbehind,
+  // \p{...} and the y flag stay, and Duktape refuses them at load.
+  function lowerRegExp(text) {
+    var end = text.lastIndexOf('/'), body = text.slice(1, end), flags = text.slice(end + 1);
+    if (!/[usd]/.test(flags) && body.indexOf('(?<') < 0) return null;
+    // Without the u flag, \p{...} would silently match "p{...}".
+    if (/\\[pP]\{/.test(body)) return null;
+    var out = '', inClass = false, names = [], group = 0, i, c;
+    // Count groups and their names first, for \k<name>.
+    for (i = 0; i < body.length; i++) {
+      c = body[i];
+      if (c === '\\') { i++; continue; }
+      if (inClass) { if (c === ']') inClass = false; continue; }
+      if (c === '[') { inClass = true; continue; }
+      if (c === '(' && body[i + 1] !== '?') group++;
+      else if (c === '(' && body.substr(i + 1, 2) === '?<' && body[i + 3] !== '=' && body[i + 3] !== '!') {
+        group++;
+        names[body.slice(i + 3, body.indexOf('>', i))] = group;
+      }
+    }
+    inClass = false;
+    for (i = 0; i < body.length; i++) {
+      c = body[i];
+      if (c === '\\') {
+        var m;
+        if (body[i + 1] === 'u' && body[i + 2] === '{' && (m = /^\\u\{([0-9a-fA-F]+)\}/.exec(body.slice(i)))) {
+          var cp = parseInt(m[1], 16);
+          out += cp <= 0xffff ? '\\u' + ('000' + cp.toString(16)).slice(-4)
+            : '\\u' + (0xd800 + ((cp - 0x10000) >> 10)).toString(16) + '\\u' + (0xdc00 + ((cp - 0x10000) & 0x3ff)).toString(16);
+          i += m[0].length - 1;
+          continue;
+        }
+        if (body[i + 1] === 'k' && body[i + 2] === '<' && (m = /^\\k<([^>]+)>/.exec(body.slice(i))) && names[m[1]]) {
+          out += '\\' + names[m[1]];
+          i += m[0].length - 1;
+          continue;
+        }
+        out += c + (body[i + 1] || '');
+        i++;
+        continue;
+      }
+      if (inClass) {
+        if (c === ']') inClass = false;
+        out += c;
+        continue;
+      }
+      if (c === '[') { inClass = true; out += c; continue; }
+      if (c === '.' && flags.indexOf('s') >= 0) { out += '[\\s\\S]'; continue; }
+      if (c === '(' && body.substr(i + 1, 2) === '?<' && body[i + 3] !== '=' && body[i + 3] !== '!') {
+        out += '(';
+        i = body.indexOf('>', i);
+        continue;
+      }
+      out += c;
+    }
+    return '/' + out + '/' + flags.replace(/[usd]/g, '');
+  }
+
+  function regExpLiterals(context) {
+    var f = context.factory;
+    function visit(node) {
+      if (node.kind === SK.RegularExpressionLiteral) {
+        var lowered = lowerRegExp(node.text);
+        return lowered === null ? node : ts.setTextRange(f.createRegularExpressionLiteral(lowered), node);
+      }
+      return ts.visitEachChild(node, visit, context);
+    }
+    return function (sf) {
+      return /\/[gimsuyd]*[usd][gimsuyd]*\b|\(\?</.test(sf.text) ? ts.visitEachChild(sf, visit, context) : sf;
+    };
+  }
+
+  var tsOptions = {};
+  for (var k in options) tsOptions[k] = options[k];
+  tsOptions.useDefineForClassFields = false;
+
   return function eiderLower(fileName, text) {
     var out = ts.transpileModule(text, {
       fileName: fileName,
-      compilerOptions: options,
+      compilerOptions: /\.ts$/.test(fileName) ? tsOptions : options,
       reportDiagnostics: true,
-      transformers: { before: [constGuard] }
+      transformers: { before: [constGuard, arrowArguments, regExpLiterals] }
     });
     var errors = (out.diagnostics || []).filter(function (d) {
       return d.category === ts.DiagnosticCategory.Error;

@@ -316,6 +316,20 @@ def test_random_uuid():
     assert len(set(uuids)) == len(uuids) == 200
 
 
+def test_get_random_values_and_webcrypto():
+    v = value("getRandomValues")
+    assert v["same"] is True and v["uuid"] == 36, v
+    assert v["zeros"] < 12, "64 random bytes with %d zeros" % v["zeros"]
+    assert "65536" in error("getRandomValuesTooBig")["message"]
+    assert error("getRandomValuesString")["code"] == "ERR_INVALID_ARG_TYPE"
+
+
+def test_random_fill_sync():
+    v = value("randomFillSync")
+    assert v["same"] is True and 0 <= v["zerosInside"] < 6, v
+    assert error("randomFillSyncPastEnd")["code"] == "ERR_OUT_OF_RANGE"
+
+
 def test_timing_safe_equal():
     assert value("timingSafeEqualSame") is True
     assert value("timingSafeEqualDiffers") is False

@@ -134,6 +134,18 @@ CONST_ASSIGN_NODE = ["TypeError: Assignment to constant variable."] * 5 + ["no e
 
 TREE["handlers/const_assign.js"] = CONST_ASSIGN
 
+# `arguments` inside arrows, and regular expression literals with the u and
+# s flags and named groups, which Duktape's ES5 engine does not take as they are.
+TREE["handlers/args_regexp.js"] = r"""function outer() { return (() => arguments.length)(); }
+function outer2(a) { const f = () => () => arguments[0]; return f()(); }
+const re1 = /(?<year>\d{4})-(?<m>\d\d)-\k<m>/u;
+const re2 = /a.b/s;
+const re3 = /\u{1F600}/u;
+module.exports = (req, res) => {
+  res.end(JSON.stringify([outer(1, 2, 3), outer2('x'), re1.test('2024-05-05'), re1.test('2024-05-06'), re2.test('a\nb'), re3.test('\u{1F600}'), (() => typeof arguments)()]));
+};
+"""
+
 _tmp = None
 
 
@@ -172,6 +184,13 @@ def test_assigning_a_const_throws_type_error_as_in_node():
     r = srv.get().get("/const_assign")
     assert_status(r, 200)
     assert r.json() == CONST_ASSIGN_NODE, r[2]
+
+
+def test_arguments_in_arrows_and_modern_regexp_literals():
+    r = srv.get().get("/args_regexp")
+    assert_status(r, 200)
+    # What Node v20 answers for the same file.
+    assert r.json() == [3, "x", True, False, True, True, "object"], r[2]
 
 
 def test_typescript_handler_is_routed_and_types_are_stripped():

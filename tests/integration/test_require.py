@@ -42,6 +42,29 @@ TREE = {
     "handlers/node_modules/withmain/index.js": "exports.name = 'withmain-index-WRONG';\n",
     "handlers/node_modules/file-mod.js": "module.exports = 'file-mod';\n",
     "handlers/nested/node_modules/local-only/index.js": "module.exports = 'local-only';\n",
+    # package.json "exports": conditions, subpaths, patterns, ES-module-only packages
+    "handlers/node_modules/exp-cond/package.json": (
+        '{"name": "exp-cond", "main": "wrong.js", "exports": {'
+        '".": {"import": "./esm.js", "require": "./cjs.js"}, "./feature": {"default": "./lib/feature.js"},'
+        '"./utils/*": "./lib/utils/*.js", "./package.json": "./package.json"}}\n'),
+    "handlers/node_modules/exp-cond/wrong.js": "module.exports = 'main-WRONG';\n",
+    "handlers/node_modules/exp-cond/cjs.js": "module.exports = 'cjs';\n",
+    "handlers/node_modules/exp-cond/esm.js": "export default 'esm-WRONG';\n",
+    "handlers/node_modules/exp-cond/lib/feature.js": "module.exports = 'feature';\n",
+    "handlers/node_modules/exp-cond/lib/utils/a.js": "module.exports = 'util-a';\n",
+    "handlers/node_modules/exp-esm-only/package.json":
+        '{"name": "exp-esm-only", "type": "module", "exports": {"node": {"import": "./index.js"}}}\n',
+    "handlers/node_modules/exp-esm-only/index.js": "export const v = 'esm-only';\nexport default 42;\n",
+    "handlers/node_modules/exp-string/package.json": '{"exports": "./main.js"}\n',
+    "handlers/node_modules/exp-string/main.js": "module.exports = 'string-exports';\n",
+    "handlers/node_modules/@scope/pkg/package.json": '{"exports": {".": ["./x.js"], "./sub": "./y.js"}}\n',
+    "handlers/node_modules/@scope/pkg/x.js": "module.exports = 'scoped';\n",
+    "handlers/node_modules/@scope/pkg/y.js": "module.exports = 'scoped-sub';\n",
+    "handlers/exports_field.js": J % ("{ cond: require('exp-cond'), feature: require('exp-cond/feature'), "
+                                      "util: require('exp-cond/utils/a'), name: require('exp-cond/package.json').name, "
+                                      "esm: require('exp-esm-only').v, esmDefault: require('exp-esm-only').default, "
+                                      "str: require('exp-string'), scoped: require('@scope/pkg'), "
+                                      "scopedSub: require('@scope/pkg/sub') }"),
 
     "handlers/rel.js": J % ("{ add: require('./_lib/math').add(2, 3), "
                             "withExt: require('./_lib/math.js').add(1, 1), "
@@ -102,6 +125,15 @@ def _not_found(res, name):
     assert "err" in res, "require(%r) should have thrown, got %r" % (name, res)
     assert "Cannot find module" in res["err"], res["err"]
     assert name in res["err"], "error does not name %r: %s" % (name, res["err"])
+
+
+def test_package_exports_field():
+    """package.json "exports" as Node reads it for require(): conditions
+    (require/node/default, before import), subpaths, "*" patterns, arrays,
+    scoped packages; an ES-module-only package is lowered and works too."""
+    assert get("/exports_field") == {
+        "cond": "cjs", "feature": "feature", "util": "util-a", "name": "exp-cond", "esm": "esm-only",
+        "esmDefault": 42, "str": "string-exports", "scoped": "scoped", "scopedSub": "scoped-sub"}
 
 
 def test_relative_require():

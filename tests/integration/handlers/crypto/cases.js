@@ -78,6 +78,22 @@ var cases = {
     for (var i = 0; i < 200; i++) out.push(crypto.randomUUID());
     return out;
   },
+  getRandomValues: function () {
+    var a = new Uint8Array(64), b = new Uint32Array(16);
+    var same = crypto.getRandomValues(a) === a && crypto.webcrypto.getRandomValues(b) === b;
+    var zeros = 0;
+    for (var i = 0; i < 64; i++) if (a[i] === 0) zeros++;
+    return { same: same, zeros: zeros, uuid: crypto.webcrypto.randomUUID().length };
+  },
+  randomFillSync: function () {
+    var b = Buffer.alloc(32), r = crypto.randomFillSync(b, 8, 16), zeros = 0;
+    for (var i = 0; i < 32; i++) if ((i < 8 || i >= 24) && b[i] !== 0) zeros = -99;
+    for (i = 8; i < 24; i++) if (b[i] === 0) zeros++;
+    return { same: r === b, zerosInside: zeros };
+  },
+  randomFillSyncPastEnd: function () { return crypto.randomFillSync(Buffer.alloc(4), 2, 3); },
+  getRandomValuesTooBig: function () { return crypto.getRandomValues(new Uint8Array(65537)); },
+  getRandomValuesString: function () { return crypto.getRandomValues('abc'); },
   timingSafeEqualSame: function () {
     return crypto.timingSafeEqual(Buffer.from('secret'), Buffer.from('secret'));
   },

@@ -1,2 +1,0 @@
-// Placeholder until the full POSIX path module lands.
-exports.sep = '/';
