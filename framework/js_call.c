@@ -24,16 +24,45 @@ void eider_js_log_error(duk_context *ctx, duk_idx_t idx, const char *what)
     duk_pop(ctx);
 }
 
-/* Logs a handler's error with its stack and answers 500 (or the status
- * the error carries, such as 400 from req.json()). */
+/* Under duk_safe_call, as reading "status" may run a getter or a Proxy
+ * trap that throws: [err] -> [status]. The status eider gave the error
+ * (400 from req.json()), else the error's own numeric status or
+ * statusCode from 400 to 599 (the http-errors convention that many
+ * packages follow), else 500. */
+static duk_ret_t error_status(duk_context *ctx, void *udata)
+{
+    static const char *const names[] = { "status", "statusCode" };
+    int status = 500;
+
+    (void)udata;
+    if (duk_get_prop_literal(ctx, -1, EIDER_JS_STATUS)) {
+        status = duk_get_int(ctx, -1);
+    } else {
+        for (size_t i = 0; i < 2 && status == 500; i++) {
+            duk_get_prop_string(ctx, -2, names[i]);
+            if (duk_is_number(ctx, -1)) {
+                double n = duk_get_number(ctx, -1);
+                if (n >= 400 && n <= 599 && n == (int)n)
+                    status = (int)n;
+            }
+            duk_pop(ctx);
+        }
+    }
+    duk_push_int(ctx, status);
+    return 1;
+}
+
+/* Logs a handler's error with its stack and answers with its status (see
+ * error_status): 500 unless it says otherwise, 503 past js_time_limit. */
 static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exchange *ex,
                          duk_idx_t err)
 {
     int status = js->timed_out ? 503 : 500;
 
     err = duk_normalize_index(ctx, err);
-    if (duk_is_object(ctx, err)) {
-        if (duk_get_prop_string(ctx, err, EIDER_JS_STATUS))
+    if (!js->timed_out && duk_is_object(ctx, err)) {
+        duk_dup(ctx, err);
+        if (duk_safe_call(ctx, error_status, NULL, 1, 1) == 0)
             status = duk_get_int(ctx, -1);
         duk_pop(ctx);
     }

@@ -12,13 +12,14 @@
  * response is read before the Promise resolves, so the body readers
  * resolve at once.
  *
- * fetch(url, {method, headers, body, timeout, redirect}): headers an
+ * fetch(url, {method, headers, body, timeout, redirect, signal}): headers an
  * object, array of pairs or Headers; body a string (UTF-8, Content-Type
  * text/plain;charset=UTF-8 unless set), Buffer, typed array or
  * ArrayBuffer; timeout in ms for the whole exchange including redirects
  * (0: none; default fetch_timeout); redirect "follow" (at most 20),
- * "error" or "manual". Failures reject with a TypeError "fetch failed:
- * <what happened>".
+ * "error" or "manual"; signal an AbortSignal, whose abort rejects the
+ * Promise with its reason and cancels the request. Failures reject with
+ * a TypeError "fetch failed: <what happened>".
  *
  * C state: one hc_client per runtime, made on the first fetch, and one
  * fetch_op per request in flight; eider_js_fetch_free() cancels and frees
@@ -28,6 +29,7 @@
 #include "autoconfig.h"
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,11 +38,14 @@
 #include "js_internal.h"
 #include "log.h"
 
-/* A fetch in flight: the deferred Promise it settles. */
+/* A fetch in flight: the deferred Promise it settles. An aborted one has
+ * no request any more, only the event that rejects its Promise from the
+ * loop. */
 struct fetch_op {
     struct eider_js *js;
     struct fetch_op *prev, *next;
     struct hc_request *req;
+    struct event *aborted;
     int ref;
 };
 
@@ -60,7 +65,7 @@ static const char fetch_js[] =
 /* BEGIN fetch.js (the JavaScript half; ES5 plus Symbol) */
     "(function (native) {\n"
     "  'use strict';\n"
-    "  // native.request(url, method, [name, value, ...], body, timeoutMs, mode)\n"
+    "  // native.request(url, method, [name, value, ...], body, timeoutMs, mode[, handle])\n"
     "  //   -> Promise of the Response, which the C side makes by calling\n"
     "  //      native.response (set below) with {status, statusText, url,\n"
     "  //      redirected, headers: [[lower-case name, value], ...], body:\n"
@@ -68,7 +73,9 @@ static const char fetch_js[] =
     "  //   native.decode(arrayBuffer) -> string (UTF-8);\n"
     "  //   native.promise() -> the Promise constructor of the runtime;\n"
     "  //   native.plainUrl(string) -> true if it has a scheme and only printable\n"
-    "  //      ASCII (cleanUrl would return it unchanged).\n"
+    "  //      ASCII (cleanUrl would return it unchanged);\n"
+    "  //   native.abort(handle.ref) -> cancels the request that request() gave\n"
+    "  //      handle.ref (its Promise rejects later, from the loop).\n"
     "  var TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;\n"
     "  var LIST = Symbol('list');   // Headers: [[lower-case name, value], ...]\n"
     "  var BODY = Symbol('body');   // Response: the body, an ArrayBuffer\n"
@@ -314,7 +321,29 @@ static const char fetch_js[] =
     "    return MODES[redirect];\n"
     "  }\n"
     "\n"
-    "  // fetch(url, {method, headers, body, timeout, redirect}) -> Promise.\n"
+    "  // The Promise of a fetch with an AbortSignal: rejects with the signal's\n"
+    "  // reason (an AbortError DOMException unless abort() was given one) as\n"
+    "  // soon as it aborts, and cancels the request.\n"
+    "  function abortable(signal, url, method, flat, body, timeout, mode) {\n"
+    "    var P = native.promise(), handle = { ref: 0 };\n"
+    "    var inner = native.request(url, method, flat, body, timeout, mode, handle);\n"
+    "    return new P(function (resolve, reject) {\n"
+    "      function onAbort() {\n"
+    "        native.abort(handle.ref);\n"
+    "        reject(signal.reason);\n"
+    "      }\n"
+    "      signal.addEventListener('abort', onAbort, { once: true });\n"
+    "      inner.then(function (response) {\n"
+    "        signal.removeEventListener('abort', onAbort);\n"
+    "        resolve(response);\n"
+    "      }, function (err) {\n"
+    "        signal.removeEventListener('abort', onAbort);\n"
+    "        reject(err);\n"
+    "      });\n"
+    "    });\n"
+    "  }\n"
+    "\n"
+    "  // fetch(url, {method, headers, body, timeout, redirect, signal}) -> Promise.\n"
     "  function fetch(input, init) {\n"
     "    try {\n"
     "      init = init == null ? NO_INIT : init;\n"
@@ -341,10 +370,18 @@ static const char fetch_js[] =
     "        if (!(timeout >= 0 && timeout <= 2147483647)) throw new TypeError('timeout must be a number of milliseconds');\n"
     "      }\n"
     "      var mode = init.redirect === undefined ? MODES.follow : redirectMode(String(init.redirect));\n"
+    "      var signal = init.signal == null ? null : init.signal;\n"
+    "      if (signal !== null) {\n"
+    "        if (typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || !('aborted' in signal)) {\n"
+    "          throw new TypeError('signal must be an AbortSignal');\n"
+    "        }\n"
+    "        if (signal.aborted) return native.promise().reject(signal.reason);\n"
+    "      }\n"
     "      var flat = [];\n"
     "      if (headers !== null) {\n"
     "        for (var l = headers[LIST], i = 0; i < l.length; i++) flat.push(l[i][0], l[i][1]);\n"
     "      }\n"
+    "      if (signal !== null) return abortable(signal, url, method, flat, body, timeout, mode);\n"
     "      return native.request(url, method, flat, body, timeout, mode);\n"
     "    } catch (e) {\n"
     "      return native.promise().reject(e);\n"
@@ -479,8 +516,9 @@ static void on_done(const struct hc_response *resp, const char *error, void *arg
     eider_js_leave(op_js);
 }
 
-/* native.request(url, method, [name, value, ...], body, timeoutMs, mode):
- * starts the request and returns its Promise; throws a TypeError if it
+/* native.request(url, method, [name, value, ...], body, timeoutMs, mode,
+ * [handle]): starts the request and returns its Promise, and puts the
+ * number native.abort() takes in handle.ref; throws a TypeError if it
  * cannot start. timeoutMs < 0 means the configured fetch_timeout. */
 static duk_ret_t native_request(duk_context *ctx)
 {
@@ -550,7 +588,51 @@ static duk_ret_t native_request(duk_context *ctx)
         ops->prev = op;
     ops = op;
     op->ref = eider_js_deferred(ctx);
+    if (duk_is_object(ctx, 6)) {
+        duk_push_int(ctx, op->ref);
+        duk_put_prop_string(ctx, 6, "ref");
+    }
     return 1;
+}
+
+/* The aborted fetch op's event: reject its Promise (the JavaScript half
+ * already rejected the one fetch() returned) and free it. */
+static void on_aborted(evutil_socket_t fd, short what, void *arg)
+{
+    struct fetch_op *op = arg;
+    duk_context *ctx = op->js->ctx;
+    int ref = op->ref;
+
+    (void)fd;
+    (void)what;
+    unlink_op(op);
+    event_free(op->aborted);
+    free(op);
+    duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "fetch failed: aborted");
+    eider_js_settle(ctx, ref, 1);
+}
+
+/* native.abort(ref): cancels the fetch whose handle.ref is ref, if still
+ * in flight. Its Promise is rejected from the loop, not here: settling
+ * drains the microtasks, which must not run inside the abort() call. */
+static duk_ret_t native_abort(duk_context *ctx)
+{
+    struct eider_js *js = eider_js_of(ctx);
+    int ref = duk_get_int(ctx, 0);
+    static const struct timeval now = { 0, 0 };
+
+    for (struct fetch_op *op = ops; op; op = op->next) {
+        if (op->js != js || op->ref != ref || op->req == NULL)
+            continue;
+        op->aborted = evtimer_new(js->base, on_aborted, op);
+        if (op->aborted == NULL)
+            return duk_error(ctx, DUK_ERR_RANGE_ERROR, "fetch: out of memory");
+        hc_request_cancel(op->req);
+        op->req = NULL;
+        evtimer_add(op->aborted, &now);
+        break;
+    }
+    return 0;
 }
 
 /* native.decode(arrayBuffer): the bytes as UTF-8 text (U+FFFD for
@@ -618,7 +700,7 @@ static duk_ret_t install(duk_context *ctx, void *udata)
     duk_push_object(ctx);
     duk_dup_top(ctx);                  /* native, for native.response below */
     duk_insert(ctx, -3);
-    duk_push_c_function(ctx, native_request, 6);
+    duk_push_c_function(ctx, native_request, 7);
     duk_put_prop_string(ctx, -2, "request");
     duk_push_c_function(ctx, native_decode, 1);
     duk_put_prop_string(ctx, -2, "decode");
@@ -626,6 +708,8 @@ static duk_ret_t install(duk_context *ctx, void *udata)
     duk_put_prop_string(ctx, -2, "promise");
     duk_push_c_function(ctx, native_plain_url, 1);
     duk_put_prop_string(ctx, -2, "plainUrl");
+    duk_push_c_function(ctx, native_abort, 1);
+    duk_put_prop_string(ctx, -2, "abort");
     duk_call(ctx, 1);                  /* [native {fetch, Headers, Response}] */
     duk_push_global_object(ctx);
     for (int i = 0; i < 3; i++) {
@@ -665,7 +749,10 @@ void eider_js_fetch_free(struct eider_js *js)
         if (op->js != js)
             continue;
         unlink_op(op);
-        hc_request_cancel(op->req);
+        if (op->req != NULL)
+            hc_request_cancel(op->req);
+        if (op->aborted != NULL)
+            event_free(op->aborted);
         free(op);
     }
     while (*p) {

@@ -136,6 +136,10 @@ int eider_js_is_builtin(const char *id);
 /* Resolves ID required from DIR to a real path in out (PATH_MAX bytes)
  * inside the handlers root: 0, or -1. */
 int eider_js_resolve(duk_context *ctx, const char *dir, const char *id, char *out);
+/* Pushes the exports of built-in module ID ("util" or "node:util"), as
+ * require(ID) gives them (made on first use, then the same object).
+ * Returns 1, 0 if ID names none, or -1 with the error on top. */
+int eider_js_push_builtin(duk_context *ctx, const char *id);
 
 /* Loads the module at the absolute PATH (through the module cache) and
  * pushes its exports. Returns 0, or -1 with the error on the stack. */

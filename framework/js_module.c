@@ -488,9 +488,7 @@ int eider_js_is_builtin(const char *id)
     return 0;
 }
 
-/* Pushes the exports of built-in module ID ("path" or "node:path").
- * Returns 1, 0 if ID names none, or -1 with the error on top. */
-static int push_builtin(duk_context *ctx, const char *id)
+int eider_js_push_builtin(duk_context *ctx, const char *id)
 {
     int rc;
 
@@ -521,7 +519,7 @@ static duk_ret_t js_require(duk_context *ctx)
     char path[PATH_MAX];
     int rc;
 
-    switch (push_builtin(ctx, id)) {
+    switch (eider_js_push_builtin(ctx, id)) {
     case 1:
         return 1;
     case -1:
@@ -584,7 +582,7 @@ static duk_ret_t helper_get(duk_context *ctx)
 {
     duk_push_current_function(ctx);
     duk_get_prop_string(ctx, -1, HELPER_MODULE);
-    if (push_builtin(ctx, duk_get_string(ctx, -1)) != 1)
+    if (eider_js_push_builtin(ctx, duk_get_string(ctx, -1)) != 1)
         return duk_throw(ctx);
     duk_pop_2(ctx);
     duk_get_prop_string(ctx, -1, HELPER_NAME);

@@ -145,15 +145,24 @@ def run_unit(totals, args):
 def run_js(totals, args):
     harness = os.path.join(args.builddir, "tests", "js", "prelude_harness")
     label = "js/prelude"
+    # The prelude's parts in the order js_runtime.c runs them, then the checks.
+    files = [os.path.join(args.srcdir, "framework", "js", part) for part in
+             ("prelude.js", "prelude_es.js", "prelude_web.js", "prelude_buffer.js")] \
+        + [os.path.join(args.srcdir, "tests", "js", "prelude_test.js")]
     if not args.k or args.k in label:
         if os.path.isfile(harness) and os.access(harness, os.X_OK):
-            run_convention_binary(
-                totals, label,
-                [harness, os.path.join(args.srcdir, "framework", "js", "prelude.js"),
-                 os.path.join(args.srcdir, "tests", "js", "prelude_test.js")],
-                valgrind=args.valgrind)
+            run_convention_binary(totals, label, [harness] + files, valgrind=args.valgrind)
         else:
             print("# %s not built, prelude tests not run" % harness, flush=True)
+    # The same checks against V8's own library (tests/js/prelude_node.js).
+    label = "js/prelude-node"
+    if (not args.k or args.k in label) and not args.valgrind:
+        node = shutil.which("node")
+        if node:
+            run_convention_binary(totals, label, [node, os.path.join(args.srcdir, "tests", "js",
+                                                                     "prelude_node.js")] + files)
+        else:
+            totals.fail(label, "node is required to run the prelude checks under V8")
 
     script = os.path.join(args.srcdir, "tests", "js", "promises-aplus.js")
     label = "js/promises-aplus"

@@ -32,6 +32,17 @@
  *                                     promise was rejected and still had no
  *                                     handler when a drain finished.
  *
+ *           and, when the host provides it,
+ *             native.hiddenSymbol(name)  a property key no script can list
+ *                                     (for internal state; else Symbol).
+ *   A process object the host made gets process.nextTick (ticks run first
+ *   in every drain, as in Node).
+ *
+ * This is the first of the prelude's parts; prelude_es.js (ES2017-2023
+ * members, Error/Date wrappers, WeakMap...), prelude_web.js
+ * (AbortController, structuredClone...) and prelude_buffer.js follow, with
+ * the same contract (framework/js/PRELUDE.md).
+ *
  * Plain ES5 plus Symbol (built into Duktape 2.7).  Defines only what is
  * missing: Duktape 2.7 already has Object.assign, String.prototype.includes/
  * startsWith/endsWith/repeat and Number.isInteger/isFinite/isNaN.
@@ -80,7 +91,10 @@
     if (items == null) throw new TypeError(items + ' is not iterable');
     if (typeof items === 'string') return items.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g) || [];
     var list = [], i, step;
-    if (typeof items[ITERATOR] === 'function') {
+    // An array with the arrays' own iterator (prelude_es.js adds it) is
+    // read by index below: the same elements, without an object for each.
+    var plainArray = Array.isArray(items) && items[ITERATOR] === Array.prototype[ITERATOR];
+    if (!plainArray && typeof items[ITERATOR] === 'function') {
       var iterator = items[ITERATOR]();
       for (step = iterator.next(); !step.done; step = iterator.next()) list.push(step.value);
     } else if (arrayLike || typeof Object(items).length === 'number') {
@@ -92,22 +106,32 @@
     return list;
   }
 
+  // Keys for internal state: for-in and JSON skip symbols, and the host's
+  // hidden symbols (native.hiddenSymbol) are also out of reach of
+  // Object.getOwnPropertySymbols, so util.inspect and deep equality do not
+  // see them.
+  var internalKey = typeof native.hiddenSymbol === 'function' ? native.hiddenSymbol : Symbol;
+
   // Promise internals, under symbol keys so that for-in and JSON skip them.
   // Only STATE is set when a promise is made; the others are added when
   // first needed (an absent one reads as undefined), as each property put
   // on a new object costs Duktape about as much as a function call.
   var PENDING = 0, FULFILLED = 1, REJECTED = 2;
-  var STATE = Symbol('state');           // PENDING, FULFILLED or REJECTED
-  var RESULT = Symbol('result');         // while pending: its reactions (one
+  var STATE = internalKey('state');           // PENDING, FULFILLED or REJECTED
+  var RESULT = internalKey('result');         // while pending: its reactions (one
                                          // reaction, or an array of two or
                                          // more); once settled: the value
                                          // or the reason
-  var HANDLED = Symbol('handled');       // true once then() was called
+  var HANDLED = internalKey('handled');       // true once then() was called
 
   // ---- Microtask queue ----------------------------------------------------
   // Jobs are (fn, arg) pairs in `jobs`, run as fn(arg) in FIFO order from
   // index `head`.
   var jobs = [], head = 0;
+  // process.nextTick callbacks, as [fn, args] pairs: a drain runs them all
+  // before the Promise jobs, and again once those are done if more came,
+  // which is the order Node gives (ticks first, then microtasks).
+  var ticks = [];
   var draining = false;         // runMicrotasks is running
   var drainRequested = false;   // native.requestDrain() called, no drain since
   var rejections = [];          // rejected without a handler since last drain
@@ -160,6 +184,7 @@
     var queue = jobs, i = head;
     try {
       do {
+        if (ticks.length) runTicks();
         while (i < queue.length) {
           var fn = queue[i], arg = queue[i + 1];
           queue[i] = queue[i + 1] = void 0;
@@ -175,8 +200,8 @@
           }
         }
         queue.length = i = 0;
-        reportUnhandled();
-      } while (queue.length);
+        if (!ticks.length) reportUnhandled();
+      } while (queue.length || ticks.length);
     } finally {
       head = i;
       draining = false;
@@ -185,6 +210,34 @@
 
   function invoke(fn) {
     fn();
+  }
+
+  // Run the queued nextTick callbacks, and those they queue, in order; one
+  // that throws is reported and the others still run.
+  function runTicks() {
+    while (ticks.length) {
+      var batch = ticks;
+      ticks = [];
+      for (var k = 0; k < batch.length; k += 2) {
+        try {
+          batch[k].apply(undefined, batch[k + 1]);
+        } catch (err) {
+          reportError(err);
+        }
+      }
+    }
+  }
+
+  // process.nextTick(fn, ...args), on a process the host made.
+  if (global.process !== null && typeof global.process === 'object' && !global.process.nextTick) {
+    Object.defineProperty(global.process, 'nextTick', {
+      value: function nextTick(fn) {
+        if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function. Received ' + typeof fn);
+        ticks.push(fn, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : []);
+        requestDrain();
+      },
+      writable: true, configurable: true, enumerable: true
+    });
   }
 
   install(global, {
@@ -425,8 +478,8 @@
   // symbol property for their string form; keys that cannot have one
   // (symbols, non-extensible objects without an id) are found by a scan.
   // A removed entry keeps its links so iterators standing on it go on.
-  var MAP = Symbol('Map'), SET = Symbol('Set'), OBJECT_ID = Symbol('id');
-  var ITER_STORE = Symbol('store'), ITER_ENTRY = Symbol('entry'), ITER_PICK = Symbol('pick');
+  var MAP = internalKey('Map'), SET = internalKey('Set'), OBJECT_ID = internalKey('id');
+  var ITER_STORE = internalKey('store'), ITER_ENTRY = internalKey('entry'), ITER_PICK = internalKey('pick');
   var lastId = 0;
 
   function Store() {
@@ -616,6 +669,13 @@
   finishPrototype(Set.prototype, SET, 'Set', Set.prototype.values);
 
   Object.defineProperty(Promise.prototype, Symbol.toStringTag, {value: 'Promise', configurable: true});
+  // For util.inspect: [state, value] of one of these promises (state 0
+  // pending, 1 fulfilled, 2 rejected), or undefined for another object.
+  Object.defineProperty(Promise, Symbol['for']('eider.promiseState'), {
+    value: function (p) {
+      return isPromise(p) ? [p[STATE], p[STATE] === PENDING ? undefined : p[RESULT]] : undefined;
+    }
+  });
   Object.defineProperty(CollectionIterator.prototype, ITERATOR, {
     value: function () { return this; }, writable: true, configurable: true
   });
@@ -705,77 +765,4 @@
       return pad(this, maxLength, fill, false);
     }
   });
-
-  // ---- Buffer ---------------------------------------------------------------
-  // Duktape's Buffer follows Node 6 and ignores encodings: add Buffer.from,
-  // Buffer.alloc and the hex/base64 encodings through Duktape.enc/dec.
-  // Only under Duktape (the Node test adapter has a Buffer of its own).
-  if (typeof Duktape === 'object' && typeof global.Buffer === 'function') {
-    var NodeBuffer = global.Buffer;
-
-    // The bytes of string s in encoding enc, as a Buffer.
-    var fromString = function (s, enc) {
-      switch (String(enc || 'utf8').toLowerCase()) {
-      case 'hex':
-        return new NodeBuffer(Duktape.dec('hex', s.length % 2 ? s.slice(0, -1) : s));
-      case 'base64':
-        return new NodeBuffer(Duktape.dec('base64', s));
-      case 'base64url':
-        s = s.replace(/-/g, '+').replace(/_/g, '/');
-        return new NodeBuffer(Duktape.dec('base64', s + '==='.slice((s.length + 3) % 4)));
-      case 'latin1': case 'binary': case 'ascii':
-        var b = new NodeBuffer(s.length);
-        for (var i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
-        return b;
-      default:
-        return new NodeBuffer(s);
-      }
-    };
-
-    install(NodeBuffer, {
-      from: function from(value, encOrOffset, length) {
-        if (typeof value === 'string') return fromString(value, encOrOffset);
-        if (value instanceof ArrayBuffer) {
-          var start = encOrOffset === undefined ? 0 : toInteger(encOrOffset);
-          var end = length === undefined ? value.byteLength : start + toInteger(length);
-          return new NodeBuffer(new Uint8Array(value.slice(start, end)));
-        }
-        return new NodeBuffer(value);
-      },
-      alloc: function alloc(size, fill, enc) {
-        var b = new NodeBuffer(toInteger(size));
-        b.fill(0);
-        if (fill !== undefined) {
-          if (typeof fill === 'string' && enc) fill = fromString(fill, enc);
-          if (typeof fill === 'string' || typeof fill === 'number') b.fill(fill);
-          else for (var i = 0; i < b.length; i++) b[i] = fill[i % fill.length];
-        }
-        return b;
-      },
-      allocUnsafe: function allocUnsafe(size) {
-        return new NodeBuffer(toInteger(size));
-      }
-    });
-
-    NodeBuffer.prototype.toString = function toString(enc, start, end) {
-      var b = this;
-      if (start !== undefined || end !== undefined) {
-        b = b.slice(start === undefined ? 0 : start, end === undefined ? b.length : end);
-      }
-      switch (String(enc || 'utf8').toLowerCase()) {
-      case 'hex': return Duktape.enc('hex', b);
-      case 'base64': return Duktape.enc('base64', b);
-      case 'base64url':
-        return Duktape.enc('base64', b).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      case 'latin1': case 'binary': case 'ascii':
-        var out = '';
-        for (var i = 0; i < b.length; i++) out += String.fromCharCode(b[i]);
-        return out;
-      default:
-        // Invalid UTF-8 becomes U+FFFD, as in Node.
-        return new TextDecoder().decode(b);
-      }
-    };
-    Object.defineProperty(NodeBuffer.prototype, 'toString', { enumerable: false });
-  }
 })

@@ -2,7 +2,9 @@
  * prelude_harness: run tests/js/prelude_test.js against framework/js/prelude.js
  * in a Duktape heap, the way an eider worker sets the prelude up.
  *
- *   prelude_harness framework/js/prelude.js tests/js/prelude_test.js
+ *   prelude_harness framework/js/prelude.js [framework/js/prelude_es.js ...] tests/js/prelude_test.js
+ *
+ * The parts of the prelude run in the order given, as js_runtime.c runs them.
  *
  * Prints each failure, then "N passed, N failed"; exit status 0 only when
  * nothing failed (2 when a file cannot be loaded).  A microtask error or an
@@ -97,33 +99,37 @@ static duk_ret_t unhandled_rejection(duk_context *ctx)
 	return 0;
 }
 
-static int run(duk_context *ctx, const char *prelude_path, const char *test_path)
+static int run(duk_context *ctx, int nparts, char **parts, const char *test_path)
 {
 	duk_size_t i, n;
-	int passed, failed;
+	int passed, failed, k;
 
-	/* prelude(global, native) */
-	if (eval_file(ctx, prelude_path) != 0)
-		return 2;
-	if (!duk_is_function(ctx, -1)) {
-		fprintf(stderr, "%s: does not evaluate to a function\n", prelude_path);
-		return 2;
-	}
-	duk_push_global_object(ctx);
+	/* One native object, kept in the global stash, for every part. */
+	duk_push_global_stash(ctx);
 	duk_push_object(ctx);
 	duk_push_c_function(ctx, report_error, 1);
 	duk_put_prop_string(ctx, -2, "reportError");
 	duk_push_c_function(ctx, unhandled_rejection, 2);
 	duk_put_prop_string(ctx, -2, "unhandledRejection");
-	duk_push_global_stash(ctx);
-	duk_dup(ctx, -2);
 	duk_put_prop_string(ctx, -2, "native");
 	duk_pop(ctx);
-	if (duk_pcall(ctx, 2) != DUK_EXEC_SUCCESS) {
-		fprintf(stderr, "%s: %s\n", prelude_path, duk_safe_to_stacktrace(ctx, -1));
-		return 2;
+
+	/* part(global, native), for each part of the prelude in order */
+	for (k = 0; k < nparts; k++) {
+		if (eval_file(ctx, parts[k]) != 0)
+			return 2;
+		if (!duk_is_function(ctx, -1)) {
+			fprintf(stderr, "%s: does not evaluate to a function\n", parts[k]);
+			return 2;
+		}
+		duk_push_global_object(ctx);
+		push_native(ctx);
+		if (duk_pcall(ctx, 2) != DUK_EXEC_SUCCESS) {
+			fprintf(stderr, "%s: %s\n", parts[k], duk_safe_to_stacktrace(ctx, -1));
+			return 2;
+		}
+		duk_pop(ctx);
 	}
-	duk_pop(ctx);
 
 	/* runPreludeTests(drain, native) */
 	if (eval_file(ctx, test_path) != 0)
@@ -160,8 +166,8 @@ int main(int argc, char **argv)
 	duk_context *ctx;
 	int status;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s prelude.js prelude_test.js\n", argv[0]);
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s prelude.js [prelude_part.js ...] prelude_test.js\n", argv[0]);
 		return 2;
 	}
 	ctx = duk_create_heap_default();
@@ -169,7 +175,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot create a Duktape heap\n");
 		return 2;
 	}
-	status = run(ctx, argv[1], argv[2]);
+	status = run(ctx, argc - 2, argv + 1, argv[argc - 1]);
 	duk_destroy_heap(ctx);
 	return status;
 }

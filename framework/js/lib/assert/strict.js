@@ -1,0 +1,2 @@
+// require('assert/strict'): assert.strict (see lib/assert.js).
+module.exports = require('assert').strict;

@@ -1,0 +1,237 @@
+/*
+ * eider prelude, part 3: Buffer as Node has it, on top of Duktape's
+ * Node-v6-style Buffer (a Uint8Array with readUInt*, write*, slice, copy,
+ * fill, equals, compare, toJSON, Buffer.concat/compare/isBuffer).
+ * Duktape's Buffer ignores encodings: this adds Buffer.from, alloc,
+ * allocUnsafe, the encodings (utf8, hex, base64, base64url, latin1/binary,
+ * ascii, utf16le/ucs2) in from/toString/write/byteLength/indexOf/fill,
+ * indexOf/lastIndexOf/includes, and a subarray that is a Buffer.  Same
+ * contract as prelude.js; does nothing outside Duktape (the Node test
+ * adapter has a Buffer of its own).
+ */
+(function (global) {
+  'use strict';
+
+  if (typeof Duktape !== 'object' || typeof global.Buffer !== 'function') return;
+  var NodeBuffer = global.Buffer;
+  var proto = NodeBuffer.prototype;
+  var nativeSlice = proto.slice, nativeWrite = proto.write, nativeFill = proto.fill;
+  var ENCODINGS = {utf8: 'utf8', 'utf-8': 'utf8', hex: 'hex', base64: 'base64', base64url: 'base64url',
+    latin1: 'latin1', binary: 'latin1', ascii: 'ascii', utf16le: 'utf16le', 'utf-16le': 'utf16le',
+    ucs2: 'utf16le', 'ucs-2': 'utf16le'};
+
+  function toInteger(value) {
+    var n = Number(value);
+    return n !== n ? 0 : Math.trunc(n);
+  }
+
+  function install(obj, props) {
+    for (var name in props) {
+      Object.defineProperty(obj, name, {value: props[name], writable: true, configurable: true});
+    }
+  }
+
+  // The canonical name of encoding enc (utf8 when undefined); an unknown
+  // one throws, as in Node.
+  function encodingOf(enc) {
+    if (enc === undefined || enc === null) return 'utf8';
+    var e = ENCODINGS[String(enc).toLowerCase()];
+    if (e === undefined) {
+      var err = new TypeError('Unknown encoding: ' + enc);
+      err.code = 'ERR_UNKNOWN_ENCODING';
+      throw err;
+    }
+    return e;
+  }
+
+  // A Buffer over bytes (a Uint8Array or ArrayBuffer), sharing its memory.
+  function view(buffer, offset, length) {
+    var u = new Uint8Array(buffer, offset, length);
+    Object.setPrototypeOf(u, proto);
+    return u;
+  }
+
+  // The bytes of string s in encoding enc, as a Buffer.
+  function fromString(s, enc) {
+    var b, i;
+    switch (encodingOf(enc)) {
+    case 'hex':
+      s = s.slice(0, s.length - s.length % 2);
+      var m = /[^0-9a-fA-F]/.exec(s);      // Node stops at the first bad pair
+      if (m) s = s.slice(0, m.index - m.index % 2);
+      return new NodeBuffer(Duktape.dec('hex', s));
+    case 'base64': case 'base64url':
+      s = s.replace(/-/g, '+').replace(/_/g, '/').replace(/[^A-Za-z0-9+\/]/g, '');
+      if (s.length % 4 === 1) s = s.slice(0, -1);
+      return new NodeBuffer(Duktape.dec('base64', s + '==='.slice((s.length + 3) % 4)));
+    case 'latin1': case 'ascii':
+      b = new NodeBuffer(s.length);
+      for (i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
+      return b;
+    case 'utf16le':
+      b = new NodeBuffer(s.length * 2);
+      for (i = 0; i < s.length; i++) {
+        var c = s.charCodeAt(i);
+        b[2 * i] = c & 255;
+        b[2 * i + 1] = c >> 8;
+      }
+      return b;
+    default:
+      return new NodeBuffer(s);
+    }
+  }
+
+  // The bytes of a needle or fill value: string (in enc), number, bytes.
+  function bytesOf(value, enc) {
+    if (typeof value === 'string') return fromString(value, enc);
+    if (typeof value === 'number') return [value & 255];
+    if (value instanceof Uint8Array) return value;
+    if (value instanceof ArrayBuffer) return new Uint8Array(value);
+    throw new TypeError('The "value" argument must be one of type number or string or an instance of Buffer or Uint8Array.');
+  }
+
+  install(NodeBuffer, {
+    from: function from(value, encOrOffset, length) {
+      if (typeof value === 'string') return fromString(value, encOrOffset);
+      if (value instanceof ArrayBuffer) {
+        var start = encOrOffset === undefined ? 0 : toInteger(encOrOffset);
+        return view(value, start, length === undefined ? value.byteLength - start : toInteger(length));
+      }
+      if (value !== null && typeof value === 'object' && value.type === 'Buffer' && Array.isArray(value.data)) {
+        return new NodeBuffer(value.data);   // what toJSON() gave
+      }
+      return new NodeBuffer(value);
+    },
+    alloc: function alloc(size, fill, enc) {
+      var b = new NodeBuffer(toInteger(size));
+      b.fill(fill === undefined ? 0 : fill, 0, b.length, enc);
+      return b;
+    },
+    allocUnsafe: function allocUnsafe(size) {
+      return new NodeBuffer(toInteger(size));
+    },
+    allocUnsafeSlow: function allocUnsafeSlow(size) {
+      return new NodeBuffer(toInteger(size));
+    },
+    isEncoding: function isEncoding(enc) {
+      return typeof enc === 'string' && ENCODINGS[enc.toLowerCase()] !== undefined;
+    },
+    byteLength: function byteLength(value, enc) {
+      if (typeof value === 'string') {
+        var e = encodingOf(enc);
+        return e === 'utf8' ? new NodeBuffer(value).length : fromString(value, e).length;
+      }
+      if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength;
+      throw new TypeError('The "string" argument must be of type string or an instance of Buffer or ArrayBuffer.');
+    }
+  });
+  NodeBuffer.poolSize = 8192;
+
+  // Index in b of the bytes of needle from byteOffset, searching forward
+  // or (last) backward; -1 if absent.
+  function search(b, value, byteOffset, enc, last) {
+    if (typeof byteOffset === 'string') {
+      enc = byteOffset;
+      byteOffset = undefined;
+    }
+    var n = b.length;
+    var off = byteOffset === undefined ? (last ? n : 0) : toInteger(byteOffset);
+    if (off < 0) off += n;
+    var needle = bytesOf(value, enc), k = needle.length;
+    if (k === 0) return Math.max(0, Math.min(off, n));
+    var i, j;
+    if (last) {
+      for (i = Math.min(off, n - k); i >= 0; i--) {
+        for (j = 0; j < k && b[i + j] === needle[j]; j++);
+        if (j === k) return i;
+      }
+    } else {
+      for (i = Math.max(off, 0); i <= n - k; i++) {
+        for (j = 0; j < k && b[i + j] === needle[j]; j++);
+        if (j === k) return i;
+      }
+    }
+    return -1;
+  }
+
+  install(proto, {
+    indexOf: function indexOf(value, byteOffset, enc) {
+      return search(this, value, byteOffset, enc, false);
+    },
+    lastIndexOf: function lastIndexOf(value, byteOffset, enc) {
+      return search(this, value, byteOffset, enc, true);
+    },
+    includes: function includes(value, byteOffset, enc) {
+      return search(this, value, byteOffset, enc, false) !== -1;
+    },
+    // Duktape's subarray() of a Buffer is a plain Uint8Array; its slice()
+    // shares memory as Node's subarray does.
+    subarray: function subarray(start, end) {
+      return nativeSlice.call(this, start, end);
+    },
+    toString: function toString(enc, start, end) {
+      var b = this, out = '', i;
+      if (start !== undefined || end !== undefined) {
+        b = nativeSlice.call(b, start === undefined ? 0 : start, end === undefined ? b.length : end);
+      }
+      switch (encodingOf(enc)) {
+      case 'hex': return Duktape.enc('hex', b);
+      case 'base64': return Duktape.enc('base64', b);
+      case 'base64url':
+        return Duktape.enc('base64', b).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      case 'latin1':
+        for (i = 0; i < b.length; i++) out += String.fromCharCode(b[i]);
+        return out;
+      case 'ascii':
+        for (i = 0; i < b.length; i++) out += String.fromCharCode(b[i] & 127);
+        return out;
+      case 'utf16le':
+        for (i = 0; i + 1 < b.length; i += 2) out += String.fromCharCode(b[i] | b[i + 1] << 8);
+        return out;
+      default:
+        // Invalid UTF-8 becomes U+FFFD, as in Node.
+        return new TextDecoder().decode(b);
+      }
+    },
+    toLocaleString: function toLocaleString(enc, start, end) {
+      return this.toString(enc, start, end);
+    },
+    // write(string[, offset[, length]][, encoding]) -> bytes written.
+    write: function write(string, offset, length, enc) {
+      if (typeof offset === 'string') {
+        enc = offset;
+        offset = length = undefined;
+      } else if (typeof length === 'string') {
+        enc = length;
+        length = undefined;
+      }
+      var e = encodingOf(enc);
+      offset = offset === undefined ? 0 : toInteger(offset);
+      if (offset < 0 || offset > this.length) throw new RangeError('The value of "offset" is out of range.');
+      var room = this.length - offset;
+      length = length === undefined ? room : Math.min(Math.max(toInteger(length), 0), room);
+      if (e === 'utf8') return nativeWrite.call(this, String(string), offset, length);
+      var bytes = fromString(String(string), e), n = Math.min(bytes.length, length);
+      for (var i = 0; i < n; i++) this[offset + i] = bytes[i];
+      return n;
+    },
+    // fill(value[, offset[, end]][, encoding])
+    fill: function fill(value, offset, end, enc) {
+      if (typeof offset === 'string') {
+        enc = offset;
+        offset = end = undefined;
+      } else if (typeof end === 'string') {
+        enc = end;
+        end = undefined;
+      }
+      var n = this.length;
+      offset = offset === undefined ? 0 : toInteger(offset);
+      end = end === undefined ? n : Math.min(toInteger(end), n);
+      if (typeof value === 'number' || typeof value === 'boolean') return nativeFill.call(this, Number(value) & 255, offset, end);
+      var bytes = bytesOf(value, enc), k = bytes.length;
+      if (k === 0) return nativeFill.call(this, 0, offset, end);
+      for (var i = offset; i < end; i++) this[i] = bytes[(i - offset) % k];
+      return this;
+    }
+  });
+})
