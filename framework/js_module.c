@@ -405,13 +405,28 @@ int eider_js_require_path(duk_context *ctx, const char *path)
     return 0;
 }
 
+/* eider/promise: the prelude's pending Promise without an executor and
+ * its settle function (prelude.js, native.newPromise/settlePromise), for
+ * eider's own modules that settle promises from outside (eider/async). */
+static void push_promise_module(duk_context *ctx)
+{
+    duk_push_object(ctx);
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, EIDER_STASH_NEW_PROMISE);
+    duk_put_prop_string(ctx, -3, "newPromise");
+    duk_get_prop_string(ctx, -1, EIDER_STASH_SETTLE_PROMISE);
+    duk_put_prop_string(ctx, -3, "settlePromise");
+    duk_pop(ctx);
+}
+
 /* Modules built into eider in C: require(name) builds each once per heap. */
 static const struct {
     const char *name;
     void (*push)(duk_context *ctx);   /* pushes the module's exports */
 } builtins[] = {
-    { "crypto", eider_js_crypto_push },
-    { "fs",     eider_js_fs_push },
+    { "crypto",        eider_js_crypto_push },
+    { "fs",            eider_js_fs_push },
+    { "eider/promise", push_promise_module },
 };
 
 /* Pushes the exports of the built-in module ID from the C table or from
@@ -538,27 +553,39 @@ static void push_require(duk_context *ctx, const char *dir, size_t dirlen)
 
 /* --- the helpers lowered code calls --- */
 
-/* What tslib defines, as TypeScript 4.8 names them. Lowered files call
- * them as globals (lower.js: noEmitHelpers). */
-static const char *const ts_helpers[] = {
-    "__extends", "__assign", "__rest", "__decorate", "__param", "__metadata", "__awaiter",
-    "__generator", "__exportStar", "__createBinding", "__values", "__read", "__spread",
-    "__spreadArrays", "__spreadArray", "__await", "__asyncGenerator", "__asyncDelegator",
-    "__asyncValues", "__makeTemplateObject", "__importStar", "__importDefault",
-    "__classPrivateFieldGet", "__classPrivateFieldSet", "__classPrivateFieldIn",
+/* The globals lowered code calls (lower.js: noEmitHelpers), and the
+ * module that defines them all on the global object: tslib's, as
+ * TypeScript 4.8 names them, and eider's coroutines for async functions. */
+static const struct {
+    const char *name;
+    const char *module;
+} lowered_helpers[] = {
+    { "__extends", "tslib" }, { "__assign", "tslib" }, { "__rest", "tslib" },
+    { "__decorate", "tslib" }, { "__param", "tslib" }, { "__metadata", "tslib" },
+    { "__awaiter", "tslib" }, { "__generator", "tslib" }, { "__exportStar", "tslib" },
+    { "__createBinding", "tslib" }, { "__values", "tslib" }, { "__read", "tslib" },
+    { "__spread", "tslib" }, { "__spreadArrays", "tslib" }, { "__spreadArray", "tslib" },
+    { "__await", "tslib" }, { "__asyncGenerator", "tslib" }, { "__asyncDelegator", "tslib" },
+    { "__asyncValues", "tslib" }, { "__makeTemplateObject", "tslib" },
+    { "__importStar", "tslib" }, { "__importDefault", "tslib" },
+    { "__classPrivateFieldGet", "tslib" }, { "__classPrivateFieldSet", "tslib" },
+    { "__classPrivateFieldIn", "tslib" },
+    { "__eiderAsync", "eider/async" }, { "__eiderAwait", "eider/async" },
 };
 
 #define HELPER_NAME DUK_HIDDEN_SYMBOL("helper")
+#define HELPER_MODULE DUK_HIDDEN_SYMBOL("module")
 
-/* The first read of any helper loads tslib, which defines them all on
- * the global object through helper_set; then it reads the real one. */
+/* The first read of a helper loads its module, which defines its helpers
+ * on the global object through helper_set; then it reads the real one. */
 static duk_ret_t helper_get(duk_context *ctx)
 {
     duk_push_current_function(ctx);
-    duk_get_prop_string(ctx, -1, HELPER_NAME);
-    if (eider_js_push_builtin(ctx, "tslib") != 1)
+    duk_get_prop_string(ctx, -1, HELPER_MODULE);
+    if (eider_js_push_builtin(ctx, duk_get_string(ctx, -1)) != 1)
         return duk_throw(ctx);
-    duk_pop(ctx);
+    duk_pop_2(ctx);
+    duk_get_prop_string(ctx, -1, HELPER_NAME);
     duk_push_global_object(ctx);
     duk_get_prop_string(ctx, -1, duk_get_string(ctx, -2));
     return 1;
@@ -577,18 +604,20 @@ static duk_ret_t helper_set(duk_context *ctx)
     return 0;
 }
 
-/* Defines each helper on the global object as an accessor that loads
- * tslib on first use: a heap whose code is all ES5 never pays for it. */
+/* Defines each helper on the global object as an accessor that loads its
+ * module on first use: a heap whose code is all ES5 never pays for it. */
 static void define_helpers(duk_context *ctx)
 {
     duk_push_global_object(ctx);
-    for (size_t i = 0; i < sizeof(ts_helpers) / sizeof(ts_helpers[0]); i++) {
-        duk_push_string(ctx, ts_helpers[i]);
+    for (size_t i = 0; i < sizeof(lowered_helpers) / sizeof(lowered_helpers[0]); i++) {
+        duk_push_string(ctx, lowered_helpers[i].name);
         duk_push_c_function(ctx, helper_get, 0);
-        duk_push_string(ctx, ts_helpers[i]);
+        duk_push_string(ctx, lowered_helpers[i].name);
         duk_put_prop_string(ctx, -2, HELPER_NAME);
+        duk_push_string(ctx, lowered_helpers[i].module);
+        duk_put_prop_string(ctx, -2, HELPER_MODULE);
         duk_push_c_function(ctx, helper_set, 1);
-        duk_push_string(ctx, ts_helpers[i]);
+        duk_push_string(ctx, lowered_helpers[i].name);
         duk_put_prop_string(ctx, -2, HELPER_NAME);
         duk_def_prop(ctx, -4, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER
                      | DUK_DEFPROP_SET_CONFIGURABLE | DUK_DEFPROP_CLEAR_ENUMERABLE);

@@ -21,14 +21,10 @@
 
 #include "http.h"
 #include "js_internal.h"
-#include "js_lib.h"
 #include "url.h"
 
 #define STASH_REQ_PROTO "reqProto"
 #define STASH_STREAM_STUBS "reqStreamStubs"
-/* js_module.c's cache of built-in exports, shared so that require('stream')
- * and the req stream below are one module (see push_lib). */
-#define STASH_BUILTINS "builtins"
 
 /* Caches the value on top as an own property NAME of `this`; leaves it. */
 static void cache_on_this(duk_context *ctx, const char *name)
@@ -266,84 +262,20 @@ static duk_ret_t req_json(duk_context *ctx)
 
 /* --- built-in JavaScript modules, from C --- */
 
-static duk_ret_t lib_require(duk_context *ctx);
-
-/* Pushes the exports of the JavaScript built-in module ID (js_lib.h, with
- * or without "node:"), taken from the cache js_module.c keeps in the heap
- * stash, or made now and put there, as its make_builtin() does: a later
- * require() of it gets the same object. Returns 0, or -1 with the error on
- * top. (js_module.c has no exported way to require a built-in; once it has
- * one, this should call it.) */
+/* Pushes the exports of built-in module ID (js_module.c's cache: a later
+ * require() of it gets the same object). Returns 0, or -1 with the error
+ * on top. */
 static int push_lib(duk_context *ctx, const char *id)
 {
-    const struct eider_js_lib *lib;
-    char name[64];
-    duk_idx_t cache, module;
-
-    if (strncmp(id, "node:", 5) == 0)
-        id += 5;
-    duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, STASH_BUILTINS);
-    duk_remove(ctx, -2);
-    cache = duk_get_top_index(ctx);
-    if (duk_get_prop_string(ctx, cache, id)) {
-        duk_remove(ctx, cache);
+    switch (eider_js_push_builtin(ctx, id)) {
+    case 1:
         return 0;
-    }
-    duk_pop(ctx);
-    for (lib = eider_js_libs; lib->id != NULL && strcmp(lib->id, id) != 0; lib++)
-        ;
-    if (lib->id == NULL) {
-        duk_pop(ctx);
+    case 0:
         duk_push_error_object(ctx, DUK_ERR_ERROR, "Cannot find module '%s'", id);
+        /* fall through */
+    default:
         return -1;
     }
-    snprintf(name, sizeof(name), "node:%s", id);
-    module = duk_push_object(ctx);
-    duk_push_object(ctx);
-    duk_put_prop_string(ctx, module, "exports");
-    duk_push_string(ctx, name);
-    duk_put_prop_string(ctx, module, "id");
-    duk_push_string(ctx, name);
-    duk_put_prop_string(ctx, module, "filename");
-    duk_get_prop_string(ctx, module, "exports");
-    duk_put_prop_string(ctx, cache, id);          /* a cycle sees the partial exports */
-
-    duk_push_string(ctx, "(function (exports, require, module, __filename, __dirname) {");
-    duk_push_lstring(ctx, lib->text, lib->len);
-    duk_push_string(ctx, "\n})");
-    duk_concat(ctx, 3);
-    duk_push_string(ctx, name);
-    if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0 || duk_pcall(ctx, 0) != 0)
-        goto fail;
-    duk_get_prop_string(ctx, module, "exports");  /* this */
-    duk_dup_top(ctx);                             /* exports */
-    duk_push_c_function(ctx, lib_require, 1);     /* a lib requires only built-ins */
-    duk_dup(ctx, module);
-    duk_push_string(ctx, name);
-    duk_push_string(ctx, "node:");
-    if (duk_pcall_method(ctx, 5) != 0)
-        goto fail;
-    duk_pop(ctx);
-    duk_get_prop_string(ctx, module, "exports");  /* maybe replaced */
-    duk_dup_top(ctx);
-    duk_put_prop_string(ctx, cache, id);
-    duk_remove(ctx, module);
-    duk_remove(ctx, cache);
-    return 0;
-fail:
-    duk_del_prop_string(ctx, cache, id);
-    duk_remove(ctx, module);
-    duk_remove(ctx, cache);
-    return -1;
-}
-
-/* require(id) as the built-in modules loaded by push_lib() see it. */
-static duk_ret_t lib_require(duk_context *ctx)
-{
-    if (push_lib(ctx, duk_require_string(ctx, 0)) != 0)
-        return duk_throw(ctx);
-    return 1;
 }
 
 /* --- req as a stream.Readable --- */

@@ -146,6 +146,48 @@ module.exports = (req, res) => {
 };
 """
 
+# async functions on coroutines: order against Promise jobs, try/finally
+# around await, super and this in async methods, arguments, rejections.
+TREE["handlers/async_fns.js"] = r"""const sleep = (ms, v) => new Promise(r => setTimeout(() => r(v), ms));
+const log = [];
+class Base { async hello(x) { await null; return 'base ' + x; } }
+class Svc extends Base {
+  constructor() { super(); this.n = 0; }
+  async run(xs) {
+    let sum = 0;
+    for (const x of xs) { sum += await sleep(1, x); this.n++; }
+    const arrow = async () => this.n * 10;
+    return [sum, await arrow(), await super.hello('s')];
+  }
+}
+async function thrower() { throw new Error('early'); }
+async function tryFinally() {
+  try { await Promise.reject(new Error('boom')); } catch (e) { log.push('caught ' + e.message); } finally { log.push('finally'); }
+  try { return await sleep(1, 'ret'); } finally { log.push('finally2'); }
+}
+async function order() {
+  const seq = [];
+  const p = (async () => { seq.push('a1'); await null; seq.push('a2'); })();
+  seq.push('sync');
+  await p;
+  Promise.resolve().then(() => seq.push('tick'));
+  await null;
+  seq.push('after');
+  return seq;
+}
+async function args() { return (async () => arguments.length)(); }
+module.exports = async (req, res) => {
+  const svc = new Svc();
+  const r = await svc.run([1, 2, 3]);
+  let early;
+  const p = thrower(); log.push('not thrown synchronously');
+  try { await p; } catch (e) { early = e.message; }
+  const tf = await tryFinally();
+  const all = await Promise.all([1, 2, 3].map(async x => (await sleep(3 - x, x)) * 2));
+  res.end(JSON.stringify({ r, early, tf, all, log, order: await order(), args: await args(1, 2), ctor: thrower.constructor === Function, isPromise: thrower() instanceof Promise }));
+};
+"""
+
 _tmp = None
 
 
@@ -191,6 +233,18 @@ def test_arguments_in_arrows_and_modern_regexp_literals():
     assert_status(r, 200)
     # What Node v20 answers for the same file.
     assert r.json() == [3, "x", True, False, True, True, "object"], r[2]
+
+
+def test_async_functions_behave_as_in_node():
+    r = srv.get().get("/async_fns")
+    assert_status(r, 200)
+    got = r.json()
+    # What Node v20 answers, but for ctor: an async function is a plain
+    # Function once lowered (there is no AsyncFunction constructor).
+    assert got.pop("ctor") is True
+    assert got == {"r": [6, 30, "base s"], "early": "early", "tf": "ret", "all": [2, 4, 6],
+                   "log": ["not thrown synchronously", "caught boom", "finally", "finally2"],
+                   "order": ["a1", "sync", "a2", "tick", "after"], "args": 2, "isPromise": True}, got
 
 
 def test_typescript_handler_is_routed_and_types_are_stripped():
