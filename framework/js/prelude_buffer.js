@@ -5,7 +5,9 @@
  * Duktape's Buffer ignores encodings: this adds Buffer.from, alloc,
  * allocUnsafe, the encodings (utf8, hex, base64, base64url, latin1/binary,
  * ascii, utf16le/ucs2) in from/toString/write/byteLength/indexOf/fill,
- * indexOf/lastIndexOf/includes, and a subarray that is a Buffer.  Same
+ * proper UTF-8 for characters outside the BMP (not CESU-8),
+ * indexOf/lastIndexOf/includes, a subarray that is a Buffer, and Node's
+ * offset checks and "Uint" aliases on the integer reads and writes.  Same
  * contract as prelude.js; does nothing outside Duktape (the Node test
  * adapter has a Buffer of its own).
  */
@@ -51,6 +53,19 @@
     return u;
   }
 
+  // The UTF-8 bytes of s as a Buffer. Duktape's own Buffer(string) writes a
+  // character outside the BMP as two 3-byte surrogates (CESU-8); a string
+  // with surrogates goes through TextEncoder, which joins pairs into one
+  // 4-byte sequence and makes a lone surrogate U+FFFD, as Node does.
+  var SURROGATE = /[\uD800-\uDFFF]/, encoder = null;
+  function utf8Bytes(s) {
+    if (!SURROGATE.test(s)) return new NodeBuffer(s);
+    if (encoder === null) encoder = new TextEncoder();
+    var u = encoder.encode(s);
+    Object.setPrototypeOf(u, proto);
+    return u;
+  }
+
   // The bytes of string s in encoding enc, as a Buffer.
   function fromString(s, enc) {
     var b, i;
@@ -77,7 +92,7 @@
       }
       return b;
     default:
-      return new NodeBuffer(s);
+      return utf8Bytes(s);
     }
   }
 
@@ -119,7 +134,7 @@
     byteLength: function byteLength(value, enc) {
       if (typeof value === 'string') {
         var e = encodingOf(enc);
-        return e === 'utf8' ? new NodeBuffer(value).length : fromString(value, e).length;
+        return fromString(value, e).length;
       }
       if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength;
       throw new TypeError('The "string" argument must be of type string or an instance of Buffer or ArrayBuffer.');
@@ -210,8 +225,9 @@
       if (offset < 0 || offset > this.length) throw new RangeError('The value of "offset" is out of range.');
       var room = this.length - offset;
       length = length === undefined ? room : Math.min(Math.max(toInteger(length), 0), room);
-      if (e === 'utf8') return nativeWrite.call(this, String(string), offset, length);
-      var bytes = fromString(String(string), e), n = Math.min(bytes.length, length);
+      string = String(string);
+      if (e === 'utf8' && !SURROGATE.test(string)) return nativeWrite.call(this, string, offset, length);
+      var bytes = fromString(string, e), n = Math.min(bytes.length, length);
       for (var i = 0; i < n; i++) this[offset + i] = bytes[i];
       return n;
     },
@@ -233,5 +249,54 @@
       for (var i = offset; i < end; i++) this[i] = bytes[(i - offset) % k];
       return this;
     }
+  });
+
+  // Reads and writes check their offset as Node does: RangeError
+  // ERR_OUT_OF_RANGE past the end (Duktape's methods would read nothing
+  // or throw a plain RangeError), TypeError ERR_INVALID_ARG_TYPE for an
+  // offset that is not a number; lower-case "Uint" aliases as in Node.
+  function codeError(Ctor, code, message) {
+    var err = new Ctor(message);
+    err.code = code;
+    return err;
+  }
+  function checkOffset(buf, offset, size) {
+    if (offset === undefined) offset = 0;
+    if (typeof offset !== 'number') {
+      throw codeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "offset" argument must be of type number. Received type ' +
+        typeof offset + (typeof offset === 'string' ? " ('" + offset + "')" : ''));
+    }
+    if (offset !== Math.floor(offset)) {
+      throw codeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "offset" is out of range. It must be an integer. Received ' + offset);
+    }
+    if (buf.length - size < 0) throw codeError(RangeError, 'ERR_BUFFER_OUT_OF_BOUNDS', 'Attempt to access memory outside buffer bounds');
+    if (offset < 0 || offset > buf.length - size) {
+      throw codeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "offset" is out of range. It must be >= 0 and <= ' +
+        (buf.length - size) + '. Received ' + offset);
+    }
+    return offset;
+  }
+  var SIZES = {Int8: 1, Int16LE: 2, Int16BE: 2, Int32LE: 4, Int32BE: 4, FloatLE: 4, FloatBE: 4, DoubleLE: 8, DoubleBE: 8};
+  ['UInt8', 'UInt16LE', 'UInt16BE', 'UInt32LE', 'UInt32BE'].forEach(function (n) { SIZES[n] = SIZES[n.replace('U', '')] || 1; });
+  Object.keys(SIZES).forEach(function (type) {
+    var size = SIZES[type], read = proto['read' + type], write = proto['write' + type];
+    var methods = {};
+    methods['read' + type] = function (offset) {
+      return read.call(this, checkOffset(this, offset, size));
+    };
+    methods['write' + type] = function (value, offset) {
+      return write.call(this, value, checkOffset(this, offset, size));
+    };
+    install(proto, methods);
+    if (type.indexOf('UInt') === 0) {
+      var aliases = {};
+      aliases['readUint' + type.slice(4)] = methods['read' + type];
+      aliases['writeUint' + type.slice(4)] = methods['write' + type];
+      install(proto, aliases);
+    }
+  });
+  install(proto, {
+    readUintLE: proto.readUIntLE, readUintBE: proto.readUIntBE,
+    writeUintLE: proto.writeUIntLE, writeUintBE: proto.writeUIntBE
   });
 })

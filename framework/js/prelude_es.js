@@ -8,13 +8,15 @@
  *   iteration   [Symbol.iterator] with keys/values/entries on Array,
  *               String and the typed arrays; Symbol.asyncIterator
  *   Object      fromEntries, getOwnPropertyDescriptors
- *   Array       flat, flatMap, fill, at, findLast, findLastIndex
- *   String      replaceAll, at, trimStart, trimEnd, matchAll
+ *   Array       flat, flatMap, fill, at, findLast, findLastIndex, copyWithin,
+ *               a stable sort
+ *   String      replaceAll, at, trimStart, trimEnd, matchAll; String.raw
  *   Promise     any, with AggregateError
  *   WeakMap, WeakSet   (approximation, see below)
  *   Error       subclassing from ES5 (what TypeScript emits for
  *               `class E extends Error`), options.cause,
- *               Error.captureStackTrace, Error.stackTraceLimit
+ *               Error.captureStackTrace, Error.stackTraceLimit,
+ *               Error.prepareStackTrace with CallSite objects
  *   Date        toUTCString in RFC 7231 form; Date.parse and new Date(string)
  *               read HTTP dates and the other forms V8 reads
  * (the web platform's globals are in prelude_web.js, which follows).
@@ -212,9 +214,63 @@
     },
     findLastIndex: function (pred, thisArg) {
       return findLastIndex(this, pred, thisArg);
+    },
+    // copyWithin(target, start[, end]): copies this[start..end) to target,
+    // as if through a temporary copy (the ranges may overlap).
+    copyWithin: function copyWithin(target, start, end) {
+      var o = toObject(this), n = toLength(o.length);
+      var to = relIndex(target, n, 0), from = relIndex(start, n, 0), last = relIndex(end, n, n);
+      var count = Math.min(last - from, n - to), dir = 1;
+      if (from < to && to < from + count) {
+        dir = -1;
+        from += count - 1;
+        to += count - 1;
+      }
+      for (; count > 0; count--, from += dir, to += dir) {
+        if (from in o) o[to] = o[from];
+        else delete o[to];
+      }
+      return o;
     }
   });
   install(TypedArrayPrototype, {at: Array.prototype.at});
+
+  // Array#sort is stable since ES2019 (V8's is; Duktape's quicksort is
+  // not, and code relies on it: sort by one key, then by another). Each
+  // element is sorted with its index, which breaks ties, by the native
+  // sort; undefined values go last and holes after them, as the spec says.
+  var nativeSort = Array.prototype.sort;
+  var probe = [];
+  for (var p = 0; p < 12; p++) probe.push({k: p % 2, i: p});
+  nativeSort.call(probe, function (a, b) { return a.k - b.k; });
+  var isStable = probe.every(function (e, k) { return k === 0 || probe[k - 1].k !== e.k || probe[k - 1].i < e.i; });
+  if (!isStable) {
+    Object.defineProperty(Array.prototype, 'sort', {
+      value: function sort(compareFn) {
+        if (compareFn !== undefined && typeof compareFn !== 'function') {
+          throw new TypeError('The comparison function must be either a function or undefined');
+        }
+        var o = toObject(this), n = toLength(o.length), keyed = [], undef = 0, i;
+        for (i = 0; i < n; i++) {
+          if (!(i in o)) continue;
+          var v = o[i];
+          if (v === undefined) undef++;
+          else keyed.push({v: v, i: keyed.length, s: compareFn ? null : String(v)});
+        }
+        nativeSort.call(keyed, compareFn ? function (a, b) {
+          var r = Number(compareFn(a.v, b.v));
+          return r !== 0 && r === r ? r : a.i - b.i;
+        } : function (a, b) {
+          return a.s < b.s ? -1 : a.s > b.s ? 1 : a.i - b.i;
+        });
+        for (i = 0; i < keyed.length; i++) o[i] = keyed[i].v;
+        for (var u = 0; u < undef; u++) o[i++] = undefined;
+        for (; i < n; i++) delete o[i];
+        return o;
+      },
+      writable: true, configurable: true
+    });
+  }
 
   function isRegExp(value) {
     return toStr.call(value) === '[object RegExp]';
@@ -278,6 +334,19 @@
   });
   install(String.prototype, {trimLeft: String.prototype.trimStart, trimRight: String.prototype.trimEnd});
 
+  install(String, {
+    // String.raw(strings, ...subs): what a tagged template's raw strings
+    // and substitutions make (strings.raw, or an object with a raw array).
+    raw: function raw(strings) {
+      var r = toObject(toObject(strings).raw), n = toLength(r.length), out = '';
+      for (var i = 0; i < n; i++) {
+        out += String(r[i]);
+        if (i + 1 < n && i + 1 < arguments.length) out += String(arguments[i + 1]);
+      }
+      return out;
+    }
+  });
+
   // ---- Error -----------------------------------------------------------------
   // Duktape's Error constructors ignore `this` when called as functions:
   // Error.call(obj, msg) makes and returns a new Error, as in V8.  ES5 code
@@ -293,13 +362,69 @@
   var NativeError = Error;
   var errorNames = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError'];
   var stackGetter = (Object.getOwnPropertyDescriptor(NativeError.prototype, 'stack') || {}).get;
-  var PRELUDE_FRAME = /^\s+at .*\((?:[^()]*\/)?prelude[_a-z]*\.js:\d+\).*$\n?/gm;
+  // A frame of the prelude's own code: in eider the parts are named
+  // "prelude_es.js" and so on; the test harness loads them by path.
+  var PRELUDE_FRAME = /^\s+at .*\((?:[^()]*\/framework\/js\/|framework\/js\/)?prelude(?:_es|_web|_buffer)?\.js:\d+\).*$\n?/gm;
+
+  // V8's structured stack trace API, which depd (http-errors), callsites
+  // and others use: with a function in Error.prepareStackTrace, a stack is
+  // prepareStackTrace(error, [CallSite, ...]). Made from Duktape's frames
+  // ("    at name (file:line) flags"); Duktape has no column numbers.
+  var FRAME = /^\s+at (.*?) \((.*?)(?::(\d+))?\)(.*)$/;
+  function CallSite(name, file, line, flags) {
+    this.name = name === '[anon]' ? null : name;
+    this.file = file === '' ? null : file;
+    this.line = line === undefined ? null : Number(line);
+    this.flags = flags;
+  }
+  install(CallSite.prototype, {
+    getFileName: function () { return this.file; },
+    getScriptNameOrSourceURL: function () { return this.file; },
+    getLineNumber: function () { return this.line; },
+    getColumnNumber: function () { return null; },
+    getFunctionName: function () { return this.name; },
+    getMethodName: function () { return this.name; },
+    getTypeName: function () { return null; },
+    getThis: function () { return undefined; },
+    getFunction: function () { return undefined; },
+    getEvalOrigin: function () { return undefined; },
+    isEval: function () { return this.flags.indexOf('eval') >= 0; },
+    isNative: function () { return this.flags.indexOf('native') >= 0; },
+    isToplevel: function () { return this.name === null; },
+    isConstructor: function () { return this.flags.indexOf('construct') >= 0; },
+    isAsync: function () { return false; },
+    isPromiseAll: function () { return false; },
+    getPromiseIndex: function () { return null; },
+    toString: function () {
+      return (this.name || '<anonymous>') + ' (' + (this.file || 'native') + (this.line !== null ? ':' + this.line : '') + ')';
+    }
+  });
+
+  // What V8 makes of error's frames (the lines of a stack after its
+  // header): prepareStackTrace(error, callSites) when it is set, else the
+  // header and the frames.
+  function formatStack(error, header, frames) {
+    var prepare = global.Error.prepareStackTrace;
+    if (typeof prepare !== 'function') return frames ? header + '\n' + frames : header;
+    var limit = global.Error.stackTraceLimit, sites = [];
+    frames.split('\n').forEach(function (line) {
+      var m = FRAME.exec(line);
+      if (m && !(typeof limit === 'number' && sites.length >= limit)) sites.push(new CallSite(m[1], m[2], m[3], m[4]));
+    });
+    return prepare(error, sites);
+  }
 
   // The stack of err without the wrappers' own frames, read lazily (as
   // Duktape's own stack is) because formatting it costs.
   function ownStack() {
     var s = stackGetter.call(this);
-    return typeof s === 'string' ? s.replace(PRELUDE_FRAME, '') : s;
+    if (typeof s !== 'string') return s;
+    s = s.replace(PRELUDE_FRAME, '');
+    if (typeof global.Error.prepareStackTrace !== 'function') return s;
+    var at = s.indexOf('\n');
+    s = formatStack(this, at < 0 ? s : s.slice(0, at), at < 0 ? '' : s.slice(at + 1));
+    setStack.call(this, s);   // prepared once, as V8 does
+    return s;
   }
   function setStack(value) {
     Object.defineProperty(this, 'stack', {value: value, writable: true, configurable: true});
@@ -352,7 +477,7 @@
           header = 'Error';
         }
         Object.defineProperty(obj, 'stack', {
-          value: frames ? header + '\n' + frames.replace(PRELUDE_FRAME, '') : header,
+          value: formatStack(obj, header, frames.replace(PRELUDE_FRAME, '')),
           writable: true, configurable: true
         });
       },

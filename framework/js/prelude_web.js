@@ -2,7 +2,7 @@
  * eider prelude, part 3: the web platform's globals that handlers and npm
  * packages use on Node: DOMException, Event, EventTarget,
  * AbortController, AbortSignal (abort, timeout, any), structuredClone,
- * atob, btoa.  Same contract as prelude.js (one function expression,
+ * atob, btoa, TextEncoder#encodeInto.  Same contract as prelude.js (one function expression,
  * called once per heap as prelude(global, native), after prelude.js and
  * prelude_es.js), and the same rule: only what is missing is defined.
  * native.hiddenSymbol(name), when the host provides it, makes a key that
@@ -328,6 +328,42 @@
         }
         return out;
       }
+    });
+  }
+
+  // TextEncoder#encodeInto(string, bytes): as much of string as fits, in
+  // whole characters, as UTF-8 into bytes; {read: UTF-16 units, written}.
+  if (typeof TextEncoder === 'function' && !TextEncoder.prototype.encodeInto) {
+    Object.defineProperty(TextEncoder.prototype, 'encodeInto', {
+      value: function encodeInto(source, destination) {
+        var s = String(source), read = 0, written = 0, room = destination.length;
+        while (read < s.length) {
+          var c = s.charCodeAt(read), units = 1, cp = c;
+          if (c >= 0xd800 && c <= 0xdbff && read + 1 < s.length) {
+            var d = s.charCodeAt(read + 1);
+            if (d >= 0xdc00 && d <= 0xdfff) {
+              cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+              units = 2;
+            }
+          }
+          if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;   // a lone surrogate
+          var len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+          if (written + len > room) break;
+          if (len === 1) {
+            destination[written] = cp;
+          } else {
+            for (var k = len - 1; k > 0; k--) {
+              destination[written + k] = 0x80 | (cp & 0x3f);
+              cp >>= 6;
+            }
+            destination[written] = (len === 2 ? 0xc0 : len === 3 ? 0xe0 : 0xf0) | cp;
+          }
+          written += len;
+          read += units;
+        }
+        return {read: read, written: written};
+      },
+      writable: true, configurable: true
     });
   }
 })

@@ -551,6 +551,52 @@ function runPreludeTests(drain, native) {
       eq([[1, 2, 3, 4].findLast(odd), [1, 2, 3, 4].findLastIndex(odd), [2, 4].findLastIndex(odd)], [3, 2, -1], 'findLast');
     },
 
+    'Array copyWithin, stable sort': function () {
+      eq([1, 2, 3, 4, 5].copyWithin(0, 3), [4, 5, 3, 4, 5], 'copyWithin');
+      eq([1, 2, 3, 4, 5].copyWithin(1, 0, 3), [1, 1, 2, 3, 5], 'copyWithin overlapping');
+      eq([1, 2, 3, 4, 5].copyWithin(-2, -4, -3), [1, 2, 3, 2, 5], 'copyWithin negative');
+      var items = [];
+      for (var i = 0; i < 40; i++) items.push({k: i % 3, i: i});
+      items.sort(function (a, b) { return a.k - b.k; });
+      var stable = true;
+      for (i = 1; i < items.length; i++) {
+        if (items[i - 1].k === items[i].k && items[i - 1].i > items[i].i) stable = false;
+      }
+      check(stable, 'sort is stable');
+      eq(['b', undefined, 'a', , 'c'].sort().length, 5, 'sort keeps the length');
+      var sorted = ['b', undefined, 'a', , 'c'].sort();
+      eq([sorted[0], sorted[1], sorted[2], sorted[3], 4 in sorted], ['a', 'b', 'c', undefined, false], 'undefined last, holes after');
+      eq([10, 9, 1, 2].sort(), [1, 10, 2, 9], 'default order is by string');
+      eq([3, 1, 2].sort(function (a, b) { return b - a; }), [3, 2, 1], 'comparator');
+      throws(function () { [1].sort('x'); }, TypeError, 'a comparator that is not a function');
+    },
+
+    'String.raw, TextEncoder#encodeInto': function () {
+      eq(String.raw({raw: ['a', 'b', 'c']}, 1, 2, 3), 'a1b2c', 'String.raw');
+      eq(String.raw({raw: 'xyz'}, '-'), 'x-yz', 'String.raw of a string');
+      if (typeof TextEncoder === 'function') {
+        var dest = new Uint8Array(5);
+        var r = new TextEncoder().encodeInto('a\u00e9\ud83d\ude00', dest);
+        eq([r.read, r.written, dest[0], dest[1], dest[2]], [2, 3, 97, 0xc3, 0xa9], 'encodeInto stops before a character that does not fit');
+        r = new TextEncoder().encodeInto('\ud83d\ude00', new Uint8Array(4));
+        eq([r.read, r.written], [2, 4], 'encodeInto of a pair');
+      }
+    },
+
+    'Buffer: UTF-8 outside the BMP, offsets checked as in Node': function () {
+      if (typeof Buffer !== 'function') return;
+      eq(Buffer.from('\ud83d\ude00').toString('hex'), 'f09f9880', 'one 4-byte sequence');
+      eq(Buffer.byteLength('a\ud83d\ude00'), 5, 'byteLength');
+      eq(Buffer.from('\ud83d').toString('hex'), 'efbfbd', 'a lone surrogate is U+FFFD');
+      var b = Buffer.alloc(6);
+      eq(b.write('\ud83d\ude00', 1), 4, 'write');
+      eq(b.toString('hex'), '00f09f988000', 'written bytes');
+      var e;
+      try { Buffer.alloc(4).readUInt32BE(1); } catch (err) { e = err; }
+      eq([e instanceof RangeError, e && e.code], [true, 'ERR_OUT_OF_RANGE'], 'read past the end');
+      eq(Buffer.from([1, 2]).readUint16BE(0), 258, 'Uint alias');
+    },
+
     'String replaceAll, at, trimStart, trimEnd, matchAll': function () {
       eq('a.b.c'.replaceAll('.', '-'), 'a-b-c', 'replaceAll string (no regexp meaning)');
       eq('aXbX'.replaceAll('X', '$&$&'), 'aXXbXX', 'replaceAll $& pattern');
@@ -638,6 +684,20 @@ function runPreludeTests(drain, native) {
       eq(o.stack.split('\n')[0], 'X: y', 'captureStackTrace header');
       eq(Object.keys(o), ['name', 'message'], 'stack not enumerable');
       eq(typeof Error.stackTraceLimit, 'number', 'stackTraceLimit');
+      var prep = Error.prepareStackTrace, sites, viaNew;
+      Error.prepareStackTrace = function (err, callSites) { return callSites; };
+      try {
+        var holder = {};
+        Error.captureStackTrace(holder);
+        sites = holder.stack;
+        viaNew = new Error('x').stack;
+      } finally {
+        Error.prepareStackTrace = prep;
+      }
+      check(Array.isArray(sites) && sites.length > 0, 'prepareStackTrace gets call sites');
+      eq([typeof sites[0].getFileName(), typeof sites[0].getLineNumber(), sites[0].isNative()], ['string', 'number', false], 'a call site');
+      check(Array.isArray(viaNew) && typeof viaNew[0].getFunctionName === 'function', 'new Error().stack prepared too');
+      eq(typeof new Error('y').stack, 'string', 'a string again without prepareStackTrace');
     },
 
     'Date toUTCString and parse of HTTP dates': function () {
