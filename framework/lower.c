@@ -344,6 +344,8 @@ int eider_lower(const char *cache_dir, const char *path, const char *src, size_t
 
 const char *eider_lower_cache_dir(const char *setting)
 {
+    /* Resolved once, by the master before any child drops privileges: a
+     * check child running as the workers' user must not pick its own. */
     static char dir[PATH_MAX];
     const char *base;
 
@@ -351,9 +353,11 @@ const char *eider_lower_cache_dir(const char *setting)
         return NULL;
     if (strcmp(setting, "auto") != 0)
         return setting;
+    if (dir[0] != '\0')
+        return dir;
     if (geteuid() == 0)
-        return "/var/cache/eider";
-    if ((base = getenv("XDG_CACHE_HOME")) != NULL && base[0] == '/')
+        snprintf(dir, sizeof(dir), "/var/cache/eider");
+    else if ((base = getenv("XDG_CACHE_HOME")) != NULL && base[0] == '/')
         snprintf(dir, sizeof(dir), "%s/eider", base);
     else if ((base = getenv("HOME")) != NULL && base[0] == '/')
         snprintf(dir, sizeof(dir), "%s/.cache/eider", base);

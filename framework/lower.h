@@ -57,7 +57,8 @@ void eider_lower_stop(void);
 
 /* The cache directory that the js_cache setting names: NULL for "off";
  * for "auto", /var/cache/eider when run as root, else
- * $XDG_CACHE_HOME/eider or ~/.cache/eider. Static storage. */
+ * $XDG_CACHE_HOME/eider or ~/.cache/eider, decided at the first call (in
+ * the master, before a child drops privileges). Static storage. */
 const char *eider_lower_cache_dir(const char *setting);
 
 /* Makes DIR (and its parents) if missing, owned by UID/GID when those are

@@ -359,3 +359,27 @@ def test_master_does_not_keep_the_compiler():
             sizes[kind] = _rss_kb(e.pid)
     print("    master VmRSS: ES5 tree %d kB, TypeScript tree %d kB" % (sizes["es5"], sizes["ts"]))
     assert sizes["ts"] - sizes["es5"] < 8 * 1024, sizes
+
+
+def test_auto_cache_of_a_root_master_is_filled_by_the_workers_user():
+    """js_cache auto as root: /var/cache/eider, given to the workers' user,
+    who lowers during the check; the check child must not pick a cache of
+    its own (root's ~/.cache) after dropping privileges."""
+    if os.geteuid() != 0:
+        print("    not checked: eider is not started as root here")
+        return
+    tmp = mkdtemp("eider-autocache-")
+    marker = "auto-cache %d %f" % (os.getpid(), os.times()[4])
+    root = write_tree(os.path.join(tmp, "handlers"), {
+        "index.js": "module.exports = (req, res) => res.end(`%s`);\n" % marker})
+    before = set(os.listdir("/var/cache/eider")) if os.path.isdir("/var/cache/eider") else set()
+    conf = os.path.join(tmp, "eider.conf")
+    with open(conf, "w") as f:
+        f.write("listen 127.0.0.1:%d;\nhandlers %s;\nerror_log stderr;\n" % (free_port(), root))
+    p = run_eider(["-t", "-c", conf])
+    assert p.returncode == 0, p.stderr
+    new = set(os.listdir("/var/cache/eider")) - before
+    assert len([n for n in new if not n.startswith(".")]) == 1, "no entry in /var/cache/eider: %r" % new
+    st = os.stat("/var/cache/eider")
+    import pwd
+    assert pwd.getpwuid(st.st_uid).pw_name == "nobody", "cache owned by uid %d" % st.st_uid
