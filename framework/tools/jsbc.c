@@ -4,11 +4,14 @@
  * bytecode. A PRELUDE is a function expression (framework/js/prelude.js)
  * that the program calls first as prelude(this, {}). The output is:
  *
- *   "EIDERBC1 " SHA-256(bytecode) in hex "\n"  then the bytecode
+ *   "EIDERBC1 " SHA-256(program source) in hex "\n"  then the bytecode
  *
  * Duktape bytecode only loads into the build that made it, which is why
  * this runs at build time against libduktape_eider.a. The hash names the
- * compiler in the lowering cache's keys (lower.c).
+ * compiler in the lowering cache's keys (lower.c): it is taken over the
+ * source, not the bytecode, because what the compiler makes of a file
+ * depends only on that source, so a sanitizer build of the same source
+ * shares the cache (its bytecode differs byte for byte).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +78,12 @@ int main(int argc, char **argv)
         if (append_file(ctx, argv[i += call], call) < 0)
             return 1;
     }
+    {
+        duk_size_t srclen;
+        const char *src = duk_get_lstring(ctx, -1, &srclen);
+        if (EVP_Digest(src, srclen, md, &mdlen, EVP_sha256(), NULL) != 1)
+            return 1;
+    }
     duk_push_string(ctx, argv[argc - 1]);
     if (duk_pcompile(ctx, 0) != 0) {
         fprintf(stderr, "jsbc: %s\n", duk_safe_to_string(ctx, -1));
@@ -82,7 +91,7 @@ int main(int argc, char **argv)
     }
     duk_dump_function(ctx);
     bc = duk_get_buffer_data(ctx, -1, &len);
-    if (EVP_Digest(bc, len, md, &mdlen, EVP_sha256(), NULL) != 1 || (out = fopen(argv[1], "wb")) == NULL) {
+    if ((out = fopen(argv[1], "wb")) == NULL) {
         perror(argv[1]);
         return 1;
     }

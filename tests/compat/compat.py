@@ -311,7 +311,10 @@ def run_group(lib, suite, cases, node_port, results):
     """Serves the cases from one eider; if it does not start, each case
     gets its own (so that one file that stops eider fails only itself)."""
     inst = lib.Eider(suite.tree(lib, cases), workers=1, ready_path="/_ready_probe",
-                     extra_conf=suite.extra_conf, start_timeout=60.0)
+                     extra_conf=suite.extra_conf,
+                     # a cold start lowers every modern file of a package,
+                     # several times slower under the sanitizers
+                     start_timeout=300.0 if lib.sanitized() else 60.0)
     try:
         inst.start()
     except AssertionError as err:
