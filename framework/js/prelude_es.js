@@ -377,28 +377,35 @@
     this.line = line === undefined ? null : Number(line);
     this.flags = flags;
   }
-  install(CallSite.prototype, {
-    getFileName: function () { return this.file; },
-    getScriptNameOrSourceURL: function () { return this.file; },
-    getLineNumber: function () { return this.line; },
-    getColumnNumber: function () { return null; },
-    getFunctionName: function () { return this.name; },
-    getMethodName: function () { return this.name; },
-    getTypeName: function () { return null; },
-    getThis: function () { return undefined; },
-    getFunction: function () { return undefined; },
-    getEvalOrigin: function () { return undefined; },
-    isEval: function () { return this.flags.indexOf('eval') >= 0; },
-    isNative: function () { return this.flags.indexOf('native') >= 0; },
-    isToplevel: function () { return this.name === null; },
-    isConstructor: function () { return this.flags.indexOf('construct') >= 0; },
-    isAsync: function () { return false; },
-    isPromiseAll: function () { return false; },
-    getPromiseIndex: function () { return null; },
-    toString: function () {
-      return (this.name || '<anonymous>') + ' (' + (this.file || 'native') + (this.line !== null ? ':' + this.line : '') + ')';
-    }
-  });
+  // Its methods are made on first use: they would cost heap in every
+  // worker, and few ever set Error.prepareStackTrace.
+  var callSiteReady = false;
+  function callSiteMethods() {
+    if (callSiteReady) return;
+    callSiteReady = true;
+    install(CallSite.prototype, {
+      getFileName: function () { return this.file; },
+      getScriptNameOrSourceURL: function () { return this.file; },
+      getLineNumber: function () { return this.line; },
+      getColumnNumber: function () { return null; },
+      getFunctionName: function () { return this.name; },
+      getMethodName: function () { return this.name; },
+      getTypeName: function () { return null; },
+      getThis: function () { return undefined; },
+      getFunction: function () { return undefined; },
+      getEvalOrigin: function () { return undefined; },
+      isEval: function () { return this.flags.indexOf('eval') >= 0; },
+      isNative: function () { return this.flags.indexOf('native') >= 0; },
+      isToplevel: function () { return this.name === null; },
+      isConstructor: function () { return this.flags.indexOf('construct') >= 0; },
+      isAsync: function () { return false; },
+      isPromiseAll: function () { return false; },
+      getPromiseIndex: function () { return null; },
+      toString: function () {
+        return (this.name || '<anonymous>') + ' (' + (this.file || 'native') + (this.line !== null ? ':' + this.line : '') + ')';
+      }
+    });
+  }
 
   // What V8 makes of error's frames (the lines of a stack after its
   // header): prepareStackTrace(error, callSites) when it is set, else the
@@ -407,6 +414,7 @@
     var prepare = global.Error.prepareStackTrace;
     if (typeof prepare !== 'function') return frames ? header + '\n' + frames : header;
     var limit = global.Error.stackTraceLimit, sites = [];
+    callSiteMethods();
     frames.split('\n').forEach(function (line) {
       var m = FRAME.exec(line);
       if (m && !(typeof limit === 'number' && sites.length >= limit)) sites.push(new CallSite(m[1], m[2], m[3], m[4]));
