@@ -7,6 +7,7 @@
  * error.
  */
 #include "check.h"
+#include "file.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -50,20 +51,6 @@ static int compile_all(const struct eider_config *cfg, const struct eider_router
     return 0;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p = (const char *)p + w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Child -> parent: 'E' and the message, or 'S' then records
  * [path NUL, 8-byte length, bytes, 8-byte map length, map bytes] for each
  * module file read (a map length of all ones: no map). */
@@ -75,9 +62,9 @@ static void send_source(const char *path, const char *text, size_t len, const ch
 
     if (path[0] != '/')
         return;   /* the TLS entries: the parent read those itself */
-    if (write_all(fd, path, strlen(path) + 1) < 0 || write_all(fd, &n, sizeof(n)) < 0
-        || write_all(fd, text, len) < 0 || write_all(fd, &m, sizeof(m)) < 0
-        || (map != NULL && write_all(fd, map, maplen) < 0))
+    if (eider_write_full(fd, path, strlen(path) + 1) < 0 || eider_write_full(fd, &n, sizeof(n)) < 0
+        || eider_write_full(fd, text, len) < 0 || eider_write_full(fd, &m, sizeof(m)) < 0
+        || (map != NULL && eider_write_full(fd, map, maplen) < 0))
         _exit(2);
 }
 
@@ -130,11 +117,11 @@ static int compile_unprivileged(const struct eider_config *cfg, const struct eid
         close(fds[0]);
         if (eider_drop_privileges(cfg, err, errlen) < 0
             || compile_all(cfg, r, s, err, errlen) < 0) {
-            write_all(fds[1], "E", 1);
-            write_all(fds[1], err, strlen(err));
+            eider_write_full(fds[1], "E", 1);
+            eider_write_full(fds[1], err, strlen(err));
             _exit(1);
         }
-        write_all(fds[1], "S", 1);
+        eider_write_full(fds[1], "S", 1);
         eider_sources_foreach(s, send_source, &fds[1]);
         _exit(0);
     }

@@ -117,34 +117,6 @@ static int parse_entry(const char *data, size_t len, struct eider_lowered *out)
     return 0;
 }
 
-static int write_full(int fd, const void *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p = (const char *)p + w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int read_full(int fd, void *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t r = read(fd, p, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        p = (char *)p + r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
 void eider_lower_cache_store(const char *dir, const char *key, const struct eider_lowered *out)
 {
     char tmp[PATH_MAX], final[PATH_MAX], head[64];
@@ -154,8 +126,8 @@ void eider_lower_cache_store(const char *dir, const char *key, const struct eide
     snprintf(final, sizeof(final), "%s/%s", dir, key);
     if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
         return;
-    if (write_full(fd, head, (size_t)n) < 0 || write_full(fd, out->code, out->len) < 0
-        || write_full(fd, out->map, out->maplen) < 0 || close(fd) < 0 || rename(tmp, final) < 0)
+    if (eider_write_full(fd, head, (size_t)n) < 0 || eider_write_full(fd, out->code, out->len) < 0
+        || eider_write_full(fd, out->map, out->maplen) < 0 || close(fd) < 0 || rename(tmp, final) < 0)
         unlink(tmp);
 }
 
@@ -213,39 +185,20 @@ void eider_lower_stop(void)
     helper_in = helper_out = -1;
 }
 
-/* Reads u64 len and that many bytes (NUL-terminated, malloc'd). */
-static char *read_chunk(int fd, size_t *len)
-{
-    uint64_t n;
-    char *p;
-
-    if (read_full(fd, &n, sizeof(n)) < 0 || n > ((uint64_t)1 << 31) || (p = malloc(n + 1)) == NULL)
-        return NULL;
-    if (read_full(fd, p, n) < 0) {
-        free(p);
-        return NULL;
-    }
-    p[n] = '\0';
-    *len = n;
-    return p;
-}
-
 /* One request to the helper. Returns 0 with out filled, or -1 with err. */
 static int helper_lower(const char *path, const char *src, size_t len, struct eider_lowered *out,
                         char *err, size_t errlen)
 {
-    uint64_t n[2] = { strlen(path), len };
     char verdict;
 
     if (helper_pid < 0 && helper_start(err, errlen) < 0)
         return -1;
-    if (write_full(helper_in, &n[0], sizeof(n[0])) < 0 || write_full(helper_in, path, n[0]) < 0
-        || write_full(helper_in, &n[1], sizeof(n[1])) < 0 || write_full(helper_in, src, len) < 0
-        || read_full(helper_out, &verdict, 1) < 0)
+    if (eider_write_chunk(helper_in, path, strlen(path)) < 0 || eider_write_chunk(helper_in, src, len) < 0
+        || eider_read_full(helper_out, &verdict, 1) < 0)
         goto died;
     if (verdict == 'E') {
         size_t mlen;
-        char *msg = read_chunk(helper_out, &mlen);
+        char *msg = eider_read_chunk(helper_out, &mlen);
         if (msg == NULL)
             goto died;
         const char *sp = strchr(msg, ' ');
@@ -257,9 +210,9 @@ static int helper_lower(const char *path, const char *src, size_t len, struct ei
         free(msg);
         return -1;
     }
-    if ((out->code = read_chunk(helper_out, &out->len)) == NULL)
+    if ((out->code = eider_read_chunk(helper_out, &out->len)) == NULL)
         goto died;
-    if ((out->map = read_chunk(helper_out, &out->maplen)) == NULL) {
+    if ((out->map = eider_read_chunk(helper_out, &out->maplen)) == NULL) {
         free(out->code);
         goto died;
     }

@@ -25,57 +25,12 @@
 #include "js_engine.h"
 #include "lower.h"
 
-static int read_full(int fd, void *p, size_t n)
+/* Sends VERDICT ('E' or 'O'; 0 for none) and then S as a chunk. A failed
+ * write means the parent is gone: nothing is left to do but exit. */
+static void reply(int fd, char verdict, const char *s, size_t n)
 {
-    while (n > 0) {
-        ssize_t r = read(fd, p, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        p = (char *)p + r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
-static void write_full(int fd, const void *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            _exit(1);
-        p = (const char *)p + w;
-        n -= (size_t)w;
-    }
-}
-
-/* Writes u64 len, then the bytes. */
-static void write_chunk(int fd, const char *p, size_t len)
-{
-    uint64_t n = len;
-
-    write_full(fd, &n, sizeof(n));
-    write_full(fd, p, len);
-}
-
-/* Reads u64 len, then that many bytes into a new NUL-terminated buffer. */
-static char *read_chunk(int fd, size_t *len)
-{
-    uint64_t n;
-    char *p;
-
-    if (read_full(fd, &n, sizeof(n)) < 0 || n > ((uint64_t)1 << 31) || (p = malloc(n + 1)) == NULL)
-        return NULL;
-    if (read_full(fd, p, n) < 0) {
-        free(p);
-        return NULL;
-    }
-    p[n] = '\0';
-    *len = n;
-    return p;
+    if ((verdict != 0 && eider_write_full(fd, &verdict, 1) < 0) || eider_write_chunk(fd, s, n) < 0)
+        _exit(1);
 }
 
 /* Loads the compiler from FILE ("EIDERBC1 hash\n" then bytecode) and runs
@@ -90,8 +45,7 @@ static void load_compiler(duk_context *ctx, const char *file, int out)
     if (nl == NULL || strncmp(data, "EIDERBC1 ", 9) != 0) {
         snprintf(msg, sizeof(msg), "cannot load the lowering compiler %s: %s", file,
                  data == NULL ? strerror(errno) : "not a compiler file");
-        write_full(out, "E", 1);
-        write_chunk(out, msg, strlen(msg));
+        reply(out, 'E', msg, strlen(msg));
         _exit(1);
     }
     nl++;
@@ -101,8 +55,7 @@ static void load_compiler(duk_context *ctx, const char *file, int out)
     if (duk_pcall(ctx, 0) != 0) {
         snprintf(msg, sizeof(msg), "the lowering compiler %s failed to start: %s", file,
                  duk_safe_to_string(ctx, -1));
-        write_full(out, "E", 1);
-        write_chunk(out, msg, strlen(msg));
+        reply(out, 'E', msg, strlen(msg));
         _exit(1);
     }
     duk_pop(ctx);
@@ -180,7 +133,7 @@ void eider_lower_helper_main(const char *compiler, int in, int out)
 
     for (;;) {
         size_t pathlen, srclen, n;
-        char *path = read_chunk(in, &pathlen), *src = path ? read_chunk(in, &srclen) : NULL;
+        char *path = eider_read_chunk(in, &pathlen), *src = path ? eider_read_chunk(in, &srclen) : NULL;
         const char *s;
 
         if (src == NULL)
@@ -192,17 +145,15 @@ void eider_lower_helper_main(const char *compiler, int in, int out)
         free(src);
         if (duk_safe_call(ctx, call_lower, NULL, 2, 1) != 0) {
             s = duk_safe_to_lstring(ctx, -1, &n);
-            write_full(out, "E", 1);
-            write_chunk(out, s, n);
+            reply(out, 'E', s, n);
             continue;
         }
-        write_full(out, "O", 1);
         duk_get_prop_index(ctx, -1, 0);
         s = duk_safe_to_lstring(ctx, -1, &n);
-        write_chunk(out, s, n);
+        reply(out, 'O', s, n);
         duk_get_prop_index(ctx, -2, 1);
         s = duk_safe_to_lstring(ctx, -1, &n);
-        write_chunk(out, s, n);
+        reply(out, 0, s, n);
         if (++done % GC_EVERY == 0) {
             duk_set_top(ctx, 0);
             duk_gc(ctx, 0);
