@@ -1,17 +1,26 @@
 /*
- * Built-in modules written in JavaScript (the .js files of framework/js/lib), embedded
- * in the binary at build time by js2c --table. Each text is a CommonJS
- * module body in plain ES5; js_module.c compiles one the first time a
- * heap requires it, under the file name "node:ID".
+ * eider's own JavaScript, embedded in the binary at build time as Duktape
+ * bytecode by framework/tools/jsbc ("jsbc table"): the prelude's parts
+ * (js_runtime.c runs them in every heap) and the built-in modules written
+ * in JavaScript (framework/js/lib and Debian's ES5 packages; js_module.c
+ * loads one the first time a heap requires it). Each row's code is what
+ * duk_dump_function() made of eval code; loading and calling it gives the
+ * part's function, or for a module the CommonJS wrapper below around the
+ * module's body.
  */
 #ifndef EIDER_JS_LIB_H
 #define EIDER_JS_LIB_H
 
 #include <stddef.h>
 
+/* A module body becomes a function between these two (js_load.c compiles
+ * a handler's modules the same way). */
+#define EIDER_JS_WRAP_HEAD "(function (exports, require, module, __filename, __dirname) {"
+#define EIDER_JS_WRAP_TAIL "\n})"
+
 struct eider_js_lib {
-    const char *id;      /* what require() takes, without "node:" */
-    const char *text;    /* NUL-terminated */
+    const char *id;      /* a prelude part's name; what require() takes, without "node:" */
+    const char *code;    /* bytecode */
     size_t len;
 };
 

@@ -16,6 +16,7 @@
 
 #include "file.h"
 #include "js_internal.h"
+#include "js_lib.h"
 #include "sources.h"
 #include "syntax.h"
 
@@ -23,8 +24,6 @@
 #define STASH_COMPILED "compiled"
 
 /* The wrapper keeps line numbers: it adds no newline before the source. */
-static const char wrap_head[] = "(function (exports, require, module, __filename, __dirname) {";
-static const char wrap_tail[] = "\n})";
 
 /* --- syntax errors: name file:line:column --- */
 
@@ -75,9 +74,9 @@ static void explain_syntax_error(duk_context *ctx, const char *path, const char 
  * SyntaxError on top. */
 static int compile_wrapped(duk_context *ctx, const char *name, const char *src, size_t len)
 {
-    duk_push_string(ctx, wrap_head);
+    duk_push_string(ctx, EIDER_JS_WRAP_HEAD);
     duk_push_lstring(ctx, src, len);
-    duk_push_string(ctx, wrap_tail);
+    duk_push_string(ctx, EIDER_JS_WRAP_TAIL);
     duk_concat(ctx, 3);
     duk_push_string(ctx, name);
     if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0)

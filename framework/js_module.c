@@ -312,13 +312,16 @@ static int call_body(duk_context *ctx, duk_idx_t module, const char *name, const
     return 0;
 }
 
-/* Compiles and runs SRC (a built-in's text) as the module at MODULE. */
-static int run_body(duk_context *ctx, duk_idx_t module, const char *name, const char *src,
-                    size_t len, const char *dir, size_t dirlen)
+/* Runs the built-in LIB (its bytecode, js_lib.h) as the module at MODULE,
+ * named NAME. Returns 0, or -1 with the error on top of the stack. */
+static int run_builtin(duk_context *ctx, duk_idx_t module, const struct eider_js_lib *lib,
+                       const char *name)
 {
-    if (eider_js_compile_module(ctx, name, src, len, NULL, 0) != 0)
+    memcpy(duk_push_fixed_buffer(ctx, lib->len), lib->code, lib->len);
+    duk_load_function(ctx);
+    if (duk_pcall(ctx, 0) != 0)       /* the eval gives the wrapper */
         return -1;
-    return call_body(ctx, module, name, dir, dirlen);
+    return call_body(ctx, module, name, "node:", 5);
 }
 
 /* Runs the file PATH as the body of the module object at MODULE.
@@ -455,7 +458,7 @@ static int make_builtin(duk_context *ctx, const char *id)
     duk_get_prop_string(ctx, module, "exports");
     duk_put_prop_string(ctx, -2, id);
     duk_pop_2(ctx);
-    if (run_body(ctx, module, name, lib->text, lib->len, "node:", 5) != 0) {
+    if (run_builtin(ctx, module, lib, name) != 0) {
         duk_push_heap_stash(ctx);
         duk_get_prop_string(ctx, -1, STASH_BUILTINS);
         duk_del_prop_string(ctx, -1, id);

@@ -18,7 +18,7 @@
 #include "scoreboard.h"
 
 /* The parts of the prelude (framework/js/prelude*.js) as bytecode,
- * embedded at build time by js2bc, in the order they run. */
+ * embedded at build time by jsbc, in the order they run. */
 extern const struct eider_js_lib eider_prelude_js[];
 
 /* Stash keys. */
@@ -265,7 +265,7 @@ static const duk_function_list_entry native_funcs[] = {
 };
 
 /* Runs the parts of the prelude in order. Each is the bytecode of eval
- * code (framework/tools/js2bc: loading it costs a tenth of compiling the
+ * code (framework/tools/jsbc: loading it costs a tenth of compiling the
  * source) whose value is a function (global, native); all get the same
  * native object. */
 static duk_ret_t run_prelude(duk_context *ctx, void *udata)
@@ -276,7 +276,7 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
     duk_dup(ctx, -1);
     duk_put_global_string(ctx, DUK_HIDDEN_SYMBOL("native"));   /* [native] */
     for (const struct eider_js_lib *part = eider_prelude_js; part->id != NULL; part++) {
-        memcpy(duk_push_fixed_buffer(ctx, part->len), part->text, part->len);
+        memcpy(duk_push_fixed_buffer(ctx, part->len), part->code, part->len);
         duk_load_function(ctx);
         duk_call(ctx, 0);                     /* -> the part's function */
         duk_push_global_object(ctx);

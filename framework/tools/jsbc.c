@@ -1,17 +1,32 @@
 /*
- * Build tool: jsbc OUT [-p PRELUDE] FILE... compiles the files, in order,
- * as one global program with eider's own Duktape build and writes its
- * bytecode. A PRELUDE is a function expression (framework/js/prelude.js)
- * that the program calls first as prelude(this, {}). The output is:
+ * Build tool: compiles JavaScript into bytecode of eider's own Duktape
+ * build (libduktape_eider.a, the very library the binary links). Duktape
+ * bytecode only loads into the build that made it, which is why this runs
+ * at build time instead of using Debian's libduktape. Two forms:
  *
- *   "EIDERBC1 " SHA-256(program source) in hex "\n"  then the bytecode
+ *   jsbc table NAME OUT.c [--module] [ID=]FILE...
+ *       compiles each FILE as eval code (with --module, inside the
+ *       CommonJS wrapper of js_lib.h, so the eval gives the module's
+ *       function) and writes the bytecode as a C table
+ *       const struct eider_js_lib NAME[] of { "ID", bytecode, len }, ended
+ *       by a row whose id is NULL. The ID is given before "=", or is the
+ *       path below ".../lib/" without ".js" (lib/timers/promises.js is
+ *       "timers/promises"), or else the file's base name without ".js".
+ *       Errors and stacks name a part "BASE.js" and a module "node:ID".
+ *       Loading bytecode costs a tenth of compiling the source, and every
+ *       heap loads the prelude parts (js_runtime.c) and the modules it
+ *       requires (js_module.c).
  *
- * Duktape bytecode only loads into the build that made it, which is why
- * this runs at build time against libduktape_eider.a. The hash names the
- * compiler in the lowering cache's keys (lower.c): it is taken over the
- * source, not the bytecode, because what the compiler makes of a file
- * depends only on that source, so a sanitizer build of the same source
- * shares the cache (its bytecode differs byte for byte).
+ *   jsbc program OUT [-p PRELUDE] FILE...
+ *       compiles the files, in order, as one global program and writes
+ *       "EIDERBC1 " SHA-256(program source) in hex "\n", then its bytecode:
+ *       the lowering compiler (lower.c). A PRELUDE is a function expression
+ *       (framework/js/prelude.js) that the program calls first as
+ *       prelude(this, {}). The hash names the compiler in the lowering
+ *       cache's keys: it is taken over the source, not the bytecode,
+ *       because what the compiler makes of a file depends only on that
+ *       source, so a sanitizer build shares the cache (its bytecode
+ *       differs byte for byte).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +35,10 @@
 #include <openssl/evp.h>
 
 #include "js_engine.h"
+#include "js_lib.h"
 
-/* The hooks eider_duk_config.h names; a build tool runs no handler. */
+/* The hooks eider_duk_config.h names; a build tool runs no handler, and
+ * a fatal error ends it. */
 int eider_js_exec_timeout(void *udata)
 {
     (void)udata;
@@ -32,67 +49,121 @@ void eider_js_fatal(void *udata, const char *msg)
 {
     (void)udata;
     fprintf(stderr, "jsbc: Duktape fatal error: %s\n", msg ? msg : "?");
-    abort();
+    exit(1);
 }
 
-/* Appends the file PATH to the string on top of the stack, as a call
- * PATH(this, {}) if CALL. */
-static int append_file(duk_context *ctx, const char *path, int call)
+/* Pushes the text of the file PATH between HEAD and TAIL as one string.
+ * Returns 0, or -1 having said why. */
+static int push_file(duk_context *ctx, const char *path, const char *head, const char *tail)
 {
     FILE *f = fopen(path, "rb");
-    char *buf;
+    char *buf = NULL;
     long n;
 
     if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0
         || (buf = malloc((size_t)n + 1)) == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
         perror(path);
+        if (f != NULL)
+            fclose(f);
+        free(buf);
         return -1;
     }
     fclose(f);
-    duk_push_string(ctx, call ? "(" : "");
+    duk_push_string(ctx, head);
     duk_push_lstring(ctx, buf, (size_t)n);
-    duk_push_string(ctx, call ? "\n)(this, {});\n" : "\n;\n");
-    duk_concat(ctx, 4);
+    duk_push_string(ctx, tail);
+    duk_concat(ctx, 3);
     free(buf);
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Compiles the string on top (named NAME) with FLAGS and replaces it with
+ * its bytecode, a buffer. Returns 0, or -1 having said why. */
+static int compile_to_bytecode(duk_context *ctx, const char *name, duk_uint_t flags)
+{
+    duk_push_string(ctx, name);
+    if (duk_pcompile(ctx, flags) != 0) {
+        fprintf(stderr, "jsbc: %s\n", duk_safe_to_string(ctx, -1));
+        return -1;
+    }
+    duk_dump_function(ctx);
+    return 0;
+}
+
+/* The id of a table row (see the usage above), into out. */
+static void row_id(const char *arg, char *out, size_t cap)
+{
+    const char *eq = strchr(arg, '='), *lib = strstr(arg, "/lib/"), *slash = strrchr(arg, '/');
+    const char *base = eq ? arg : lib ? lib + 5 : slash ? slash + 1 : arg;
+    size_t n = eq ? (size_t)(eq - arg) : strlen(base);
+
+    if (!eq && n > 3 && strcmp(base + n - 3, ".js") == 0)
+        n -= 3;
+    snprintf(out, cap, "%.*s", (int)n, base);
+}
+
+static int table(duk_context *ctx, const char *name, const char *outpath, int n, char **args)
+{
+    FILE *out = fopen(outpath, "w");
+    int module = n > 0 && strcmp(args[0], "--module") == 0;
+    char id[128], label[140];
+
+    if (out == NULL) {
+        perror(outpath);
+        return 1;
+    }
+    fprintf(out, "/* Generated by jsbc table: Duktape bytecode; do not edit. */\n"
+                 "#include \"js_lib.h\"\n");
+    for (int i = module; i < n; i++) {
+        const char *eq = strchr(args[i], '=');
+        const unsigned char *code;
+        duk_size_t len;
+
+        row_id(args[i], id, sizeof(id));
+        snprintf(label, sizeof(label), module ? "node:%s" : "%s.js", id);
+        if (push_file(ctx, eq ? eq + 1 : args[i], module ? EIDER_JS_WRAP_HEAD : "",
+                      module ? EIDER_JS_WRAP_TAIL : "") < 0
+            || compile_to_bytecode(ctx, label, DUK_COMPILE_EVAL) < 0)
+            return 1;
+        code = duk_get_buffer_data(ctx, -1, &len);
+        fprintf(out, "static const char code%d[] = {", i);
+        for (duk_size_t k = 0; k < len; k++)
+            fprintf(out, "%s%d,", k % 20 ? "" : "\n", code[k]);
+        fprintf(out, "0};\n");
+        duk_pop(ctx);
+    }
+    fprintf(out, "const struct eider_js_lib %s[] = {\n", name);
+    for (int i = module; i < n; i++) {
+        row_id(args[i], id, sizeof(id));
+        fprintf(out, "    { \"%s\", code%d, sizeof(code%d) - 1 },\n", id, i, i);
+    }
+    fprintf(out, "    { NULL, NULL, 0 }\n};\n");
+    return fclose(out) == 0 ? 0 : 1;
+}
+
+static int program(duk_context *ctx, const char *outpath, int n, char **args)
 {
     unsigned char md[32];
     unsigned int mdlen = 0;
-    duk_context *ctx;
-    duk_size_t len;
+    duk_size_t srclen, len;
+    const char *src;
     const void *bc;
     FILE *out;
 
-    if (argc < 3) {
-        fprintf(stderr, "usage: jsbc OUT [-p PRELUDE] FILE...\n");
-        return 2;
-    }
-    if ((ctx = duk_create_heap_default()) == NULL)
-        return 1;
     duk_push_string(ctx, "");
-    for (int i = 2; i < argc; i++) {
-        int call = strcmp(argv[i], "-p") == 0 && i + 1 < argc;
-        if (append_file(ctx, argv[i += call], call) < 0)
+    for (int i = 0; i < n; i++) {
+        int call = strcmp(args[i], "-p") == 0 && i + 1 < n;
+        if (push_file(ctx, args[i += call], call ? "(" : "", call ? "\n)(this, {});\n" : "\n;\n") < 0)
             return 1;
+        duk_concat(ctx, 2);
     }
-    {
-        duk_size_t srclen;
-        const char *src = duk_get_lstring(ctx, -1, &srclen);
-        if (EVP_Digest(src, srclen, md, &mdlen, EVP_sha256(), NULL) != 1)
-            return 1;
-    }
-    duk_push_string(ctx, argv[argc - 1]);
-    if (duk_pcompile(ctx, 0) != 0) {
-        fprintf(stderr, "jsbc: %s\n", duk_safe_to_string(ctx, -1));
+    src = duk_get_lstring(ctx, -1, &srclen);
+    if (EVP_Digest(src, srclen, md, &mdlen, EVP_sha256(), NULL) != 1
+        || compile_to_bytecode(ctx, args[n - 1], 0) < 0)
         return 1;
-    }
-    duk_dump_function(ctx);
     bc = duk_get_buffer_data(ctx, -1, &len);
-    if ((out = fopen(argv[1], "wb")) == NULL) {
-        perror(argv[1]);
+    if ((out = fopen(outpath, "wb")) == NULL) {
+        perror(outpath);
         return 1;
     }
     fprintf(out, "EIDERBC1 ");
@@ -100,6 +171,27 @@ int main(int argc, char **argv)
         fprintf(out, "%02x", md[i]);
     fprintf(out, "\n");
     fwrite(bc, 1, len, out);
-    duk_destroy_heap(ctx);
     return fclose(out) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    duk_context *ctx;
+    int rc;
+
+    if (argc >= 5 && strcmp(argv[1], "table") == 0) {
+        if ((ctx = duk_create_heap_default()) == NULL)
+            return 1;
+        rc = table(ctx, argv[2], argv[3], argc - 4, argv + 4);
+    } else if (argc >= 4 && strcmp(argv[1], "program") == 0) {
+        if ((ctx = duk_create_heap_default()) == NULL)
+            return 1;
+        rc = program(ctx, argv[2], argc - 3, argv + 3);
+    } else {
+        fprintf(stderr, "usage: jsbc table NAME OUT.c [--module] [ID=]FILE...\n"
+                        "       jsbc program OUT [-p PRELUDE] FILE...\n");
+        return 2;
+    }
+    duk_destroy_heap(ctx);
+    return rc;
 }
