@@ -10,7 +10,8 @@ apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libevent-dev duktape-dev libhttp-parser-dev libssl-dev libmimalloc-dev \
     node-typescript node-tslib \
-    python3 curl ca-certificates mandoc man-db valgrind openssl \
+    python3 python3-pytest python3-pytest-xdist python3-pytest-timeout \
+    curl ca-certificates mandoc man-db valgrind openssl \
     wrk nginx-light libnginx-mod-http-lua haproxy \
     clang libclang-rt-14-dev \
     node-events node-path-browserify node-string-decoder

@@ -5,10 +5,10 @@ the pinned npm packages installed) runs under eider and under Node's
 http.createServer (node_server.js) with the same requests; status, the
 headers that matter and the body must be equal. See tests/compat/README.md.
 
-tests/run.py calls run(); standalone:
+tests/compat/test_compat.py runs the cases under pytest
+(python3 -m pytest tests/compat -k NAME); what Node answers a case:
 
-    python3 tests/compat/compat.py [-k NAME] [--builddir B] [-v] [--no-npm]
-    python3 tests/compat/compat.py --node [-k NAME]    # Node's answers only
+    python3 tests/compat/compat.py [-k NAME]
 """
 import http.client
 import json
@@ -344,34 +344,15 @@ def lib_import():
     return eiderlib
 
 
-def run_suite(totals, lib, suite, k=None, verbose=False):
-    """Runs one suite, reporting each case through totals.ok/fail/skip."""
-    label = lambda c: suite.label + "/" + c.name
-    pending_rel = suite.rel(suite.pending_file)
-    try:
-        cases = load_cases(suite.cases_dir)
-    except ValueError as e:
-        totals.fail(suite.label, str(e))
-        return
-    pending = load_pending(suite.pending_file)
-    names = {c.name for c in cases}
-    for p in sorted(set(pending) - names):
-        if not k or k in suite.label + "/" + p:
-            totals.fail(suite.label + "/" + p, "%s names a case that does not exist" % pending_rel)
-    cases = [c for c in cases if not k or k in label(c)]
-    if not cases:
-        return
+def serve_suite(lib, suite, cases):
+    """Runs CASES of SUITE under eider and under Node. Returns
+    ({case name: (verdict, message, detail)}, Node's stderr); raises
+    AssertionError if Node's server does not start."""
     node = shutil.which("node")
-    if not node:
-        totals.fail(suite.label, "node is required for the compat suite (apt-get install nodejs)")
-        return
-    t0 = time.time()
-    try:
-        serve = suite.tree(lib, cases) if suite.modules_dir else suite.cases_dir
-        ns = NodeServer(lib, node, serve)
-    except AssertionError as e:
-        totals.fail(suite.label, str(e).splitlines()[0], str(e))
-        return
+    assert node, "node is required for the compat suite (apt-get install nodejs)"
+    pending = load_pending(suite.pending_file)
+    serve = suite.tree(lib, cases) if suite.modules_dir else suite.cases_dir
+    ns = NodeServer(lib, node, serve)
     results = {}
     try:
         ready = [c for c in cases if c.name not in pending]
@@ -385,25 +366,25 @@ def run_suite(totals, lib, suite, k=None, verbose=False):
         node_log = ns.stderr()
         ns.stop()
         lib.cleanup_all()
-    for c in cases:
-        verdict, msg, detail = results.get(c.name, ("differs", "not run", ""))
-        if verdict == "bad-case":
-            totals.fail(label(c), "the case fails under Node: " + msg,
-                        detail + ("\nnode_server.js stderr:\n" + node_log[-1500:] if node_log else ""))
-        elif c.name in pending:
-            if verdict == "ok":
-                totals.fail(label(c), "now passes: remove it from " + pending_rel)
-            else:
-                totals.skip(label(c), "pending (%s); eider: %s" % (pending[c.name], msg[:200]))
-                if verbose:
-                    print(lib_indent(detail), flush=True)
-        elif verdict == "ok":
-            totals.ok(label(c))
-        else:
-            totals.fail(label(c), msg, detail)
-    print("  %s: %d cases, %d pending in %s (%.1fs)"
-          % (suite.label, len(cases), sum(1 for c in cases if c.name in pending), pending_rel,
-             time.time() - t0), flush=True)
+    return results, node_log
+
+
+def outcome(suite, case, result, node_log):
+    """What one case's result means: ("ok" | "fail" | "pending", message,
+    detail)."""
+    pending = load_pending(suite.pending_file)
+    pending_rel = suite.rel(suite.pending_file)
+    verdict, msg, detail = result or ("differs", "not run", "")
+    if verdict == "bad-case":
+        return "fail", "the case fails under Node: " + msg, \
+            detail + ("\nnode_server.js stderr:\n" + node_log[-1500:] if node_log else "")
+    if case.name in pending:
+        if verdict == "ok":
+            return "fail", "now passes: remove it from " + pending_rel, ""
+        return "pending", "pending (%s); eider: %s" % (pending[case.name], msg[:200]), detail
+    if verdict == "ok":
+        return "ok", "", ""
+    return "fail", msg, detail
 
 
 NPM_DIR = os.path.join(HERE, "npm")
@@ -456,28 +437,11 @@ def prepare_npm(builddir):
     return modules, None
 
 
-def run(totals, srcdir=None, builddir=None, k=None, verbose=False, npm=True):
-    """Runs the compat suite, then the npm one (tests/run.py calls this)."""
-    lib = lib_import()
-    builddir = builddir or os.path.dirname(os.path.dirname(HERE))
-    os.environ.setdefault("EIDER_BIN", os.path.join(builddir, "framework", "eider"))
-    run_suite(totals, lib, Suite("compat", CASES, PENDING_FILE), k, verbose)
-    if not npm:
-        return
-    npm_suite = Suite("compat-npm", os.path.join(NPM_DIR, "handlers"), os.path.join(NPM_DIR, "PENDING"),
-                      extra_conf="js_time_limit 30s;")
-    if k and not [c for c in load_cases(npm_suite.cases_dir) if k in "compat-npm/" + c.name] \
-            and not (k and k in "compat-npm/"):
-        return
-    t0 = time.time()
-    modules, why = prepare_npm(builddir)
-    if why:
-        totals.skip("compat-npm", "the npm part is not run: " + why)
-        return
-    print("  compat-npm: packages ready (%.1fs)" % (time.time() - t0), flush=True)
-    npm_suite.modules_dir = modules
-    npm_suite.work_dir = os.path.dirname(os.path.dirname(modules))
-    run_suite(totals, lib, npm_suite, k, verbose)
+def suites(builddir=None):
+    """The two suites, the npm one without its packages (prepare_npm)."""
+    return [Suite("compat", CASES, PENDING_FILE),
+            Suite("compat-npm", os.path.join(NPM_DIR, "handlers"), os.path.join(NPM_DIR, "PENDING"),
+                  extra_conf="js_time_limit 30s;")]
 
 
 def lib_indent(text, prefix="    "):
@@ -518,28 +482,12 @@ def show_node(k, builddir):
 
 def main():
     import argparse
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description="Prints what Node answers each case's requests "
+                                 "(to write a new case); the suite itself runs under pytest")
     ap.add_argument("--builddir", default=os.path.dirname(os.path.dirname(HERE)))
     ap.add_argument("-k", default=None, metavar="SUBSTRING")
-    ap.add_argument("--verbose", "-v", action="store_true",
-                    help="also show eider's and Node's answers for pending cases")
-    ap.add_argument("--node", action="store_true",
-                    help="only print Node's answers to each case's requests (no eider)")
-    ap.add_argument("--no-npm", action="store_true", help="leave out the npm part (tests/compat/npm)")
     args = ap.parse_args()
-    if args.node:
-        return show_node(args.k, os.path.abspath(args.builddir))
-    sys.path.insert(0, os.path.dirname(HERE))
-    from run import Totals
-    os.environ.setdefault("EIDER_SRCDIR", os.path.dirname(os.path.dirname(HERE)))
-    os.environ.setdefault("EIDER_BUILDDIR", os.path.abspath(args.builddir))
-    totals = Totals()
-    run(totals, builddir=os.path.abspath(args.builddir), k=args.k, verbose=args.verbose,
-        npm=not args.no_npm)
-    if totals.skipped:
-        print("# %d skipped" % totals.skipped)
-    print("%d passed, %d failed" % (totals.passed, totals.failed))
-    sys.exit(0 if totals.failed == 0 else 1)
+    show_node(args.k, os.path.abspath(args.builddir))
 
 
 if __name__ == "__main__":

@@ -465,10 +465,11 @@ def test_waiting_exchanges_do_not_leak():
     # arguments: what a request leaves behind is only what eider keeps.
     # Each request hangs a distinct string of 20+ KB on req: a leaked
     # waiting-exchange registry would add 10 MB or more per round.
-    # The strings are garbage between collections, so RSS saws (16 to 25 MB
-    # seen); a leak lifts the low points round after round.
+    # The strings are garbage between collections, so RSS saws (11 to 25 MB
+    # seen, a collection may fall in any round); a leak lifts the low points
+    # round after round, above even the early peaks.
     rss = _rss_rounds(srv.get(), "/wait_noclosure?ms=300&c=r%d-&n=%d", rounds=6)
-    assert min(rss[3:]) < min(rss[:3]) + 8 * 1024, "worker RSS keeps growing: %r kB" % rss
+    assert min(rss[3:]) < max(rss[:3]) + 8 * 1024, "worker RSS keeps growing: %r kB" % rss
     assert max(rss[3:]) < max(rss[:3]) + 16 * 1024, "worker RSS peaks keep growing: %r kB" % rss
 
 

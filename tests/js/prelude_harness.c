@@ -143,6 +143,14 @@ static int run(duk_context *ctx, int nparts, char **parts, const char *test_path
 		return 2;
 	}
 
+	duk_get_prop_string(ctx, -1, "passes");
+	n = duk_get_length(ctx, -1);
+	for (i = 0; i < n; i++) {
+		duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
+		printf("ok %s\n", duk_safe_to_string(ctx, -1));
+		duk_pop(ctx);
+	}
+	duk_pop(ctx);
 	duk_get_prop_string(ctx, -1, "failures");
 	n = duk_get_length(ctx, -1);
 	for (i = 0; i < n; i++) {

@@ -45,6 +45,7 @@ files.slice(0, -1).forEach(function (path) {
 });
 vm.runInContext(fs.readFileSync(files[files.length - 1], 'utf8'), context, {filename: files[files.length - 1]});
 var result = context.runPreludeTests(function () { native.runMicrotasks(); }, native);
+result.passes.forEach(function (p) { console.log('ok ' + p); });
 result.failures.forEach(function (f) { console.log('FAIL ' + f); });
 console.log(result.passed + ' passed, ' + (result.failed + unexpected) + ' failed');
 process.exit(result.failed + unexpected === 0 ? 0 : 1);

@@ -2,7 +2,8 @@
  * Tests for framework/js/prelude.js, in plain ES5, run inside Duktape after
  * the prelude (tests/js/prelude_harness.c runs them; so can any host).
  *
- *   runPreludeTests(drain[, native]) -> {passed: N, failed: N, failures: [message]}
+ *   runPreludeTests(drain[, native]) -> {passed: N, failed: N, failures: [message],
+ *                                         passes: [name]}
  *
  * drain()  runs the microtask queue to empty (native.runMicrotasks).
  * native   the object the prelude was given; when passed, the hooks
@@ -10,7 +11,7 @@
  *          replaced while a test runs, then restored).
  */
 function runPreludeTests(drain, native) {
-  var passed = 0, failed = 0, failures = [], current = '';
+  var passed = 0, failed = 0, failures = [], passes = [], current = '';
 
   // Object.is, extended to arrays and plain objects, element by element.
   function same(a, b) {
@@ -39,6 +40,8 @@ function runPreludeTests(drain, native) {
   function check(ok, what) {
     if (ok) {
       passed++;
+      // The check's own words, without what eq adds: a stable name.
+      passes.push(current + ': ' + what.replace(/: expected [\s\S]*$/, ''));
     } else {
       failed++;
       failures.push(current + ': ' + what);
@@ -750,5 +753,5 @@ function runPreludeTests(drain, native) {
       failures.push(name + ': threw ' + (e && e.stack || e));
     }
   }
-  return {passed: passed, failed: failed, failures: failures};
+  return {passed: passed, failed: failed, failures: failures, passes: passes};
 }

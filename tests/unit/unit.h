@@ -1,7 +1,7 @@
 /*
  * A minimal unit test harness: TEST(name) { ... CHECK(cond); ... } and
  * UNIT_MAIN(test, test, ...). Prints "ok NAME" / "FAIL NAME: ..." and a
- * last line "N passed, N failed", the form tests/run.py reads.
+ * last line "N passed, N failed", the form tests/convention.py reads.
  *
  * Also: CHECK_INT / CHECK_CONTAINS for readable failures, and temporary
  * directory helpers (unit_tmpdir, unit_write, unit_mkdirs, unit_rmtree)
