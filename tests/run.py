@@ -163,6 +163,15 @@ def run_js(totals, args):
                                                                      "prelude_node.js")] + files)
         else:
             totals.fail(label, "node is required to run the prelude checks under V8")
+    # fetch's JavaScript half under Node, with a fake C half (tests/js/fetch_node.js).
+    label = "js/fetch-node"
+    if (not args.k or args.k in label) and not args.valgrind:
+        node = shutil.which("node")
+        if node:
+            run_convention_binary(totals, label, [node, os.path.join(args.srcdir, "tests", "js", "fetch_node.js"),
+                                                  os.path.join(args.srcdir, "framework", "js", "fetch.js")])
+        else:
+            totals.fail(label, "node is required to run fetch.js's checks")
 
     script = os.path.join(args.srcdir, "tests", "js", "promises-aplus.js")
     label = "js/promises-aplus"
