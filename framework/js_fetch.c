@@ -22,9 +22,9 @@
  * Promise with its reason and cancels the request. Failures reject with
  * a TypeError "fetch failed: <what happened>".
  *
- * C state: one hc_client per runtime, made on the first fetch, and one
- * fetch_op per request in flight; eider_js_fetch_free() cancels and frees
- * them all when the heap goes. A configuration check (no event loop)
+ * C state, in the runtime (struct eider_js): its hc_client, made on the
+ * first fetch, and the list of fetch_ops in flight; eider_js_fetch_free()
+ * cancels and frees them all when the heap goes. A configuration check (no event loop)
  * rejects every fetch.
  */
 #include "autoconfig.h"
@@ -45,23 +45,13 @@
  * loop. */
 struct fetch_op {
     struct eider_js *js;
-    struct fetch_op *prev, *next;
+    LIST_ENTRY(fetch_op) link;         /* in js->fetches */
     struct hc_request *req;
     struct event *aborted;
     int ref;
 };
 
-/* A runtime's HTTP client. */
-struct fetch_client {
-    struct eider_js *js;
-    struct hc_client *hc;
-    struct fetch_client *next;
-};
-
 #define STASH_RESPONSE "fetchResponse"   /* native.response of the JS half */
-
-static struct fetch_op *ops;           /* every fetch in flight */
-static struct fetch_client *clients;   /* one per runtime that fetched */
 
 /* framework/js/fetch.js as bytecode (js2bc: the one row "fetch"). */
 extern const struct eider_js_lib eider_fetch_js[];
@@ -69,35 +59,14 @@ extern const struct eider_js_lib eider_fetch_js[];
 /* The client of js, made on first use. NULL only when out of memory. */
 static struct hc_client *client_of(struct eider_js *js)
 {
-    struct fetch_client *fc;
     struct hc_client_opts opts = {
         .ca_file = js->cfg ? js->cfg->fetch_ca_file : NULL,
         .user_agent = "eider/" PACKAGE_VERSION,
     };
 
-    for (fc = clients; fc; fc = fc->next)
-        if (fc->js == js)
-            return fc->hc;
-    fc = calloc(1, sizeof(*fc));
-    if (fc == NULL || (fc->hc = hc_client_new(js->base, &opts)) == NULL) {
-        free(fc);
-        return NULL;
-    }
-    fc->js = js;
-    fc->next = clients;
-    clients = fc;
-    return fc->hc;
-}
-
-/* Takes op out of the list of fetches in flight. */
-static void unlink_op(struct fetch_op *op)
-{
-    if (op->prev)
-        op->prev->next = op->next;
-    else
-        ops = op->next;
-    if (op->next)
-        op->next->prev = op->prev;
+    if (js->fetch_client == NULL)
+        js->fetch_client = hc_client_new(js->base, &opts);
+    return js->fetch_client;
 }
 
 /* Pushes header name NAME lower-cased. Names are tokens (http_parser
@@ -181,7 +150,7 @@ static void on_done(const struct hc_response *resp, const char *error, void *arg
     struct outcome o = { resp, error };
     int ref = op->ref, rc;
 
-    unlink_op(op);
+    LIST_REMOVE(op, link);
     free(op);
     eider_js_enter(op_js);             /* push_outcome runs the Response constructor */
     rc = duk_safe_call(ctx, push_outcome, &o, 0, 1);
@@ -256,10 +225,7 @@ static duk_ret_t native_request(duk_context *ctx)
     }
     /* Linked before the Promise exists: the callback comes from the loop
      * only, and settling an unknown ref does nothing. */
-    op->next = ops;
-    if (ops)
-        ops->prev = op;
-    ops = op;
+    LIST_INSERT_HEAD(&js->fetches, op, link);
     op->ref = eider_js_deferred(ctx);
     if (duk_is_object(ctx, 6)) {
         duk_push_int(ctx, op->ref);
@@ -278,7 +244,7 @@ static void on_aborted(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    unlink_op(op);
+    LIST_REMOVE(op, link);
     event_free(op->aborted);
     free(op);
     duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "fetch failed: aborted");
@@ -294,8 +260,10 @@ static duk_ret_t native_abort(duk_context *ctx)
     int ref = duk_get_int(ctx, 0);
     static const struct timeval now = { 0, 0 };
 
-    for (struct fetch_op *op = ops; op; op = op->next) {
-        if (op->js != js || op->ref != ref || op->req == NULL)
+    struct fetch_op *op;
+
+    LIST_FOREACH(op, &js->fetches, link) {
+        if (op->ref != ref || op->req == NULL)
             continue;
         op->aborted = evtimer_new(js->base, on_aborted, op);
         if (op->aborted == NULL)
@@ -415,28 +383,16 @@ void eider_js_fetch_init(duk_context *ctx)
  * frees its client: pooled connections, resolver, TLS context. */
 void eider_js_fetch_free(struct eider_js *js)
 {
-    struct fetch_op *op, *next_op;
-    struct fetch_client **p = &clients;
+    while (!LIST_EMPTY(&js->fetches)) {
+        struct fetch_op *op = LIST_FIRST(&js->fetches);
 
-    for (op = ops; op; op = next_op) {
-        next_op = op->next;
-        if (op->js != js)
-            continue;
-        unlink_op(op);
+        LIST_REMOVE(op, link);
         if (op->req != NULL)
             hc_request_cancel(op->req);
         if (op->aborted != NULL)
             event_free(op->aborted);
         free(op);
     }
-    while (*p) {
-        struct fetch_client *fc = *p;
-        if (fc->js == js) {
-            *p = fc->next;
-            hc_client_free(fc->hc);
-            free(fc);
-        } else {
-            p = &fc->next;
-        }
-    }
+    hc_client_free(js->fetch_client);
+    js->fetch_client = NULL;
 }

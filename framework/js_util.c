@@ -200,8 +200,7 @@ void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
  * promise (run_prelude put both hooks in the stash). */
 int eider_js_deferred(duk_context *ctx)
 {
-    static int next_ref;
-    int ref = ++next_ref;
+    int ref = ++eider_js_of(ctx)->next_deferred;
 
     duk_push_heap_stash(ctx);
     if (!duk_get_prop_literal(ctx, -1, STASH_DEFERRED)) {
