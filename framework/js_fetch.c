@@ -98,6 +98,8 @@ struct outcome {
     const char *error;
 };
 
+/* duk_safe_call body: pushes the Response or the TypeError of UDATA (a
+ * struct outcome), as said above. */
 static duk_ret_t push_outcome(duk_context *ctx, void *udata)
 {
     const struct outcome *o = udata;

@@ -95,6 +95,7 @@ static duk_ret_t read_file(duk_context *ctx)
     return 1;
 }
 
+/* fs.readFileSync(path[, encoding]): see read_file. */
 static duk_ret_t fs_read_file_sync(duk_context *ctx)
 {
     return read_file(ctx);
@@ -122,6 +123,8 @@ static duk_ret_t stat_is(duk_context *ctx)
     return 1;
 }
 
+/* fs.statSync(path): a Stats-like object of the confined file (size,
+ * mtime, isFile(), isDirectory()); throws as confined_path does. */
 static duk_ret_t fs_stat_sync(duk_context *ctx)
 {
     char real[PATH_MAX];
@@ -220,6 +223,8 @@ static const duk_function_list_entry fs_functions[] = {
     { NULL, NULL, 0 }
 };
 
+/* Pushes the exports of require('fs') (made per call; js_module.c caches
+ * them per heap). */
 void eider_js_fs_push(duk_context *ctx)
 {
     duk_push_object(ctx);

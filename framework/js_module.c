@@ -25,12 +25,14 @@
 #define REQUIRE_DIR DUK_HIDDEN_SYMBOL("dir")
 
 
+/* 1 if PATH (links followed) is a regular file. */
 static int is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* 1 if PATH (links followed) is a directory. */
 static int is_dir(const char *path)
 {
     struct stat st;
@@ -362,6 +364,9 @@ static duk_idx_t push_module(duk_context *ctx, const char *id)
     return module;
 }
 
+/* Pushes the exports of the module at PATH, loaded once per heap and
+ * cached by real path (a cycle sees the partial exports): 0, or -1 with
+ * the error on top. */
 int eider_js_require_path(duk_context *ctx, const char *path)
 {
     char real[PATH_MAX];
@@ -461,11 +466,14 @@ static int make_builtin(duk_context *ctx, const char *id)
     return 1;
 }
 
+/* ID required from DIR as a real path inside the handlers root, in out
+ * (PATH_MAX bytes): 0, or -1 (missing or outside alike). */
 int eider_js_resolve(duk_context *ctx, const char *dir, const char *id, char *out)
 {
     return resolve(ctx, eider_js_of(ctx)->root, dir, id, out) == 0 ? 0 : -1;
 }
 
+/* 1 if ID (maybe "node:ID") names a built-in module, else 0. */
 int eider_js_is_builtin(const char *id)
 {
     const struct eider_js_lib *lib;
@@ -481,6 +489,9 @@ int eider_js_is_builtin(const char *id)
     return 0;
 }
 
+/* Pushes the exports of built-in module ID (maybe "node:ID"), made on
+ * first use and then the same object: 1, 0 if ID names none (nothing
+ * pushed), or -1 with the error on top. */
 int eider_js_push_builtin(duk_context *ctx, const char *id)
 {
     int rc;
@@ -505,6 +516,9 @@ int eider_js_push_builtin(duk_context *ctx, const char *id)
     return 1;
 }
 
+/* require(id) of a module whose directory the function carries: a
+ * built-in, else the resolved file's exports. Throws "Cannot find module"
+ * when there is none inside the handlers root. */
 static duk_ret_t js_require(duk_context *ctx)
 {
     const char *id = duk_require_string(ctx, 0);
@@ -618,6 +632,8 @@ static void define_helpers(duk_context *ctx)
     duk_pop(ctx);
 }
 
+/* Readies require() in the heap: the module cache, the handlers ROOT
+ * (realpath'd; copied), the built-ins cache and the loader. */
 void eider_js_module_init(duk_context *ctx, const char *root)
 {
     duk_push_heap_stash(ctx);

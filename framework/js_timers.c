@@ -57,6 +57,8 @@ static void forget(duk_context *ctx, struct js_timer *t)
     free_timer(t);
 }
 
+/* The timer ARG fired: runs its callback with its arguments (a one-shot
+ * timer is forgotten first), logs what it throws, drains the microtasks. */
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
     struct js_timer *t = arg;
@@ -138,6 +140,8 @@ static duk_ret_t timer_set(duk_context *ctx)
     return 1;
 }
 
+/* clearTimeout(id) and its siblings: forgets the timer; any other value,
+ * or a timer already gone, is ignored as in Node. */
 static duk_ret_t timer_clear(duk_context *ctx)
 {
     struct js_timer *t;
@@ -173,6 +177,8 @@ void eider_js_timers_free(struct eider_js *js)
         free_timer(LIST_FIRST(&js->timers));
 }
 
+/* Installs setTimeout, setInterval, setImmediate and their clear
+ * functions on the global object, with their stash table. */
 void eider_js_timers_init(duk_context *ctx)
 {
     duk_push_heap_stash(ctx);

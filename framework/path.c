@@ -42,6 +42,9 @@ static int append_segments(const char *s, size_t len, char *out, size_t *n)
     return 0;
 }
 
+/* PATH (LEN bytes; relative ones from BASE) as a normalised absolute
+ * path in out (PATH_MAX bytes): 0, or -1 for a NUL byte, a relative path
+ * without an absolute BASE, or a result too long. Text only. */
 int eider_path_normalise(const char *base, const char *path, size_t len, char *out)
 {
     size_t n = 0;
@@ -60,6 +63,8 @@ int eider_path_normalise(const char *base, const char *path, size_t len, char *o
     return 0;
 }
 
+/* 1 if the normalised absolute PATH is ROOT or below it (every path is
+ * below "/"; an empty or relative ROOT holds nothing), else 0. */
 int eider_path_within(const char *path, const char *root)
 {
     size_t n = strlen(root);
@@ -73,6 +78,7 @@ int eider_path_within(const char *path, const char *root)
     return path[n] == '/' || path[n] == '\0';
 }
 
+/* 1 if PATH lies inside one of the NROOTS ROOTS (eider_path_within). */
 int eider_path_within_any(const char *path, const char *const *roots, size_t nroots)
 {
     for (size_t i = 0; i < nroots; i++)
@@ -81,6 +87,9 @@ int eider_path_within_any(const char *path, const char *const *roots, size_t nro
     return 0;
 }
 
+/* PATH checked inside ROOTS as text, then realpath()'d into real
+ * (PATH_MAX bytes) and checked again: 0, or EACCES (outside, before any
+ * disk access when the text is), or realpath()'s errno. */
 int eider_path_confine(const char *base, const char *path, size_t len,
                        const char *const *roots, size_t nroots, char *real)
 {
