@@ -99,13 +99,9 @@ static void release_io(struct hc_request *r)
     if (r->timer)
         event_free(r->timer);
     r->start_ev = r->timer = NULL;
-    if (r->prev)
-        r->prev->next = r->next;
-    else if (r->client->reqs == r)
-        r->client->reqs = r->next;
-    if (r->next)
-        r->next->prev = r->prev;
-    r->prev = r->next = NULL;
+    if (r->listed)
+        LIST_REMOVE(r, link);
+    r->listed = 0;
 }
 
 /* Frees the memory of r, after release_io(). */
@@ -236,10 +232,8 @@ struct hc_request *hc_request_start(struct hc_client *cl, const struct hc_reques
             goto oom_free;
         evtimer_add(r->timer, &tv);
     }
-    r->next = cl->reqs;
-    if (cl->reqs)
-        cl->reqs->prev = r;
-    cl->reqs = r;
+    LIST_INSERT_HEAD(&cl->reqs, r, link);
+    r->listed = 1;
     hc_reset_response(r);
     hc_schedule(r);
     return r;
@@ -262,6 +256,8 @@ struct hc_client *hc_client_new(struct event_base *base, const struct hc_client_
     if (cl == NULL)
         return NULL;
     cl->base = base;
+    TAILQ_INIT(&cl->idle);
+    LIST_INIT(&cl->reqs);
     cl->ca_file = o->ca_file ? strdup(o->ca_file) : NULL;
     cl->user_agent = o->user_agent ? strdup(o->user_agent) : NULL;
     return cl;
@@ -273,10 +269,10 @@ void hc_client_free(struct hc_client *cl)
 {
     if (cl == NULL)
         return;
-    while (cl->reqs)
-        hc_request_cancel(cl->reqs);
-    while (cl->idle)
-        hc_conn_free(cl->idle);
+    while (!LIST_EMPTY(&cl->reqs))
+        hc_request_cancel(LIST_FIRST(&cl->reqs));
+    while (!TAILQ_EMPTY(&cl->idle))
+        hc_conn_free(TAILQ_FIRST(&cl->idle));
     if (cl->dns)
         evdns_base_free(cl->dns, 0);
     if (cl->ssl_ctx)

@@ -39,13 +39,7 @@ static void pool_unlink(struct hc_conn *c)
 {
     if (!c->idle)
         return;
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        c->client->idle = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    c->prev = c->next = NULL;
+    TAILQ_REMOVE(&c->client->idle, c, link);
     c->client->nidle--;
     c->idle = 0;
     evtimer_del(c->idle_timer);
@@ -87,18 +81,10 @@ void hc_pool_put(struct hc_conn *c)
     bufferevent_disable(c->bev, EV_WRITE);
     bufferevent_enable(c->bev, EV_READ);   /* to notice the server closing */
     evtimer_add(c->idle_timer, &tv);
-    c->prev = NULL;
-    c->next = cl->idle;
-    if (cl->idle)
-        cl->idle->prev = c;
-    cl->idle = c;
+    TAILQ_INSERT_HEAD(&cl->idle, c, link);
     c->idle = 1;
-    if (++cl->nidle > MAX_IDLE) {
-        struct hc_conn *last = cl->idle;
-        while (last->next)
-            last = last->next;
-        hc_conn_free(last);
-    }
+    if (++cl->nidle > MAX_IDLE)
+        hc_conn_free(TAILQ_LAST(&cl->idle, hc_idle_list));
 }
 
 /* An idle connection still worth using: nothing buffered, and its socket
@@ -122,10 +108,10 @@ static int conn_alive(struct hc_conn *c)
 /* Takes the most recent live idle connection for key out of the pool. */
 static struct hc_conn *pool_take(struct hc_client *cl, const char *key)
 {
-    struct hc_conn *c = cl->idle;
+    struct hc_conn *c = TAILQ_FIRST(&cl->idle);
 
     while (c != NULL) {
-        struct hc_conn *next = c->next;
+        struct hc_conn *next = TAILQ_NEXT(c, link);
         if (strcmp(c->key, key) == 0) {
             pool_unlink(c);
             if (conn_alive(c))

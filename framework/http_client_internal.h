@@ -17,6 +17,7 @@
 #define EIDER_HTTP_CLIENT_INTERNAL_H
 
 #include <stddef.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <event2/util.h>
@@ -45,7 +46,7 @@ struct hc_url {
 /* A connection to one origin: used by one request, or idle in the pool. */
 struct hc_conn {
     struct hc_client *client;
-    struct hc_conn *prev, *next;   /* in the idle list, most recent first */
+    TAILQ_ENTRY(hc_conn) link;     /* in the idle list, most recent first */
     struct hc_request *req;        /* the request on it; NULL while idle */
     struct bufferevent *bev;
     struct event *idle_timer;
@@ -62,15 +63,16 @@ struct hc_client {
     SSL_CTX *ssl_ctx;              /* on first https request */
     char *ca_file;
     char *user_agent;
-    struct hc_conn *idle;
+    TAILQ_HEAD(hc_idle_list, hc_conn) idle;
     size_t nidle;
-    struct hc_request *reqs;       /* running requests */
+    LIST_HEAD(hc_request_list, hc_request) reqs;   /* running requests */
 };
 
 /* A request, across its hops when redirects are followed. */
 struct hc_request {
     struct hc_client *client;
-    struct hc_request *prev, *next;
+    LIST_ENTRY(hc_request) link;   /* in the client's reqs, while running */
+    int listed;                    /* in it */
     hc_done_cb cb;
     void *arg;
     /* what to send */

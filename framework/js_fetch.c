@@ -2,8 +2,9 @@
  * fetch(), Headers and Response: the JavaScript binding of the HTTP client
  * in http_client.c, on the worker's event loop.
  *
- * The JS half below (argument checks, Headers, Response and its body
- * readers) is compiled once per heap and calls four natives: request()
+ * The JS half, framework/js/fetch.js (argument checks, Headers, Response
+ * and its body readers), is loaded as bytecode once per heap and calls
+ * these natives: request()
  * starts an hc_request and returns a deferred Promise (eider_js_deferred)
  * that on_done() settles from the loop with the Response the JS half's
  * response() makes (eider_js_settle, which drains the microtasks);
@@ -21,9 +22,9 @@
  * Promise with its reason and cancels the request. Failures reject with
  * a TypeError "fetch failed: <what happened>".
  *
- * C state: one hc_client per runtime, made on the first fetch, and one
- * fetch_op per request in flight; eider_js_fetch_free() cancels and frees
- * them all when the heap goes. A configuration check (no event loop)
+ * C state, in the runtime (struct eider_js): its hc_client, made on the
+ * first fetch, and the list of fetch_ops in flight; eider_js_fetch_free()
+ * cancels and frees them all when the heap goes. A configuration check (no event loop)
  * rejects every fetch.
  */
 #include "autoconfig.h"
@@ -36,6 +37,7 @@
 #include "config.h"
 #include "http_client.h"
 #include "js_internal.h"
+#include "js_lib.h"
 #include "log.h"
 
 /* A fetch in flight: the deferred Promise it settles. An aborted one has
@@ -43,388 +45,28 @@
  * loop. */
 struct fetch_op {
     struct eider_js *js;
-    struct fetch_op *prev, *next;
+    LIST_ENTRY(fetch_op) link;         /* in js->fetches */
     struct hc_request *req;
     struct event *aborted;
     int ref;
 };
 
-/* A runtime's HTTP client. */
-struct fetch_client {
-    struct eider_js *js;
-    struct hc_client *hc;
-    struct fetch_client *next;
-};
-
 #define STASH_RESPONSE "fetchResponse"   /* native.response of the JS half */
 
-static struct fetch_op *ops;           /* every fetch in flight */
-static struct fetch_client *clients;   /* one per runtime that fetched */
-
-static const char fetch_js[] =
-/* BEGIN fetch.js (the JavaScript half; ES5 plus Symbol) */
-    "(function (native) {\n"
-    "  'use strict';\n"
-    "  // native.request(url, method, [name, value, ...], body, timeoutMs, mode[, handle])\n"
-    "  //   -> Promise of the Response, which the C side makes by calling\n"
-    "  //      native.response (set below) with {status, statusText, url,\n"
-    "  //      redirected, headers: [[lower-case name, value], ...], body:\n"
-    "  //      ArrayBuffer};\n"
-    "  //   native.decode(arrayBuffer) -> string (UTF-8);\n"
-    "  //   native.promise() -> the Promise constructor of the runtime;\n"
-    "  //   native.plainUrl(string) -> true if it has a scheme and only printable\n"
-    "  //      ASCII (cleanUrl would return it unchanged);\n"
-    "  //   native.abort(handle.ref) -> cancels the request that request() gave\n"
-    "  //      handle.ref (its Promise rejects later, from the loop).\n"
-    "  var TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;\n"
-    "  var LIST = Symbol('list');   // Headers: [[lower-case name, value], ...]\n"
-    "  var BODY = Symbol('body');   // Response: the body, an ArrayBuffer\n"
-    "  var USED = Symbol('used');   // Response: the body was read\n"
-    "  var RAW = {};                // new Response(RAW, raw): from native.response\n"
-    "  var MODES = { follow: 0, error: 1, manual: 2 };\n"
-    "  var hasOwn = Object.prototype.hasOwnProperty;\n"
-    "  var NO_INIT = {};            // fetch(url): no options\n"
-    "\n"
-    "  function headerName(name) {\n"
-    "    name = String(name);\n"
-    "    if (!TOKEN.test(name)) throw new TypeError('Invalid header name: \"' + name + '\"');\n"
-    "    return name.toLowerCase();\n"
-    "  }\n"
-    "\n"
-    "  function headerValue(value) {\n"
-    "    value = String(value).replace(/^[\\t\\n\\r ]+|[\\t\\n\\r ]+$/g, '');\n"
-    "    if (/[\\0\\r\\n]/.test(value)) throw new TypeError('Invalid header value: \"' + value + '\"');\n"
-    "    return value;\n"
-    "  }\n"
-    "\n"
-    "  // new Headers(init): init is a Headers, an array of [name, value] pairs,\n"
-    "  // another iterable of pairs (Map) or an object of name: value.\n"
-    "  function Headers(init) {\n"
-    "    if (!(this instanceof Headers)) throw new TypeError(\"Headers must be called with 'new'\");\n"
-    "    HeaderList.call(this, []);\n"
-    "    if (init == null) return;\n"
-    "    var i;\n"
-    "    if (init instanceof Headers) {\n"
-    "      for (i = 0; i < init[LIST].length; i++) this[LIST].push(init[LIST][i].slice());\n"
-    "    } else if (typeof init !== 'object' && typeof init !== 'function') {\n"
-    "      throw new TypeError('Headers must be an object, an array of [name, value] pairs or a Headers');\n"
-    "    } else if (Array.isArray(init) || typeof init[Symbol.iterator] === 'function') {\n"
-    "      var pairs = Array.isArray(init) ? init : Array.from(init);\n"
-    "      for (i = 0; i < pairs.length; i++) {\n"
-    "        var p = pairs[i];\n"
-    "        if (p == null || typeof p !== 'object' || p.length !== 2) {\n"
-    "          throw new TypeError('Each header pair must be an array of [name, value]');\n"
-    "        }\n"
-    "        this.append(p[0], p[1]);\n"
-    "      }\n"
-    "    } else {\n"
-    "      var keys = Object.keys(init);\n"
-    "      for (i = 0; i < keys.length; i++) this.append(keys[i], init[keys[i]]);\n"
-    "    }\n"
-    "  }\n"
-    "\n"
-    "  // new HeaderList(list): a Headers (same prototype) holding list as is;\n"
-    "  // fetch() makes its responses' headers with it.\n"
-    "  function HeaderList(list) {\n"
-    "    Object.defineProperty(this, LIST, { value: list });\n"
-    "  }\n"
-    "  HeaderList.prototype = Headers.prototype;\n"
-    "\n"
-    "  Headers.prototype.append = function (name, value) {\n"
-    "    this[LIST].push([headerName(name), headerValue(value)]);\n"
-    "  };\n"
-    "  Headers.prototype.set = function (name, value) {\n"
-    "    name = headerName(name);\n"
-    "    value = headerValue(value);\n"
-    "    this['delete'](name);\n"
-    "    this[LIST].push([name, value]);\n"
-    "  };\n"
-    "  Headers.prototype['delete'] = function (name) {\n"
-    "    name = headerName(name);\n"
-    "    for (var l = this[LIST], i = l.length - 1; i >= 0; i--) if (l[i][0] === name) l.splice(i, 1);\n"
-    "  };\n"
-    "  // All values of name joined with \", \", or null.\n"
-    "  Headers.prototype.get = function (name) {\n"
-    "    name = headerName(name);\n"
-    "    for (var v = [], l = this[LIST], i = 0; i < l.length; i++) if (l[i][0] === name) v.push(l[i][1]);\n"
-    "    return v.length ? v.join(', ') : null;\n"
-    "  };\n"
-    "  Headers.prototype.has = function (name) {\n"
-    "    return this.get(name) !== null;\n"
-    "  };\n"
-    "  Headers.prototype.getSetCookie = function () {\n"
-    "    for (var v = [], l = this[LIST], i = 0; i < l.length; i++) if (l[i][0] === 'set-cookie') v.push(l[i][1]);\n"
-    "    return v;\n"
-    "  };\n"
-    "\n"
-    "  // [[name, value], ...] sorted by name, values combined but set-cookie's.\n"
-    "  function combined(h) {\n"
-    "    var seen = Object.create(null), names = [], out = [], l = h[LIST], i, j;\n"
-    "    for (i = 0; i < l.length; i++) {\n"
-    "      if (!seen[l[i][0]]) names.push(l[i][0]);\n"
-    "      seen[l[i][0]] = true;\n"
-    "    }\n"
-    "    names.sort();\n"
-    "    for (i = 0; i < names.length; i++) {\n"
-    "      if (names[i] !== 'set-cookie') out.push([names[i], h.get(names[i])]);\n"
-    "      else for (j = 0; j < l.length; j++) if (l[j][0] === 'set-cookie') out.push(['set-cookie', l[j][1]]);\n"
-    "    }\n"
-    "    return out;\n"
-    "  }\n"
-    "\n"
-    "  Headers.prototype.forEach = function (callback, thisArg) {\n"
-    "    if (typeof callback !== 'function') throw new TypeError('Headers.forEach: callback is not a function');\n"
-    "    for (var c = combined(this), i = 0; i < c.length; i++) callback.call(thisArg, c[i][1], c[i][0], this);\n"
-    "  };\n"
-    "\n"
-    "  function iterator(list, pick) {\n"
-    "    var i = 0, it = {\n"
-    "      next: function () {\n"
-    "        return i < list.length ? { value: pick(list[i++]), done: false } : { value: undefined, done: true };\n"
-    "      }\n"
-    "    };\n"
-    "    it[Symbol.iterator] = function () { return this; };\n"
-    "    return it;\n"
-    "  }\n"
-    "  Headers.prototype.entries = function () {\n"
-    "    return iterator(combined(this), function (e) { return e; });\n"
-    "  };\n"
-    "  Headers.prototype.keys = function () {\n"
-    "    return iterator(combined(this), function (e) { return e[0]; });\n"
-    "  };\n"
-    "  Headers.prototype.values = function () {\n"
-    "    return iterator(combined(this), function (e) { return e[1]; });\n"
-    "  };\n"
-    "  Headers.prototype[Symbol.iterator] = Headers.prototype.entries;\n"
-    "\n"
-    "  // The bytes of a body: string (UTF-8), ArrayBuffer, typed array, Buffer\n"
-    "  // or DataView, as an ArrayBuffer or view; anything else as String(body).\n"
-    "  function bodyBytes(body, headers) {\n"
-    "    if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body;\n"
-    "    body = String(body);\n"
-    "    if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');\n"
-    "    return new TextEncoder().encode(body);\n"
-    "  }\n"
-    "\n"
-    "  // A new ArrayBuffer with the bytes of an ArrayBuffer or a view.\n"
-    "  function copyBytes(b) {\n"
-    "    if (b instanceof ArrayBuffer) return b.slice(0);\n"
-    "    var view = new Uint8Array(b.buffer, b.byteOffset, b.byteLength), copy = new Uint8Array(view.length);\n"
-    "    copy.set(view);\n"
-    "    return copy.buffer;\n"
-    "  }\n"
-    "\n"
-    "  // new Response(body, {status, statusText, headers}); fetch() makes its\n"
-    "  // responses with new Response(RAW, raw).\n"
-    "  function Response(body, init) {\n"
-    "    if (!(this instanceof Response)) throw new TypeError(\"Response must be called with 'new'\");\n"
-    "    var raw = body === RAW ? init : null, bytes;\n"
-    "    if (raw) {\n"
-    "      this.status = raw.status;\n"
-    "      this.statusText = raw.statusText;\n"
-    "      this.headers = new HeaderList(raw.headers);\n"
-    "      this.url = raw.url;\n"
-    "      this.redirected = raw.redirected;\n"
-    "      bytes = raw.body;\n"
-    "    } else {\n"
-    "      init = init == null ? {} : init;\n"
-    "      this.status = init.status === undefined ? 200 : Number(init.status);\n"
-    "      if (this.status % 1 !== 0 || this.status < 200 || this.status > 599) {\n"
-    "        throw new RangeError('Response status must be an integer from 200 to 599, not ' + init.status);\n"
-    "      }\n"
-    "      this.statusText = init.statusText === undefined ? '' : String(init.statusText);\n"
-    "      this.headers = new Headers(init.headers);\n"
-    "      this.url = '';\n"
-    "      this.redirected = false;\n"
-    "      bytes = body == null ? new ArrayBuffer(0) : bodyBytes(body, this.headers);\n"
-    "      bytes = copyBytes(bytes);\n"
-    "    }\n"
-    "    this.ok = this.status >= 200 && this.status <= 299;\n"
-    "    this.type = raw ? 'basic' : 'default';\n"
-    "    this[BODY] = bytes;\n"
-    "  }\n"
-    "\n"
-    "  Object.defineProperty(Response.prototype, 'bodyUsed', {\n"
-    "    get: function () { return !!this[USED]; }\n"
-    "  });\n"
-    "\n"
-    "  function consume(r) {\n"
-    "    if (r[USED]) throw new TypeError('Body is unusable: Body has already been read');\n"
-    "    r[USED] = true;\n"
-    "    return r[BODY];\n"
-    "  }\n"
-    "\n"
-    "  // body.arrayBuffer(), text(), json(): Promises, one read per response.\n"
-    "  Response.prototype.arrayBuffer = function () {\n"
-    "    var P = native.promise();\n"
-    "    try {\n"
-    "      return P.resolve(consume(this));\n"
-    "    } catch (e) {\n"
-    "      return P.reject(e);\n"
-    "    }\n"
-    "  };\n"
-    "  Response.prototype.text = function () {\n"
-    "    var P = native.promise();\n"
-    "    try {\n"
-    "      return P.resolve(native.decode(consume(this)));\n"
-    "    } catch (e) {\n"
-    "      return P.reject(e);\n"
-    "    }\n"
-    "  };\n"
-    "  Response.prototype.json = function () {\n"
-    "    return this.text().then(function (text) {\n"
-    "      try {\n"
-    "        return JSON.parse(text);\n"
-    "      } catch (e) {\n"
-    "        throw new SyntaxError('response body is not valid JSON: ' + e.message);\n"
-    "      }\n"
-    "    });\n"
-    "  };\n"
-    "  Response.prototype.clone = function () {\n"
-    "    if (this[USED]) throw new TypeError('Response.clone: Body has already been consumed.');\n"
-    "    var r = Object.create(Response.prototype);\n"
-    "    for (var k in this) if (hasOwn.call(this, k)) r[k] = this[k];\n"
-    "    r.headers = new Headers(this.headers);\n"
-    "    r[BODY] = this[BODY].slice(0);\n"
-    "    return r;\n"
-    "  };\n"
-    "\n"
-    "  // The URL trimmed of C0 controls and spaces, with its scheme checked and\n"
-    "  // what is not printable ASCII percent-encoded; TypeError if it cannot be.\n"
-    "  function cleanUrl(url) {\n"
-    "    url = url.replace(/^[\\0- ]+|[\\0- ]+$/g, '');\n"
-    "    if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url)) throw new TypeError('Invalid URL: ' + url);\n"
-    "    try {\n"
-    "      return url.replace(/[^\\x21-\\x7e]+/g, function (s) { return encodeURI(s); });\n"
-    "    } catch (e) {\n"
-    "      throw new TypeError('Invalid URL: ' + url);\n"
-    "    }\n"
-    "  }\n"
-    "\n"
-    "  // A method name checked, the standard ones upper-cased.\n"
-    "  function httpMethod(method) {\n"
-    "    if (!TOKEN.test(method)) throw new TypeError('\"' + method + '\" is not a valid HTTP method');\n"
-    "    if (/^(DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i.test(method)) method = method.toUpperCase();\n"
-    "    if (/^(CONNECT|TRACE|TRACK)$/i.test(method)) throw new TypeError('\"' + method + '\" HTTP method is unsupported');\n"
-    "    return method;\n"
-    "  }\n"
-    "\n"
-    "  native.response = function (raw) {\n"
-    "    return new Response(RAW, raw);\n"
-    "  };\n"
-    "\n"
-    "  // The redirect mode for native.request.\n"
-    "  function redirectMode(redirect) {\n"
-    "    if (!hasOwn.call(MODES, redirect)) {\n"
-    "      throw new TypeError('redirect must be \"follow\", \"error\" or \"manual\", not \"' + redirect + '\"');\n"
-    "    }\n"
-    "    return MODES[redirect];\n"
-    "  }\n"
-    "\n"
-    "  // The Promise of a fetch with an AbortSignal: rejects with the signal's\n"
-    "  // reason (an AbortError DOMException unless abort() was given one) as\n"
-    "  // soon as it aborts, and cancels the request.\n"
-    "  function abortable(signal, url, method, flat, body, timeout, mode) {\n"
-    "    var P = native.promise(), handle = { ref: 0 };\n"
-    "    var inner = native.request(url, method, flat, body, timeout, mode, handle);\n"
-    "    return new P(function (resolve, reject) {\n"
-    "      function onAbort() {\n"
-    "        native.abort(handle.ref);\n"
-    "        reject(signal.reason);\n"
-    "      }\n"
-    "      signal.addEventListener('abort', onAbort, { once: true });\n"
-    "      inner.then(function (response) {\n"
-    "        signal.removeEventListener('abort', onAbort);\n"
-    "        resolve(response);\n"
-    "      }, function (err) {\n"
-    "        signal.removeEventListener('abort', onAbort);\n"
-    "        reject(err);\n"
-    "      });\n"
-    "    });\n"
-    "  }\n"
-    "\n"
-    "  // fetch(url, {method, headers, body, timeout, redirect, signal}) -> Promise.\n"
-    "  function fetch(input, init) {\n"
-    "    try {\n"
-    "      init = init == null ? NO_INIT : init;\n"
-    "      if (typeof init !== 'object') throw new TypeError('fetch options must be an object');\n"
-    "      var url = input;\n"
-    "      if (input != null && typeof input === 'object') {\n"
-    "        url = typeof input.href === 'string' ? input.href : typeof input.url === 'string' ? input.url : input;\n"
-    "      }\n"
-    "      url = String(url);\n"
-    "      if (!native.plainUrl(url)) url = cleanUrl(url);\n"
-    "      var method = init.method === undefined ? 'GET' : httpMethod(String(init.method));\n"
-    "      // Without headers or body (the usual GET) no Headers is made.\n"
-    "      var headersInit = init.headers;\n"
-    "      var headers = headersInit === undefined ? null : new Headers(headersInit);\n"
-    "      var body = init.body == null ? null : init.body;\n"
-    "      if (body !== null) {\n"
-    "        if (method === 'GET' || method === 'HEAD') throw new TypeError('Request with GET/HEAD method cannot have body');\n"
-    "        if (headers === null) headers = new Headers();\n"
-    "        body = bodyBytes(body, headers);\n"
-    "      }\n"
-    "      var timeout = -1;\n"
-    "      if (init.timeout !== undefined) {\n"
-    "        timeout = Math.floor(Number(init.timeout));\n"
-    "        if (!(timeout >= 0 && timeout <= 2147483647)) throw new TypeError('timeout must be a number of milliseconds');\n"
-    "      }\n"
-    "      var mode = init.redirect === undefined ? MODES.follow : redirectMode(String(init.redirect));\n"
-    "      var signal = init.signal == null ? null : init.signal;\n"
-    "      if (signal !== null) {\n"
-    "        if (typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || !('aborted' in signal)) {\n"
-    "          throw new TypeError('signal must be an AbortSignal');\n"
-    "        }\n"
-    "        if (signal.aborted) return native.promise().reject(signal.reason);\n"
-    "      }\n"
-    "      var flat = [];\n"
-    "      if (headers !== null) {\n"
-    "        for (var l = headers[LIST], i = 0; i < l.length; i++) flat.push(l[i][0], l[i][1]);\n"
-    "      }\n"
-    "      if (signal !== null) return abortable(signal, url, method, flat, body, timeout, mode);\n"
-    "      return native.request(url, method, flat, body, timeout, mode);\n"
-    "    } catch (e) {\n"
-    "      return native.promise().reject(e);\n"
-    "    }\n"
-    "  }\n"
-    "\n"
-    "  return { fetch: fetch, Headers: Headers, Response: Response };\n"
-    "})\n"
-/* END fetch.js */
-;
+/* framework/js/fetch.js as bytecode (jsbc table: the one row "fetch"). */
+extern const struct eider_js_lib eider_fetch_js[];
 
 /* The client of js, made on first use. NULL only when out of memory. */
 static struct hc_client *client_of(struct eider_js *js)
 {
-    struct fetch_client *fc;
     struct hc_client_opts opts = {
         .ca_file = js->cfg ? js->cfg->fetch_ca_file : NULL,
         .user_agent = "eider/" PACKAGE_VERSION,
     };
 
-    for (fc = clients; fc; fc = fc->next)
-        if (fc->js == js)
-            return fc->hc;
-    fc = calloc(1, sizeof(*fc));
-    if (fc == NULL || (fc->hc = hc_client_new(js->base, &opts)) == NULL) {
-        free(fc);
-        return NULL;
-    }
-    fc->js = js;
-    fc->next = clients;
-    clients = fc;
-    return fc->hc;
-}
-
-/* Takes op out of the list of fetches in flight. */
-static void unlink_op(struct fetch_op *op)
-{
-    if (op->prev)
-        op->prev->next = op->next;
-    else
-        ops = op->next;
-    if (op->next)
-        op->next->prev = op->prev;
+    if (js->fetch_client == NULL)
+        js->fetch_client = hc_client_new(js->base, &opts);
+    return js->fetch_client;
 }
 
 /* Pushes header name NAME lower-cased. Names are tokens (http_parser
@@ -456,6 +98,8 @@ struct outcome {
     const char *error;
 };
 
+/* duk_safe_call body: pushes the Response or the TypeError of UDATA (a
+ * struct outcome), as said above. */
 static duk_ret_t push_outcome(duk_context *ctx, void *udata)
 {
     const struct outcome *o = udata;
@@ -508,7 +152,7 @@ static void on_done(const struct hc_response *resp, const char *error, void *arg
     struct outcome o = { resp, error };
     int ref = op->ref, rc;
 
-    unlink_op(op);
+    LIST_REMOVE(op, link);
     free(op);
     eider_js_enter(op_js);             /* push_outcome runs the Response constructor */
     rc = duk_safe_call(ctx, push_outcome, &o, 0, 1);
@@ -583,10 +227,7 @@ static duk_ret_t native_request(duk_context *ctx)
     }
     /* Linked before the Promise exists: the callback comes from the loop
      * only, and settling an unknown ref does nothing. */
-    op->next = ops;
-    if (ops)
-        ops->prev = op;
-    ops = op;
+    LIST_INSERT_HEAD(&js->fetches, op, link);
     op->ref = eider_js_deferred(ctx);
     if (duk_is_object(ctx, 6)) {
         duk_push_int(ctx, op->ref);
@@ -605,7 +246,7 @@ static void on_aborted(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    unlink_op(op);
+    LIST_REMOVE(op, link);
     event_free(op->aborted);
     free(op);
     duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "fetch failed: aborted");
@@ -621,8 +262,10 @@ static duk_ret_t native_abort(duk_context *ctx)
     int ref = duk_get_int(ctx, 0);
     static const struct timeval now = { 0, 0 };
 
-    for (struct fetch_op *op = ops; op; op = op->next) {
-        if (op->js != js || op->ref != ref || op->req == NULL)
+    struct fetch_op *op;
+
+    LIST_FOREACH(op, &js->fetches, link) {
+        if (op->ref != ref || op->req == NULL)
             continue;
         op->aborted = evtimer_new(js->base, on_aborted, op);
         if (op->aborted == NULL)
@@ -694,8 +337,9 @@ static duk_ret_t native_promise(duk_context *ctx)
 static duk_ret_t install(duk_context *ctx, void *udata)
 {
     (void)udata;
-    duk_push_string(ctx, "fetch.js");
-    duk_compile_lstring_filename(ctx, DUK_COMPILE_EVAL, fetch_js, sizeof(fetch_js) - 1);
+    memcpy(duk_push_fixed_buffer(ctx, eider_fetch_js[0].len), eider_fetch_js[0].code,
+           eider_fetch_js[0].len);
+    duk_load_function(ctx);
     duk_call(ctx, 0);                  /* evaluates to the function */
     duk_push_object(ctx);
     duk_dup_top(ctx);                  /* native, for native.response below */
@@ -741,28 +385,16 @@ void eider_js_fetch_init(duk_context *ctx)
  * frees its client: pooled connections, resolver, TLS context. */
 void eider_js_fetch_free(struct eider_js *js)
 {
-    struct fetch_op *op, *next_op;
-    struct fetch_client **p = &clients;
+    while (!LIST_EMPTY(&js->fetches)) {
+        struct fetch_op *op = LIST_FIRST(&js->fetches);
 
-    for (op = ops; op; op = next_op) {
-        next_op = op->next;
-        if (op->js != js)
-            continue;
-        unlink_op(op);
+        LIST_REMOVE(op, link);
         if (op->req != NULL)
             hc_request_cancel(op->req);
         if (op->aborted != NULL)
             event_free(op->aborted);
         free(op);
     }
-    while (*p) {
-        struct fetch_client *fc = *p;
-        if (fc->js == js) {
-            *p = fc->next;
-            hc_client_free(fc->hc);
-            free(fc);
-        } else {
-            p = &fc->next;
-        }
-    }
+    hc_client_free(js->fetch_client);
+    js->fetch_client = NULL;
 }

@@ -1,10 +1,8 @@
 /*
  * require('fs'): reads confined to the directories of the fs_root
- * directive. A path is checked twice: as written (made absolute and
- * normalised, so "../" cannot climb out) and after realpath() (so a
- * symbolic link cannot lead out); outside every root it fails with EACCES
- * whether or not the file exists, so nothing is learnt about the rest of
- * the file system.
+ * directive by path.c (relative paths from the first root): outside every
+ * root a read fails with EACCES whether or not the file exists, so nothing
+ * is learnt about the rest of the file system.
  *
  * Reads are synchronous, also behind fs.promises: they are meant for small
  * local files (templates, keys, data), which the page cache serves in
@@ -21,6 +19,7 @@
 #include "config.h"
 #include "file.h"
 #include "js_internal.h"
+#include "path.h"
 
 /* Throws a Node-style error: message "CODE: what, op 'path'", .code set. */
 static duk_ret_t throw_fs_error(duk_context *ctx, int err, const char *op, const char *path)
@@ -36,47 +35,12 @@ static duk_ret_t throw_fs_error(duk_context *ctx, int err, const char *op, const
     return duk_throw(ctx);
 }
 
-static int under(const char *path, const char *root)
+/* PATH (LEN bytes) confined to the fs_root directories, relative ones
+ * from the first: 0 with the real path in real, or an errno (path.h). */
+static int confine(const struct eider_config *cfg, const char *path, size_t len, char *real)
 {
-    size_t n = strlen(root);
-    return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0'
-                                           || (n == 1 && root[0] == '/'));
-}
-
-static int under_any(const struct eider_config *cfg, const char *path)
-{
-    for (size_t i = 0; i < cfg->nfs_roots; i++)
-        if (under(path, cfg->fs_roots[i]))
-            return 1;
-    return 0;
-}
-
-/* Makes PATH absolute (relative to the first root) and removes ".", ".."
- * and repeated slashes, without touching the disk. */
-static int normalise(const struct eider_config *cfg, const char *path, char *out)
-{
-    char tmp[PATH_MAX];
-    size_t n = 0;
-
-    if (path[0] != '/' && cfg->nfs_roots == 0)
-        return -1;
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", path[0] == '/' ? "" : cfg->fs_roots[0],
-                         path) >= sizeof(tmp))
-        return -1;
-    for (char *seg = strtok(tmp, "/"); seg != NULL; seg = strtok(NULL, "/")) {
-        if (strcmp(seg, ".") == 0)
-            continue;
-        if (strcmp(seg, "..") == 0) {
-            while (n > 0 && out[--n] != '/')
-                ;
-            continue;
-        }
-        n += (size_t)snprintf(out + n, PATH_MAX - n, "/%s", seg);
-    }
-    if (n == 0)
-        out[n++] = '/';
-    out[n] = '\0';
-    return 0;
+    return eider_path_confine(cfg->nfs_roots > 0 ? cfg->fs_roots[0] : NULL, path, len,
+                              (const char *const *)cfg->fs_roots, cfg->nfs_roots, real);
 }
 
 /* Resolves the path argument at idx to a real path inside a root, or
@@ -86,18 +50,14 @@ static void confined_path(duk_context *ctx, duk_idx_t idx, const char *op, char 
     const struct eider_config *cfg = eider_js_of(ctx)->cfg;
     duk_size_t len;
     const char *path = duk_require_lstring(ctx, idx, &len);
-    char norm[PATH_MAX];
+    int err;
 
     /* "a.txt\0.jpg" would open a.txt after a check on the whole string
      * (a URL's %00 decodes to it); Node refuses such paths too. */
     if (strlen(path) != len)
         (void)duk_type_error(ctx, "%s: the path must be a string without null bytes", op);
-    if (normalise(cfg, path, norm) < 0 || !under_any(cfg, norm))
-        (void)throw_fs_error(ctx, EACCES, op, path);
-    if (realpath(norm, real) == NULL)
-        (void)throw_fs_error(ctx, errno, op, path);
-    if (!under_any(cfg, real))
-        (void)throw_fs_error(ctx, EACCES, op, path);
+    if ((err = confine(cfg, path, len, real)) != 0)
+        (void)throw_fs_error(ctx, err, op, path);
 }
 
 /* The encoding argument: a string, or {encoding: ...}; NULL for none.
@@ -135,19 +95,21 @@ static duk_ret_t read_file(duk_context *ctx)
     return 1;
 }
 
+/* fs.readFileSync(path[, encoding]): see read_file. */
 static duk_ret_t fs_read_file_sync(duk_context *ctx)
 {
     return read_file(ctx);
 }
 
+/* existsSync(path): false outside the roots, as for a missing file; a
+ * path with a NUL byte names no file (Node says false too). */
 static duk_ret_t fs_exists_sync(duk_context *ctx)
 {
-    const struct eider_config *cfg = eider_js_of(ctx)->cfg;
-    char norm[PATH_MAX], real[PATH_MAX];
+    char real[PATH_MAX];
+    duk_size_t len;
+    const char *path = duk_get_lstring(ctx, 0, &len);
 
-    duk_push_boolean(ctx, duk_is_string(ctx, 0)
-                     && normalise(cfg, duk_get_string(ctx, 0), norm) == 0 && under_any(cfg, norm)
-                     && realpath(norm, real) != NULL && under_any(cfg, real));
+    duk_push_boolean(ctx, path != NULL && confine(eider_js_of(ctx)->cfg, path, len, real) == 0);
     return 1;
 }
 
@@ -161,6 +123,8 @@ static duk_ret_t stat_is(duk_context *ctx)
     return 1;
 }
 
+/* fs.statSync(path): a Stats-like object of the confined file (size,
+ * mtime, isFile(), isDirectory()); throws as confined_path does. */
 static duk_ret_t fs_stat_sync(duk_context *ctx)
 {
     char real[PATH_MAX];
@@ -259,6 +223,8 @@ static const duk_function_list_entry fs_functions[] = {
     { NULL, NULL, 0 }
 };
 
+/* Pushes the exports of require('fs') (made per call; js_module.c caches
+ * them per heap). */
 void eider_js_fs_push(duk_context *ctx)
 {
     duk_push_object(ctx);

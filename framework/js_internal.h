@@ -6,6 +6,7 @@
 #define EIDER_JS_INTERNAL_H
 
 #include <stddef.h>
+#include <sys/queue.h>
 
 #include "js_engine.h"
 #include "runtime.h"
@@ -15,6 +16,9 @@ struct eider_router;
 struct eider_exchange;
 struct eider_sources;
 struct event_base;
+struct fetch_op;
+struct hc_client;
+struct js_timer;
 
 /* One runtime: one Duktape heap per worker. */
 struct eider_js {
@@ -43,6 +47,15 @@ struct eider_js {
     void *array_proto;         /* Array.prototype, for js_json.c */
     char *scratch;             /* js_json.c's, for strings with escapes */
     size_t scratch_cap;
+    /* js_util.c's: keys of deferred Promises in the stash */
+    int next_deferred;
+    /* js_timers.c's: every live timer (freed with the heap), the last id */
+    LIST_HEAD(eider_js_timers, js_timer) timers;
+    unsigned next_timer_id;
+    /* js_fetch.c's: the HTTP client, made on the first fetch, and every
+     * fetch in flight */
+    struct hc_client *fetch_client;
+    LIST_HEAD(eider_js_fetches, fetch_op) fetches;
 };
 
 /* Hidden property holding the C pointer behind a req or res object. */

@@ -16,6 +16,7 @@
 #include "file.h"
 #include "js_internal.h"
 #include "js_lib.h"
+#include "path.h"
 #include "sources.h"
 
 #define STASH_MODULES "modules"
@@ -24,16 +25,27 @@
 #define REQUIRE_DIR DUK_HIDDEN_SYMBOL("dir")
 
 
+/* 1 if PATH (links followed) is a regular file. */
 static int is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* 1 if PATH (links followed) is a directory. */
 static int is_dir(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* 1 if X (relative ones from BASE) lies inside ROOT as text (path.c),
+ * with its normalised form in norm (PATH_MAX bytes); checked before any
+ * candidate is stat()ed, so require() tells nothing about files outside
+ * the handlers root. */
+static int inside(const char *root, const char *base, const char *x, char *norm)
+{
+    return eider_path_normalise(base, x, strlen(x), norm) == 0 && eider_path_within(norm, root);
 }
 
 /* X, X.js, X.ts, X.json: writes the first existing file into out. */
@@ -130,10 +142,12 @@ static void pick_target(duk_context *ctx, duk_idx_t v, int round, int depth)
 }
 
 /* For require('PKG/SUB') found in the package directory PKGDIR: the file
- * its package.json "exports" maps "./SUB" (or ".") to, into out. Returns
- * 0, or -1 when the package has no "exports" or they map nothing here
- * (then the plain file rules apply, more leniently than Node). */
-static int try_exports(duk_context *ctx, const char *pkgdir, const char *sub, char *out)
+ * its package.json "exports" maps "./SUB" (or ".") to, into out, if it
+ * lies inside ROOT. Returns 0, or -1 when the package has no "exports" or
+ * they map nothing here (then the plain file rules apply, more leniently
+ * than Node). */
+static int try_exports(duk_context *ctx, const char *root, const char *pkgdir, const char *sub,
+                       char *out)
 {
     char pkg[PATH_MAX], want[PATH_MAX], target[PATH_MAX];
     duk_idx_t top = duk_get_top(ctx), ex;
@@ -188,15 +202,19 @@ static int try_exports(duk_context *ctx, const char *pkgdir, const char *sub, ch
     }
     for (int round = 0; round < 2 && rc != 0; round++) {
         const char *t, *st;
-        char cand[PATH_MAX];
+        char rel[PATH_MAX];
+        int n = -1;
         pick_target(ctx, -1, round, 0);
         if ((t = duk_get_string(ctx, -1)) != NULL && strncmp(t, "./", 2) == 0) {
             if (star != NULL && (st = strchr(t, '*')) != NULL)
-                snprintf(cand, sizeof(cand), "%s/%.*s%s%s", pkgdir, (int)(st - t - 2), t + 2, star, st + 1);
+                n = snprintf(rel, sizeof(rel), "%.*s%s%s", (int)(st - t - 2), t + 2, star, st + 1);
             else
-                snprintf(cand, sizeof(cand), "%s/%s", pkgdir, t + 2);
-            rc = is_file(cand) ? (snprintf(out, PATH_MAX, "%s", cand), 0) : -1;
+                n = snprintf(rel, sizeof(rel), "%s", t + 2);
         }
+        /* SUB comes from the require() id: "../" in it must not reach a
+         * stat() outside the root. */
+        if (n >= 0 && (size_t)n < sizeof(rel) && inside(root, pkgdir, rel, out))
+            rc = is_file(out) ? 0 : -1;
         duk_pop(ctx);
     }
 done:
@@ -204,38 +222,16 @@ done:
     return rc;
 }
 
-/* 1 if PATH, with "." and ".." resolved as text (no disk access), lies
- * inside ROOT. Checked before a candidate is even stat()ed, so require()
- * tells nothing about files outside the handlers root. */
-static int lexically_inside(const char *root, const char *path)
+/* Tries X (relative ones from BASE) as a file and as a directory, if it
+ * is inside ROOT as text; only the normalised path is stat()ed, as Node
+ * resolves ".." in an id before looking at the disk. */
+static int try_path(duk_context *ctx, const char *root, const char *base, const char *x, char *out)
 {
-    char norm[PATH_MAX], tmp[PATH_MAX];
-    size_t n = 0, rootlen = strlen(root);
+    char norm[PATH_MAX];
 
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s", path) >= sizeof(tmp))
-        return 0;
-    for (char *seg = strtok(tmp, "/"); seg != NULL; seg = strtok(NULL, "/")) {
-        if (strcmp(seg, ".") == 0)
-            continue;
-        if (strcmp(seg, "..") == 0) {
-            while (n > 0 && norm[--n] != '/')
-                ;
-            continue;
-        }
-        n += (size_t)snprintf(norm + n, sizeof(norm) - n, "/%s", seg);
-        if (n >= sizeof(norm))
-            return 0;
-    }
-    norm[n] = '\0';
-    return strncmp(norm, root, rootlen) == 0 && (norm[rootlen] == '/' || norm[rootlen] == '\0');
-}
-
-/* Tries X as a file and as a directory, if X is inside ROOT. */
-static int try_path(duk_context *ctx, const char *root, const char *x, char *out)
-{
-    if (!lexically_inside(root, x))
+    if (!inside(root, base, x, norm))
         return -1;
-    return try_file(x, out) == 0 || try_dir(ctx, x, out) == 0 ? 0 : -1;
+    return try_file(norm, out) == 0 || try_dir(ctx, norm, out) == 0 ? 0 : -1;
 }
 
 /* Resolves ID required from DIR into the real path out: 0, -1 if there
@@ -246,29 +242,25 @@ static int resolve(duk_context *ctx, const char *root, const char *dir, const ch
     size_t rootlen = strlen(root);
     int rc = -1;
 
-    if (id[0] == '\0')
+    if (id[0] == '\0' || strlen(id) >= PATH_MAX - sizeof("node_modules/"))
         return -1;
     if (id[0] == '/' || strncmp(id, "./", 2) == 0 || strncmp(id, "../", 3) == 0
         || strcmp(id, ".") == 0 || strcmp(id, "..") == 0) {
-        if (id[0] == '/')
-            snprintf(cand, sizeof(cand), "%s", id);
-        else
-            snprintf(cand, sizeof(cand), "%s/%s", dir, id);
-        rc = try_path(ctx, root, cand, found);
+        rc = try_path(ctx, root, dir, id, found);
     } else {
         /* node_modules from dir up to the root, then the root itself. */
-        char up[PATH_MAX];
+        char up[PATH_MAX], rel[PATH_MAX];
         snprintf(up, sizeof(up), "%s", dir);
         /* The package's own name: "@scope/name" or "name", then SUB. */
         const char *subsep = strchr(id[0] == '@' && strchr(id, '/') ? strchr(id, '/') + 1 : id, '/');
         size_t namelen = subsep ? (size_t)(subsep - id) : strlen(id);
         for (;;) {
-            snprintf(cand, sizeof(cand), "%s/node_modules/%.*s", up, (int)namelen, id);
-            if (lexically_inside(root, cand) && is_dir(cand)
-                && (rc = try_exports(ctx, cand, subsep ? subsep + 1 : "", found)) == 0)
+            snprintf(rel, sizeof(rel), "node_modules/%.*s", (int)namelen, id);
+            if (inside(root, up, rel, cand) && is_dir(cand)
+                && (rc = try_exports(ctx, root, cand, subsep ? subsep + 1 : "", found)) == 0)
                 break;
-            snprintf(cand, sizeof(cand), "%s/node_modules/%s", up, id);
-            if ((rc = try_path(ctx, root, cand, found)) == 0)
+            snprintf(rel, sizeof(rel), "node_modules/%s", id);
+            if ((rc = try_path(ctx, root, up, rel, found)) == 0)
                 break;
             if (strlen(up) <= rootlen)
                 break;
@@ -277,17 +269,20 @@ static int resolve(duk_context *ctx, const char *root, const char *dir, const ch
                 break;
             *slash = '\0';
         }
-        if (rc != 0) {
-            snprintf(cand, sizeof(cand), "%s/%s", root, id);
-            rc = try_path(ctx, root, cand, found);
-        }
+        if (rc != 0)
+            rc = try_path(ctx, root, root, id, found);
     }
-    if (rc != 0 || realpath(found, out) == NULL)
+    if (rc != 0)
         return -1;
-    /* Symlinks and "../" must not lead out of the handlers root. */
-    if (strncmp(out, root, rootlen) != 0 || out[rootlen] != '/')
+    /* Symlinks must not lead out of the handlers root. */
+    switch (eider_path_confine(NULL, found, strlen(found), &root, 1, out)) {
+    case 0:
+        return 0;
+    case EACCES:
         return -2;
-    return 0;
+    default:
+        return -1;
+    }
 }
 
 /* --- loading --- */
@@ -372,6 +367,9 @@ static duk_idx_t push_module(duk_context *ctx, const char *id)
     return module;
 }
 
+/* Pushes the exports of the module at PATH, loaded once per heap and
+ * cached by real path (a cycle sees the partial exports): 0, or -1 with
+ * the error on top. */
 int eider_js_require_path(duk_context *ctx, const char *path)
 {
     char real[PATH_MAX];
@@ -471,11 +469,14 @@ static int make_builtin(duk_context *ctx, const char *id)
     return 1;
 }
 
+/* ID required from DIR as a real path inside the handlers root, in out
+ * (PATH_MAX bytes): 0, or -1 (missing or outside alike). */
 int eider_js_resolve(duk_context *ctx, const char *dir, const char *id, char *out)
 {
     return resolve(ctx, eider_js_of(ctx)->root, dir, id, out) == 0 ? 0 : -1;
 }
 
+/* 1 if ID (maybe "node:ID") names a built-in module, else 0. */
 int eider_js_is_builtin(const char *id)
 {
     const struct eider_js_lib *lib;
@@ -491,6 +492,9 @@ int eider_js_is_builtin(const char *id)
     return 0;
 }
 
+/* Pushes the exports of built-in module ID (maybe "node:ID"), made on
+ * first use and then the same object: 1, 0 if ID names none (nothing
+ * pushed), or -1 with the error on top. */
 int eider_js_push_builtin(duk_context *ctx, const char *id)
 {
     int rc;
@@ -515,6 +519,9 @@ int eider_js_push_builtin(duk_context *ctx, const char *id)
     return 1;
 }
 
+/* require(id) of a module whose directory the function carries: a
+ * built-in, else the resolved file's exports. Throws "Cannot find module"
+ * when there is none inside the handlers root. */
 static duk_ret_t js_require(duk_context *ctx)
 {
     const char *id = duk_require_string(ctx, 0);
@@ -628,6 +635,8 @@ static void define_helpers(duk_context *ctx)
     duk_pop(ctx);
 }
 
+/* Readies require() in the heap: the module cache, the handlers ROOT
+ * (realpath'd; copied), the built-ins cache and the loader. */
 void eider_js_module_init(duk_context *ctx, const char *root)
 {
     duk_push_heap_stash(ctx);

@@ -37,6 +37,7 @@ static void cache_on_this(duk_context *ctx, const char *name)
     duk_pop(ctx);
 }
 
+/* req.method: pushes the method's name ("GET"...). */
 static duk_ret_t get_method(duk_context *ctx, struct eider_exchange *ex)
 {
     duk_push_string(ctx, eider_method_names[ex->method]);
@@ -55,6 +56,7 @@ static duk_ret_t get_url(duk_context *ctx, struct eider_exchange *ex)
     return 1;
 }
 
+/* req.path: pushes the decoded path, without the query (UTF-8 made safe). */
 static duk_ret_t get_path(duk_context *ctx, struct eider_exchange *ex)
 {
     eider_js_push_utf8(ctx, ex->path, strlen(ex->path));
@@ -91,6 +93,8 @@ static int add_query_pair(const char *k, size_t klen, const char *v, size_t vlen
     return 0;
 }
 
+/* req.query: pushes an object of the decoded query pairs (a repeated key
+ * as an array), cached on req. */
 static duk_ret_t get_query(duk_context *ctx, struct eider_exchange *ex)
 {
     duk_push_bare_object(ctx);
@@ -104,6 +108,7 @@ static duk_ret_t get_query(duk_context *ctx, struct eider_exchange *ex)
     return 1;
 }
 
+/* req.params: pushes an object of the route's parameters, cached on req. */
 static duk_ret_t get_params(duk_context *ctx, struct eider_exchange *ex)
 {
     duk_push_bare_object(ctx);
@@ -115,6 +120,8 @@ static duk_ret_t get_params(duk_context *ctx, struct eider_exchange *ex)
     return 1;
 }
 
+/* req.headers: pushes an object of the request headers by lower-case
+ * name (names of 256 bytes or more are left out), cached on req. */
 static duk_ret_t get_headers(duk_context *ctx, struct eider_exchange *ex)
 {
     struct evkeyvalq *in = evhttp_request_get_input_headers(ex->req);
@@ -143,6 +150,8 @@ static duk_ret_t get_headers(duk_context *ctx, struct eider_exchange *ex)
     return 1;
 }
 
+/* req.body: pushes the whole body as a Buffer, or undefined when empty;
+ * cached on req. */
 static duk_ret_t get_body(duk_context *ctx, struct eider_exchange *ex)
 {
     struct evbuffer *in = eider_http_body(ex);
@@ -161,18 +170,21 @@ static duk_ret_t get_body(duk_context *ctx, struct eider_exchange *ex)
     return 1;
 }
 
+/* req.ip: pushes the client's address (after trusted_proxies). */
 static duk_ret_t get_ip(duk_context *ctx, struct eider_exchange *ex)
 {
     duk_push_string(ctx, eider_http_peer(ex));
     return 1;
 }
 
+/* req.protocol: pushes "https" or "http". */
 static duk_ret_t get_protocol(duk_context *ctx, struct eider_exchange *ex)
 {
     duk_push_string(ctx, ex->https ? "https" : "http");
     return 1;
 }
 
+/* req.id: pushes the request's id (the one the access log shows). */
 static duk_ret_t get_id(duk_context *ctx, struct eider_exchange *ex)
 {
     duk_push_string(ctx, ex->id);
@@ -451,6 +463,8 @@ static duk_ret_t lazy_global_set(duk_context *ctx)
     return 0;
 }
 
+/* Defines the lazy globals (URL, URLSearchParams) on the global object
+ * as accessors: reading one loads its module, assigning one just sets it. */
 static void init_lazy_globals(duk_context *ctx)
 {
     duk_push_global_object(ctx);
@@ -466,6 +480,9 @@ static void init_lazy_globals(duk_context *ctx)
     duk_pop(ctx);
 }
 
+/* Makes the prototype of every req (its getters, text(), json(), async
+ * iteration, stream stubs), kept in the stash and in the runtime's
+ * req_proto, and defines the lazy globals. */
 void eider_js_request_init(duk_context *ctx)
 {
     duk_push_heap_stash(ctx);
@@ -489,6 +506,7 @@ void eider_js_request_init(duk_context *ctx)
     init_lazy_globals(ctx);
 }
 
+/* Pushes a new req object bound to ex (js_internal.h). */
 void eider_js_push_request(duk_context *ctx, struct eider_exchange *ex)
 {
     eider_js_push_bound(ctx, eider_js_of(ctx)->req_proto, ex);

@@ -27,6 +27,8 @@ static struct eider_exchange *live_exchange(duk_context *ctx)
     return ex;
 }
 
+/* 1 if S is a non-empty HTTP token (RFC 9110 tchar), the only
+ * header names put on the wire. */
 static int valid_header_name(const char *s)
 {
     static const char tchar[] = "!#$%&'*+-.^_`|~";
@@ -39,6 +41,8 @@ static int valid_header_name(const char *s)
     return 1;
 }
 
+/* 1 if the LEN bytes at S hold no CR, LF or NUL: a value that cannot
+ * split the head into more headers. */
 static int valid_header_value(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -73,6 +77,8 @@ static void add_header(duk_context *ctx, struct evkeyvalq *out, const char *name
     duk_pop(ctx);
 }
 
+/* Replaces header NAME of ex's answer with the value(s) at idx. Throws
+ * a TypeError for an invalid name or value, an Error once the head is sent. */
 static void set_header(duk_context *ctx, struct eider_exchange *ex, const char *name, duk_idx_t idx)
 {
     struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
@@ -85,6 +91,8 @@ static void set_header(duk_context *ctx, struct eider_exchange *ex, const char *
     add_header(ctx, out, name, idx);
 }
 
+/* res.setHeader(name, value): as set_header; returns res, for chaining.
+ * Ignored (debug log) once the exchange is over. */
 static duk_ret_t res_set_header(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
@@ -96,6 +104,8 @@ static duk_ret_t res_set_header(duk_context *ctx)
     return 1;
 }
 
+/* res.getHeader(name), case-insensitive: the value, an array when set
+ * as several, or undefined (also once the exchange is over). */
 static duk_ret_t res_get_header(duk_context *ctx)
 {
     struct eider_exchange *ex = eider_js_this_exchange(ctx);
@@ -120,6 +130,8 @@ static duk_ret_t res_get_header(duk_context *ctx)
     return 1;
 }
 
+/* res.removeHeader(name): drops every value of NAME; nothing once the
+ * head is sent or the exchange is over. */
 static duk_ret_t res_remove_header(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
@@ -130,6 +142,8 @@ static duk_ret_t res_remove_header(duk_context *ctx)
     return 0;
 }
 
+/* Sets ex's status from the value at idx. Throws a RangeError unless it
+ * is an integer from 200 to 999. */
 static void set_status(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
 {
     duk_double_t d = duk_to_number(ctx, idx);
@@ -168,6 +182,8 @@ static duk_ret_t res_write_head(duk_context *ctx)
     return 1;
 }
 
+/* res.write(data): a string or bytes as the next chunk (the head leaves
+ * with the first); returns true. TypeError for any other data. */
 static duk_ret_t res_write(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
@@ -199,6 +215,8 @@ static void end_with(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
         eider_http_send(ex, ex->status, data, len);
 }
 
+/* res.end([data]): the last of the body, or all of it; returns res.
+ * Ignored once the exchange is over. */
 static duk_ret_t res_end(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
@@ -209,6 +227,8 @@ static duk_ret_t res_end(duk_context *ctx)
     return 1;
 }
 
+/* res.json(value[, status]): the value as JSON, with an
+ * application/json Content-Type unless one is set; ends the exchange. */
 static duk_ret_t res_json(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
@@ -227,6 +247,8 @@ static duk_ret_t res_json(duk_context *ctx)
     return 0;
 }
 
+/* res.redirect(location[, status]): a bodiless answer (302 by default)
+ * with that Location; ends the exchange. */
 static duk_ret_t res_redirect(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
@@ -242,6 +264,7 @@ static duk_ret_t res_redirect(duk_context *ctx)
     return 0;
 }
 
+/* Getter of res.statusCode: the status to send (undefined once over). */
 static duk_ret_t res_get_status(duk_context *ctx)
 {
     struct eider_exchange *ex = eider_js_this_exchange(ctx);
@@ -252,6 +275,7 @@ static duk_ret_t res_get_status(duk_context *ctx)
     return 1;
 }
 
+/* Setter of res.statusCode: as set_status, ignored once the head is sent. */
 static duk_ret_t res_set_status(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
@@ -261,6 +285,8 @@ static duk_ret_t res_set_status(duk_context *ctx)
     return 0;
 }
 
+/* Getter of res.headersSent: true once the head left (or the exchange
+ * is over). */
 static duk_ret_t res_headers_sent(duk_context *ctx)
 {
     struct eider_exchange *ex = eider_js_this_exchange(ctx);
@@ -281,6 +307,8 @@ static const duk_function_list_entry res_methods[] = {
     { NULL, NULL, 0 }
 };
 
+/* Makes the prototype of every res (its methods, statusCode and
+ * headersSent), kept in the stash and in the runtime's res_proto. */
 void eider_js_response_init(duk_context *ctx)
 {
     duk_push_heap_stash(ctx);
@@ -299,6 +327,7 @@ void eider_js_response_init(duk_context *ctx)
     duk_pop(ctx);
 }
 
+/* Pushes a new res object bound to ex (js_internal.h). */
 void eider_js_push_response(duk_context *ctx, struct eider_exchange *ex)
 {
     eider_js_push_bound(ctx, eider_js_of(ctx)->res_proto, ex);

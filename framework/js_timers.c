@@ -18,14 +18,11 @@
 struct js_timer {
     struct event *ev;               /* NULL in a check run */
     struct eider_js *js;
-    struct js_timer *prev, *next;   /* all live timers, freed with the heap */
+    LIST_ENTRY(js_timer) link;      /* in js->timers: freed with the heap */
     unsigned id;
     int repeat;
     struct timeval every;
 };
-
-static unsigned next_id;
-static struct js_timer *live;
 
 /* [entry] of the timer id on top of the stash timers object, or 0. */
 static int push_entry(duk_context *ctx, unsigned id)
@@ -41,15 +38,10 @@ static int push_entry(duk_context *ctx, unsigned id)
     return 1;
 }
 
-/* Takes T off the list of live timers and frees its C side. */
+/* Takes T off its runtime's list of live timers and frees its C side. */
 static void free_timer(struct js_timer *t)
 {
-    if (t->prev)
-        t->prev->next = t->next;
-    else
-        live = t->next;
-    if (t->next)
-        t->next->prev = t->prev;
+    LIST_REMOVE(t, link);
     if (t->ev)
         event_free(t->ev);
     free(t);
@@ -65,6 +57,8 @@ static void forget(duk_context *ctx, struct js_timer *t)
     free_timer(t);
 }
 
+/* The timer ARG fired: runs its callback with its arguments (a one-shot
+ * timer is forgotten first), logs what it throws, drains the microtasks. */
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
     struct js_timer *t = arg;
@@ -108,14 +102,11 @@ static duk_ret_t timer_set(duk_context *ctx)
         ms = kind == 2 ? 0 : 1;   /* Node: NaN, < 1 or too large becomes 1 ms */
     t = calloc(1, sizeof(*t));
     t->js = js;
-    t->id = ++next_id;
+    t->id = ++js->next_timer_id;
     t->repeat = kind == 1;
     t->every.tv_sec = (time_t)(ms / 1000);
     t->every.tv_usec = (suseconds_t)((long long)ms % 1000 * 1000);
-    t->next = live;
-    if (live)
-        live->prev = t;
-    live = t;
+    LIST_INSERT_HEAD(&js->timers, t, link);
 
     /* stash.timers[id] = [fn, args..., pointer] */
     duk_push_heap_stash(ctx);
@@ -149,6 +140,8 @@ static duk_ret_t timer_set(duk_context *ctx)
     return 1;
 }
 
+/* clearTimeout(id) and its siblings: forgets the timer; any other value,
+ * or a timer already gone, is ignored as in Node. */
 static duk_ret_t timer_clear(duk_context *ctx)
 {
     struct js_timer *t;
@@ -176,17 +169,16 @@ static const struct {
     { "clearImmediate", timer_clear, 0 },
 };
 
+/* Frees the C side of every timer of JS (at heap destruction); their
+ * callbacks go with the heap. */
 void eider_js_timers_free(struct eider_js *js)
 {
-    struct js_timer *t = live, *next;
-
-    for (; t != NULL; t = next) {
-        next = t->next;
-        if (t->js == js)
-            free_timer(t);
-    }
+    while (!LIST_EMPTY(&js->timers))
+        free_timer(LIST_FIRST(&js->timers));
 }
 
+/* Installs setTimeout, setInterval, setImmediate and their clear
+ * functions on the global object, with their stash table. */
 void eider_js_timers_init(duk_context *ctx)
 {
     duk_push_heap_stash(ctx);

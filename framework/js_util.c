@@ -7,6 +7,7 @@
 #include "http.h"
 #include "js_internal.h"
 
+/* duk_safe_call body: replaces the value on top with its JSON text. */
 static duk_ret_t json_encode(duk_context *ctx, void *udata)
 {
     (void)udata;
@@ -14,6 +15,7 @@ static duk_ret_t json_encode(duk_context *ctx, void *udata)
     return 1;
 }
 
+/* duk_safe_call body: replaces the JSON text on top with its value. */
 static duk_ret_t json_decode(duk_context *ctx, void *udata)
 {
     (void)udata;
@@ -21,11 +23,15 @@ static duk_ret_t json_decode(duk_context *ctx, void *udata)
     return 1;
 }
 
+/* Replaces the JSON text on top with its value: 0, or -1 with the
+ * SyntaxError on top instead. Never throws. */
 int eider_js_json_decode(duk_context *ctx)
 {
     return duk_safe_call(ctx, json_decode, NULL, 1, 1) == 0 ? 0 : -1;
 }
 
+/* Pushes the value at idx formatted as console.log would: strings as
+ * they are, errors with their stack, the rest as JSON. */
 void eider_js_format_value(duk_context *ctx, duk_idx_t idx)
 {
     idx = duk_normalize_index(ctx, idx);
@@ -87,6 +93,9 @@ static const char *utf8_from_cesu(duk_context *ctx, duk_idx_t idx, const unsigne
     return (const char *)out;
 }
 
+/* The bytes of the string (as UTF-8) or buffer at idx and their length
+ * in *len, valid while that value stays on the stack (a string with
+ * surrogate pairs is replaced at idx by its UTF-8); NULL if neither. */
 const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len)
 {
     duk_size_t n;
@@ -109,6 +118,8 @@ const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len)
     return p;
 }
 
+/* The exchange `this` (a req or res) is bound to, or NULL once detached
+ * or answered. Borrowed: never freed by the caller. */
 struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
 {
     struct eider_exchange *ex;
@@ -122,6 +133,8 @@ struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
     return ex != NULL && !ex->done ? ex : NULL;
 }
 
+/* Pushes a new object with prototype PROTO (kept alive by the stash),
+ * bound to ex, which it does not own. */
 void eider_js_push_bound(duk_context *ctx, void *proto, struct eider_exchange *ex)
 {
     duk_push_object(ctx);
@@ -131,6 +144,8 @@ void eider_js_push_bound(duk_context *ctx, void *proto, struct eider_exchange *e
     duk_put_prop_literal(ctx, -2, EIDER_JS_EXCHANGE);
 }
 
+/* Unbinds the req or res object at idx: later calls on it see no
+ * exchange. */
 void eider_js_detach(duk_context *ctx, duk_idx_t idx)
 {
     idx = duk_normalize_index(ctx, idx);
@@ -173,6 +188,8 @@ static int utf8_bmp_valid(const unsigned char *s, size_t len)
     return 1;
 }
 
+/* Pushes LEN bytes at DATA as a string, decoded as UTF-8 the way Node
+ * does (invalid sequences become U+FFFD, astral characters pairs). */
 void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
 {
     if (utf8_bmp_valid((const unsigned char *)data, len)) {
@@ -200,8 +217,7 @@ void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
  * promise (run_prelude put both hooks in the stash). */
 int eider_js_deferred(duk_context *ctx)
 {
-    static int next_ref;
-    int ref = ++next_ref;
+    int ref = ++eider_js_of(ctx)->next_deferred;
 
     duk_push_heap_stash(ctx);
     if (!duk_get_prop_literal(ctx, -1, STASH_DEFERRED)) {
@@ -219,6 +235,9 @@ int eider_js_deferred(duk_context *ctx)
     return ref;
 }
 
+/* Settles the deferred Promise REF (from eider_js_deferred) with the
+ * value on top, popped: resolves, or rejects if REJECT; an unknown REF
+ * settles nothing. Then drains the microtasks. */
 void eider_js_settle(duk_context *ctx, int ref, int reject)
 {
     struct eider_js *js = eider_js_of(ctx);

@@ -113,6 +113,9 @@ def test_exists_sync():
     assert get("/exists?p=nope") is False
     assert get("/exists?p=/etc/passwd") is False
     assert get("/exists?p=escape") is False
+    # "a.txt\0..." names no file (readFileSync throws on it): before path.c
+    # existsSync looked at the text up to the NUL only and said true
+    assert get("/exists?p=a.txt%00/../../secret.txt") is False
 
 
 def test_stat_sync():

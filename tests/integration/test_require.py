@@ -6,6 +6,7 @@ per worker.
 The tree is written at run time (node_modules folders are often git-ignored)."""
 import os
 import shutil
+import urllib.parse
 
 from eiderlib import mkdtemp, Eider, Shared, write_tree, assert_status, assert_eider_error
 
@@ -78,6 +79,8 @@ TREE = {
     "handlers/rootrel.js": J % ("{ r: %s }" % _try("require('_lib/math')")),
     "handlers/missing.js": J % ("{ r: %s }" % _try("require('./nope')")),
     "handlers/missing_bare.js": J % ("{ r: %s }" % _try("require('no-such-package')")),
+    # require(id) of an id from the query, as a careless handler might do
+    "handlers/probe.js": J % ("{ r: %s }" % _try("require(req.query.id)")),
     "handlers/missing_uncaught.js": "module.exports = function (req, res) { require('./nope'); res.end('x'); };\n",
     "handlers/cache.js": ("var a = require('./_lib/counted');\n"
                           "module.exports = function (req, res) {\n"
@@ -103,6 +106,8 @@ def _make():
     global _tmp
     _tmp = mkdtemp("eider-require-")
     write_tree(_tmp, TREE)
+    # a link inside the root to a directory above it
+    os.symlink(os.path.join(_tmp, "node_modules", "outside"), os.path.join(_tmp, "handlers", "_lib", "linkout"))
     return Eider(os.path.join(_tmp, "handlers"))
 
 
@@ -176,6 +181,38 @@ def test_nested_node_modules_not_visible_from_parent():
 
 def test_node_modules_above_handlers_root_not_used():
     _not_found(get("/outside_root")["r"], "outside")
+
+
+def _probe(id_):
+    r = srv.get().request("GET", "/probe?id=" + urllib.parse.quote(id_))
+    assert_status(r, 200, id_)
+    return r.json()["r"]
+
+
+# A "../" that leaves the root through an exports "*" pattern, or through
+# a link's parent (".." is textual in require(), as in Node): the file is
+# above the root, so it must not load, and the error must not tell whether
+# it exists there (before path.c it said "resolves outside the handlers root"
+# for an existing file, "Cannot find module ... from" for a missing one).
+def _same_error(there_id, missing_id):
+    there, missing = _probe(there_id), _probe(missing_id)
+    _not_found(there, there_id)
+    _not_found(missing, missing_id)
+    assert there["err"].replace(there_id, "ID") == missing["err"].replace(missing_id, "ID"), (there, missing)
+
+
+def test_escape_through_exports_pattern_tells_nothing():
+    _same_error("exp-cond/utils/../../../../../node_modules/outside/index",
+                "exp-cond/utils/../../../../../node_modules/outside/nope")
+
+
+def test_escape_through_a_links_parent_tells_nothing():
+    _same_error("./_lib/linkout/../outside/index", "./_lib/linkout/../outside/nope")
+
+
+def test_link_out_of_the_root_refused():
+    r = _probe("./_lib/linkout/index")
+    assert "err" in r and "resolves outside the handlers root" in r["err"], r
 
 
 def test_bare_name_resolves_from_handlers_root():

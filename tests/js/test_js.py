@@ -1,7 +1,8 @@
 """The prelude's checks (tests/js/prelude_test.js) run in eider's Duktape
 build (prelude_harness) and under V8 (prelude_node.js, so the checks say
-what V8 does), each check an item; then the Promises/A+ suite in Node
-against the prelude's Promise."""
+what V8 does), each check an item; fetch.js's checks under Node
+(fetch_node.js); then the Promises/A+ suite in Node against the prelude's
+Promise."""
 import os
 import re
 import shutil
@@ -45,6 +46,16 @@ NODE = shutil.which("node")
     else None))
 def test_prelude_node(cmd, case):
     assert cmd is not None, "node is required to run the prelude checks under V8"
+    convention.check(convention.run(cmd), case)
+
+
+@pytest.mark.skipif(VALGRIND, reason="valgrind runs the C tests only")
+@pytest.mark.parametrize("cmd,case", _params(
+    [NODE, os.path.join(SRCDIR, "tests", "js", "fetch_node.js"),
+     os.path.join(SRCDIR, "framework", "js", "fetch.js")] if NODE and not VALGRIND else None))
+def test_fetch_node(cmd, case):
+    """fetch's JavaScript half (framework/js/fetch.js) under Node with a fake C half."""
+    assert cmd is not None, "node is required to run fetch.js's checks"
     convention.check(convention.run(cmd), case)
 
 
