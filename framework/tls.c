@@ -326,6 +326,22 @@ SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, const struct eider
     return NULL;
 }
 
+/* Prefixes ERR, a message that starts with the directive it is about
+ * (as eider_tls_server_ctx's do), with that directive's file:line. */
+static void blame_tls_directive(const struct eider_config *cfg, char *err, size_t errlen)
+{
+    /* Longest first: "ssl_certificate" is a prefix of "ssl_certificate_key". */
+    static const char *const names[] = { "ssl_certificate_key", "ssl_certificate", "ssl_ciphers" };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t n = strlen(names[i]);
+        if (strncmp(err, names[i], n) == 0 && (err[n] == ' ' || err[n] == ':')) {
+            eider_config_blame(cfg, eider_config_where(cfg, names[i]), names[i], err, errlen);
+            return;
+        }
+    }
+}
+
 int eider_tls_check(const struct eider_config *cfg, struct eider_sources *pem,
                     char *err, size_t errlen)
 {
@@ -340,18 +356,26 @@ int eider_tls_check(const struct eider_config *cfg, struct eider_sources *pem,
         size_t len;
         char *text;
         if (paths[i] == NULL) {
-            snprintf(err, errlen, "a listen with \"ssl\" needs ssl_certificate and ssl_certificate_key");
+            const struct eider_listen *l = cfg->listens;
+            while (!l->ssl)
+                l++;
+            snprintf(err, errlen, "listen %s ssl needs ssl_certificate and ssl_certificate_key "
+                     "(missing: %s)", l->text, directives[i]);
+            eider_config_blame(cfg, l->where, "listen", err, errlen);
             return -1;
         }
         if ((text = eider_read_file(paths[i], &len)) == NULL) {
             snprintf(err, errlen, "%s %s: %s", directives[i], paths[i], strerror(errno));
+            blame_tls_directive(cfg, err, errlen);
             return -1;
         }
         eider_sources_add(pem, names[i], text, len, NULL, 0);
     }
     ctx = eider_tls_server_ctx(cfg, pem, err, errlen);
-    if (ctx == NULL)
+    if (ctx == NULL) {
+        blame_tls_directive(cfg, err, errlen);
         return -1;
+    }
     SSL_CTX_free(ctx);
     return 0;
 }
