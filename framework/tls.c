@@ -2,7 +2,7 @@
  * TLS for listeners, on OpenSSL 3 through libevent's bufferevent_openssl.
  * Modern defaults: TLS 1.2 and 1.3 only, forward-secret AEAD ciphers for
  * 1.2 (1.3 has only such suites), server cipher preference, no
- * compression, no renegotiation, ALPN "http/1.1". Each worker builds its
+ * compression, no renegotiation, ALPN "http/1.1" (see select_alpn). Each worker builds its
  * own context when it starts, so a reload (a new generation of workers)
  * takes up a new certificate. The master reads the files, checks them and
  * keeps their text with the generation's handler sources; workers build
@@ -59,18 +59,20 @@ static void openssl_reason(char *err, size_t errlen)
     ERR_clear_error();
 }
 
+/* ALPN: http/1.1, or http/1.0 for a client that offers only that (as
+ * nginx without HTTP/2 does). A client offering neither (h2 only) is
+ * refused with the no_application_protocol alert, as nginx 1.22 does:
+ * serving it HTTP/1.1 anyway would answer a protocol it did not ask for. */
 static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
                        const unsigned char *in, unsigned int inlen, void *arg)
 {
-    static const unsigned char http11[] = "\x08http/1.1";
+    static const unsigned char ours[] = "\x08http/1.1\x08http/1.0";
     unsigned char *selected;
 
     (void)ssl, (void)arg;
-    /* A client that offers no http/1.1 (h2 only, or http/1.0) gets no ALPN
-     * answer and may still speak HTTP/1.x, as with nginx. */
-    if (SSL_select_next_proto(&selected, outlen, http11, sizeof(http11) - 1, in, inlen)
+    if (SSL_select_next_proto(&selected, outlen, ours, sizeof(ours) - 1, in, inlen)
         != OPENSSL_NPN_NEGOTIATED)
-        return SSL_TLSEXT_ERR_NOACK;
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
     *out = selected;
     return SSL_TLSEXT_ERR_OK;
 }
