@@ -186,15 +186,7 @@ static int parse_file(struct parser *parent, const char *path)
     ps.ndone = 0;
     ps.depth = parent->depth + 1;
     rc = parse_text(&ps);
-    if (rc == 0 && ps.ndone == 0 && parent->file == NULL) {
-        /* Likely truncated, or the wrong file: nginx refuses one too. An
-         * empty file has no line; its messages say line 1. */
-        ps.line = 1;
-        parse_error(&ps, "the file has no directives (it is empty or only comments): "
-                    "write them, e.g. \"listen 127.0.0.1:8080;\" and \"handlers DIR;\" "
-                    "(man eider.conf), or run eider without -c for the defaults");
-        rc = -1;
-    }
+    parent->ndone += ps.ndone;
     free(text);
     free(dir);
     return rc;
@@ -366,7 +358,7 @@ struct eider_config *eider_config_load(const char *file, const char *extra,
     unsigned char *def_seen = calloc(NDIRECTIVES, 1);
     char cwd[PATH_MAX];
     struct parser ps = { .cfg = cfg, .err = err, .errlen = errlen };
-    int rc = 0;
+    int rc = 0, nfile = 0, nextra = 0;
 
     cfg->where = calloc(NDIRECTIVES, sizeof(*cfg->where));
     if (getcwd(cwd, sizeof(cwd)) == NULL)
@@ -396,11 +388,24 @@ struct eider_config *eider_config_load(const char *file, const char *extra,
         struct parser top = ps;
         top.file = NULL;
         top.depth = -1;
+        top.ndone = 0;
         rc = parse_file(&top, cfg->file);
+        nfile = top.ndone;
     }
     if (rc == 0 && extra != NULL) {
+        int before = ps.ndone;
         cfg->extra = strdup(extra);
         rc = parse_string(&ps, "(command line -g)", extra);
+        nextra = ps.ndone - before;
+    }
+    if (rc == 0 && file != NULL && nfile == 0 && nextra == 0) {
+        /* Likely truncated, or the wrong file: nginx refuses one too (an
+         * empty file and -g directives is a config). An empty file has no
+         * line: the message says line 1. */
+        snprintf(err, errlen, "%s:1: the file has no directives (it is empty or only comments): "
+                 "write them, e.g. \"listen 127.0.0.1:8080;\" and \"handlers DIR;\" "
+                 "(man eider.conf), or run eider without -c for the defaults", cfg->file);
+        rc = -1;
     }
     for (size_t i = 0; rc == 0 && i < NDIRECTIVES; i++) {
         if (!directives[i].repeatable || seen[i] || directives[i].def == NULL)

@@ -150,6 +150,13 @@ def test_empty_config_file_is_refused_naming_the_file():
         _assert_refused(_t(conf), conf, 1, "no directives")
 
 
+def test_an_empty_file_with_g_directives_is_a_config():
+    conf = _conf("")
+    os.makedirs(os.path.join(os.path.dirname(conf), "handlers"))
+    p = run_eider(["-t", "-c", conf, "-g", "listen 127.0.0.1:%d;" % free_port()])
+    assert p.returncode == 0, p.stderr
+
+
 def test_an_included_empty_file_is_fine():
     conf = _conf(_head() + "include conf.d/*.conf;\n")
     os.makedirs(os.path.join(os.path.dirname(conf), "conf.d"))
