@@ -35,7 +35,7 @@ struct parser {
     const char *p, *end;
     int line;
     int depth;
-    int ndone;                 /* directives applied from this file */
+    int ndone;                 /* directives applied from this file and its includes */
     unsigned char *seen;       /* per directive, shared across includes */
     char *err;
     size_t errlen;

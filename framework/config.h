@@ -92,9 +92,10 @@ void eider_config_free(struct eider_config *cfg);
 const char *eider_config_where(const struct eider_config *cfg, const char *directive);
 
 /* Prefixes the message in ERR with where it comes from, so every config
- * error names file:line: WHERE ("FILE:LINE") if not NULL, else the config
- * file itself ("FILE: DIRECTIVE is not set, its default: ..."), else
- * "(default): ...". */
+ * error names file:line: "WHERE: " if WHERE ("FILE:LINE") is not NULL;
+ * else, DIRECTIVE having its default, the config file ("FILE: no
+ * "DIRECTIVE" directive, so its default applies: "), or the embedded
+ * default when there is no file. */
 void eider_config_blame(const struct eider_config *cfg, const char *where, const char *directive,
                         char *err, size_t errlen);
 
