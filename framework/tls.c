@@ -3,12 +3,12 @@
  * Modern defaults: TLS 1.2 and 1.3 only, forward-secret AEAD ciphers for
  * 1.2 (1.3 has only such suites), server cipher preference, no
  * compression, no renegotiation, ALPN "http/1.1" (see select_alpn). Each
- * worker builds its own context when it starts, so a reload (a new generation of workers)
- * takes up a new certificate. The master reads the files, checks them and
- * keeps their text with the generation's handler sources; workers build
- * their context from that text. So a bad new certificate fails the reload,
- * and a worker replaced later serves its generation's certificate, not
- * whatever is on disk by then.
+ * worker builds its own context when it starts, so a reload (a new
+ * generation of workers) takes up a new certificate. The master reads the
+ * files, checks them and keeps their text with the generation's handler
+ * sources; workers build their context from that text. So a bad new
+ * certificate fails the reload, and a worker replaced later serves its
+ * generation's certificate, not whatever is on disk by then.
  *
  * Session resumption is by stateless session tickets whose keys every
  * worker derives from one secret the master draws at start, so a client
