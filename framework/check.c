@@ -10,10 +10,13 @@
 #include "file.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -187,6 +190,89 @@ static int prepare_cache(const struct eider_config *cfg, char *err, size_t errle
     return eider_lower_cache_prepare(dir, (long)uid, (long)gid, err, errlen);
 }
 
+/* The log files a start opens, by the directive that names them: a value
+ * not starting with "/" is a word (stderr, stdout, syslog, off). */
+static const struct { const char *directive; size_t offset; } log_files[] = {
+    { "error_log",  offsetof(struct eider_config, error_log) },
+    { "access_log", offsetof(struct eider_config, access_log) },
+};
+
+/* Opens PATH as a start will (append, created 0644): 0, or -1 with
+ * "DIRECTIVE PATH: cannot open: reason" in err, blamed on WHERE. */
+static int probe_log(const struct eider_config *cfg, const char *directive, const char *where,
+                     const char *path, char *err, size_t errlen)
+{
+    int fd;
+
+    if (path == NULL || path[0] != '/')
+        return 0;
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    snprintf(err, errlen, "%s %s: cannot open: %s", directive, path, strerror(errno));
+    eider_config_blame(cfg, where, directive, err, errlen);
+    return -1;
+}
+
+/* The pid file's directory takes new files (the master writes PATH.PID.tmp
+ * there and renames it): 0, or -1 with the reason in err. */
+static int probe_pid_dir(const struct eider_config *cfg, char *err, size_t errlen)
+{
+    const char *slash = cfg->pid_file != NULL ? strrchr(cfg->pid_file, '/') : NULL;
+    char dir[4096];
+    struct stat st;
+
+    if (slash == NULL)
+        return 0;
+    snprintf(dir, sizeof(dir), "%.*s", slash == cfg->pid_file ? 1 : (int)(slash - cfg->pid_file),
+             cfg->pid_file);
+    if (stat(cfg->pid_file, &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(err, errlen, "pid %s: is a directory; name a file in it", cfg->pid_file);
+    else if (access(dir, W_OK | X_OK) < 0)
+        snprintf(err, errlen, "pid %s: cannot create files in %s: %s", cfg->pid_file, dir,
+                 strerror(errno));
+    else
+        return 0;
+    eider_config_blame(cfg, eider_config_where(cfg, "pid"), "pid", err, errlen);
+    return -1;
+}
+
+/* What a start opens besides sockets, so that eider -t fails where the
+ * start would: the error and access logs (global and per listen) and the
+ * pid file's directory. Log files are created, as nginx -t does. */
+static int check_files(const struct eider_config *cfg, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(log_files) / sizeof(log_files[0]); i++) {
+        const char *path = *(char *const *)((const char *)cfg + log_files[i].offset);
+        if (probe_log(cfg, log_files[i].directive, eider_config_where(cfg, log_files[i].directive),
+                      path, err, errlen) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < cfg->nlistens; i++)
+        if (probe_log(cfg, "listen access_log=", cfg->listens[i].where, cfg->listens[i].access_log,
+                      err, errlen) < 0)
+            return -1;
+    return probe_pid_dir(cfg, err, errlen);
+}
+
+/* The handlers directory is one: checked before the router reads it so
+ * the message names the directive's file:line (the router's own messages
+ * name the handler files). */
+static int check_handlers_dir(const struct eider_config *cfg, char *err, size_t errlen)
+{
+    struct stat st;
+    const char *why = stat(cfg->handlers, &st) < 0 ? strerror(errno)
+                      : !S_ISDIR(st.st_mode) ? "not a directory" : NULL;
+
+    if (why == NULL)
+        return 0;
+    snprintf(err, errlen, "handlers %s: %s", cfg->handlers, why);
+    eider_config_blame(cfg, eider_config_where(cfg, "handlers"), "handlers", err, errlen);
+    return -1;
+}
+
 int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
                          struct eider_sources **sources, char *err, size_t errlen)
 {
@@ -194,9 +280,15 @@ int eider_handlers_check(const struct eider_config *cfg, struct eider_router **r
     struct eider_router *r = NULL;
     int rc;
 
-    rc = eider_tls_check(cfg, s, err, errlen);
+    rc = check_files(cfg, err, errlen);
     if (rc == 0)
-        rc = prepare_cache(cfg, err, errlen);
+        rc = eider_tls_check(cfg, s, err, errlen);
+    if (rc == 0 && prepare_cache(cfg, err, errlen) < 0) {
+        eider_config_blame(cfg, eider_config_where(cfg, "js_cache"), "js_cache", err, errlen);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = check_handlers_dir(cfg, err, errlen);
     if (rc == 0 && (r = eider_router_build(cfg->handlers, err, errlen)) == NULL)
         rc = -1;
     if (rc == 0)

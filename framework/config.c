@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <glob.h>
 #include <limits.h>
@@ -24,6 +23,8 @@
 #define MAX_TOKEN 4096
 #define MAX_INCLUDE_DEPTH 8
 
+#define DEFAULT_FILE "(default)"   /* the "file" of the defaults' text */
+
 #define NDIRECTIVES eider_ndirectives
 #define directives eider_directives
 
@@ -34,6 +35,7 @@ struct parser {
     const char *p, *end;
     int line;
     int depth;
+    int ndone;                 /* directives applied from this file and its includes */
     unsigned char *seen;       /* per directive, shared across includes */
     char *err;
     size_t errlen;
@@ -58,20 +60,47 @@ static void parse_error(struct parser *ps, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Reads the next token into buf; quotes may hold ";", "#" and spaces. */
+/* Space, tab, CR and LF separate words, as in nginx. */
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A control byte (or DEL) that is not a separator: refused outside quotes,
+ * where it would be taken into a word unseen, and NUL anywhere, since it
+ * ends the C string the word becomes (silently truncating it). */
+static int is_control(char c)
+{
+    unsigned char u = (unsigned char)c;
+
+    return (u < 0x20 && !is_blank(c)) || u == 0x7f;
+}
+
+/* Reports the control byte C at the current line; returns TOK_ERROR. */
+static enum token control_error(struct parser *ps, char c, int quoted)
+{
+    parse_error(ps, "control byte 0x%02x%s %s: remove it (eider.conf is text; "
+                "was it saved by a binary tool or with the wrong encoding?)",
+                (unsigned char)c, c == '\0' ? " (NUL)" : "",
+                quoted ? "inside a quoted string" : "outside quotes");
+    return TOK_ERROR;
+}
+
+/* Reads the next token into buf; quotes may hold ";", "#" and spaces.
+ * Refuses NUL anywhere and other control bytes outside quotes. */
 static enum token next_token(struct parser *ps, char *buf, size_t buflen)
 {
     const char *p = ps->p;
     size_t n = 0;
 
     for (;;) {
-        while (p < ps->end && isspace((unsigned char)*p)) {
+        while (p < ps->end && is_blank(*p)) {
             if (*p == '\n')
                 ps->line++;
             p++;
         }
         if (p < ps->end && *p == '#') {
-            while (p < ps->end && *p != '\n')
+            while (p < ps->end && *p != '\n' && *p != '\0')
                 p++;
             continue;
         }
@@ -81,6 +110,8 @@ static enum token next_token(struct parser *ps, char *buf, size_t buflen)
         ps->p = p;
         return TOK_EOF;
     }
+    if (is_control(*p))
+        return control_error(ps, *p, 0);
     if (*p == ';' || *p == '{' || *p == '}') {
         ps->p = p + 1;
         return *p == ';' ? TOK_SEMI : *p == '{' ? TOK_LBRACE : TOK_RBRACE;
@@ -91,6 +122,8 @@ static enum token next_token(struct parser *ps, char *buf, size_t buflen)
         while (p < ps->end && *p != q) {
             if (*p == '\\' && p + 1 < ps->end)
                 p++;
+            if (*p == '\0')
+                return control_error(ps, *p, 1);
             if (*p == '\n')
                 ps->line++;
             if (n + 1 >= buflen) {
@@ -106,8 +139,10 @@ static enum token next_token(struct parser *ps, char *buf, size_t buflen)
         }
         p++;
     } else {
-        while (p < ps->end && !isspace((unsigned char)*p) && *p != ';'
+        while (p < ps->end && !is_blank(*p) && *p != ';'
                && *p != '{' && *p != '}' && *p != '#') {
+            if (is_control(*p))
+                return control_error(ps, *p, 0);
             if (n + 1 >= buflen) {
                 parse_error(ps, "word is too long");
                 return TOK_ERROR;
@@ -148,8 +183,10 @@ static int parse_file(struct parser *parent, const char *path)
     ps.p = text;
     ps.end = text + len;
     ps.line = 1;
+    ps.ndone = 0;
     ps.depth = parent->depth + 1;
     rc = parse_text(&ps);
+    parent->ndone += ps.ndone;
     free(text);
     free(dir);
     return rc;
@@ -221,14 +258,21 @@ static int apply(struct parser *ps, int argc, char **argv)
         return -1;
     }
     ps->seen[d - directives] = 1;
-    /* Setters resolve relative paths against the current file's dir. */
+    /* Setters resolve relative paths against the current file's dir, and
+     * a listen keeps its file:line for the checks after parsing. */
     free(ps->cfg->dir);
     ps->cfg->dir = ps->dir ? strdup(ps->dir) : NULL;
+    free(ps->cfg->at);
+    ps->cfg->at = NULL;
+    if (strcmp(ps->file, DEFAULT_FILE) != 0 && asprintf(&ps->cfg->at, "%s:%d", ps->file, ps->line) < 0)
+        ps->cfg->at = NULL;
     msg = d->set(ps->cfg, d, argc - 1, argv + 1);
     if (msg != NULL) {
         parse_error(ps, "\"%s\": %s", d->name, msg);
         return -1;
     }
+    free(ps->cfg->where[d - directives]);
+    ps->cfg->where[d - directives] = ps->cfg->at ? strdup(ps->cfg->at) : NULL;
     return 0;
 }
 
@@ -268,6 +312,7 @@ static int parse_text(struct parser *ps)
             }
             int line = ps->line;
             ps->line = start_line;
+            ps->ndone++;
             int ok = apply(ps, argc, argv);
             ps->line = line;
             for (int i = 0; i < argc; i++)
@@ -313,8 +358,9 @@ struct eider_config *eider_config_load(const char *file, const char *extra,
     unsigned char *def_seen = calloc(NDIRECTIVES, 1);
     char cwd[PATH_MAX];
     struct parser ps = { .cfg = cfg, .err = err, .errlen = errlen };
-    int rc = 0;
+    int rc = 0, nfile = 0, nextra = 0;
 
+    cfg->where = calloc(NDIRECTIVES, sizeof(*cfg->where));
     if (getcwd(cwd, sizeof(cwd)) == NULL)
         snprintf(cwd, sizeof(cwd), ".");
     if (file != NULL) {
@@ -335,25 +381,38 @@ struct eider_config *eider_config_load(const char *file, const char *extra,
             continue;
         char text[256];
         snprintf(text, sizeof(text), "%s %s;", directives[i].name, directives[i].def);
-        rc = parse_string(&ps, "(default)", text);
+        rc = parse_string(&ps, DEFAULT_FILE, text);
     }
     ps.seen = seen;
     if (rc == 0 && file != NULL) {
         struct parser top = ps;
         top.file = NULL;
         top.depth = -1;
+        top.ndone = 0;
         rc = parse_file(&top, cfg->file);
+        nfile = top.ndone;
     }
     if (rc == 0 && extra != NULL) {
+        int before = ps.ndone;
         cfg->extra = strdup(extra);
         rc = parse_string(&ps, "(command line -g)", extra);
+        nextra = ps.ndone - before;
+    }
+    if (rc == 0 && file != NULL && nfile == 0 && nextra == 0) {
+        /* Likely truncated, or the wrong file: nginx refuses one too (an
+         * empty file and -g directives is a config). An empty file has no
+         * line: the message says line 1. */
+        snprintf(err, errlen, "%s:1: the file has no directives (it is empty or only comments): "
+                 "write them, e.g. \"listen 127.0.0.1:8080;\" and \"handlers DIR;\" "
+                 "(man eider.conf), or run eider without -c for the defaults", cfg->file);
+        rc = -1;
     }
     for (size_t i = 0; rc == 0 && i < NDIRECTIVES; i++) {
         if (!directives[i].repeatable || seen[i] || directives[i].def == NULL)
             continue;
         char text[256];
         snprintf(text, sizeof(text), "%s %s;", directives[i].name, directives[i].def);
-        rc = parse_string(&ps, "(default)", text);
+        rc = parse_string(&ps, DEFAULT_FILE, text);
     }
     free((char *)ps.dir);
     free(seen);
@@ -370,6 +429,7 @@ void eider_config_free(struct eider_config *cfg)
     if (cfg == NULL)
         return;
     for (size_t i = 0; i < cfg->nlistens; i++) {
+        free(cfg->listens[i].where);
         free(cfg->listens[i].text);
         free(cfg->listens[i].access_log);
         free(cfg->listens[i].status_path);
@@ -378,6 +438,10 @@ void eider_config_free(struct eider_config *cfg)
     free(cfg->file);
     free(cfg->extra);
     free(cfg->dir);
+    free(cfg->at);
+    for (size_t i = 0; cfg->where != NULL && i < NDIRECTIVES; i++)
+        free(cfg->where[i]);
+    free(cfg->where);
     free(cfg->pid_file);
     free(cfg->user);
     free(cfg->group);
@@ -399,4 +463,28 @@ void eider_config_free(struct eider_config *cfg)
     free(cfg->error_log);
     free(cfg->access_log);
     free(cfg);
+}
+
+const char *eider_config_where(const struct eider_config *cfg, const char *directive)
+{
+    const struct eider_directive *d = find_directive(directive);
+
+    return d != NULL && cfg->where != NULL ? cfg->where[d - directives] : NULL;
+}
+
+void eider_config_blame(const struct eider_config *cfg, const char *where, const char *directive,
+                        char *err, size_t errlen)
+{
+    char *msg = strdup(err);
+
+    if (msg == NULL)
+        return;
+    if (where != NULL)
+        snprintf(err, errlen, "%s: %s", where, msg);
+    else if (cfg->file != NULL)
+        snprintf(err, errlen, "%s: no \"%s\" directive, so its default applies: %s",
+                 cfg->file, directive, msg);
+    else
+        snprintf(err, errlen, "(the embedded default config, no -c): %s", msg);
+    free(msg);
 }

@@ -25,12 +25,17 @@ struct eider_listen {
                                    * path; NULL: the global access_log */
     char *status_path;            /* status_path=: a path, or "off"; NULL: the
                                    * global status_path */
+    char *where;                  /* "FILE:LINE" of this listen; NULL: the default */
 };
 
 struct eider_config {
     char *file;                   /* NULL for the embedded default */
     char *extra;                  /* the -g text, kept for reloads */
     char *dir;                    /* relative paths resolve against this */
+    char *at;                     /* while parsing: "FILE:LINE" of the directive
+                                   * being applied; NULL for a default */
+    char **where;                 /* per row of the directive table: "FILE:LINE"
+                                   * that last set it; NULL: its default */
 
     struct eider_listen *listens;
     size_t nlistens;
@@ -81,6 +86,18 @@ struct eider_config {
 struct eider_config *eider_config_load(const char *file, const char *extra,
                                        char *err, size_t errlen);
 void eider_config_free(struct eider_config *cfg);
+
+/* Where DIRECTIVE was set: "FILE:LINE", or NULL when it has its default
+ * (or is unknown). The string belongs to CFG. */
+const char *eider_config_where(const struct eider_config *cfg, const char *directive);
+
+/* Prefixes the message in ERR with where it comes from, so every config
+ * error names file:line: "WHERE: " if WHERE ("FILE:LINE") is not NULL;
+ * else, DIRECTIVE having its default, the config file ("FILE: no
+ * "DIRECTIVE" directive, so its default applies: "), or the embedded
+ * default when there is no file. */
+void eider_config_blame(const struct eider_config *cfg, const char *where, const char *directive,
+                        char *err, size_t errlen);
 
 /* Value parsers shared with the tests: return 0, or -1 if malformed. */
 int eider_parse_size(const char *s, size_t *out);

@@ -206,6 +206,10 @@ static const char *set_path(struct eider_config *cfg, const struct eider_directi
     char **slot = SLOT(cfg, char *, d);
 
     (void)argc;
+    /* '' would name the config's own directory: a mistake, found here
+     * rather than when the file is opened at start. */
+    if (argv[0][0] == '\0')
+        return "expected a path, not an empty string";
     free(*slot);
     *slot = eider_config_path(cfg->dir, argv[0]);
     return NULL;
@@ -223,6 +227,11 @@ static const char *set_log_target(struct eider_config *cfg, const struct eider_d
         free(*slot);
         *slot = strdup(argv[0]);
         return NULL;
+    }
+    if (argv[0][0] == '\0') {
+        static char msg[120];
+        snprintf(msg, sizeof(msg), "expected a path or one of: %s; not an empty string", d->words);
+        return msg;
     }
     return set_path(cfg, d, argc, argv);
 }
@@ -360,6 +369,7 @@ static const char *set_listen(struct eider_config *cfg, const struct eider_direc
     if (grown == NULL)
         return "out of memory";
     l.text = strdup(argv[0]);
+    l.where = cfg->at != NULL ? strdup(cfg->at) : NULL;
     /* The same words and relative paths as the access_log directive. */
     if (own_log != NULL) {
         int word = strcmp(own_log, "off") == 0 || strcmp(own_log, "stdout") == 0
@@ -450,6 +460,8 @@ static const char *set_fs_root(struct eider_config *cfg, const struct eider_dire
 
     (void)d;
     for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '\0')
+            return "expected directories, not an empty string";
         char *abs = eider_config_path(cfg->dir, argv[i]);
         char *real = abs ? realpath(abs, NULL) : NULL;
         if (real == NULL) {

@@ -342,14 +342,14 @@ static int content_length(struct eider_strict *s, const unsigned char *v, size_t
     return 0;
 }
 
-/* Transfer-Encoding: the one accepted value is "chunked". A list of
- * codings ending in chunked is valid HTTP that eider does not implement
- * (501); chunked anywhere but last, or not at all, leaves the body's end
- * unknowable (400). */
+/* Transfer-Encoding: the one accepted value is "chunked". A well-formed
+ * list naming any other coding is valid HTTP that eider does not
+ * implement: 501, as RFC 9112 6.1 and nginx say; a malformed list, or
+ * chunked twice, leaves the body's end unknowable: 400. Both close. */
 static int transfer_encoding(struct eider_strict *s, const unsigned char *v, size_t vl)
 {
     const unsigned char *p = v, *end = v + vl;
-    int other = 0, last_chunked = 0;
+    int other = 0, chunked = 0;
 
     if (s->version == 10)
         return fail(s, 400, "Transfer-Encoding in HTTP/1.0");
@@ -366,24 +366,21 @@ static int transfer_encoding(struct eider_strict *s, const unsigned char *v, siz
             e--;
         if (b == e)
             return fail(s, 400, "empty transfer coding");
-        if (last_chunked)
-            return fail(s, 400, "chunked is not the last transfer coding");
-        if (e - b == 7 && ci_eq(b, "chunked", 7)) {
-            last_chunked = 1;
-        } else {
-            for (const unsigned char *q = b; q < e; q++)
-                if (!IS(*q, C_TCHAR))
-                    return fail(s, 400, "invalid transfer coding");
+        for (const unsigned char *q = b; q < e; q++)
+            if (!IS(*q, C_TCHAR))
+                return fail(s, 400, "invalid transfer coding");
+        if (e - b == 7 && ci_eq(b, "chunked", 7))
+            chunked++;
+        else
             other = 1;
-        }
         if (comma == NULL)
             break;
         p = comma + 1;
     }
-    if (!last_chunked)
-        return fail(s, 400, "Transfer-Encoding does not end in chunked");
     if (other)
         return fail(s, 501, "transfer coding not implemented");
+    if (chunked > 1)
+        return fail(s, 400, "chunked applied more than once");
     s->flags |= F_CHUNKED;
     return 0;
 }

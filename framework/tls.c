@@ -2,13 +2,13 @@
  * TLS for listeners, on OpenSSL 3 through libevent's bufferevent_openssl.
  * Modern defaults: TLS 1.2 and 1.3 only, forward-secret AEAD ciphers for
  * 1.2 (1.3 has only such suites), server cipher preference, no
- * compression, no renegotiation, ALPN "http/1.1". Each worker builds its
- * own context when it starts, so a reload (a new generation of workers)
- * takes up a new certificate. The master reads the files, checks them and
- * keeps their text with the generation's handler sources; workers build
- * their context from that text. So a bad new certificate fails the reload,
- * and a worker replaced later serves its generation's certificate, not
- * whatever is on disk by then.
+ * compression, no renegotiation, ALPN "http/1.1" (see select_alpn). Each
+ * worker builds its own context when it starts, so a reload (a new
+ * generation of workers) takes up a new certificate. The master reads the
+ * files, checks them and keeps their text with the generation's handler
+ * sources; workers build their context from that text. So a bad new
+ * certificate fails the reload, and a worker replaced later serves its
+ * generation's certificate, not whatever is on disk by then.
  *
  * Session resumption is by stateless session tickets whose keys every
  * worker derives from one secret the master draws at start, so a client
@@ -59,18 +59,20 @@ static void openssl_reason(char *err, size_t errlen)
     ERR_clear_error();
 }
 
+/* ALPN: http/1.1, or http/1.0 for a client that offers only that (as
+ * nginx without HTTP/2 does). A client offering neither (h2 only) is
+ * refused with the no_application_protocol alert, as nginx 1.22 does:
+ * serving it HTTP/1.1 anyway would answer a protocol it did not ask for. */
 static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
                        const unsigned char *in, unsigned int inlen, void *arg)
 {
-    static const unsigned char http11[] = "\x08http/1.1";
+    static const unsigned char ours[] = "\x08http/1.1\x08http/1.0";
     unsigned char *selected;
 
     (void)ssl, (void)arg;
-    /* A client that offers no http/1.1 (h2 only, or http/1.0) gets no ALPN
-     * answer and may still speak HTTP/1.x, as with nginx. */
-    if (SSL_select_next_proto(&selected, outlen, http11, sizeof(http11) - 1, in, inlen)
+    if (SSL_select_next_proto(&selected, outlen, ours, sizeof(ours) - 1, in, inlen)
         != OPENSSL_NPN_NEGOTIATED)
-        return SSL_TLSEXT_ERR_NOACK;
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
     *out = selected;
     return SSL_TLSEXT_ERR_OK;
 }
@@ -326,6 +328,22 @@ SSL_CTX *eider_tls_server_ctx(const struct eider_config *cfg, const struct eider
     return NULL;
 }
 
+/* Prefixes ERR, a message that starts with the directive it is about
+ * (as eider_tls_server_ctx's do), with that directive's file:line. */
+static void blame_tls_directive(const struct eider_config *cfg, char *err, size_t errlen)
+{
+    /* Longest first: "ssl_certificate" is a prefix of "ssl_certificate_key". */
+    static const char *const names[] = { "ssl_certificate_key", "ssl_certificate", "ssl_ciphers" };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t n = strlen(names[i]);
+        if (strncmp(err, names[i], n) == 0 && (err[n] == ' ' || err[n] == ':')) {
+            eider_config_blame(cfg, eider_config_where(cfg, names[i]), names[i], err, errlen);
+            return;
+        }
+    }
+}
+
 int eider_tls_check(const struct eider_config *cfg, struct eider_sources *pem,
                     char *err, size_t errlen)
 {
@@ -340,18 +358,26 @@ int eider_tls_check(const struct eider_config *cfg, struct eider_sources *pem,
         size_t len;
         char *text;
         if (paths[i] == NULL) {
-            snprintf(err, errlen, "a listen with \"ssl\" needs ssl_certificate and ssl_certificate_key");
+            const struct eider_listen *l = cfg->listens;
+            while (!l->ssl)
+                l++;
+            snprintf(err, errlen, "listen %s ssl needs ssl_certificate and ssl_certificate_key "
+                     "(missing: %s)", l->text, directives[i]);
+            eider_config_blame(cfg, l->where, "listen", err, errlen);
             return -1;
         }
         if ((text = eider_read_file(paths[i], &len)) == NULL) {
             snprintf(err, errlen, "%s %s: %s", directives[i], paths[i], strerror(errno));
+            blame_tls_directive(cfg, err, errlen);
             return -1;
         }
         eider_sources_add(pem, names[i], text, len, NULL, 0);
     }
     ctx = eider_tls_server_ctx(cfg, pem, err, errlen);
-    if (ctx == NULL)
+    if (ctx == NULL) {
+        blame_tls_directive(cfg, err, errlen);
         return -1;
+    }
     SSL_CTX_free(ctx);
     return 0;
 }

@@ -177,6 +177,13 @@ static void start_drain(struct eider_worker *w)
     event_add(w->drain_timer, &tick);
 }
 
+/* The master that forked this worker: a TERM while getppid() no longer
+ * names it is PR_SET_PDEATHSIG's, the master having died (kill -9, a
+ * crash) without telling us. */
+static pid_t master_pid;
+
+/* Handles the signals (dispatched by the event loop, not a handler): QUIT
+ * and TERM drain, INT stops now, USR1 reopens the logs. */
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     struct eider_worker *w = arg;
@@ -185,7 +192,12 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     switch (sig) {
     case SIGQUIT:
     case SIGTERM:
-        eider_log(EIDER_LOG_DEBUG, "worker draining (%s)", sig == SIGQUIT ? "QUIT" : "TERM");
+        if (getppid() != master_pid)
+            eider_log(EIDER_LOG_ERROR, "master (pid %ld) is gone: worker stops accepting, "
+                      "finishes its open requests (up to worker_shutdown_timeout %ds) and exits",
+                      (long)master_pid, w->cfg->worker_shutdown_timeout);
+        else
+            eider_log(EIDER_LOG_DEBUG, "worker draining (%s)", sig == SIGQUIT ? "QUIT" : "TERM");
         start_drain(w);
         break;
     case SIGINT:
@@ -313,8 +325,11 @@ void eider_worker_run(const struct eider_worker_args *args)
      * after setuid(), which clears it; then check we weren't orphaned in
      * between. */
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() == 1)
+    master_pid = getppid();
+    if (master_pid == 1) {
+        eider_log(EIDER_LOG_ERROR, "master is gone before this worker started: exiting");
         exit(1);
+    }
     w->base = new_base();
     if (w->base == NULL) {
         eider_log(EIDER_LOG_CRIT, "worker cannot create its event loop");

@@ -89,7 +89,7 @@ REJECTED = [
     # read with EVBUFFER_EOL_CRLF (bare LF accepted).
     ("te_identity_then_chunked", _post("te_identity_then_chunked",
                                        b"Transfer-Encoding: identity\r\n" + TE,
-                                       b"0\r\n\r\n" + _smuggled("te_identity_then_chunked")), 400),
+                                       b"0\r\n\r\n" + _smuggled("te_identity_then_chunked")), 501),
     ("te_chunked_then_identity", _post("te_chunked_then_identity",
                                        TE + b"Transfer-Encoding: identity\r\n", b"0\r\n\r\n"), 400),
     ("te_list_after_content_length", _post("te_list_after_content_length",

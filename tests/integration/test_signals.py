@@ -252,6 +252,28 @@ def test_killed_worker_logged_with_pid_and_signal():
         e.cleanup()
 
 
+def test_workers_of_a_killed_master_log_why_they_exit():
+    """Issue 13 defect 10: after kill -9 of the master, each worker drains
+    and exits; it says so, naming the master's pid, instead of vanishing."""
+    e = LifeEider(fixture("daemon"), workers=2)
+    try:
+        e.start()
+        workers = e.wait_workers(2)
+        e.wait_log(re.compile(r"ready: 2 workers accepting"), timeout=30)
+        master = e.pid
+        os.kill(master, signal.SIGKILL)
+        e.proc.wait(10)
+        wait_until(lambda: not any(pid_alive(w) for w in workers), 30,
+                   msg="the workers of the killed master %d to exit" % master)
+        log = e.error_log()
+        for w in workers:
+            assert re.search(r"\[(error|crit|alert)\] %d: master \(pid %d\) is gone: worker stops accepting, "
+                             r"finishes its open requests .* and exits" % (w, master), log), \
+                "worker %d said nothing about its master %d dying:\n%s" % (w, master, log[-2000:])
+    finally:
+        e.cleanup()
+
+
 def test_killed_worker_log_names_the_request_it_was_serving():
     e = LifeEider(fixture("daemon"), workers=1)
     try:

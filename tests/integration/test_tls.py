@@ -348,30 +348,33 @@ def test_alpn_answers_http_1_1_only():
     assert ok and "ALPN protocol: http/1.1" in out, out[-1500:]
     ok, out = s_client(e.tls_port, "-alpn", "h2,http/1.1")
     assert ok and "ALPN protocol: http/1.1" in out, out[-1500:]
-    # only h2 offered: no ALPN answer (never h2), and the client may still
-    # speak HTTP/1.1, as with nginx
-    ok, out = s_client(e.tls_port, "-alpn", "h2")
-    assert "ALPN protocol: h2" not in out, out[-1500:]
-    assert ok and "No ALPN negotiated" in out, "h2-only client:\n" + out[-1500:]
+    # only http/1.0 offered (curl --http1.0): selected, as nginx does
+    ok, out = s_client(e.tls_port, "-alpn", "http/1.0")
+    assert "ALPN protocol: http/1.0" in out, "http/1.0-only client:\n" + out[-1500:]
     # no ALPN at all is fine (plain HTTP/1.1 clients)
     ok, out = s_client(e.tls_port)
     assert ok and "No ALPN negotiated" in out and "Protocol  : TLSv1.3" in out, out[-1500:]
     # Python's client too
     assert peer(e.tls_port)["alpn"] == "http/1.1"
+    # and the worker is fine
+    assert https_get(e.tls_port, "/")[0] == 200
+
+
+def test_alpn_h2_only_gets_the_no_application_protocol_alert():
+    """Issue 13, defect 9: eider.conf(5) says so, and nginx 1.22 does it;
+    eider served such a client HTTP/1.1 without an ALPN answer."""
+    e = srv.get()
+    for tls in ("-tls1_3", "-tls1_2"):
+        ok, out = s_client(e.tls_port, "-alpn", "h2", tls)
+        assert not ok, "an h2-only client was served (%s):\n%s" % (tls, out[-1500:])
+        assert "no application protocol" in out, \
+            "%s: expected the no_application_protocol alert:\n%s" % (tls, out[-1500:])
     with socket.create_connection(("127.0.0.1", e.tls_port), timeout=5) as raw_sock:
-        with client_ctx(alpn=["h2"]).wrap_socket(raw_sock, server_hostname="localhost") as s:
-            assert s.selected_alpn_protocol() is None, s.selected_alpn_protocol()
-            s.sendall(WHO_REQUEST)
-            got = b""
-            while True:
-                try:
-                    chunk = s.recv(65536)
-                except ssl.SSLEOFError:      # no close_notify: reported elsewhere
-                    break
-                if not chunk:
-                    break
-                got += chunk
-            assert got.startswith(b"HTTP/1.1 200") and b'"https"' in got, got[:300]
+        try:
+            client_ctx(alpn=["h2"]).wrap_socket(raw_sock, server_hostname="localhost")
+            raise AssertionError("Python's h2-only handshake succeeded")
+        except ssl.SSLError as ex:
+            assert "no application protocol" in str(ex).lower(), ex
     # and the worker is fine
     assert https_get(e.tls_port, "/")[0] == 200
 
