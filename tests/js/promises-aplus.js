@@ -44,7 +44,10 @@ var adapter = {
 };
 
 // Node looks in tests/js/node_modules (next to this file), then NODE_PATH.
-require('promises-aplus-tests')(adapter, {reporter: 'dot'}, function (err) {
+// mocha's per-test timeout: the suite's default of 200 ms fails a test that
+// waits 50 ms on a loaded machine (make check runs 4 files at once); a
+// Promise that never settles still fails, after 5 s.
+require('promises-aplus-tests')(adapter, {reporter: 'dot', timeout: 5000}, function (err) {
   if (err) {
     console.error('Promises/A+: ' + (err.failures !== undefined ? err.failures + ' failure(s)' : err));
     process.exit(1);
