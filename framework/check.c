@@ -6,6 +6,7 @@
  * read (the texts every worker of the generation will compile) or the
  * error.
  */
+#include "alloc.h"
 #include "check.h"
 #include "file.h"
 
@@ -36,7 +37,7 @@ static int compile_all(const struct eider_config *cfg, const struct eider_router
     struct eider_runtime_env env = { .cfg = cfg, .router = r, .sources = s,
                                      .lower = eider_lower_batch, .prefetch = eider_lower_prefetch_for };
     size_t n = eider_router_count(r);
-    const char **files = malloc((n + 1) * sizeof(*files));
+    const char **files = eider_malloc((n + 1) * sizeof(*files));
     void *rt;
 
     /* The routed files first, lowered side by side on every core. */
@@ -74,7 +75,7 @@ static void send_source(const char *path, const char *text, size_t len, const ch
 /* Takes LEN bytes at P as a new NUL-terminated string. */
 static char *take(const char *p, size_t len)
 {
-    char *s = malloc(len + 1);
+    char *s = eider_malloc(len + 1);
 
     memcpy(s, p, len);
     s[len] = '\0';
@@ -84,15 +85,12 @@ static char *take(const char *p, size_t len)
 static char *read_all_fd(int fd, size_t *len)
 {
     size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
+    char *buf = eider_malloc(cap);
 
-    *len = 0;
-    if (buf == NULL)
-        return NULL;
     for (;;) {
         ssize_t r;
-        if (n == cap && (buf = realloc(buf, cap *= 2)) == NULL)
-            return NULL;
+        if (n == cap)
+            buf = eider_realloc(buf, cap *= 2);
         r = read(fd, buf + n, cap - n);
         if (r < 0 && errno == EINTR)
             continue;

@@ -4,6 +4,7 @@
  * "include PATTERN;" reads other files in place. What each directive means
  * is one row of the table in directives.c.
  */
+#include "alloc.h"
 #include "config.h"
 
 #include <errno.h>
@@ -174,7 +175,7 @@ static int parse_file(struct parser *parent, const char *path)
         parse_error(parent, "include \"%s\": %s", path, strerror(errno));
     if (text == NULL)
         return -1;
-    dir = strdup(path);
+    dir = eider_strdup(path);
     slash = strrchr(dir, '/');
     if (slash != NULL)
         *slash = '\0';
@@ -261,7 +262,7 @@ static int apply(struct parser *ps, int argc, char **argv)
     /* Setters resolve relative paths against the current file's dir, and
      * a listen keeps its file:line for the checks after parsing. */
     free(ps->cfg->dir);
-    ps->cfg->dir = ps->dir ? strdup(ps->dir) : NULL;
+    ps->cfg->dir = ps->dir ? eider_strdup(ps->dir) : NULL;
     free(ps->cfg->at);
     ps->cfg->at = NULL;
     if (strcmp(ps->file, DEFAULT_FILE) != 0 && asprintf(&ps->cfg->at, "%s:%d", ps->file, ps->line) < 0)
@@ -272,7 +273,7 @@ static int apply(struct parser *ps, int argc, char **argv)
         return -1;
     }
     free(ps->cfg->where[d - directives]);
-    ps->cfg->where[d - directives] = ps->cfg->at ? strdup(ps->cfg->at) : NULL;
+    ps->cfg->where[d - directives] = ps->cfg->at ? eider_strdup(ps->cfg->at) : NULL;
     return 0;
 }
 
@@ -334,7 +335,7 @@ static int parse_text(struct parser *ps)
             parse_error(ps, "too many arguments");
             break;
         }
-        argv[argc++] = strdup(tok);
+        argv[argc++] = eider_strdup(tok);
     }
     for (int i = 0; i < argc; i++)
         free(argv[i]);
@@ -353,25 +354,25 @@ static int parse_string(struct parser *ps, const char *name, const char *text)
 struct eider_config *eider_config_load(const char *file, const char *extra,
                                        char *err, size_t errlen)
 {
-    struct eider_config *cfg = calloc(1, sizeof(*cfg));
-    unsigned char *seen = calloc(NDIRECTIVES, 1);
-    unsigned char *def_seen = calloc(NDIRECTIVES, 1);
+    struct eider_config *cfg = eider_calloc(1, sizeof(*cfg));
+    unsigned char *seen = eider_calloc(NDIRECTIVES, 1);
+    unsigned char *def_seen = eider_calloc(NDIRECTIVES, 1);
     char cwd[PATH_MAX];
     struct parser ps = { .cfg = cfg, .err = err, .errlen = errlen };
     int rc = 0, nfile = 0, nextra = 0;
 
-    cfg->where = calloc(NDIRECTIVES, sizeof(*cfg->where));
+    cfg->where = eider_calloc(NDIRECTIVES, sizeof(*cfg->where));
     if (getcwd(cwd, sizeof(cwd)) == NULL)
         snprintf(cwd, sizeof(cwd), ".");
     if (file != NULL) {
         char *abs = eider_config_path(cwd, file);
         char *slash;
         cfg->file = abs;
-        ps.dir = strdup(abs);
+        ps.dir = eider_strdup(abs);
         slash = strrchr((char *)ps.dir, '/');
         *slash = '\0';
     } else {
-        ps.dir = strdup(cwd);
+        ps.dir = eider_strdup(cwd);
     }
 
     /* Defaults first (listen only if no listen is given), then the file. */
@@ -394,7 +395,7 @@ struct eider_config *eider_config_load(const char *file, const char *extra,
     }
     if (rc == 0 && extra != NULL) {
         int before = ps.ndone;
-        cfg->extra = strdup(extra);
+        cfg->extra = eider_strdup(extra);
         rc = parse_string(&ps, "(command line -g)", extra);
         nextra = ps.ndone - before;
     }
@@ -475,10 +476,8 @@ const char *eider_config_where(const struct eider_config *cfg, const char *direc
 void eider_config_blame(const struct eider_config *cfg, const char *where, const char *directive,
                         char *err, size_t errlen)
 {
-    char *msg = strdup(err);
+    char *msg = eider_strdup(err);
 
-    if (msg == NULL)
-        return;
     if (where != NULL)
         snprintf(err, errlen, "%s: %s", where, msg);
     else if (cfg->file != NULL)

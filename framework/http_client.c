@@ -27,20 +27,22 @@
 #include <event2/event.h>
 #include <openssl/ssl.h>
 
+#include "alloc.h"
 #include "http_client_internal.h"
 
 /* ------------------------------------------------------------ helpers */
 
-/* strdup() that takes NULL as "". */
+/* eider_strdup() that takes NULL as "". */
 char *hc_xstrdup(const char *s)
 {
-    return strdup(s ? s : "");
+    return eider_strdup(s ? s : "");
 }
 
 /* Appends n bytes at `at` to the malloc'd string *s. */
 int hc_append(char **s, const char *at, size_t n)
 {
     size_t old = *s ? strlen(*s) : 0;
+    /* Sized by what the server sent: a failure fails this fetch (alloc.h). */
     char *p = realloc(*s, old + n + 1);
 
     if (p == NULL)
@@ -197,9 +199,7 @@ struct hc_request *hc_request_start(struct hc_client *cl, const struct hc_reques
             return NULL;
         }
     }
-    r = calloc(1, sizeof(*r));
-    if (r == NULL)
-        goto oom;
+    r = eider_calloc(1, sizeof(*r));
     r->client = cl;
     r->url = u;
     r->fd = -1;
@@ -211,14 +211,15 @@ struct hc_request *hc_request_start(struct hc_client *cl, const struct hc_reques
     r->method = hc_xstrdup(o->method);
     r->rbody = evbuffer_new();
     r->start_ev = event_new(cl->base, -1, 0, hc_attempt, r);
-    r->headers = calloc(o->nheaders + 1, sizeof(*r->headers));
-    if (!r->method || !r->rbody || !r->start_ev || !r->headers)
+    r->headers = eider_calloc(o->nheaders + 1, sizeof(*r->headers));
+    if (!r->rbody || !r->start_ev)
         goto oom_free;
     for (; r->nheaders < o->nheaders; r->nheaders++) {
         r->headers[r->nheaders].name = hc_xstrdup(o->headers[r->nheaders].name);
         r->headers[r->nheaders].value = hc_xstrdup(o->headers[r->nheaders].value);
     }
     if (o->body) {
+        /* Sized by the handler's body: a failure fails this fetch (alloc.h). */
         r->body = malloc(o->body_len + 1);
         if (r->body == NULL)
             goto oom_free;
@@ -242,24 +243,18 @@ oom_free:
     free_request(r);
     snprintf(err, errlen, "out of memory");
     return NULL;
-oom:
-    hc_url_clear(&u);
-    snprintf(err, errlen, "out of memory");
-    return NULL;
 }
 
 /* Only copies the options: DNS and TLS are made when first needed. */
 struct hc_client *hc_client_new(struct event_base *base, const struct hc_client_opts *o)
 {
-    struct hc_client *cl = calloc(1, sizeof(*cl));
+    struct hc_client *cl = eider_calloc(1, sizeof(*cl));
 
-    if (cl == NULL)
-        return NULL;
     cl->base = base;
     TAILQ_INIT(&cl->idle);
     LIST_INIT(&cl->reqs);
-    cl->ca_file = o->ca_file ? strdup(o->ca_file) : NULL;
-    cl->user_agent = o->user_agent ? strdup(o->user_agent) : NULL;
+    cl->ca_file = o->ca_file ? eider_strdup(o->ca_file) : NULL;
+    cl->user_agent = o->user_agent ? eider_strdup(o->user_agent) : NULL;
     return cl;
 }
 

@@ -24,6 +24,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "alloc.h"
 #include "http_client_internal.h"
 
 #define IDLE_TIMEOUT_SEC 4      /* pooled connections close after this */
@@ -167,7 +168,7 @@ static int is_ip_literal(const char *host)
 static void connected(struct hc_request *r, evutil_socket_t fd)
 {
     struct hc_client *cl = r->client;
-    struct hc_conn *c = calloc(1, sizeof(*c));
+    struct hc_conn *c = eider_calloc(1, sizeof(*c));
     SSL *ssl = NULL;
     int one = 1;
 

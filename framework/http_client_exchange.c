@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "alloc.h"
 #include "http_client_internal.h"
 
 static void conn_read(struct bufferevent *bev, void *arg);
@@ -120,10 +121,7 @@ static int on_header_field(http_parser *p, const char *at, size_t n)
     if (r->nrh == 0 || r->in_value) {      /* a new header */
         if (r->nrh == r->caprh) {
             size_t cap = r->caprh ? r->caprh * 2 : 16;
-            struct hc_header *h = realloc(r->rh, cap * sizeof(*h));
-            if (h == NULL)
-                return -1;
-            r->rh = h;
+            r->rh = eider_realloc(r->rh, cap * sizeof(*r->rh));
             r->caprh = cap;
         }
         r->rh[r->nrh].name = r->rh[r->nrh].value = NULL;

@@ -9,6 +9,7 @@
 
 #include <event2/http.h>
 
+#include "alloc.h"
 #include "http_client_internal.h"
 
 /* s with bytes URLs cannot carry (controls, space, non-ASCII, quotes,
@@ -20,9 +21,7 @@ static char *encode_unsafe(const char *s)
 
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         n += (*p <= ' ' || *p >= 127 || strchr("\"<>`", *p)) ? 3 : 1;
-    out = o = malloc(n + 1);
-    if (out == NULL)
-        return NULL;
+    out = o = eider_malloc(n + 1);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p <= ' ' || *p >= 127 || strchr("\"<>`", *p))
             o += sprintf(o, "%%%02X", *p);
@@ -66,7 +65,7 @@ int hc_url_parse(struct hc_url *u, const char *url, char *err, size_t errlen)
     }
     u->https = strcasecmp(scheme, "https") == 0;
     hl = strlen(host);
-    u->host = host[0] == '[' ? strndup(host + 1, hl - 2) : hc_xstrdup(host);
+    u->host = host[0] == '[' ? eider_strndup(host + 1, hl - 2) : hc_xstrdup(host);
     for (char *p = u->host; p && *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
@@ -116,11 +115,9 @@ void hc_url_clear(struct hc_url *u)
  * 5.2.4); malloc'd. */
 static char *remove_dots(const char *p)
 {
-    char *out = malloc(strlen(p) + 2);
+    char *out = eider_malloc(strlen(p) + 2);
     size_t o = 0;
 
-    if (out == NULL)
-        return NULL;
     while (*p) {
         const char *seg = p + 1, *e = strchr(seg, '/');
         size_t len;
@@ -163,17 +160,15 @@ char *hc_url_resolve(const struct hc_url *base, const char *ref)
     n = strcspn(ref, ":/?#");
     if (n > 0 && ref[n] == ':' && strspn(ref, "abcdefghijklmnopqrstuvwxyz"
                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") == n)
-        return strdup(ref);                       /* absolute */
+        return eider_strdup(ref);                       /* absolute */
     if (ref[0] == '/' && ref[1] == '/')
         return asprintf(&out, "%s:%s", scheme, ref) < 0 ? NULL : out;
-    r = strndup(ref, strcspn(ref, "#"));
-    if (r == NULL)
-        return NULL;
+    r = eider_strndup(ref, strcspn(ref, "#"));
     q = strchr(r, '?');
     if (q)
         *q++ = '\0';
     if (r[0] == '\0') {                           /* "", "?q": same path */
-        path = strndup(base->target, strcspn(base->target, "?"));
+        path = eider_strndup(base->target, strcspn(base->target, "?"));
         if (q == NULL) {
             q = strchr(base->target, '?');
             q = q ? q + 1 : NULL;

@@ -27,6 +27,7 @@
  * cancels and frees them all when the heap goes. A configuration check (no event loop)
  * rejects every fetch.
  */
+#include "alloc.h"
 #include "autoconfig.h"
 
 #include <event2/buffer.h>
@@ -196,10 +197,10 @@ static duk_ret_t native_request(duk_context *ctx)
         opts.redirect = HC_REDIRECT_FOLLOW;
 
     /* The strings stay alive in the array at index 2 meanwhile. */
-    headers = calloc(n + 1, sizeof(*headers));
-    op = calloc(1, sizeof(*op));
+    headers = eider_calloc(n + 1, sizeof(*headers));
+    op = eider_calloc(1, sizeof(*op));
     hc = client_of(js);
-    if (headers == NULL || op == NULL || hc == NULL) {
+    if (hc == NULL) {
         free(headers);
         free(op);
         return duk_error(ctx, DUK_ERR_RANGE_ERROR, "fetch failed: out of memory");

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "file.h"
 #include "js_internal.h"
 #include "js_lib.h"
@@ -107,7 +108,6 @@ static int compile_required(duk_context *ctx, struct eider_js *js, const char *p
     while ((p = memmem(p, (size_t)(end - p), "require(", 8)) != NULL) {
         const char *q = p + 8, *close;
         int word = p > src && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$' || p[-1] == '.');
-        char **grown;
 
         p = q;
         if (word || q >= end || (*q != '"' && *q != '\'')
@@ -119,11 +119,10 @@ static int compile_required(duk_context *ctx, struct eider_js *js, const char *p
         id[n] = '\0';
         if (eider_js_is_builtin(id) || eider_js_resolve(ctx, dir, id, found) != 0
             || eider_sources_find(js->sources, found, &n) != NULL
-            || (strlen(found) > 5 && strcmp(found + strlen(found) - 5, ".json") == 0)
-            || (grown = realloc(todo, (ntodo + 1) * sizeof(*todo))) == NULL)
+            || (strlen(found) > 5 && strcmp(found + strlen(found) - 5, ".json") == 0))
             continue;
-        todo = grown;
-        todo[ntodo++] = strdup(found);
+        todo = eider_realloc(todo, (ntodo + 1) * sizeof(*todo));
+        todo[ntodo++] = eider_strdup(found);
     }
     /* Lower them side by side first; loading then finds them cached. */
     if (js->prefetch != NULL && ntodo > 1) {

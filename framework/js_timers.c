@@ -9,6 +9,7 @@
 #include <event2/event.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "js_internal.h"
 #include "log.h"
 
@@ -100,7 +101,7 @@ static duk_ret_t timer_set(duk_context *ctx)
         return duk_type_error(ctx, "the callback must be a function");
     if (!(ms >= 1) || ms > 2147483647.0)
         ms = kind == 2 ? 0 : 1;   /* Node: NaN, < 1 or too large becomes 1 ms */
-    t = calloc(1, sizeof(*t));
+    t = eider_calloc(1, sizeof(*t));
     t->js = js;
     t->id = ++js->next_timer_id;
     t->repeat = kind == 1;

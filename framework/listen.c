@@ -3,6 +3,7 @@
  * the kernel spreads connections; otherwise all workers accept on one.
  * The master owns the sockets: a reload reuses them, never re-binds.
  */
+#include "alloc.h"
 #include "listen.h"
 
 #include <errno.h>
@@ -131,7 +132,7 @@ static void free_set(struct eider_listeners *set)
 int eider_listeners_plan(const struct eider_listeners *cur, struct eider_listeners *next,
                          const struct eider_config *cfg, int nworkers, char *err, size_t errlen)
 {
-    struct eider_listeners plan = { calloc(cfg->nlistens + 1, sizeof(struct eider_lsock)), 0 };
+    struct eider_listeners plan = { eider_calloc(cfg->nlistens + 1, sizeof(struct eider_lsock)), 0 };
 
     for (size_t i = 0; i < cfg->nlistens; i++, plan.n++) {
         const struct eider_listen *l = &cfg->listens[i];
@@ -145,8 +146,8 @@ int eider_listeners_plan(const struct eider_listeners *cur, struct eider_listene
             goto fail;
         }
         *ls = (struct eider_lsock){ .addr = l->addr, .addrlen = l->addrlen,
-                                    .reuseport = l->reuseport, .text = strdup(l->text),
-                                    .fds = calloc((size_t)want, sizeof(int)) };
+                                    .reuseport = l->reuseport, .text = eider_strdup(l->text),
+                                    .fds = eider_calloc((size_t)want, sizeof(int)) };
         /* Reuse what is open (nothing queued on it is lost), bind the rest. */
         for (; have != NULL && k < have->count && k < want; k++)
             ls->fds[k] = have->fds[k];

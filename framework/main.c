@@ -2,6 +2,7 @@
  * Command line: parse options, load the config (or the embedded default),
  * then test it (-t), print versions (-v), or run the master.
  */
+#include "alloc.h"
 #include "autoconfig.h"
 
 #include <event2/event.h>
@@ -128,7 +129,7 @@ int main(int argc, char **argv)
         goto fail;
     }
     daemonized = cfg->daemon;
-    char *pid_file = cfg->pid_file ? strdup(cfg->pid_file) : NULL;
+    char *pid_file = cfg->pid_file ? eider_strdup(cfg->pid_file) : NULL;
     rc = eider_master_run(cfg, router, sources, ready_fd);   /* takes all three */
     eider_pidfile_remove(pid_file);   /* also after a failed start */
     free(pid_file);

@@ -4,6 +4,7 @@
  * leaf. Matching tries them in that order and backtracks, so static
  * segments win over dynamic ones at every level.
  */
+#include "alloc.h"
 #include "router.h"
 
 #include <dirent.h>
@@ -35,8 +36,8 @@ struct eider_router {
 
 static struct node *node_new(const char *name)
 {
-    struct node *n = calloc(1, sizeof(*n));
-    n->name = strdup(name);
+    struct node *n = eider_calloc(1, sizeof(*n));
+    n->name = eider_strdup(name);
     n->handler = -1;
     return n;
 }
@@ -59,7 +60,7 @@ static struct node *static_child(struct node *n, const char *name)
     for (size_t i = 0; i < n->nkids; i++)
         if (strcmp(n->kids[i]->name, name) == 0)
             return n->kids[i];
-    n->kids = realloc(n->kids, (n->nkids + 1) * sizeof(*n->kids));
+    n->kids = eider_realloc(n->kids, (n->nkids + 1) * sizeof(*n->kids));
     return n->kids[n->nkids++] = node_new(name);
 }
 
@@ -74,7 +75,7 @@ static char *bracket_name(const char *s, size_t len, int *rest)
         *rest = 1;
         s += 3, len -= 3;
     }
-    return strndup(s, len);
+    return eider_strndup(s, len);
 }
 
 /* The dynamic child for "[name]", checking one name per level. */
@@ -99,10 +100,10 @@ static int set_handler(struct eider_router *r, struct node *n, const char *file,
                  r->files[n->handler], file, pattern);
         return -1;
     }
-    r->files = realloc(r->files, (r->nfiles + 1) * sizeof(char *));
-    r->patterns = realloc(r->patterns, (r->nfiles + 1) * sizeof(char *));
-    r->files[r->nfiles] = strdup(file);
-    r->patterns[r->nfiles] = strdup(pattern[0] ? pattern : "/");
+    r->files = eider_realloc(r->files, (r->nfiles + 1) * sizeof(char *));
+    r->patterns = eider_realloc(r->patterns, (r->nfiles + 1) * sizeof(char *));
+    r->files[r->nfiles] = eider_strdup(file);
+    r->patterns[r->nfiles] = eider_strdup(pattern[0] ? pattern : "/");
     n->handler = (int)r->nfiles++;
     return 0;
 }
@@ -161,8 +162,8 @@ static int scan(struct eider_router *r, struct node *n, const char *dir, const c
         /* "_private", ".hidden" and node_modules are never routed. */
         if (de->d_name[0] == '_' || de->d_name[0] == '.' || strcmp(de->d_name, "node_modules") == 0)
             continue;
-        names = realloc(names, (nnames + 1) * sizeof(char *));
-        names[nnames++] = strdup(de->d_name);
+        names = eider_realloc(names, (nnames + 1) * sizeof(char *));
+        names[nnames++] = eider_strdup(de->d_name);
     }
     closedir(d);
     if (nnames > 1)   /* qsort(NULL, 0, ...) is undefined behaviour */
@@ -217,7 +218,7 @@ static int scan(struct eider_router *r, struct node *n, const char *dir, const c
         } else if (len == 5 && strncmp(name, "index", 5) == 0) {
             rc = set_handler(r, n, path, pattern);
         } else {
-            char *base = strndup(name, len);
+            char *base = eider_strndup(name, len);
             rc = set_handler(r, static_child(n, base), path, sub);
             free(base);
         }
@@ -231,7 +232,7 @@ static int scan(struct eider_router *r, struct node *n, const char *dir, const c
 
 struct eider_router *eider_router_build(const char *root, char *err, size_t errlen)
 {
-    struct eider_router *r = calloc(1, sizeof(*r));
+    struct eider_router *r = eider_calloc(1, sizeof(*r));
 
     r->root = node_new("");
     r->err = err;
@@ -332,7 +333,7 @@ int eider_router_match(const struct eider_router *r, const char *path, size_t le
     m->buf = NULL;
     s.n = 0;
     if (len > 0) {
-        m->buf = malloc(len + 1);
+        m->buf = eider_malloc(len + 1);
         out = m->buf;
         while (p < end) {
             const char *slash = memchr(p, '/', (size_t)(end - p));

@@ -2,6 +2,7 @@
  * A small array searched linearly: a generation has tens of files, and it
  * is searched only while modules load, never per request.
  */
+#include "alloc.h"
 #include "sources.h"
 
 #include <stdlib.h>
@@ -22,7 +23,7 @@ struct eider_sources {
 
 struct eider_sources *eider_sources_new(void)
 {
-    return calloc(1, sizeof(struct eider_sources));
+    return eider_calloc(1, sizeof(struct eider_sources));
 }
 
 void eider_sources_free(struct eider_sources *s)
@@ -61,15 +62,8 @@ const char *eider_sources_map(const struct eider_sources *s, const char *path, s
 void eider_sources_add(struct eider_sources *s, const char *path, char *text, size_t len,
                        char *map, size_t maplen)
 {
-    struct source *grown = realloc(s->v, (s->n + 1) * sizeof(*grown));
-
-    if (grown == NULL) {
-        free(text);
-        free(map);
-        return;
-    }
-    s->v = grown;
-    s->v[s->n++] = (struct source){ strdup(path), text, len, map, maplen };
+    s->v = eider_realloc(s->v, (s->n + 1) * sizeof(*s->v));
+    s->v[s->n++] = (struct source){ eider_strdup(path), text, len, map, maplen };
 }
 
 void eider_sources_foreach(const struct eider_sources *s,
