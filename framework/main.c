@@ -50,21 +50,26 @@ static void versions(void)
     printf("malloc: %s\n", EIDER_ALLOCATOR);
 }
 
-int main(int argc, char **argv)
+/* What the command line asked for. */
+struct options {
+    const char *conf_file;      /* -c, or NULL: the embedded default */
+    const char *extra;          /* -g */
+    const char *action;         /* -s */
+    int test;                   /* -t */
+};
+
+/* Parses the command line into O. Returns -1 to go on, or the exit status
+ * (after -v, -h or a usage error). */
+static int parse_options(int argc, char **argv, struct options *o)
 {
-    const char *conf_file = NULL, *extra = NULL, *action = NULL;
-    int test = 0, opt, rc, ready_fd = -1, daemonized;
-    struct eider_config *cfg;
-    struct eider_router *router = NULL;
-    struct eider_sources *sources = NULL;
-    char err[2048];
+    int opt;
 
     while ((opt = getopt(argc, argv, "c:g:s:tvh")) != -1) {
         switch (opt) {
-        case 'c': conf_file = optarg; break;
-        case 's': action = optarg; break;
-        case 'g': extra = optarg; break;
-        case 't': test = 1; break;
+        case 'c': o->conf_file = optarg; break;
+        case 's': o->action = optarg; break;
+        case 'g': o->extra = optarg; break;
+        case 't': o->test = 1; break;
         case 'v': versions(); return 0;
         case 'h': usage(stdout); return 0;
         default:  usage(stderr); return 2;
@@ -75,37 +80,42 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    return -1;
+}
 
-    const char *name = conf_file ? conf_file : "(embedded default)";
-    cfg = eider_config_load(conf_file, extra, err, sizeof(err));
-    if (cfg == NULL) {
-        fprintf(stderr, "eider: %s\n", err);
-        if (test)
-            fprintf(stderr, "eider: configuration file %s test failed\n", name);
-        return 1;
-    }
-    if (action != NULL) {
-        rc = eider_signal_master(cfg, action, err, sizeof(err));
-        if (rc < 0)
-            fprintf(stderr, "eider: %s\n", err);
-        eider_config_free(cfg);
-        return rc < 0 ? 1 : 0;
-    }
-    if (test) {
-        fprintf(stderr, "eider: the configuration file %s syntax is ok\n", name);
-        rc = eider_handlers_check(cfg, &router, &sources, err, sizeof(err));
-        if (rc < 0)
-            fprintf(stderr, "eider: %s\neider: configuration file %s test failed\n", err, name);
-        else
-            fprintf(stderr, "eider: configuration file %s test is successful\n", name);
-        eider_router_free(router);
-        eider_sources_free(sources);
-        eider_config_free(cfg);
-        return rc < 0 ? 1 : 0;
-    }
+/* eider -t: checks the handlers of CFG (the config parsed already) as a
+ * start would, short of binding and forking, and says so as nginx -t
+ * does. Takes CFG. Returns the exit status. */
+static int test_config(struct eider_config *cfg, const char *name)
+{
+    struct eider_router *router = NULL;
+    struct eider_sources *sources = NULL;
+    char err[2048];
+    int rc;
 
-    /* Fail in the foreground, before forking anything: a broken handler
-     * stops the start with its file:line:column. */
+    fprintf(stderr, "eider: the configuration file %s syntax is ok\n", name);
+    rc = eider_handlers_check(cfg, &router, &sources, err, sizeof(err));
+    if (rc < 0)
+        fprintf(stderr, "eider: %s\neider: configuration file %s test failed\n", err, name);
+    else
+        fprintf(stderr, "eider: configuration file %s test is successful\n", name);
+    eider_router_free(router);
+    eider_sources_free(sources);
+    eider_config_free(cfg);
+    return rc < 0 ? 1 : 0;
+}
+
+/* Starts the server on CFG: checks every handler in the foreground (a
+ * broken one stops the start with its file:line:column), opens the logs,
+ * daemonizes if asked, writes the pid file and runs the master until it
+ * stops. Takes CFG. Returns the exit status. */
+static int start(struct eider_config *cfg)
+{
+    struct eider_router *router = NULL;
+    struct eider_sources *sources = NULL;
+    int rc, ready_fd = -1, daemonized;
+    char err[2048];
+
     if (eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0) {
         fprintf(stderr, "eider: %s\n", err);
         goto fail;
@@ -142,4 +152,30 @@ fail:
     eider_sources_free(sources);
     eider_config_free(cfg);
     return 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = { 0 };
+    struct eider_config *cfg;
+    char err[2048];
+    int rc;
+
+    if ((rc = parse_options(argc, argv, &o)) >= 0)
+        return rc;
+    const char *name = o.conf_file ? o.conf_file : "(embedded default)";
+    if ((cfg = eider_config_load(o.conf_file, o.extra, err, sizeof(err))) == NULL) {
+        fprintf(stderr, "eider: %s\n", err);
+        if (o.test)
+            fprintf(stderr, "eider: configuration file %s test failed\n", name);
+        return 1;
+    }
+    if (o.action != NULL) {
+        rc = eider_signal_master(cfg, o.action, err, sizeof(err));
+        if (rc < 0)
+            fprintf(stderr, "eider: %s\n", err);
+        eider_config_free(cfg);
+        return rc < 0 ? 1 : 0;
+    }
+    return o.test ? test_config(cfg, name) : start(cfg);
 }

@@ -139,16 +139,98 @@ static int in_ancestry(const struct ancestry *a, const struct stat *st)
     return 0;
 }
 
-/* Adds DIR (whose route prefix is PATTERN) under node N. */
+/* The names in D that can route (not "_private", ".hidden" or
+ * node_modules), sorted so that handler numbers are stable; *N gets
+ * their count. The caller frees each and the array. */
+static char **routable_names(DIR *d, size_t *n)
+{
+    struct dirent *de;
+    char **names = NULL;
+
+    *n = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '_' || de->d_name[0] == '.' || strcmp(de->d_name, "node_modules") == 0)
+            continue;
+        names = eider_realloc(names, (*n + 1) * sizeof(char *));
+        names[(*n)++] = eider_strdup(de->d_name);
+    }
+    if (*n > 1)   /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(names, *n, sizeof(char *), name_cmp);
+    return names;
+}
+
+static int scan(struct eider_router *r, struct node *n, const char *dir, const char *pattern,
+                const struct ancestry *up);
+
+/* The directory PATH (named NAME, ST its stat) under node N, whose route
+ * prefix is PATTERN; HERE is N's own directory and those above it.
+ * Returns 0, or -1 with r->err set. */
+static int add_directory(struct eider_router *r, struct node *n, const char *path, const char *name,
+                         const char *pattern, const struct stat *st, const struct ancestry *here)
+{
+    char sub[4096];
+    int rest, rc = -1;
+    char *param = bracket_name(name, strlen(name), &rest);
+
+    if (param && rest) {
+        snprintf(r->err, r->errlen, "%s: a catch-all [...%s] must be a file, not a directory",
+                 path, param);
+    } else if (in_ancestry(here, st)) {
+        snprintf(r->err, r->errlen, "%s: a symbolic link back to a directory above it; "
+                 "remove it or prefix its name with _", path);
+    } else {
+        struct node *child = param ? param_child(r, n, param, path) : static_child(n, name);
+        snprintf(sub, sizeof(sub), "%s/%s", pattern, name);
+        rc = child ? scan(r, child, path, sub, here) : -1;
+    }
+    free(param);
+    return rc;
+}
+
+/* The handler file PATH (named NAME, LEN bytes without its ".js"/".ts")
+ * under node N, whose route prefix is PATTERN: index, [param], [...rest]
+ * or a plain name. Returns 0, or -1 with r->err set. */
+static int add_file(struct eider_router *r, struct node *n, const char *path, const char *name,
+                    size_t len, const char *pattern)
+{
+    char sub[4096];
+    int rest, rc = 0;
+    char *param = bracket_name(name, len, &rest);
+
+    snprintf(sub, sizeof(sub), "%s/%.*s", pattern, (int)len, name);
+    if (param && rest) {
+        if (n->rest == NULL)
+            n->rest = node_new(param);
+        else {
+            snprintf(r->err, r->errlen, "%s: a second catch-all in one directory", path);
+            rc = -1;
+        }
+        rc = rc ? rc : set_handler(r, n->rest, path, sub);
+    } else if (param) {
+        struct node *child = param_child(r, n, param, path);
+        rc = child ? set_handler(r, child, path, sub) : -1;
+    } else if (len == 5 && strncmp(name, "index", 5) == 0) {
+        rc = set_handler(r, n, path, pattern);
+    } else {
+        char *base = eider_strndup(name, len);
+        rc = set_handler(r, static_child(n, base), path, sub);
+        free(base);
+    }
+    free(param);
+    return rc;
+}
+
+/* Adds DIR (whose route prefix is PATTERN) under node N; UP is the chain
+ * of directories above, to refuse a symbolic link back into it. Returns
+ * 0, or -1 with r->err set. */
 static int scan(struct eider_router *r, struct node *n, const char *dir, const char *pattern,
                 const struct ancestry *up)
 {
     struct stat dst;
     struct ancestry here;
     DIR *d = opendir(dir);
-    struct dirent *de;
-    char **names = NULL;
-    size_t nnames = 0;
+    char **names;
+    size_t nnames;
     int rc = 0;
 
     if (d == NULL || fstat(dirfd(d), &dst) < 0) {
@@ -158,71 +240,20 @@ static int scan(struct eider_router *r, struct node *n, const char *dir, const c
         return -1;
     }
     here = (struct ancestry){ dst.st_dev, dst.st_ino, up };
-    while ((de = readdir(d)) != NULL) {
-        /* "_private", ".hidden" and node_modules are never routed. */
-        if (de->d_name[0] == '_' || de->d_name[0] == '.' || strcmp(de->d_name, "node_modules") == 0)
-            continue;
-        names = eider_realloc(names, (nnames + 1) * sizeof(char *));
-        names[nnames++] = eider_strdup(de->d_name);
-    }
+    names = routable_names(d, &nnames);
     closedir(d);
-    if (nnames > 1)   /* qsort(NULL, 0, ...) is undefined behaviour */
-        qsort(names, nnames, sizeof(char *), name_cmp);   /* stable handler numbers */
-
     for (size_t i = 0; rc == 0 && i < nnames; i++) {
-        const char *name = names[i];
-        size_t len = strlen(name);
-        char path[4096], sub[4096];
+        size_t len = strlen(names[i]);
+        char path[4096];
         struct stat st;
-        int rest;
-        char *param;
 
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         if (stat(path, &st) < 0)
             continue;   /* a dangling symlink routes nothing */
-        if (S_ISDIR(st.st_mode)) {
-            struct node *child;
-            param = bracket_name(name, len, &rest);
-            if (param && rest) {
-                snprintf(r->err, r->errlen, "%s: a catch-all [...%s] must be a file, not a directory",
-                         path, param);
-                rc = -1;
-            } else if (in_ancestry(&here, &st)) {
-                snprintf(r->err, r->errlen, "%s: a symbolic link back to a directory above it; "
-                         "remove it or prefix its name with _", path);
-                rc = -1;
-            } else {
-                snprintf(sub, sizeof(sub), "%s/%s", pattern, name);
-                child = param ? param_child(r, n, param, path) : static_child(n, name);
-                rc = child ? scan(r, child, path, sub, &here) : -1;
-            }
-            free(param);
-            continue;
-        }
-        if (!S_ISREG(st.st_mode) || !is_handler_file(name, len))
-            continue;
-        len -= 3;
-        param = bracket_name(name, len, &rest);
-        snprintf(sub, sizeof(sub), "%s/%.*s", pattern, (int)len, name);
-        if (param && rest) {
-            if (n->rest == NULL)
-                n->rest = node_new(param);
-            else {
-                snprintf(r->err, r->errlen, "%s: a second catch-all in one directory", path);
-                rc = -1;
-            }
-            rc = rc ? rc : set_handler(r, n->rest, path, sub);
-        } else if (param) {
-            struct node *child = param_child(r, n, param, path);
-            rc = child ? set_handler(r, child, path, sub) : -1;
-        } else if (len == 5 && strncmp(name, "index", 5) == 0) {
-            rc = set_handler(r, n, path, pattern);
-        } else {
-            char *base = eider_strndup(name, len);
-            rc = set_handler(r, static_child(n, base), path, sub);
-            free(base);
-        }
-        free(param);
+        if (S_ISDIR(st.st_mode))
+            rc = add_directory(r, n, path, names[i], pattern, &st, &here);
+        else if (S_ISREG(st.st_mode) && is_handler_file(names[i], len))
+            rc = add_file(r, n, path, names[i], len - 3, pattern);
     }
     for (size_t i = 0; i < nnames; i++)
         free(names[i]);
