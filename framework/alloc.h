@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+/* malloc, calloc, realloc, strdup and strndup that never return NULL. */
 void *eider_malloc(size_t n);
 void *eider_calloc(size_t count, size_t size);
 void *eider_realloc(void *p, size_t n);

@@ -85,6 +85,7 @@ struct eider_config {
  * "FILE:LINE: problem" into err. */
 struct eider_config *eider_config_load(const char *file, const char *extra,
                                        char *err, size_t errlen);
+/* Frees CFG and everything it holds; NULL is fine. */
 void eider_config_free(struct eider_config *cfg);
 
 /* Where DIRECTIVE was set: "FILE:LINE", or NULL when it has its default

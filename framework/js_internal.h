@@ -143,6 +143,8 @@ int eider_js_load_module(duk_context *ctx, const char *path);
  * its wrapper on top. Returns 0, or -1 with the SyntaxError on top. */
 int eider_js_compile_module(duk_context *ctx, const char *name, const char *src, size_t len,
                             const char *map, size_t maplen);
+/* Makes the heap's stash entry for modules compiled ahead (in a check) and
+ * not yet required; once per heap, before any load. */
 void eider_js_load_init(duk_context *ctx);
 /* js_module.c: 1 if ID (maybe "node:ID") names a built-in module. */
 int eider_js_is_builtin(const char *id);

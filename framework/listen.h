@@ -39,6 +39,7 @@ void eider_listeners_retire(struct eider_listeners *old, const struct eider_list
 int eider_listeners_fds(const struct eider_listeners *set, const struct eider_config *cfg,
                         int index, int *fds, int max);
 
+/* Closes every socket of SET and frees it (a stopping master's last act). */
 void eider_listeners_close(struct eider_listeners *set);
 
 /* In a new worker: closes the sockets of SET that are not among its own

@@ -30,7 +30,10 @@ void eider_log_reopen(void);
 /* Writes one line "YYYY/MM/DD HH:MM:SS [level] PID: message". */
 void eider_log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* eider_log with a va_list. */
 void eider_logv(int level, const char *fmt, va_list ap);
+/* 1 if a line at LEVEL would be written (error_log's level lets it
+ * through), so callers skip formatting what nobody reads. */
 int eider_log_enabled(int level);
 
 /* Access logs. Sink 0 is the global one (the access_log directive); each

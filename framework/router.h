@@ -41,6 +41,7 @@ const char *eider_router_pattern(const struct eider_router *r, size_t i);
  * only when the path has segments; call eider_match_clear after use. */
 int eider_router_match(const struct eider_router *r, const char *path, size_t len,
                        struct eider_match *m);
+/* Frees what eider_router_match allocated in M (m->buf); M is reusable. */
 void eider_match_clear(struct eider_match *m);
 
 #endif

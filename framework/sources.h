@@ -11,7 +11,9 @@
 
 struct eider_sources;
 
+/* A new, empty set of sources; never NULL (alloc.h). */
 struct eider_sources *eider_sources_new(void);
+/* Frees S, its texts and maps; NULL is fine. */
 void eider_sources_free(struct eider_sources *s);
 
 /* The text kept for the real path PATH (NUL-terminated, *len bytes), or
