@@ -231,6 +231,7 @@ static const struct eider_directive *find_directive(const char *name)
 static int apply(struct parser *ps, int argc, char **argv)
 {
     const struct eider_directive *d;
+    int lo, hi;
     const char *msg;
 
     if (strcmp(argv[0], "include") == 0) {
@@ -245,13 +246,13 @@ static int apply(struct parser *ps, int argc, char **argv)
         parse_error(ps, "unknown directive \"%s\" (man eider.conf lists them)", argv[0]);
         return -1;
     }
-    if (argc - 1 < d->min_args || argc - 1 > d->max_args) {
-        if (d->min_args == d->max_args)
-            parse_error(ps, "\"%s\" takes %d argument%s, not %d", d->name,
-                        d->min_args, d->min_args == 1 ? "" : "s", argc - 1);
+    eider_directive_args(d, &lo, &hi);
+    if (argc - 1 < lo || argc - 1 > hi) {
+        if (lo == hi)
+            parse_error(ps, "\"%s\" takes %d argument%s, not %d", d->name, lo, lo == 1 ? "" : "s",
+                        argc - 1);
         else
-            parse_error(ps, "\"%s\" takes %d to %d arguments, not %d", d->name,
-                        d->min_args, d->max_args, argc - 1);
+            parse_error(ps, "\"%s\" takes %d to %d arguments, not %d", d->name, lo, hi, argc - 1);
         return -1;
     }
     if (!d->repeatable && ps->seen[d - directives]) {
@@ -443,26 +444,7 @@ void eider_config_free(struct eider_config *cfg)
     for (size_t i = 0; cfg->where != NULL && i < NDIRECTIVES; i++)
         free(cfg->where[i]);
     free(cfg->where);
-    free(cfg->pid_file);
-    free(cfg->user);
-    free(cfg->group);
-    for (size_t i = 0; i < cfg->nenv; i++)
-        free(cfg->env[i]);
-    free(cfg->env);
-    for (size_t i = 0; i < cfg->nfs_roots; i++)
-        free(cfg->fs_roots[i]);
-    free(cfg->fs_roots);
-    free(cfg->fetch_ca_file);
-    free(cfg->js_cache);
-    free(cfg->trusted.v);
-    free(cfg->ssl_certificate);
-    free(cfg->ssl_certificate_key);
-    free(cfg->ssl_ciphers);
-    free(cfg->status_path);
-    free(cfg->status_allow.v);
-    free(cfg->handlers);
-    free(cfg->error_log);
-    free(cfg->access_log);
+    eider_directives_free(cfg);   /* every field a directive sets */
     free(cfg);
 }
 

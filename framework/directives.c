@@ -1,10 +1,15 @@
 /*
  * What each directive means: one row of eider_directives[] (after Redis's
- * static_configs[]): name, argument counts, whether it may repeat, the
- * setter that checks and stores the value, the field it stores into, and
- * its default as config text. Most rows use a generic setter for their
- * type (time, size, path, on/off); the rest have their own.
- * Keep in step with man/eider.conf.5.
+ * static_configs[] and its createIntConfig(name, ..., min, max, ...)),
+ * written with designated initializers: name, arguments, whether it may
+ * repeat, the setter that checks and stores the value, the field it
+ * stores into and what that field holds (eider_directives_free() frees
+ * from the table), the keywords it takes, its bounds, and its default as
+ * config text. Most rows use a generic setter for their type (time, size,
+ * count, path, on/off); the rest have their own. The options of a listen
+ * are a table too (listen_options[]).
+ * Keep in step with man/eider.conf.5 (tests/integration/test_docs.py
+ * checks both ways).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -23,6 +28,7 @@
 
 #include "config.h"
 #include "config_internal.h"
+#include "alloc.h"
 #include "log.h"
 
 #define FIELD(name) offsetof(struct eider_config, name)
@@ -33,9 +39,9 @@ char *eider_config_path(const char *dir, const char *path)
     char *out;
 
     if (path[0] == '/' || dir == NULL)
-        return strdup(path);
+        return eider_strdup(path);
     if (asprintf(&out, "%s/%s", dir, path) < 0)
-        return NULL;
+        eider_oom(strlen(dir) + strlen(path) + 2);
     return out;
 }
 
@@ -157,42 +163,84 @@ int eider_parse_listen_addr(const char *s, struct sockaddr_storage *ss, socklen_
     return 0;
 }
 
-/* --- generic setters: the field is at d->offset --- */
+/* --- the table's helpers --- */
 
+int eider_one_of(const char *arg, const char *words)
+{
+    size_t n = strlen(arg);
+
+    for (int i = 0; words != NULL && *words != '\0'; i++) {
+        size_t w = strcspn(words, " ");
+        if (w == n && n > 0 && strncmp(words, arg, n) == 0)
+            return i;
+        words += w + (words[w] == ' ');
+    }
+    return -1;
+}
+
+void eider_directive_args(const struct eider_directive *d, int *lo, int *hi)
+{
+    *lo = d->min_args ? d->min_args : 1;
+    *hi = d->max_args ? d->max_args : *lo;
+}
+
+/* --- generic setters: the field is at d->offset, the bounds in the row --- */
+
+/* A time: at least d->min seconds (1s when the row says 0), at most d->max. */
 static const char *set_time(struct eider_config *cfg, const struct eider_directive *d,
                             int argc, char **argv)
 {
+    long long lo = d->min > 0 ? d->min : 1;
+    int *slot = SLOT(cfg, int, d);
+
     (void)argc;
-    if (eider_parse_time(argv[0], SLOT(cfg, int, d)) < 0 || *SLOT(cfg, int, d) < 1)
-        return "expected a time like 30s, 5m or 1h (at least 1s)";
+    if (eider_parse_time(argv[0], slot) < 0 || *slot < lo || (d->max > 0 && *slot > d->max)) {
+        static char msg[96];
+        if (d->max > 0)
+            snprintf(msg, sizeof(msg), "expected a time like 30s, 5m or 1h (from %llds to %llds)",
+                     lo, d->max);
+        else
+            snprintf(msg, sizeof(msg), "expected a time like 30s, 5m or 1h (at least %llds)", lo);
+        return msg;
+    }
     return NULL;
 }
 
+/* A size in bytes (k, m, g), at least d->min. */
 static const char *set_size(struct eider_config *cfg, const struct eider_directive *d,
                             int argc, char **argv)
 {
     (void)argc;
     if (eider_parse_size(argv[0], SLOT(cfg, size_t, d)) < 0)
         return "expected a size like 512, 8k or 1m";
-    if (*SLOT(cfg, size_t, d) < d->min) {
+    if ((long long)*SLOT(cfg, size_t, d) < d->min) {
         static char msg[64];
-        snprintf(msg, sizeof(msg), "must be at least %zu bytes", d->min);
+        snprintf(msg, sizeof(msg), "must be at least %lld bytes", d->min);
         return msg;
     }
     return NULL;
 }
 
-/* A whole number, at least d->min; 0 means "no limit" where min is 0. */
+/* A whole number from d->min to d->max (10^9 when the row says 0); 0
+ * means "no limit" where min is 0. A keyword of d->words stands for the
+ * value a setter of its own gives it (workers auto). */
 static const char *set_count(struct eider_config *cfg, const struct eider_directive *d,
                              int argc, char **argv)
 {
+    long long hi = d->max > 0 ? d->max : 1000000000;
     char *end;
     long n = strtol(argv[0], &end, 10);
 
     (void)argc;
-    if (argv[0][0] < '0' || argv[0][0] > '9' || *end != '\0' || n < (long)d->min || n > 1000000000) {
-        static char msg[80];
-        snprintf(msg, sizeof(msg), "expected a whole number of at least %zu", d->min);
+    if (argv[0][0] < '0' || argv[0][0] > '9' || *end != '\0' || n < d->min || n > hi) {
+        static char msg[96];
+        if (d->words != NULL)
+            snprintf(msg, sizeof(msg), "expected \"%s\" or a number from %lld to %lld", d->words,
+                     d->min, hi);
+        else if (d->max > 0)
+            snprintf(msg, sizeof(msg), "expected a whole number from %lld to %lld", d->min, hi);
+        else
+            snprintf(msg, sizeof(msg), "expected a whole number of at least %lld", d->min);
         return msg;
     }
     *SLOT(cfg, int, d) = (int)n;
@@ -215,19 +263,24 @@ static const char *set_path(struct eider_config *cfg, const struct eider_directi
     return NULL;
 }
 
+/* A copy of the argument. */
+static const char *set_string(struct eider_config *cfg, const struct eider_directive *d,
+                              int argc, char **argv)
+{
+    char **slot = SLOT(cfg, char *, d);
+
+    (void)argc;
+    free(*slot);
+    *slot = eider_strdup(argv[0]);
+    return NULL;
+}
+
 /* A path, or one of the special words in d->words ("stderr stdout"). */
 static const char *set_log_target(struct eider_config *cfg, const struct eider_directive *d,
                                   int argc, char **argv)
 {
-    char **slot = SLOT(cfg, char *, d);
-    size_t n = strlen(argv[0]);
-    const char *w = strstr(d->words, argv[0]);
-
-    if (w != NULL && (w == d->words || w[-1] == ' ') && (w[n] == ' ' || w[n] == '\0')) {
-        free(*slot);
-        *slot = strdup(argv[0]);
-        return NULL;
-    }
+    if (eider_one_of(argv[0], d->words) >= 0)
+        return set_string(cfg, d, argc, argv);
     if (argv[0][0] == '\0') {
         static char msg[120];
         snprintf(msg, sizeof(msg), "expected a path or one of: %s; not an empty string", d->words);
@@ -236,24 +289,16 @@ static const char *set_log_target(struct eider_config *cfg, const struct eider_d
     return set_path(cfg, d, argc, argv);
 }
 
+/* on or off, stored as 1 or 0. */
 static const char *set_flag(struct eider_config *cfg, const struct eider_directive *d,
                             int argc, char **argv)
 {
+    int v = eider_one_of(argv[0], "off on");
+
     (void)argc;
-    if (strcmp(argv[0], "on") != 0 && strcmp(argv[0], "off") != 0)
+    if (v < 0)
         return "expected \"on\" or \"off\"";
-    *SLOT(cfg, int, d) = strcmp(argv[0], "on") == 0;
-    return NULL;
-}
-
-static const char *set_string(struct eider_config *cfg, const struct eider_directive *d,
-                              int argc, char **argv)
-{
-    char **slot = SLOT(cfg, char *, d);
-
-    (void)argc;
-    free(*slot);
-    *slot = strdup(argv[0]);
+    *SLOT(cfg, int, d) = v;
     return NULL;
 }
 
@@ -265,28 +310,28 @@ static const char *set_size_off(struct eider_config *cfg, const struct eider_dir
     size_t *slot = SLOT(cfg, size_t, d);
 
     (void)argc;
-    if (strcmp(argv[0], "off") == 0) {
+    if (eider_one_of(argv[0], "off") == 0) {
         *slot = 0;
         return NULL;
     }
     if (eider_parse_size(argv[0], slot) < 0)
         return "expected a size like 512k, 64m or 1g, or off";
-    if (*slot != 0 && *slot < d->min) {
+    if (*slot != 0 && (long long)*slot < d->min) {
         static char msg[80];
         if (d->min % (1024 * 1024) == 0)
-            snprintf(msg, sizeof(msg), "must be at least %zum, or off", d->min / (1024 * 1024));
+            snprintf(msg, sizeof(msg), "must be at least %lldm, or off", d->min / (1024 * 1024));
         else
-            snprintf(msg, sizeof(msg), "must be at least %zuk, or off", d->min / 1024);
+            snprintf(msg, sizeof(msg), "must be at least %lldk, or off", d->min / 1024);
         return msg;
     }
     return NULL;
 }
 
-/* A time of at least 1s, or "off" (stored as 0). */
+/* A time as set_time, or "off" (stored as 0). */
 static const char *set_time_off(struct eider_config *cfg, const struct eider_directive *d,
                                 int argc, char **argv)
 {
-    if (strcmp(argv[0], "off") == 0) {
+    if (eider_one_of(argv[0], "off") == 0) {
         *SLOT(cfg, int, d) = 0;
         return NULL;
     }
@@ -295,112 +340,231 @@ static const char *set_time_off(struct eider_config *cfg, const struct eider_dir
     return NULL;
 }
 
-/* --- setters of their own --- */
+/* Appends a copy of each argument to the strings at d->offset, counted
+ * at d->count; CHECK (may be NULL) refuses one with a message. */
+static const char *push_strings(struct eider_config *cfg, const struct eider_directive *d,
+                                int argc, char **argv, const char *(*check)(const char *))
+{
+    char ***v = SLOT(cfg, char **, d);
+    size_t *n = (size_t *)((char *)cfg + d->count);
+
+    for (int i = 0; i < argc; i++) {
+        const char *why = check ? check(argv[i]) : NULL;
+        if (why != NULL)
+            return why;
+        *v = eider_realloc(*v, (*n + 1) * sizeof(char *));
+        (*v)[(*n)++] = eider_strdup(argv[i]);
+    }
+    return NULL;
+}
+
+/* trusted_proxies, status_allow: address ranges, appended (the directive
+ * may repeat). */
+static const char *set_cidrs(struct eider_config *cfg, const struct eider_directive *d,
+                             int argc, char **argv)
+{
+    struct eider_cidrs *set = SLOT(cfg, struct eider_cidrs, d);
+
+    for (int i = 0; i < argc; i++) {
+        struct eider_cidr c;
+        if (eider_cidr_parse(argv[i], &c) < 0)
+            return "expected addresses or CIDR ranges like 10.0.0.0/8, 127.0.0.1 or ::1";
+        set->v = eider_realloc(set->v, (set->n + 1) * sizeof(*set->v));
+        set->v[set->n++] = c;
+    }
+    return NULL;
+}
+
+/* --- listen and its options --- */
+
+/* A listen being parsed, with what its options name. */
+struct listen_parse {
+    struct eider_listen l;
+    const char *own_log;        /* access_log=, resolved once the listen is accepted */
+    const char *own_status;     /* status_path= */
+};
+
+/* An option's setter: V is the text after "=" ("" for a bare word).
+ * Returns NULL or what to fix. */
+typedef const char *(*listen_option_set)(struct listen_parse *lp, const char *v);
+
+static const char *opt_reuseport(struct listen_parse *lp, const char *v)
+{
+    (void)v;
+    lp->l.reuseport = 1;
+    return NULL;
+}
+
+static const char *opt_ssl(struct listen_parse *lp, const char *v)
+{
+    (void)v;
+    lp->l.ssl = 1;
+    return NULL;
+}
+
+static const char *opt_proxy_protocol(struct listen_parse *lp, const char *v)
+{
+    (void)v;
+    lp->l.proxy_protocol = 1;
+    return NULL;
+}
+
+static const char *opt_backlog(struct listen_parse *lp, const char *v)
+{
+    size_t n;
+
+    if (eider_parse_size(v, &n) < 0 || n == 0 || n > 65535)
+        return "backlog= expects a number from 1 to 65535";
+    lp->l.backlog = (int)n;
+    return NULL;
+}
+
+static const char *opt_mode(struct listen_parse *lp, const char *v)
+{
+    char *end;
+
+    lp->l.mode = (int)strtol(v, &end, 8);
+    if (*v == '\0' || *end != '\0' || lp->l.mode < 0 || lp->l.mode > 07777)
+        return "mode= expects octal permissions like 0660";
+    return NULL;
+}
+
+static const char *opt_owner(struct listen_parse *lp, const char *v)
+{
+    static char msg[160];
+    struct passwd *pw = getpwnam(v);
+
+    if (pw == NULL) {
+        snprintf(msg, sizeof(msg), "owner=: no user \"%.100s\" on this system", v);
+        return msg;
+    }
+    lp->l.owner = pw->pw_uid;
+    return NULL;
+}
+
+static const char *opt_group(struct listen_parse *lp, const char *v)
+{
+    static char msg[160];
+    struct group *gr = getgrnam(v);
+
+    if (gr == NULL) {
+        snprintf(msg, sizeof(msg), "group=: no group \"%.100s\" on this system", v);
+        return msg;
+    }
+    lp->l.group = gr->gr_gid;
+    return NULL;
+}
+
+static const char *opt_access_log(struct listen_parse *lp, const char *v)
+{
+    if (*v == '\0')
+        return "access_log= expects a file, stdout, stderr or off";
+    lp->own_log = v;
+    return NULL;
+}
+
+static const char *opt_status_path(struct listen_parse *lp, const char *v)
+{
+    if (strcmp(v, "off") != 0 && (v[0] != '/' || strpbrk(v, "?# ") != NULL))
+        return "status_path= expects a URL path starting with /, like /eider-status, or off";
+    lp->own_status = v;
+    return NULL;
+}
+
+/* The options a listen takes after its address, in the order the error
+ * for an unknown one lists them. */
+static const struct {
+    const char *name;           /* "name" for a bare word, "name=" for one with a value */
+    const char *shown;          /* how the error for an unknown option shows it */
+    int only;                   /* AF_UNIX or AF_INET: for that kind of address only; 0: both */
+    listen_option_set set;
+} listen_options[] = {
+    { "ssl",            "ssl",              0,       opt_ssl },
+    { "proxy_protocol", "proxy_protocol",   0,       opt_proxy_protocol },
+    { "reuseport",      "reuseport",        AF_INET, opt_reuseport },
+    { "backlog=",       "backlog=N",        0,       opt_backlog },
+    { "mode=",          "mode=0660",        AF_UNIX, opt_mode },
+    { "owner=",         "owner=USER",       AF_UNIX, opt_owner },
+    { "group=",         "group=GROUP",      AF_UNIX, opt_group },
+    { "access_log=",    "access_log=FILE",  0,       opt_access_log },
+    { "status_path=",   "status_path=PATH", 0,       opt_status_path },
+};
+#define NLISTEN_OPTIONS (sizeof(listen_options) / sizeof(listen_options[0]))
+
+/* The listen option ARG for an address of FAMILY: applied to LP. Returns
+ * NULL or what to fix (an unknown option lists those FAMILY takes). */
+static const char *listen_option(struct listen_parse *lp, int family, const char *arg)
+{
+    static char msg[256];
+    size_t len;
+    int kind = family == AF_UNIX ? AF_UNIX : AF_INET;   /* AF_INET6 is an AF_INET here */
+
+    for (size_t i = 0; i < NLISTEN_OPTIONS; i++) {
+        size_t n = strlen(listen_options[i].name);
+        int valued = listen_options[i].name[n - 1] == '=';
+        if ((listen_options[i].only && listen_options[i].only != kind)
+            || (valued ? strncmp(arg, listen_options[i].name, n) != 0 : strcmp(arg, listen_options[i].name) != 0))
+            continue;
+        return listen_options[i].set(lp, valued ? arg + n : "");
+    }
+    if (family == AF_UNIX && strcmp(arg, "reuseport") == 0)
+        return "reuseport is for TCP listeners, not unix: sockets";
+    len = (size_t)snprintf(msg, sizeof(msg), "unknown option (expected");
+    for (size_t i = 0, k = 0; i < NLISTEN_OPTIONS && len < sizeof(msg); i++)
+        if (!listen_options[i].only || listen_options[i].only == kind)
+            len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", k++ ? ", " : " ",
+                                    listen_options[i].shown);
+    if (len < sizeof(msg))
+        snprintf(msg + len, sizeof(msg) - len, ")");
+    return msg;
+}
 
 static const char *set_listen(struct eider_config *cfg, const struct eider_directive *d,
                               int argc, char **argv)
 {
-    struct eider_listen l = { .backlog = 511, .mode = -1, .owner = -1, .group = -1 };
-    struct eider_listen *grown;
-    const char *own_log = NULL;   /* access_log=, resolved once the listen is accepted */
-    const char *own_status = NULL;   /* status_path= */
-    static char msg[160];
+    struct listen_parse lp = { .l = { .backlog = 511, .mode = -1, .owner = -1, .group = -1 } };
+    struct eider_listen *l = &lp.l;
+    const char *why;
 
     (void)d;
-    if (eider_parse_listen_addr(argv[0], &l.addr, &l.addrlen) < 0)
+    if (eider_parse_listen_addr(argv[0], &l->addr, &l->addrlen) < 0)
         return "expected an address like 127.0.0.1:8080, *:8080, [::1]:8080 or unix:/run/eider.sock";
-    for (int i = 1; i < argc; i++) {
-        const char *eq = strchr(argv[i], '=');
-        const char *v = eq ? eq + 1 : "";
-        size_t n;
-        char *end;
-        if (strcmp(argv[i], "reuseport") == 0) {
-            l.reuseport = 1;
-        } else if (strcmp(argv[i], "ssl") == 0) {
-            l.ssl = 1;
-        } else if (strcmp(argv[i], "proxy_protocol") == 0) {
-            l.proxy_protocol = 1;
-        } else if (strncmp(argv[i], "backlog=", 8) == 0 && eider_parse_size(v, &n) == 0
-                   && n > 0 && n <= 65535) {
-            l.backlog = (int)n;
-        } else if (l.addr.ss_family == AF_UNIX && strncmp(argv[i], "mode=", 5) == 0) {
-            l.mode = (int)strtol(v, &end, 8);
-            if (*v == '\0' || *end != '\0' || l.mode < 0 || l.mode > 07777)
-                return "mode= expects octal permissions like 0660";
-        } else if (l.addr.ss_family == AF_UNIX && strncmp(argv[i], "owner=", 6) == 0) {
-            struct passwd *pw = getpwnam(v);
-            if (pw == NULL) {
-                snprintf(msg, sizeof(msg), "owner=: no user \"%.100s\" on this system", v);
-                return msg;
-            }
-            l.owner = pw->pw_uid;
-        } else if (l.addr.ss_family == AF_UNIX && strncmp(argv[i], "group=", 6) == 0) {
-            struct group *gr = getgrnam(v);
-            if (gr == NULL) {
-                snprintf(msg, sizeof(msg), "group=: no group \"%.100s\" on this system", v);
-                return msg;
-            }
-            l.group = gr->gr_gid;
-        } else if (strncmp(argv[i], "access_log=", 11) == 0) {
-            if (*v == '\0')
-                return "access_log= expects a file, stdout, stderr or off";
-            own_log = v;
-        } else if (strncmp(argv[i], "status_path=", 12) == 0) {
-            if (strcmp(v, "off") != 0 && (v[0] != '/' || strpbrk(v, "?# ") != NULL))
-                return "status_path= expects a URL path starting with /, like /eider-status, or off";
-            own_status = v;
-        } else {
-            return l.addr.ss_family == AF_UNIX
-                ? "unknown option (expected ssl, proxy_protocol, backlog=N, mode=0660, owner=USER, "
-                  "group=GROUP, access_log=FILE or status_path=PATH)"
-                : "unknown option (expected ssl, proxy_protocol, reuseport, backlog=N, access_log=FILE "
-                  "or status_path=PATH)";
-        }
-    }
-    if (l.reuseport && l.addr.ss_family == AF_UNIX)
-        return "reuseport is for TCP listeners, not unix: sockets";
-    if (l.ssl && l.proxy_protocol)
+    for (int i = 1; i < argc; i++)
+        if ((why = listen_option(&lp, l->addr.ss_family, argv[i])) != NULL)
+            return why;
+    if (l->ssl && l->proxy_protocol)
         return "proxy_protocol together with ssl is not supported: terminate TLS in the proxy "
                "(or give each its own listen)";
     for (size_t i = 0; i < cfg->nlistens; i++)
-        if (cfg->listens[i].addrlen == l.addrlen && memcmp(&cfg->listens[i].addr, &l.addr, l.addrlen) == 0)
+        if (cfg->listens[i].addrlen == l->addrlen && memcmp(&cfg->listens[i].addr, &l->addr, l->addrlen) == 0)
             return "this address is already listened on";
-    grown = realloc(cfg->listens, (cfg->nlistens + 1) * sizeof(*grown));
-    if (grown == NULL)
-        return "out of memory";
-    l.text = strdup(argv[0]);
-    l.where = cfg->at != NULL ? strdup(cfg->at) : NULL;
+    l->text = eider_strdup(argv[0]);
+    l->where = cfg->at != NULL ? eider_strdup(cfg->at) : NULL;
     /* The same words and relative paths as the access_log directive. */
-    if (own_log != NULL) {
-        int word = strcmp(own_log, "off") == 0 || strcmp(own_log, "stdout") == 0
-                   || strcmp(own_log, "stderr") == 0;
-        l.access_log = word ? strdup(own_log) : eider_config_path(cfg->dir, own_log);
-    }
-    l.status_path = own_status != NULL ? strdup(own_status) : NULL;
-    cfg->listens = grown;
-    cfg->listens[cfg->nlistens++] = l;
+    if (lp.own_log != NULL)
+        l->access_log = eider_one_of(lp.own_log, "off stdout stderr") >= 0
+            ? eider_strdup(lp.own_log) : eider_config_path(cfg->dir, lp.own_log);
+    l->status_path = lp.own_status != NULL ? eider_strdup(lp.own_status) : NULL;
+    cfg->listens = eider_realloc(cfg->listens, (cfg->nlistens + 1) * sizeof(*cfg->listens));
+    cfg->listens[cfg->nlistens++] = *l;
     return NULL;
 }
 
+/* --- other setters of their own --- */
+
+/* workers: "auto" (one per core) or a count within the row's bounds. */
 static const char *set_workers(struct eider_config *cfg, const struct eider_directive *d,
                                int argc, char **argv)
 {
-    char *end;
-    long n;
-
-    (void)d, (void)argc;
-    if (strcmp(argv[0], "auto") == 0) {
-        n = sysconf(_SC_NPROCESSORS_ONLN);
-        cfg->workers = n > 0 ? (int)n : 1;
+    if (eider_one_of(argv[0], d->words) == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        *SLOT(cfg, int, d) = n > 0 ? (int)n : 1;
         return NULL;
     }
-    n = strtol(argv[0], &end, 10);
-    if (argv[0][0] == '\0' || *end != '\0' || n < 1 || n > 1024)
-        return "expected \"auto\" or a number from 1 to 1024";
-    cfg->workers = (int)n;
-    return NULL;
+    return set_count(cfg, d, argc, argv);
 }
 
+/* error_log TARGET [LEVEL]. */
 static const char *set_error_log(struct eider_config *cfg, const struct eider_directive *d,
                                  int argc, char **argv)
 {
@@ -418,80 +582,48 @@ static const char *set_account(struct eider_config *cfg, const struct eider_dire
 {
     static char msg[160];
     int is_user = d->offset == FIELD(user);
-    char **slot = SLOT(cfg, char *, d);
 
-    (void)argc;
     if (is_user ? getpwnam(argv[0]) == NULL : getgrnam(argv[0]) == NULL) {
         snprintf(msg, sizeof(msg), "no %s \"%.100s\" on this system", d->name, argv[0]);
         return msg;
     }
-    free(*slot);
-    *slot = strdup(argv[0]);
-    return NULL;
+    return set_string(cfg, d, argc, argv);
 }
 
-/* Appends a copy of S to the array *V of *N strings. */
-static void push_string(char ***v, size_t *n, const char *s)
+/* An environment variable's name: letters, digits, _. */
+static const char *env_name(const char *s)
 {
-    char **grown = realloc(*v, (*n + 1) * sizeof(char *));
-    if (grown == NULL)
-        return;
-    *v = grown;
-    (*v)[(*n)++] = strdup(s);
+    for (const char *p = s; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_'))
+            return "expected environment variable names (letters, digits, _)";
+    return NULL;
 }
 
 static const char *set_env(struct eider_config *cfg, const struct eider_directive *d,
                            int argc, char **argv)
 {
-    (void)d;
-    for (int i = 0; i < argc; i++) {
-        for (const char *p = argv[i]; *p; p++)
-            if (!(isalnum((unsigned char)*p) || *p == '_'))
-                return "expected environment variable names (letters, digits, _)";
-        push_string(&cfg->env, &cfg->nenv, argv[i]);
-    }
-    return NULL;
+    return push_strings(cfg, d, argc, argv, env_name);
 }
 
+/* fs_root DIR...: each made absolute and resolved (realpath) now. */
 static const char *set_fs_root(struct eider_config *cfg, const struct eider_directive *d,
                                int argc, char **argv)
 {
     static char msg[300];
 
-    (void)d;
     for (int i = 0; i < argc; i++) {
         if (argv[i][0] == '\0')
             return "expected directories, not an empty string";
         char *abs = eider_config_path(cfg->dir, argv[i]);
-        char *real = abs ? realpath(abs, NULL) : NULL;
+        char *real = realpath(abs, NULL);
         if (real == NULL) {
-            snprintf(msg, sizeof(msg), "%.200s: %s", abs ? abs : argv[i], strerror(errno));
+            snprintf(msg, sizeof(msg), "%.200s: %s", abs, strerror(errno));
             free(abs);
             return msg;
         }
-        push_string(&cfg->fs_roots, &cfg->nfs_roots, real);
+        push_strings(cfg, d, 1, &real, NULL);
         free(real);
         free(abs);
-    }
-    return NULL;
-}
-
-/* trusted_proxies, status_allow: address ranges, appended (the directive
- * may repeat). */
-static const char *set_cidrs(struct eider_config *cfg, const struct eider_directive *d,
-                             int argc, char **argv)
-{
-    struct eider_cidrs *set = SLOT(cfg, struct eider_cidrs, d);
-
-    for (int i = 0; i < argc; i++) {
-        struct eider_cidr c, *grown;
-        if (eider_cidr_parse(argv[i], &c) < 0)
-            return "expected addresses or CIDR ranges like 10.0.0.0/8, 127.0.0.1 or ::1";
-        grown = realloc(set->v, (set->n + 1) * sizeof(*grown));
-        if (grown == NULL)
-            return "out of memory";
-        set->v = grown;
-        set->v[set->n++] = c;
     }
     return NULL;
 }
@@ -500,55 +632,88 @@ static const char *set_cidrs(struct eider_config *cfg, const struct eider_direct
 static const char *set_url_path(struct eider_config *cfg, const struct eider_directive *d,
                                 int argc, char **argv)
 {
-    char **slot = SLOT(cfg, char *, d);
-
-    (void)argc;
     if (argv[0][0] != '/' || strpbrk(argv[0], "?# ") != NULL)
         return "expected a URL path starting with /, like /eider-status";
-    free(*slot);
-    *slot = strdup(argv[0]);
-    return NULL;
+    return set_string(cfg, d, argc, argv);
 }
 
+#define STRING(f) .offset = FIELD(f), .holds = EIDER_HOLDS_STRING
+#define VALUE(f) .offset = FIELD(f)
+
 const struct eider_directive eider_directives[] = {
-    /* name                      args  rep  setter          field / words / min                 default */
-    { "listen",                  1, 8, 1, set_listen,     0, NULL, 0,                              "127.0.0.1:8080" },
-    { "workers",                 1, 1, 0, set_workers,    0, NULL, 0,                              "auto" },
-    { "handlers",                1, 1, 0, set_path,       FIELD(handlers), NULL, 0,                "handlers" },
-    { "error_log",               1, 2, 0, set_error_log,  FIELD(error_log), "stderr stdout syslog", 0, "stderr info" },
-    { "access_log",              1, 1, 0, set_log_target, FIELD(access_log), "off stdout stderr", 0, "stdout" },
-    { "client_max_body_size",    1, 1, 0, set_size,       FIELD(client_max_body_size), NULL, 0,    "1m" },
-    { "client_max_header_size",  1, 1, 0, set_size,       FIELD(client_max_header_size), NULL, 256, "8k" },
-    { "client_header_timeout",   1, 1, 0, set_time,       FIELD(client_header_timeout), NULL, 0,   "60s" },
-    { "client_body_timeout",     1, 1, 0, set_time,       FIELD(client_body_timeout), NULL, 0,     "60s" },
-    { "proxy_protocol_timeout",  1, 1, 0, set_time,       FIELD(proxy_protocol_timeout), NULL, 0,  "5s" },
-    { "keepalive_requests",      1, 1, 0, set_count,      FIELD(keepalive_requests), NULL, 0,      "1000" },
-    { "worker_connections",      1, 1, 0, set_count,      FIELD(worker_connections), NULL, 1,      "8192" },
-    { "keepalive_timeout",       1, 1, 0, set_time,       FIELD(keepalive_timeout), NULL, 0,       "75s" },
-    { "request_timeout",         1, 1, 0, set_time,       FIELD(request_timeout), NULL, 0,         "30s" },
-    { "worker_shutdown_timeout", 1, 1, 0, set_time,       FIELD(worker_shutdown_timeout), NULL, 0, "10s" },
-    { "worker_stuck_timeout",    1, 1, 0, set_time_off,   FIELD(worker_stuck_timeout), NULL, 0,    "60s" },
-    { "worker_max_requests",     1, 1, 0, set_count,      FIELD(worker_max_requests), NULL, 0,     "0" },
-    { "worker_max_rss",          1, 1, 0, set_size_off,   FIELD(worker_max_rss), NULL, 1024 * 1024, "off" },
-    { "js_time_limit",           1, 1, 0, set_time,       FIELD(js_time_limit), NULL, 0,           "5s" },
-    { "js_memory_limit",         1, 1, 0, set_size_off,   FIELD(js_memory_limit), NULL, 1024 * 1024, "128m" },
-    { "js_cache",                1, 1, 0, set_log_target, FIELD(js_cache), "off auto", 0,         "auto" },
-    { "daemon",                  1, 1, 0, set_flag,       FIELD(daemon), NULL, 0,                  "off" },
-    { "pid",                     1, 1, 0, set_path,       FIELD(pid_file), NULL, 0,                NULL },
-    { "user",                    1, 1, 0, set_account,    FIELD(user), NULL, 0,                    NULL },
-    { "group",                   1, 1, 0, set_account,    FIELD(group), NULL, 0,                   NULL },
-    { "env",                     1, 16, 1, set_env,       0, NULL, 0,                              NULL },
-    { "fs_root",                 1, 16, 1, set_fs_root,   0, NULL, 0,                              NULL },
-    { "trusted_proxies",         1, 16, 1, set_cidrs,     FIELD(trusted), NULL, 0,                 NULL },
-    { "status_path",             1, 1, 0, set_url_path,   FIELD(status_path), NULL, 0,             NULL },
-    { "status_allow",            1, 16, 1, set_cidrs,     FIELD(status_allow), NULL, 0,            "127.0.0.1 ::1" },
-    { "ssl_certificate",         1, 1, 0, set_path,       FIELD(ssl_certificate), NULL, 0,         NULL },
-    { "ssl_certificate_key",     1, 1, 0, set_path,       FIELD(ssl_certificate_key), NULL, 0,     NULL },
-    { "ssl_ciphers",             1, 1, 0, set_string,     FIELD(ssl_ciphers), NULL, 0,
-      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
-      "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305" },
-    { "fetch_ca_file",           1, 1, 0, set_path,       FIELD(fetch_ca_file), NULL, 0,           NULL },
-    { "fetch_timeout",           1, 1, 0, set_time,       FIELD(fetch_timeout), NULL, 0,           "30s" },
-    { "fetch_max_response_size", 1, 1, 0, set_size,       FIELD(fetch_max_response_size), NULL, 0, "16m" },
+    { .name = "listen", .max_args = 8, .repeatable = 1, .set = set_listen, .def = "127.0.0.1:8080" },
+    { .name = "workers", .set = set_workers, VALUE(workers), .words = "auto", .min = 1, .max = 1024,
+      .def = "auto" },
+    { .name = "handlers", .set = set_path, STRING(handlers), .def = "handlers" },
+    { .name = "error_log", .max_args = 2, .set = set_error_log, STRING(error_log),
+      .words = "stderr stdout syslog", .def = "stderr info" },
+    { .name = "access_log", .set = set_log_target, STRING(access_log), .words = "off stdout stderr",
+      .def = "stdout" },
+    { .name = "client_max_body_size", .set = set_size, VALUE(client_max_body_size), .def = "1m" },
+    { .name = "client_max_header_size", .set = set_size, VALUE(client_max_header_size), .min = 256,
+      .def = "8k" },
+    { .name = "client_header_timeout", .set = set_time, VALUE(client_header_timeout), .def = "60s" },
+    { .name = "client_body_timeout", .set = set_time, VALUE(client_body_timeout), .def = "60s" },
+    { .name = "proxy_protocol_timeout", .set = set_time, VALUE(proxy_protocol_timeout), .def = "5s" },
+    { .name = "keepalive_requests", .set = set_count, VALUE(keepalive_requests), .def = "1000" },
+    { .name = "worker_connections", .set = set_count, VALUE(worker_connections), .min = 1,
+      .def = "8192" },
+    { .name = "keepalive_timeout", .set = set_time, VALUE(keepalive_timeout), .def = "75s" },
+    { .name = "request_timeout", .set = set_time, VALUE(request_timeout), .def = "30s" },
+    { .name = "worker_shutdown_timeout", .set = set_time, VALUE(worker_shutdown_timeout), .def = "10s" },
+    { .name = "worker_stuck_timeout", .set = set_time_off, VALUE(worker_stuck_timeout), .def = "60s" },
+    { .name = "worker_max_requests", .set = set_count, VALUE(worker_max_requests), .def = "0" },
+    { .name = "worker_max_rss", .set = set_size_off, VALUE(worker_max_rss), .min = 1024 * 1024,
+      .def = "off" },
+    { .name = "js_time_limit", .set = set_time, VALUE(js_time_limit), .def = "5s" },
+    { .name = "js_memory_limit", .set = set_size_off, VALUE(js_memory_limit), .min = 1024 * 1024,
+      .def = "128m" },
+    { .name = "js_cache", .set = set_log_target, STRING(js_cache), .words = "off auto", .def = "auto" },
+    { .name = "daemon", .set = set_flag, VALUE(daemon), .def = "off" },
+    { .name = "pid", .set = set_path, STRING(pid_file) },
+    { .name = "user", .set = set_account, STRING(user) },
+    { .name = "group", .set = set_account, STRING(group) },
+    { .name = "env", .max_args = 16, .repeatable = 1, .set = set_env, .offset = FIELD(env),
+      .holds = EIDER_HOLDS_STRINGS, .count = FIELD(nenv) },
+    { .name = "fs_root", .max_args = 16, .repeatable = 1, .set = set_fs_root, .offset = FIELD(fs_roots),
+      .holds = EIDER_HOLDS_STRINGS, .count = FIELD(nfs_roots) },
+    { .name = "trusted_proxies", .max_args = 16, .repeatable = 1, .set = set_cidrs,
+      .offset = FIELD(trusted), .holds = EIDER_HOLDS_CIDRS },
+    { .name = "status_path", .set = set_url_path, STRING(status_path) },
+    { .name = "status_allow", .max_args = 16, .repeatable = 1, .set = set_cidrs,
+      .offset = FIELD(status_allow), .holds = EIDER_HOLDS_CIDRS, .def = "127.0.0.1 ::1" },
+    { .name = "ssl_certificate", .set = set_path, STRING(ssl_certificate) },
+    { .name = "ssl_certificate_key", .set = set_path, STRING(ssl_certificate_key) },
+    { .name = "ssl_ciphers", .set = set_string, STRING(ssl_ciphers),
+      .def = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+             "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305" },
+    { .name = "fetch_ca_file", .set = set_path, STRING(fetch_ca_file) },
+    { .name = "fetch_timeout", .set = set_time, VALUE(fetch_timeout), .def = "30s" },
+    { .name = "fetch_max_response_size", .set = set_size, VALUE(fetch_max_response_size), .def = "16m" },
 };
 const size_t eider_ndirectives = sizeof(eider_directives) / sizeof(eider_directives[0]);
+
+void eider_directives_free(struct eider_config *cfg)
+{
+    for (size_t i = 0; i < eider_ndirectives; i++) {
+        const struct eider_directive *d = &eider_directives[i];
+        switch (d->holds) {
+        case EIDER_HOLDS_VALUE:
+            break;
+        case EIDER_HOLDS_STRING:
+            free(*SLOT(cfg, char *, d));
+            break;
+        case EIDER_HOLDS_STRINGS: {
+            char **v = *SLOT(cfg, char **, d);
+            size_t n = *(size_t *)((char *)cfg + d->count);
+            for (size_t k = 0; k < n; k++)
+                free(v[k]);
+            free(v);
+            break;
+        }
+        case EIDER_HOLDS_CIDRS:
+            free(SLOT(cfg, struct eider_cidrs, d)->v);
+            break;
+        }
+    }
+}

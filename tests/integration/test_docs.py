@@ -47,15 +47,12 @@ def _table():
     with open(os.path.join(srcdir(), "framework", "directives.c")) as f:
         src = f.read()
     body = src[src.index("eider_directives[] = {"):]
+    body = body[:body.index("\n};")]
     rows = {}
-    for m in re.finditer(r'^\s*\{ "([a-z_]+)",(.*?)\},\s*$', body, re.M | re.S):
-        # the default is the last field: NULL, or adjacent string literals
-        tail = m.group(2).strip()
-        if tail.endswith("NULL"):
-            rows[m.group(1)] = None
-        else:
-            lits = re.search(r'((?:"(?:[^"\\]|\\.)*"\s*)+)$', tail).group(1)
-            rows[m.group(1)] = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', lits))
+    # Rows are designated initializers: { .name = "x", ..., .def = "text" "more" },
+    for m in re.finditer(r'\{ \.name = "([a-z_]+)",(.*?)\},\s*$', body, re.M | re.S):
+        d = re.search(r'\.def = ((?:"(?:[^"\\]|\\.)*"\s*)+)', m.group(2))
+        rows[m.group(1)] = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', d.group(1))) if d else None
     assert len(rows) > 20, rows
     return rows
 

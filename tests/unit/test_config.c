@@ -364,16 +364,23 @@ TEST(listen_port_digits_only)
 
 TEST(listen_bad_options)
 {
-    static const char *const bad[] = {
-        "backlog=0", "backlog=65536", "backlog=", "backlog=x", "backlog=-1", "backlog",
-        "reuseport=1", "foo", "REUSEPORT",
+    static const char *const bad[] = { "backlog", "reuseport=1", "foo", "REUSEPORT" };
+    static const char *const bad_backlog[] = {
+        "backlog=0", "backlog=65536", "backlog=", "backlog=x", "backlog=-1",
     };
     char text[256];
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(text, sizeof(text), "listen 127.0.0.1:80 %s;\n", bad[i]);
-        FAILS(text, 1, "\"listen\": unknown option");
+        FAILS(text, 1, "\"listen\": unknown option (expected ssl, proxy_protocol, reuseport, backlog=N, "
+                       "access_log=FILE, status_path=PATH)");
     }
+    for (size_t i = 0; i < sizeof(bad_backlog) / sizeof(bad_backlog[0]); i++) {
+        snprintf(text, sizeof(text), "listen 127.0.0.1:80 %s;\n", bad_backlog[i]);
+        FAILS(text, 1, "\"listen\": backlog= expects a number from 1 to 65535");
+    }
+    FAILS("listen unix:/tmp/x.sock bogus;\n", 1, "\"listen\": unknown option (expected ssl, proxy_protocol, "
+          "backlog=N, mode=0660, owner=USER, group=GROUP, access_log=FILE, status_path=PATH)");
 }
 
 TEST(listen_arg_count)
