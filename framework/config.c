@@ -387,6 +387,9 @@ void eider_config_free(struct eider_config *cfg)
     for (size_t i = 0; i < cfg->nfs_roots; i++)
         free(cfg->fs_roots[i]);
     free(cfg->fs_roots);
+    for (size_t i = 0; i < cfg->nshdicts; i++)
+        free(cfg->shdicts[i].name);
+    free(cfg->shdicts);
     free(cfg->fetch_ca_file);
     free(cfg->js_cache);
     free(cfg->trusted.v);

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "config_internal.h"
 #include "log.h"
+#include "shdict.h"
 
 #define FIELD(name) offsetof(struct eider_config, name)
 #define SLOT(cfg, type, d) ((type *)((char *)(cfg) + (d)->offset))
@@ -498,6 +499,40 @@ static const char *set_url_path(struct eider_config *cfg, const struct eider_dir
     return NULL;
 }
 
+/* shared_dict NAME SIZE: NAME becomes require('eider').shared.NAME, so it
+ * is an identifier; each name once. */
+static const char *set_shared_dict(struct eider_config *cfg, const struct eider_directive *d,
+                                   int argc, char **argv)
+{
+    static char msg[200];
+    struct eider_shdict_conf *grown;
+    size_t size;
+    const char *p = argv[0];
+
+    (void)d, (void)argc;
+    if (!(isalpha((unsigned char)*p) || *p == '_') || strlen(p) > 63)
+        return "expected a name of letters, digits and _ (not starting with a digit, up to 63)";
+    for (; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_'))
+            return "expected a name of letters, digits and _ (not starting with a digit, up to 63)";
+    for (size_t i = 0; i < cfg->nshdicts; i++)
+        if (strcmp(cfg->shdicts[i].name, argv[0]) == 0) {
+            snprintf(msg, sizeof(msg), "shared_dict %.64s is declared twice: give each a different name",
+                     argv[0]);
+            return msg;
+        }
+    if (eider_parse_size(argv[1], &size) < 0 || size < EIDER_SHDICT_MIN_SIZE || size > EIDER_SHDICT_MAX_SIZE) {
+        snprintf(msg, sizeof(msg), "expected a size like 1m or 64m, from %zuk to %zug",
+                 (size_t)EIDER_SHDICT_MIN_SIZE >> 10, EIDER_SHDICT_MAX_SIZE >> 30);
+        return msg;
+    }
+    if ((grown = realloc(cfg->shdicts, (cfg->nshdicts + 1) * sizeof(*grown))) == NULL)
+        return "out of memory";
+    cfg->shdicts = grown;
+    cfg->shdicts[cfg->nshdicts++] = (struct eider_shdict_conf){ strdup(argv[0]), size };
+    return NULL;
+}
+
 const struct eider_directive eider_directives[] = {
     /* name                      args  rep  setter          field / words / min                 default */
     { "listen",                  1, 8, 1, set_listen,     0, NULL, 0,                              "127.0.0.1:8080" },
@@ -538,5 +573,6 @@ const struct eider_directive eider_directives[] = {
     { "fetch_ca_file",           1, 1, 0, set_path,       FIELD(fetch_ca_file), NULL, 0,           NULL },
     { "fetch_timeout",           1, 1, 0, set_time,       FIELD(fetch_timeout), NULL, 0,           "30s" },
     { "fetch_max_response_size", 1, 1, 0, set_size,       FIELD(fetch_max_response_size), NULL, 0, "16m" },
+    { "shared_dict",             2, 2, 1, set_shared_dict, 0, NULL, 0,                             NULL },
 };
 const size_t eider_ndirectives = sizeof(eider_directives) / sizeof(eider_directives[0]);

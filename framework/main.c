@@ -19,6 +19,7 @@
 #include "master.h"
 #include "router.h"
 #include "runtime.h"
+#include "shdict.h"
 #include "sources.h"
 
 static void usage(FILE *out)
@@ -89,6 +90,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "eider: %s\n", err);
         eider_config_free(cfg);
         return rc < 0 ? 1 : 0;
+    }
+    /* Before the check: handlers' top-level code may use the zones. */
+    if (eider_shdict_zones_sync(cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "eider: %s\n", err);
+        eider_config_free(cfg);
+        return 1;
     }
     if (test) {
         fprintf(stderr, "eider: the configuration file %s syntax is ok\n", name);
