@@ -16,12 +16,12 @@
  * rounding up to the class (at most 25%) and chunks stranded in pages
  * that are partly used, measured in tests/bench/shdict.py.
  *
- * Each class has its own LRU list. A store that may evict frees the
- * least recently used entry of its own class (which yields a chunk of the
- * right size at once); a class that owns nothing evicts the oldest tails
- * of the other classes until a page frees. Expiry is checked when an
- * entry is touched, and expired entries are the first ones evicted as
- * they age to the tails.
+ * Each class has its own LRU list; the least recently used entry of all
+ * is the oldest of their tails. A store that may evict, finding neither a
+ * free chunk nor a free page, evicts that entry if it is of its own class
+ * (a chunk of the right size at once), else that entry's whole page,
+ * which then changes class (make_room). Expiry is checked when an entry
+ * is touched; expired entries age to the tails and go first.
  *
  * The lock is a pthread mutex, PTHREAD_PROCESS_SHARED and ROBUST: a
  * worker killed while holding it (watchdog, OOM) does not wedge the
@@ -43,9 +43,9 @@
 #define MAX_CLASSES 32
 #define FREE_PAGE 0xffffu
 #define MAGIC 0x65696465724b5644ULL   /* "eiderKVD" */
-/* A store that may evict gives up after this many evictions: enough to
- * free a page of the smallest class, bounded so one call stays short. */
-#define MAX_EVICTIONS 512
+/* A store that may evict gives up after this many rounds of make_room(),
+ * each of which frees an entry or a page: bounded so one call stays short. */
+#define MAX_EVICTIONS 64
 
 struct page {
     uint16_t cls;                   /* FREE_PAGE, or the class it is carved into */
@@ -285,6 +285,7 @@ static void carve(struct eider_shdict *z, uint32_t p, int c)
     page_meta(z)[p].cls = (uint16_t)c;
     page_meta(z)[p].used = 0;
     for (uint32_t k = 0; k + sc->chunk <= PAGE_SIZE_SHD; k += sc->chunk) {
+        AT(z, base + k)->type = 0;
         list_push(z, &sc->free_head, NULL, AT(z, base + k));
         sc->nfree++;
     }
@@ -299,6 +300,7 @@ static void chunk_free(struct eider_shdict *z, struct item *it)
     uint32_t p = page_of(z, OFF(z, it));
     struct page *pm = &page_meta(z)[p];
 
+    it->type = 0;   /* free: evict_page skips it */
     list_push(z, &sc->free_head, NULL, it);
     sc->nfree++;
     if (--pm->used > 0)
@@ -330,25 +332,48 @@ static void item_remove(struct eider_shdict *z, struct item *it)
     chunk_free(z, it);
 }
 
-/* Evicts the least recently used entry of class C or, if it has none, the
- * oldest tail of any class. Returns 0, or -1 if the store is empty. */
-static int evict_one(struct eider_shdict *z, int c)
+/* Evicts every entry in page P, which then returns to the free pages. */
+static void evict_page(struct eider_shdict *z, uint32_t p)
 {
-    uint32_t victim = z->h.cls[c].lru_tail;
+    struct page *pm = &page_meta(z)[p];
+    uint32_t chunk = z->h.cls[pm->cls].chunk, base = z->h.pages + p * PAGE_SIZE_SHD;
 
-    for (uint32_t k = 0; victim == 0 && k < z->h.nclasses; k++) {
+    for (uint32_t k = 0; k + chunk <= PAGE_SIZE_SHD && pm->cls != FREE_PAGE; k += chunk)
+        if (AT(z, base + k)->type != 0)
+            item_remove(z, AT(z, base + k));
+}
+
+/* Makes room for a chunk of class C when there is neither a free chunk
+ * nor a free page, after the least recently used entry of all (the
+ * oldest of the classes' tails): in class C, that entry goes; in another
+ * class, its whole page goes (memcached's slab reassignment), so memory
+ * follows the sizes in use instead of staying with the class that took
+ * it first. The page holding PINNED (an entry being replaced, in no LRU
+ * list) is never taken; only the one entry goes then. Returns 0, or -1
+ * if there is no entry to evict. */
+static int make_room(struct eider_shdict *z, int c, uint32_t pinned)
+{
+    uint32_t victim = 0;
+    struct item *it;
+
+    for (uint32_t k = 0; k < z->h.nclasses; k++) {
         uint32_t t = z->h.cls[k].lru_tail;
         if (t && (victim == 0 || AT(z, t)->used_ms < AT(z, victim)->used_ms))
             victim = t;
     }
     if (victim == 0)
         return -1;
-    item_remove(z, AT(z, victim));
+    it = AT(z, victim);
+    if (it->cls == c || (pinned && page_of(z, pinned) == page_of(z, victim)))
+        item_remove(z, it);
+    else
+        evict_page(z, page_of(z, victim));
     return 0;
 }
 
-/* A chunk of class C, evicting if EVICT allows: NULL if none can be had. */
-static struct item *chunk_alloc(struct eider_shdict *z, int c, int evict)
+/* A chunk of class C, evicting if EVICT allows (never the entry at
+ * PINNED): NULL if none can be had. */
+static struct item *chunk_alloc(struct eider_shdict *z, int c, int evict, uint32_t pinned)
 {
     struct size_class *sc = &z->h.cls[c];
 
@@ -368,7 +393,7 @@ static struct item *chunk_alloc(struct eider_shdict *z, int c, int evict)
             carve(z, p, c);
             continue;
         }
-        if (!evict || evictions++ >= MAX_EVICTIONS || evict_one(z, c) < 0)
+        if (!evict || evictions++ >= MAX_EVICTIONS || make_room(z, c, pinned) < 0)
             return NULL;
     }
 }
@@ -461,7 +486,7 @@ static enum eider_shdict_rc store_locked(struct eider_shdict *z, const char *key
      * take it, and back if none is: a failed store keeps the old value. */
     if (old != NULL)
         list_unlink(z, &z->h.cls[old->cls].lru_head, &z->h.cls[old->cls].lru_tail, old);
-    it = chunk_alloc(z, c, flags & EIDER_SHD_EVICT);
+    it = chunk_alloc(z, c, flags & EIDER_SHD_EVICT, old != NULL ? OFF(z, old) : 0);
     if (old != NULL) {
         list_push(z, &z->h.cls[old->cls].lru_head, &z->h.cls[old->cls].lru_tail, old);
         if (it != NULL)

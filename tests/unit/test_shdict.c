@@ -200,6 +200,38 @@ TEST(eviction)
     eider_shdict_destroy(z);
 }
 
+/* Memory follows the sizes in use: after the zone is full of small
+ * entries, larger ones take pages from them (a page's small entries all
+ * go, the recent ones too), and the newest larger ones all stay, not
+ * just one page's worth. */
+TEST(eviction_moves_pages_between_sizes)
+{
+    struct eider_shdict *z = eider_shdict_create(EIDER_SHDICT_MIN_SIZE);
+    struct eider_shdict_value n = num_value(1);
+    char val[1000], key[32];
+    struct eider_shdict_value v = { .type = EIDER_SHD_STRING, .str = val, .len = sizeof(val) };
+    int present = 0;
+
+    memset(val, 'v', sizeof(val));
+    for (int i = 0; i < 3000; i++) {
+        snprintf(key, sizeof(key), "small%d", i);
+        CHECK_INT(eider_shdict_store(z, K(key), &n, 0, EIDER_SHD_EVICT), EIDER_SHD_OK);
+    }
+    CHECK(eider_shdict_count(z) > 1000);
+    for (int i = 0; i < 50; i++) {
+        snprintf(key, sizeof(key), "large%d", i);
+        CHECK_INT(eider_shdict_store(z, K(key), &v, 0, EIDER_SHD_EVICT), EIDER_SHD_OK);
+    }
+    for (int i = 0; i < 50; i++) {
+        snprintf(key, sizeof(key), "large%d", i);
+        present += eider_shdict_get(z, K(key), NULL, NULL, 0) == EIDER_SHD_OK;
+    }
+    CHECK_INT(present, 50);
+    /* Whole pages moved, no more: 4 of the 7 hold the large ones. */
+    CHECK(eider_shdict_count(z) - 50 >= 3 * 256);
+    eider_shdict_destroy(z);
+}
+
 /* Space freed by deleting returns as whole pages, usable by any size. */
 TEST(free_space_returns)
 {
@@ -265,5 +297,6 @@ TEST(robust_lock_recovery)
     eider_shdict_destroy(z);
 }
 
-UNIT_MAIN(incr_across_processes, values_and_modes, bounds, ttl_expiry, eviction, free_space_returns,
+UNIT_MAIN(incr_across_processes, values_and_modes, bounds, ttl_expiry, eviction,
+          eviction_moves_pages_between_sizes, free_space_returns,
           robust_lock_recovery)
