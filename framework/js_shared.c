@@ -105,6 +105,8 @@ static long long ttl_arg(duk_context *ctx, duk_idx_t idx, const char *name)
     if (!(t >= 0) || !isfinite(t))
         fail(ctx, DUK_ERR_RANGE_ERROR, "ERR_INVALID_ARG_VALUE",
              "shared dict %s: ttlMs is a number of milliseconds (0 or none: never expires)%s", name, "");
+    if (t > 1e15)   /* 31,000 years: the cast below must not overflow */
+        t = 1e15;
     return t > 0 && t < 1 ? 1 : (long long)t;
 }
 
@@ -141,6 +143,7 @@ static duk_ret_t store(duk_context *ctx, const char *method, int flags)
     }
 }
 
+/* The store methods: which may evict, which need the key absent or present. */
 static duk_ret_t js_set(duk_context *ctx)      { return store(ctx, "set", EIDER_SHD_EVICT); }
 static duk_ret_t js_safe_set(duk_context *ctx) { return store(ctx, "safeSet", 0); }
 static duk_ret_t js_add(duk_context *ctx)      { return store(ctx, "add", EIDER_SHD_IF_ABSENT); }
@@ -242,6 +245,7 @@ struct keys_out {
     duk_uarridx_t n;
 };
 
+/* eider_shdict_keys callback: appends KEY to the array on top. */
 static void push_key(const char *key, size_t klen, void *arg)
 {
     struct keys_out *o = arg;
@@ -262,10 +266,11 @@ static duk_ret_t js_keys(duk_context *ctx)
         return fail(ctx, DUK_ERR_RANGE_ERROR, "ERR_INVALID_ARG_VALUE",
                     "shared dict %s: keys(max) takes a count (0: all)%s", name, "");
     duk_push_array(ctx);
-    eider_shdict_keys(z, (size_t)max, push_key, &o);
+    eider_shdict_keys(z, max > 1e9 ? 0 : (size_t)max, push_key, &o);   /* more than can fit: all */
     return 1;
 }
 
+/* size(): live entries. */
 static duk_ret_t js_size(duk_context *ctx)
 {
     const char *name;
@@ -273,6 +278,7 @@ static duk_ret_t js_size(duk_context *ctx)
     return 1;
 }
 
+/* freeSpace(): bytes not holding entries. */
 static duk_ret_t js_free_space(duk_context *ctx)
 {
     const char *name;
@@ -280,6 +286,7 @@ static duk_ret_t js_free_space(duk_context *ctx)
     return 1;
 }
 
+/* The methods of every dictionary object. */
 static const struct {
     const char *name;
     duk_c_function fn;

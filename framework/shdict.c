@@ -196,6 +196,7 @@ static void format(struct eider_shdict *z)
     }
 }
 
+/* A new zone of SIZE bytes, formatted empty (shdict.h). */
 struct eider_shdict *eider_shdict_create(size_t size)
 {
     struct eider_shdict *z;
@@ -219,12 +220,14 @@ struct eider_shdict *eider_shdict_create(size_t size)
     return z;
 }
 
+/* Unmaps Z in this process (others keep their mappings). */
 void eider_shdict_destroy(struct eider_shdict *z)
 {
     if (z != NULL)
         munmap(z, z->h.size);
 }
 
+/* The SIZE Z was made with. */
 size_t eider_shdict_capacity(const struct eider_shdict *z)
 {
     return z->h.size;
@@ -251,11 +254,13 @@ static void unlock(struct eider_shdict *z)
     pthread_mutex_unlock(&z->h.lock);
 }
 
+/* Unit test only: takes the lock and keeps it (shdict.h). */
 void eider_shdict_test_hold(struct eider_shdict *z, int writing)
 {
     lock(z, writing);
 }
 
+/* How many times a dead holder's lock was taken over. */
 unsigned eider_shdict_recoveries(struct eider_shdict *z)
 {
     unsigned n;
@@ -316,17 +321,22 @@ static void chunk_free(struct eider_shdict *z, struct item *it)
     z->h.nfree_pages++;
 }
 
-/* Removes IT from its hash chain and LRU list and frees its chunk. */
-static void item_remove(struct eider_shdict *z, struct item *it)
+/* Unlinks IT from its hash chain only (it stays allocated). */
+static void unhash(struct eider_shdict *z, struct item *it)
 {
     uint32_t *slot = &buckets(z)[it->hash & (z->h.nbuckets - 1)];
-    uint32_t off = OFF(z, it);
-    struct size_class *sc = &z->h.cls[it->cls];
-
-    while (*slot && *slot != off)
+    while (*slot && *slot != OFF(z, it))
         slot = &AT(z, *slot)->hnext;
     if (*slot)
         *slot = it->hnext;
+}
+
+/* Removes IT from its hash chain and LRU list and frees its chunk. */
+static void item_remove(struct eider_shdict *z, struct item *it)
+{
+    struct size_class *sc = &z->h.cls[it->cls];
+
+    unhash(z, it);
     list_unlink(z, &sc->lru_head, &sc->lru_tail, it);
     z->h.nitems--;
     chunk_free(z, it);
@@ -449,16 +459,6 @@ static void item_fill(struct eider_shdict *z, struct item *it, const char *key, 
     z->h.nitems++;
 }
 
-/* Unlinks IT from its hash chain only (it stays allocated). */
-static void unhash(struct eider_shdict *z, struct item *it)
-{
-    uint32_t *slot = &buckets(z)[it->hash & (z->h.nbuckets - 1)];
-    while (*slot && *slot != OFF(z, it))
-        slot = &AT(z, *slot)->hnext;
-    if (*slot)
-        *slot = it->hnext;
-}
-
 /* Stores under the lock: see eider_shdict_store. */
 static enum eider_shdict_rc store_locked(struct eider_shdict *z, const char *key, size_t klen,
                                          const struct eider_shdict_value *v, int64_t expires,
@@ -503,6 +503,7 @@ static int64_t expiry(long long ttl_ms, int64_t now)
     return ttl_ms > 0 ? now + ttl_ms : 0;
 }
 
+/* Checks the bounds, then stores under the lock (shdict.h). */
 enum eider_shdict_rc eider_shdict_store(struct eider_shdict *z, const char *key, size_t klen,
                                         const struct eider_shdict_value *v, long long ttl_ms, int flags)
 {
@@ -518,6 +519,7 @@ enum eider_shdict_rc eider_shdict_store(struct eider_shdict *z, const char *key,
     return rc;
 }
 
+/* The value of KEY copied out, touching it (shdict.h). */
 enum eider_shdict_rc eider_shdict_get(struct eider_shdict *z, const char *key, size_t klen,
                                       struct eider_shdict_value *out, char *buf, size_t bufcap)
 {
@@ -541,6 +543,7 @@ enum eider_shdict_rc eider_shdict_get(struct eider_shdict *z, const char *key, s
     return it != NULL ? EIDER_SHD_OK : EIDER_SHD_NOT_FOUND;
 }
 
+/* Adds DELTA, or creates the key from INIT (shdict.h). */
 enum eider_shdict_rc eider_shdict_incr(struct eider_shdict *z, const char *key, size_t klen,
                                        double delta, int has_init, double init, long long ttl_ms,
                                        double *out)
@@ -571,6 +574,7 @@ enum eider_shdict_rc eider_shdict_incr(struct eider_shdict *z, const char *key, 
     return rc;
 }
 
+/* Removes KEY: OK, or NOT_FOUND. */
 enum eider_shdict_rc eider_shdict_delete(struct eider_shdict *z, const char *key, size_t klen)
 {
     struct item *it;
@@ -584,6 +588,7 @@ enum eider_shdict_rc eider_shdict_delete(struct eider_shdict *z, const char *key
     return it != NULL ? EIDER_SHD_OK : EIDER_SHD_NOT_FOUND;
 }
 
+/* Milliseconds KEY has left, -1: no expiry (shdict.h). */
 enum eider_shdict_rc eider_shdict_ttl(struct eider_shdict *z, const char *key, size_t klen, long long *ms)
 {
     struct item *it;
@@ -622,6 +627,7 @@ static size_t walk(struct eider_shdict *z, size_t max, void (*fn)(const char *, 
     return n;
 }
 
+/* Up to MAX live keys to FN, under the lock (shdict.h). */
 size_t eider_shdict_keys(struct eider_shdict *z, size_t max,
                          void (*fn)(const char *key, size_t klen, void *arg), void *arg)
 {
@@ -632,6 +638,7 @@ size_t eider_shdict_keys(struct eider_shdict *z, size_t max,
     return n;
 }
 
+/* Live entries, freeing expired ones on the way. */
 size_t eider_shdict_count(struct eider_shdict *z)
 {
     size_t n;
@@ -641,6 +648,7 @@ size_t eider_shdict_count(struct eider_shdict *z)
     return n;
 }
 
+/* Free pages and free chunks, in bytes (shdict.h). */
 size_t eider_shdict_free_space(struct eider_shdict *z)
 {
     size_t n;

@@ -27,6 +27,7 @@ struct zone {
 
 static struct zone *zones;
 
+/* The zone NAME of SIZE bytes mapped here, or NULL. */
 struct eider_shdict *eider_shdict_zones_find(const char *name, size_t size)
 {
     for (struct zone *z = zones; z != NULL; z = z->next)
@@ -35,6 +36,7 @@ struct eider_shdict *eider_shdict_zones_find(const char *name, size_t size)
     return NULL;
 }
 
+/* Maps the zones CFG declares that are not mapped yet (shdict.h). */
 int eider_shdict_zones_sync(const struct eider_config *cfg, char *err, size_t errlen)
 {
     for (size_t i = 0; i < cfg->nshdicts; i++) {
@@ -67,6 +69,7 @@ static int declares(const struct eider_config *cfg, const struct zone *z)
     return 0;
 }
 
+/* Unmaps here the zones neither A nor B declares (shdict.h). */
 void eider_shdict_zones_retain(const struct eider_config *a, const struct eider_config *b)
 {
     struct zone **link = &zones;
