@@ -27,7 +27,9 @@
  * worker killed while holding it (watchdog, OOM) does not wedge the
  * others. The next locker gets EOWNERDEAD; if the dead holder was in the
  * middle of a change (the header's writing flag), the links may be torn,
- * so the store is emptied rather than trusted.
+ * so they are rebuilt from the entries in the pages, each checked against
+ * the hash of its key, and the one key that was being changed is dropped
+ * (rebuild). A counter other than that key keeps its exact value.
  */
 #include "shdict.h"
 
@@ -63,7 +65,9 @@ struct size_class {
 struct header {
     uint64_t magic;
     pthread_mutex_t lock;
-    uint32_t writing;               /* a change is under way: set before, cleared after */
+    uint32_t writing;               /* links may change: set after locking, cleared before unlocking */
+    uint32_t dirty;                 /* an entry's key or value may change: the one of dirty_hash */
+    uint32_t dirty_hash;
     uint32_t recoveries;
     uint64_t size;
     uint32_t nbuckets;              /* a power of two */
@@ -235,22 +239,35 @@ size_t eider_shdict_capacity(const struct eider_shdict *z)
 
 /* --- the lock --- */
 
+static void rebuild(struct eider_shdict *z);
+
 /* Takes the lock for a change (WRITING) or a read. A holder that died
- * mid-change may have left torn links: the store is emptied. */
+ * mid-change may have left torn links: they are rebuilt from the entries
+ * themselves (rebuild). */
 static void lock(struct eider_shdict *z, int writing)
 {
     if (pthread_mutex_lock(&z->h.lock) == EOWNERDEAD) {
         if (z->h.writing)
-            format(z);
+            rebuild(z);
         z->h.recoveries++;
         pthread_mutex_consistent(&z->h.lock);
     }
     z->h.writing = (uint32_t)writing;
+    z->h.dirty = 0;
 }
 
+/* Marks the entry of HASH as changing until unlock (rebuild drops it). */
+static void dirty(struct eider_shdict *z, uint32_t hash)
+{
+    z->h.dirty_hash = hash;
+    z->h.dirty = 1;
+}
+
+/* Gives the lock back. */
 static void unlock(struct eider_shdict *z)
 {
     z->h.writing = 0;
+    z->h.dirty = 0;
     pthread_mutex_unlock(&z->h.lock);
 }
 
@@ -475,6 +492,7 @@ static enum eider_shdict_rc store_locked(struct eider_shdict *z, const char *key
         return EIDER_SHD_NOT_FOUND;
     if (c < 0)
         return EIDER_SHD_TOO_LARGE;
+    dirty(z, hash);
     if (old != NULL && old->cls == c) {   /* same chunk size: in place */
         unhash(z, old);
         list_unlink(z, &z->h.cls[c].lru_head, &z->h.cls[c].lru_tail, old);
@@ -560,6 +578,7 @@ enum eider_shdict_rc eider_shdict_incr(struct eider_shdict *z, const char *key, 
         if (it->type != EIDER_SHD_NUMBER) {
             rc = EIDER_SHD_NOT_NUMBER;
         } else {
+            dirty(z, hash);
             *out = it->num += delta;
             touch(z, it, now);
         }
@@ -582,6 +601,7 @@ enum eider_shdict_rc eider_shdict_delete(struct eider_shdict *z, const char *key
     if (klen == 0 || klen > EIDER_SHDICT_MAX_KEY)
         return EIDER_SHD_NOT_FOUND;
     lock(z, 1);
+    dirty(z, hash_key(key, klen));
     if ((it = find(z, key, klen, hash_key(key, klen), now_ms())) != NULL)
         item_remove(z, it);
     unlock(z);
@@ -658,4 +678,67 @@ size_t eider_shdict_free_space(struct eider_shdict *z)
         n += (size_t)z->h.cls[c].nfree * z->h.cls[c].chunk;
     unlock(z);
     return n;
+}
+
+/* --- recovery --- */
+
+/* Whether the chunk IT of class C holds an entry that can be trusted: a
+ * live type, its own class, lengths that fit, and a key that hashes to
+ * the hash it carries (which torn or stale bytes will not), and not the
+ * entry a dead holder was changing. */
+static int intact(struct eider_shdict *z, const struct item *it, int c)
+{
+    return it->type >= EIDER_SHD_STRING && it->type <= EIDER_SHD_BOOLEAN && it->cls == c
+        && it->klen >= 1 && it->klen <= EIDER_SHDICT_MAX_KEY
+        && (it->type == EIDER_SHD_STRING || it->vlen == 0)
+        && sizeof(struct item) + it->klen + (uint64_t)it->vlen <= z->h.cls[c].chunk
+        && it->hash == hash_key(it->data, it->klen)
+        && !(z->h.dirty && it->hash == z->h.dirty_hash);
+}
+
+/* A holder died in the middle of a change: every link (hash chains, LRU
+ * and free lists, page counts, free pages) is made again from the pages,
+ * keeping the entries that are intact. The key being changed is dropped
+ * in every copy (a replacement cut short may have left two), so no key
+ * is ever found twice. LRU order is lost: entries start equal. */
+static void rebuild(struct eider_shdict *z)
+{
+    struct header *h = &z->h;
+
+    memset(buckets(z), 0, (size_t)h->nbuckets * 4);
+    for (uint32_t c = 0; c < h->nclasses; c++)
+        h->cls[c].free_head = h->cls[c].lru_head = h->cls[c].lru_tail = h->cls[c].nfree = 0;
+    h->nitems = h->free_pages = h->nfree_pages = 0;
+    for (uint32_t p = h->npages; p-- > 0;) {
+        struct page *pm = &page_meta(z)[p];
+        uint32_t base = h->pages + p * PAGE_SIZE_SHD, chunk = 0, used = 0;
+        int c = pm->cls;
+        if (c != FREE_PAGE && c < (int)h->nclasses) {
+            chunk = h->cls[c].chunk;
+            for (uint32_t k = 0; k + chunk <= PAGE_SIZE_SHD; k += chunk)
+                if (intact(z, AT(z, base + k), c))
+                    used++;
+        }
+        if (used == 0) {
+            pm->cls = FREE_PAGE;
+            pm->next_free = h->free_pages;
+            h->free_pages = p + 1;
+            h->nfree_pages++;
+            continue;
+        }
+        pm->used = (uint16_t)used;
+        for (uint32_t k = 0; k + chunk <= PAGE_SIZE_SHD; k += chunk) {
+            struct item *it = AT(z, base + k);
+            if (!intact(z, it, c)) {
+                it->type = 0;
+                list_push(z, &h->cls[c].free_head, NULL, it);
+                h->cls[c].nfree++;
+                continue;
+            }
+            it->hnext = buckets(z)[it->hash & (h->nbuckets - 1)];
+            buckets(z)[it->hash & (h->nbuckets - 1)] = OFF(z, it);
+            list_push(z, &h->cls[c].lru_head, &h->cls[c].lru_tail, it);
+            h->nitems++;
+        }
+    }
 }

@@ -268,3 +268,54 @@ def test_rate_limit_example_says_how_to_configure_it():
         r = e.get("/ratelimit")
         assert r[0] == 503
         assert "shared_dict ratelimit 1m;" in r.json()["error"]
+
+
+def test_a_worker_killed_under_load_wedges_nothing():
+    """Workers SIGKILLed while others increment (one may die holding the
+    lock): the survivors and the replacements go on, and the counter holds
+    every acknowledged increment, plus at most the ones cut off."""
+    import signal
+    with LifeEider(_handlers(), workers=2, extra_conf="shared_dict d 1m;", access_log=False,
+                   error_log_level="warn") as e:
+        acked, failed, stop = [0], [0], threading.Event()
+        lock = threading.Lock()
+
+        def hammer():
+            while not stop.is_set():
+                try:
+                    status, _ = _op(e.port, "d", "incr", "n", 1, 0)
+                    ok = status == 200
+                except Exception:   # noqa: BLE001 - a connection cut by the kill
+                    ok = False
+                with lock:
+                    if ok:
+                        acked[0] += 1
+                    else:
+                        failed[0] += 1
+
+        ts = [threading.Thread(target=hammer) for _ in range(6)]
+        for t in ts:
+            t.start()
+        for _ in range(4):
+            time.sleep(0.3)
+            pids = e.worker_pids()
+            if pids:
+                os.kill(pids[0], signal.SIGKILL)
+        time.sleep(0.5)
+        stop.set()
+        for t in ts:
+            t.join(60)
+        wait_until(lambda: len(e.worker_pids()) == 2, timeout=30, msg="workers replaced")
+        total = _ok(e.port, "d", "get", "n")
+        assert acked[0] > 0
+        assert acked[0] <= total <= acked[0] + failed[0]
+        assert _ok(e.port, "d", "incr", "n", 1) == total + 1
+
+
+def test_a_stop_loses_the_contents():
+    d = _handlers()
+    with Eider(d, workers=1, extra_conf="shared_dict d 128k;") as e:
+        _ok(e.port, "d", "set", "k", "v")
+        assert _ok(e.port, "d", "get", "k") == "v"
+    with Eider(d, workers=1, extra_conf="shared_dict d 128k;") as e:
+        assert _ok(e.port, "d", "get", "k") is None
