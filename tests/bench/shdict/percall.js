@@ -2,9 +2,9 @@
 var d = require('eider').shared.bench;
 var obj = {};
 var kinds = {
-    'shared.incr': function (i) { d.incr('k' + (i & 1023), 1, 0); },
-    'shared.get': function (i) { d.get('k' + (i & 1023)); },
-    'shared.set': function (i) { d.set('k' + (i & 1023), 'value'); },
+    'shared.incr': function (i) { d.incr('n' + (i & 1023), 1, 0); },
+    'shared.get': function (i) { d.get('n' + (i & 1023)); },
+    'shared.set': function (i) { d.set('s' + (i & 1023), 'value'); },
     'object.incr': function (i) { var k = 'k' + (i & 1023); obj[k] = (obj[k] || 0) + 1; },
     'object.get': function (i) { return obj['k' + (i & 1023)]; },
     'loop only': function (i) { return 'k' + (i & 1023); },
