@@ -9,7 +9,9 @@
  *                  both are good, start a new generation of workers on the
  *                  same sockets, and once all of them accept, ask the old
  *                  generation to drain and exit. If anything is wrong the
- *                  old workers keep serving and nothing changes.
+ *                  old workers keep serving and nothing changes. Shared
+ *                  dictionaries of the same name and size are kept
+ *                  (shdict_zones.c), contents and all.
  *   SIGTERM/QUIT   graceful stop: workers drain, then the master exits
  *   SIGINT         fast stop
  *   SIGUSR1        reopen logs, here and in workers
