@@ -444,6 +444,9 @@ void eider_config_free(struct eider_config *cfg)
     for (size_t i = 0; cfg->where != NULL && i < NDIRECTIVES; i++)
         free(cfg->where[i]);
     free(cfg->where);
+    for (size_t i = 0; i < cfg->nshdicts; i++)
+        free(cfg->shdicts[i].name);
+    free(cfg->shdicts);
     eider_directives_free(cfg);   /* every field a directive sets */
     free(cfg);
 }

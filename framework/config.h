@@ -28,6 +28,12 @@ struct eider_listen {
     char *where;                  /* "FILE:LINE" of this listen; NULL: the default */
 };
 
+/* shared_dict NAME SIZE; (shdict.h) */
+struct eider_shdict_conf {
+    char *name;                   /* a JavaScript identifier */
+    size_t size;                  /* bytes of shared memory */
+};
+
 struct eider_config {
     char *file;                   /* NULL for the embedded default */
     char *extra;                  /* the -g text, kept for reloads */
@@ -77,6 +83,8 @@ struct eider_config {
     int worker_stuck_timeout;     /* seconds in one run of JS before the master kills; 0: off */
     int worker_max_requests;      /* recycle a worker after about this many; 0: off */
     size_t worker_max_rss;        /* recycle a worker whose RSS passes this; 0: off */
+    struct eider_shdict_conf *shdicts;   /* shared_dict, in order */
+    size_t nshdicts;
 };
 
 /* Builds a config from FILE (NULL = embedded default) followed by the

@@ -30,6 +30,7 @@
 #include "config_internal.h"
 #include "alloc.h"
 #include "log.h"
+#include "shdict.h"
 
 #define FIELD(name) offsetof(struct eider_config, name)
 #define SLOT(cfg, type, d) ((type *)((char *)(cfg) + (d)->offset))
@@ -637,6 +638,37 @@ static const char *set_url_path(struct eider_config *cfg, const struct eider_dir
     return set_string(cfg, d, argc, argv);
 }
 
+/* shared_dict NAME SIZE: NAME becomes require('eider').shared.NAME, so it
+ * is an identifier; each name once. */
+static const char *set_shared_dict(struct eider_config *cfg, const struct eider_directive *d,
+                                   int argc, char **argv)
+{
+    static char msg[200];
+    size_t size;
+    const char *p = argv[0];
+
+    (void)d, (void)argc;
+    if (!(isalpha((unsigned char)*p) || *p == '_') || strlen(p) > 63)
+        return "expected a name of letters, digits and _ (not starting with a digit, up to 63)";
+    for (; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_'))
+            return "expected a name of letters, digits and _ (not starting with a digit, up to 63)";
+    for (size_t i = 0; i < cfg->nshdicts; i++)
+        if (strcmp(cfg->shdicts[i].name, argv[0]) == 0) {
+            snprintf(msg, sizeof(msg), "shared_dict %.64s is declared twice: give each a different name",
+                     argv[0]);
+            return msg;
+        }
+    if (eider_parse_size(argv[1], &size) < 0 || size < EIDER_SHDICT_MIN_SIZE || size > EIDER_SHDICT_MAX_SIZE) {
+        snprintf(msg, sizeof(msg), "expected a size like 1m or 64m, from %zuk to %zug",
+                 (size_t)EIDER_SHDICT_MIN_SIZE >> 10, EIDER_SHDICT_MAX_SIZE >> 30);
+        return msg;
+    }
+    cfg->shdicts = eider_realloc(cfg->shdicts, (cfg->nshdicts + 1) * sizeof(*cfg->shdicts));
+    cfg->shdicts[cfg->nshdicts++] = (struct eider_shdict_conf){ eider_strdup(argv[0]), size };
+    return NULL;
+}
+
 #define STRING(f) .offset = FIELD(f), .holds = EIDER_HOLDS_STRING
 #define VALUE(f) .offset = FIELD(f)
 
@@ -690,6 +722,7 @@ const struct eider_directive eider_directives[] = {
     { .name = "fetch_ca_file", .set = set_path, STRING(fetch_ca_file) },
     { .name = "fetch_timeout", .set = set_time, VALUE(fetch_timeout), .def = "30s" },
     { .name = "fetch_max_response_size", .set = set_size, VALUE(fetch_max_response_size), .def = "16m" },
+    { .name = "shared_dict", .min_args = 2, .repeatable = 1, .set = set_shared_dict },
 };
 const size_t eider_ndirectives = sizeof(eider_directives) / sizeof(eider_directives[0]);
 

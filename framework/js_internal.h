@@ -106,6 +106,7 @@ void eider_js_json_init(duk_context *ctx);      /* JSON.parse, faster */
 /* Built-in modules: push the exports of require('crypto') / ('fs'). */
 void eider_js_crypto_push(duk_context *ctx);
 void eider_js_fs_push(duk_context *ctx);
+void eider_js_eider_push(duk_context *ctx);   /* js_shared.c: require('eider') */
 
 /* Global fetch(); installed like the other bindings. */
 void eider_js_fetch_init(duk_context *ctx);

@@ -428,6 +428,7 @@ static const struct {
     { "crypto",        eider_js_crypto_push },
     { "fs",            eider_js_fs_push },
     { "eider/promise", push_promise_module },
+    { "eider",         eider_js_eider_push },
 };
 
 /* Pushes the exports of the built-in module ID from the C table or from

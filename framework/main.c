@@ -20,6 +20,7 @@
 #include "master.h"
 #include "router.h"
 #include "runtime.h"
+#include "shdict.h"
 #include "sources.h"
 
 static void usage(FILE *out)
@@ -176,6 +177,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "eider: %s\n", err);
         eider_config_free(cfg);
         return rc < 0 ? 1 : 0;
+    }
+    /* Before the check: handlers' top-level code may use the zones. */
+    if (eider_shdict_zones_sync(cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "eider: %s\n", err);
+        eider_config_free(cfg);
+        return 1;
     }
     return o.test ? test_config(cfg, name) : start(cfg);
 }

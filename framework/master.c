@@ -9,7 +9,9 @@
  *                  both are good, start a new generation of workers on the
  *                  same sockets, and once all of them accept, ask the old
  *                  generation to drain and exit. If anything is wrong the
- *                  old workers keep serving and nothing changes.
+ *                  old workers keep serving and nothing changes. Shared
+ *                  dictionaries of the same name and size are kept
+ *                  (shdict_zones.c), contents and all.
  *   SIGTERM/QUIT   graceful stop: workers drain, then the master exits
  *   SIGINT         fast stop
  *   SIGUSR1        reopen logs, here and in workers
@@ -44,6 +46,7 @@
 #include "router.h"
 #include "runtime.h"
 #include "scoreboard.h"
+#include "shdict.h"
 #include "sources.h"
 #include "tls.h"
 #include "worker.h"
@@ -120,6 +123,7 @@ static void commit_reload(struct master *m)
             eider_log(EIDER_LOG_ERROR, "%s", err);
     }
     free_generation(&m->prev, &m->cur);
+    eider_shdict_zones_retain(m->cur.cfg, NULL);   /* draining workers keep their own mappings */
     eider_notify("READY=1");
     eider_log(EIDER_LOG_NOTICE, "reloaded: %d worker%s of generation %d accepting, "
               "older workers draining", m->cur.cfg->workers, m->cur.cfg->workers == 1 ? "" : "s", m->gen);
@@ -143,6 +147,7 @@ static void abort_reload(struct master *m, const char *why)
     free_generation(&m->cur, &m->prev);
     m->cur = m->prev;
     m->prev = (struct generation){ 0 };
+    eider_shdict_zones_retain(m->cur.cfg, NULL);
     if (eider_log_open(m->cur.cfg->error_log, m->cur.cfg->error_level) < 0
         || eider_access_open(m->cur.cfg->access_log) < 0)
         eider_log(EIDER_LOG_ERROR, "cannot reopen the previous logs: %s", strerror(errno));
@@ -172,9 +177,13 @@ static void reload(struct master *m)
     eider_notify(state);
     eider_log(EIDER_LOG_NOTICE, "reloading %s", m->cur.cfg->file ? m->cur.cfg->file : "(embedded default)");
     cfg = eider_config_load(m->cur.cfg->file, m->cur.cfg->extra, err, sizeof(err));
-    if (cfg == NULL || eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0
+    /* The zones first: the check runs handlers' top-level code. A zone
+     * with the same name and size is kept, contents and all. */
+    if (cfg == NULL || eider_shdict_zones_sync(cfg, err, sizeof(err)) < 0
+        || eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0
         || eider_listeners_plan(&m->cur.listeners, &next, cfg, cfg->workers, err, sizeof(err)) < 0) {
         eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", err);
+        eider_shdict_zones_retain(m->cur.cfg, NULL);
         eider_config_free(cfg);
         eider_router_free(router);
         eider_sources_free(sources);
