@@ -150,65 +150,6 @@ static void *js_realloc(void *udata, void *ptr, duk_size_t size)
     return n + 1;
 }
 
-/* The scoreboard's clock (eider_scoreboard_clock_ms), here so that the
- * interrupt hook's calls stay in this file. */
-static long long coarse_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);   /* a few ns, ms resolution */
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The outermost entry also tells the master's watchdog (scoreboard.h)
- * when this run of JavaScript began: what the interrupt hook cannot stop
- * (one long regexp match, a stuck native call) it kills from outside. */
-void eider_js_enter(struct eider_js *js)
-{
-    if (js->depth++ == 0) {
-        long long now = coarse_ms();
-        js->deadline_ms = now + (long long)js->cfg->js_time_limit * 1000;
-        js->timed_out = 0;
-        eider_slot_run_begin(now);
-    }
-}
-
-long long eider_js_clock(void)
-{
-    return coarse_ms();
-}
-
-void eider_js_exclude(struct eider_js *js, long long since)
-{
-    long long now = coarse_ms();
-
-    if (js->depth == 0)
-        return;
-    js->deadline_ms += now - since;
-    eider_slot_run_begin(now);
-}
-
-void eider_js_leave(struct eider_js *js)
-{
-    if (--js->depth == 0) {
-        js->deadline_ms = 0;
-        eider_slot_run_end();
-    }
-}
-
-/* Called by Duktape's interrupt hook (eider_duk_config.h) every few
- * thousand bytecode instructions: past the deadline it makes the engine
- * throw a RangeError in the running code. A handler that catches it is
- * stopped again at the next check. */
-int eider_js_exec_timeout(void *udata)
-{
-    struct eider_js *js = udata;
-
-    if (js == NULL || js->deadline_ms == 0 || coarse_ms() <= js->deadline_ms)
-        return 0;
-    js->timed_out = 1;
-    return 1;
-}
-
 /* Duktape's fatal handler (eider_duk_config.h): an error with no protected
  * call to catch it, such as an allocation refused in glue code. It must not
  * return; the worker aborts, and the master logs its death and replaces it. */
