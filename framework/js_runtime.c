@@ -100,11 +100,21 @@ static int mem_refuse(struct eider_js *js, size_t size, size_t grow)
 
 struct alloc_hdr { size_t size; size_t pad; };   /* keeps 16-byte alignment */
 
+/* Once js_time_limit's timer has fired (js_deadline.c), makes the next
+ * bytecode instruction run the engine's check: a slow instruction that
+ * calls nothing, such as the concatenation of long strings, allocates. */
+static void deadline_nudge(struct eider_js *js)
+{
+    if (eider_js_alarm && js->depth > 0)
+        eider_duk_interrupt_soon(js->ctx);
+}
+
 static void *js_alloc(void *udata, duk_size_t size)
 {
     struct eider_js *js = udata;
     struct alloc_hdr *h;
 
+    deadline_nudge(js);
     if (mem_refuse(js, size, size))
         return NULL;
     h = malloc(sizeof(*h) + size);
@@ -138,6 +148,7 @@ static void *js_realloc(void *udata, void *ptr, duk_size_t size)
         js_free(udata, ptr);
         return NULL;
     }
+    deadline_nudge(js);
     h = (struct alloc_hdr *)ptr - 1;
     size_t old = h->size;
     if (mem_refuse(js, size, size > old ? size - old : 0))

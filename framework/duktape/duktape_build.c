@@ -31,3 +31,16 @@ int eider_duk_alarm_check(void *p)
     DUK_ERROR_RANGE(thr, "execution timeout");
     DUK_WO_NORETURN(return 0;);
 }
+
+/* eider's allocator calls this once eider_js_alarm is set
+ * (eider_duk_config.h): CTX is a thread of the heap. Zeroes the counter of
+ * the running thread, if any: the next bytecode instruction runs the
+ * interrupt hook. Outside a signal handler: the executor reads the counter
+ * anew at each instruction, and an allocation is a call. */
+void eider_duk_interrupt_soon(void *ctx)
+{
+    duk_hthread *thr = ctx;
+
+    if (thr != NULL && thr->heap->curr_thread != NULL)
+        thr->heap->curr_thread->interrupt_counter = 0;
+}

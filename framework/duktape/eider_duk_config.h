@@ -51,6 +51,13 @@ extern volatile sig_atomic_t eider_js_alarm;
 #define DUK_USE_NATIVE_STACK_CHECK() (eider_js_alarm && eider_duk_alarm_check((void *)(thr)))
 int eider_duk_alarm_check(void *thr);
 
+/* 3. eider's allocator (js_runtime.c), once the flag is set, calls this
+ *    (duktape_build.c) with the heap's context: the next bytecode
+ *    instruction of the running thread runs the interrupt hook. A slow
+ *    instruction that calls nothing, such as the concatenation of long
+ *    strings, allocates. */
+void eider_duk_interrupt_soon(void *ctx);
+
 /* Engine fatal errors go to eider's log before the process aborts. */
 #undef DUK_USE_FATAL_HANDLER
 #define DUK_USE_FATAL_HANDLER(udata, msg) eider_js_fatal((udata), (msg))
