@@ -29,8 +29,9 @@
 #include "log.h"
 #include "scoreboard.h"
 
-/* The timer's signal; nothing else in eider uses it. */
-#define ALARM_SIGNAL SIGALRM
+/* The timer's signal: a real-time one, which no library eider links
+ * uses (SIGALRM is libFuzzer's timeout, and sleep()'s in some libcs). */
+#define ALARM_SIGNAL SIGRTMIN
 
 static timer_t alarm_timer;
 static int alarm_state;     /* ALARM_NONE, ALARM_READY or ALARM_BROKEN */
