@@ -36,6 +36,7 @@
 static timer_t alarm_timer;
 static int alarm_state;     /* ALARM_NONE, ALARM_READY or ALARM_BROKEN */
 enum { ALARM_NONE, ALARM_READY, ALARM_BROKEN };
+static int atfork_registered;
 
 /* The signal handler: only the flag. */
 static void on_alarm(int sig)
@@ -82,8 +83,7 @@ static int alarm_setup(void)
     sigemptyset(&set);
     sigaddset(&set, ALARM_SIGNAL);
     sigprocmask(SIG_UNBLOCK, &set, NULL);
-    static int registered;
-    if (!registered++)
+    if (!atfork_registered++)   /* the registration is inherited too */
         pthread_atfork(NULL, NULL, alarm_forked);
     alarm_state = ALARM_READY;
     return 0;
@@ -135,11 +135,15 @@ void eider_js_enter(struct eider_js *js)
     }
 }
 
+/* The clock of deadlines, for eider_js_exclude(): milliseconds, monotonic. */
 long long eider_js_clock(void)
 {
     return coarse_ms();
 }
 
+/* Time since SINCE (eider_js_clock()) spent out of JavaScript inside an
+ * entry, lowering a module, moves the deadline and the watchdog's start;
+ * the timer, armed for the old deadline, fires early and is re-armed. */
 void eider_js_exclude(struct eider_js *js, long long since)
 {
     long long now = coarse_ms();
@@ -150,6 +154,8 @@ void eider_js_exclude(struct eider_js *js, long long since)
     eider_slot_run_begin(now);
 }
 
+/* Ends an entry; the outermost one disarms the deadline (the timer stays
+ * armed: the next entry needs no system call) and tells the watchdog. */
 void eider_js_leave(struct eider_js *js)
 {
     if (--js->depth == 0) {
