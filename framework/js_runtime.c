@@ -100,11 +100,21 @@ static int mem_refuse(struct eider_js *js, size_t size, size_t grow)
 
 struct alloc_hdr { size_t size; size_t pad; };   /* keeps 16-byte alignment */
 
+/* Once js_time_limit's timer has fired (js_deadline.c), makes the next
+ * bytecode instruction run the engine's check: a slow instruction that
+ * calls nothing, such as the concatenation of long strings, allocates. */
+static void deadline_nudge(struct eider_js *js)
+{
+    if (eider_js_alarm && js->depth > 0)
+        eider_duk_interrupt_soon(js->ctx);
+}
+
 static void *js_alloc(void *udata, duk_size_t size)
 {
     struct eider_js *js = udata;
     struct alloc_hdr *h;
 
+    deadline_nudge(js);
     if (mem_refuse(js, size, size))
         return NULL;
     h = malloc(sizeof(*h) + size);
@@ -138,6 +148,7 @@ static void *js_realloc(void *udata, void *ptr, duk_size_t size)
         js_free(udata, ptr);
         return NULL;
     }
+    deadline_nudge(js);
     h = (struct alloc_hdr *)ptr - 1;
     size_t old = h->size;
     if (mem_refuse(js, size, size > old ? size - old : 0))
@@ -148,65 +159,6 @@ static void *js_realloc(void *udata, void *ptr, duk_size_t size)
     n->size = size;
     js->heap_bytes = js->heap_bytes - old + size;
     return n + 1;
-}
-
-/* The scoreboard's clock (eider_scoreboard_clock_ms), here so that the
- * interrupt hook's calls stay in this file. */
-static long long coarse_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);   /* a few ns, ms resolution */
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The outermost entry also tells the master's watchdog (scoreboard.h)
- * when this run of JavaScript began: what the interrupt hook cannot stop
- * (one long regexp match, a stuck native call) it kills from outside. */
-void eider_js_enter(struct eider_js *js)
-{
-    if (js->depth++ == 0) {
-        long long now = coarse_ms();
-        js->deadline_ms = now + (long long)js->cfg->js_time_limit * 1000;
-        js->timed_out = 0;
-        eider_slot_run_begin(now);
-    }
-}
-
-long long eider_js_clock(void)
-{
-    return coarse_ms();
-}
-
-void eider_js_exclude(struct eider_js *js, long long since)
-{
-    long long now = coarse_ms();
-
-    if (js->depth == 0)
-        return;
-    js->deadline_ms += now - since;
-    eider_slot_run_begin(now);
-}
-
-void eider_js_leave(struct eider_js *js)
-{
-    if (--js->depth == 0) {
-        js->deadline_ms = 0;
-        eider_slot_run_end();
-    }
-}
-
-/* Called by Duktape's interrupt hook (eider_duk_config.h) every few
- * thousand bytecode instructions: past the deadline it makes the engine
- * throw a RangeError in the running code. A handler that catches it is
- * stopped again at the next check. */
-int eider_js_exec_timeout(void *udata)
-{
-    struct eider_js *js = udata;
-
-    if (js == NULL || js->deadline_ms == 0 || coarse_ms() <= js->deadline_ms)
-        return 0;
-    js->timed_out = 1;
-    return 1;
 }
 
 /* Duktape's fatal handler (eider_duk_config.h): an error with no protected
