@@ -711,7 +711,6 @@ TEST(chunk_line_length)
     set_limits(1024, 1 << 20);
 }
 
-
 TEST(trailers_limit)
 {
     /* the trailer section has a max_header of its own */
@@ -728,7 +727,6 @@ TEST(trailers_limit)
     CHECK(expect(in, (size_t)n, 431, NULL, 0, NULL));
     set_limits(1024, 1 << 20);
 }
-
 
 /* ------------------------------------------------------------ limits */
 
