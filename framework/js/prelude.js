@@ -32,6 +32,8 @@
  *                                     promise was rejected and still had no
  *                                     handler when a drain finished.
  *
+ *           and native.lib, the helpers the later parts share (install,
+ *           toObject, toInteger, toLength);
  *           and, when the host provides it,
  *             native.hiddenSymbol(name)  a property key no script can list
  *                                     (for internal state; else Symbol).
@@ -81,6 +83,11 @@
   function sameValueZero(a, b) {
     return a === b || (a !== a && b !== b);
   }
+
+  // The helpers above are the only copy: the later parts (prelude_es.js,
+  // prelude_web.js, prelude_buffer.js) run with the same native object
+  // and take them from here.
+  native.lib = {install: install, toObject: toObject, toInteger: toInteger, toLength: toLength};
 
   // The elements of an iterable as a new array.  Iterables are strings
   // (split by code point), objects with a [Symbol.iterator]() method (Map,

@@ -11,7 +11,7 @@
  * contract as prelude.js; does nothing outside Duktape (the Node test
  * adapter has a Buffer of its own).
  */
-(function (global) {
+(function (global, native) {
   'use strict';
 
   if (typeof Duktape !== 'object' || typeof global.Buffer !== 'function') return;
@@ -22,10 +22,7 @@
     latin1: 'latin1', binary: 'latin1', ascii: 'ascii', utf16le: 'utf16le', 'utf-16le': 'utf16le',
     ucs2: 'utf16le', 'ucs-2': 'utf16le'};
 
-  function toInteger(value) {
-    var n = Number(value);
-    return n !== n ? 0 : Math.trunc(n);
-  }
+  var toInteger = native.lib.toInteger;   // shared with prelude.js, which ran first
 
   function install(obj, props) {
     for (var name in props) {

@@ -32,30 +32,12 @@
   var ITERATOR = Symbol.iterator;
   var hiddenKey = typeof native.hiddenSymbol === 'function' ? native.hiddenSymbol : Symbol;
 
-  function install(obj, props) {
-    for (var name in props) {
-      if (!(name in obj)) {
-        Object.defineProperty(obj, name, {value: props[name], writable: true, configurable: true});
-      }
-    }
-  }
+  // Shared with prelude.js, which ran first (native.lib).
+  var install = native.lib.install, toObject = native.lib.toObject;
+  var toInteger = native.lib.toInteger, toLength = native.lib.toLength;
 
   function installSymbol(obj, sym, value) {
     if (!(sym in obj)) Object.defineProperty(obj, sym, {value: value, writable: true, configurable: true});
-  }
-
-  function toObject(value) {
-    if (value == null) throw new TypeError('Cannot convert undefined or null to object');
-    return Object(value);
-  }
-
-  function toInteger(value) {
-    var n = Number(value);
-    return n !== n ? 0 : Math.trunc(n);
-  }
-
-  function toLength(value) {
-    return Math.min(Math.max(toInteger(value), 0), 9007199254740991);
   }
 
   // Relative index (negative counts from the end) clamped to [0, length].

@@ -15,13 +15,7 @@
   var toStr = Object.prototype.toString;
   var hiddenKey = typeof native.hiddenSymbol === 'function' ? native.hiddenSymbol : Symbol;
 
-  function install(obj, props) {
-    for (var name in props) {
-      if (!(name in obj)) {
-        Object.defineProperty(obj, name, {value: props[name], writable: true, configurable: true});
-      }
-    }
-  }
+  var install = native.lib.install;   // shared with prelude.js, which ran first
 
   // DOMException, for what the web platform throws (AbortError,
   // DataCloneError, InvalidCharacterError).

@@ -8,108 +8,86 @@
 #include "unit.h"
 #include "url.h"
 
-/* Decodes the first LEN bytes of IN into an exactly-sized buffer and
- * compares with the expected bytes EXP of EXPLEN. */
-static int decode_is(const char *in, size_t len, int plus, const char *exp, size_t explen)
-{
-    char *out = malloc(len + 1);
-    size_t n = eider_url_decode(in, len, out, plus);
-    int ok = n == explen && memcmp(out, exp, explen) == 0 && out[n] == '\0';
+/* --- the decode table --- */
 
-    if (!ok)
-        printf("  decode(\"%.*s\") gave %zu bytes \"%.*s\", expected %zu \"%.*s\"\n",
-               (int)len, in, n, (int)n, out, explen, (int)explen, exp);
-    free(out);
-    return ok;
-}
+struct decode_case {
+    const char *name;            /* the row's group; a row reports as NAME/N */
+    const char *in;
+    size_t len;                  /* bytes of IN to decode */
+    int plus;                    /* + is a space */
+    const char *out;
+    size_t outlen;
+};
 
-#define DECODES(in, plus, exp) CHECK(decode_is((in), strlen(in), (plus), (exp), strlen(exp)))
+/* IN decodes to OUT (string literals: their sizes are the lengths, so an
+ * embedded NUL counts); DL decodes only the first LEN bytes of IN. */
+#define D(name, in, plus, out) { (name), (in), sizeof(in) - 1, (plus), (out), sizeof(out) - 1 }
+#define DL(name, in, len, plus, out) { (name), (in), (len), (plus), (out), sizeof(out) - 1 }
 
-TEST(decode_percent)
-{
-    char out[64];
-    CHECK(eider_url_decode("a%20b%2Fc", 9, out, 0) == 5);
-    CHECK_STR(out, "a b/c");
-}
-
-TEST(decode_plus)
-{
-    char out[64];
-    eider_url_decode("a+b", 3, out, 1);
-    CHECK_STR(out, "a b");
-    eider_url_decode("a+b", 3, out, 0);
-    CHECK_STR(out, "a+b");
-    DECODES("+++", 1, "   ");
-    DECODES("%2B+", 1, "+ ");      /* an encoded + stays a + */
-    DECODES("%2B+", 0, "++");
-}
-
-TEST(decode_malformed_kept)
-{
-    char out[64];
-    eider_url_decode("%zz%4", 5, out, 0);
-    CHECK_STR(out, "%zz%4");
-}
-
-TEST(decode_plain_and_empty)
-{
-    DECODES("", 0, "");
-    DECODES("", 1, "");
-    DECODES("hello", 0, "hello");
-    DECODES("/a/b", 0, "/a/b");
-}
-
-TEST(decode_lone_percent)
-{
-    DECODES("%", 0, "%");
-    DECODES("%%", 0, "%%");
-    DECODES("a%", 0, "a%");
-    DECODES("%4", 0, "%4");
-    DECODES("a%4", 0, "a%4");
-    DECODES("%%41", 0, "%A");       /* the first % is literal, then %41 */
-    DECODES("%4%41", 0, "%4A");
-}
-
-TEST(decode_bad_hex_kept)
-{
-    DECODES("%zz", 0, "%zz");
-    DECODES("%4g", 0, "%4g");
-    DECODES("%g4", 0, "%g4");
-    DECODES("% 1", 0, "% 1");
-    DECODES("%-1", 0, "%-1");
-    DECODES("%+1", 1, "% 1");       /* + after a bad % still becomes space */
-}
-
-TEST(decode_hex_cases)
-{
-    DECODES("%41%42%43", 0, "ABC");
-    DECODES("%2f%2F", 0, "//");
-    DECODES("%aA%Ff", 0, "\xaa\xff");
-    DECODES("%7e", 0, "~");
-    DECODES("%C3%A9", 0, "\xc3\xa9");   /* UTF-8 bytes pass through */
-    DECODES("%25", 0, "%");
-    DECODES("%2541", 0, "%41");          /* decoded once, not twice */
-}
-
-TEST(decode_nul_byte)
-{
-    char out[8];
-    size_t n = eider_url_decode("a%00b", 5, out, 0);
-    CHECK_INT(n, 3);
-    CHECK(out[0] == 'a' && out[1] == '\0' && out[2] == 'b' && out[3] == '\0');
-    CHECK_INT(eider_url_decode("%00", 3, out, 0), 1);
-    CHECK(out[0] == '\0');
-}
-
-TEST(decode_respects_len)
-{
+static const struct decode_case decodes[] = {
+    D("decode_percent", "a%20b%2Fc", 0, "a b/c"),
+    D("decode_plus", "a+b", 1, "a b"),
+    D("decode_plus", "a+b", 0, "a+b"),
+    D("decode_plus", "+++", 1, "   "),
+    D("decode_plus", "%2B+", 1, "+ "),          /* an encoded + stays a + */
+    D("decode_plus", "%2B+", 0, "++"),
+    D("decode_malformed_kept", "%zz%4", 0, "%zz%4"),
+    D("decode_plain_and_empty", "", 0, ""),
+    D("decode_plain_and_empty", "", 1, ""),
+    D("decode_plain_and_empty", "hello", 0, "hello"),
+    D("decode_plain_and_empty", "/a/b", 0, "/a/b"),
+    D("decode_lone_percent", "%", 0, "%"),
+    D("decode_lone_percent", "%%", 0, "%%"),
+    D("decode_lone_percent", "a%", 0, "a%"),
+    D("decode_lone_percent", "%4", 0, "%4"),
+    D("decode_lone_percent", "a%4", 0, "a%4"),
+    D("decode_lone_percent", "%%41", 0, "%A"),  /* the first % is literal, then %41 */
+    D("decode_lone_percent", "%4%41", 0, "%4A"),
+    D("decode_bad_hex_kept", "%zz", 0, "%zz"),
+    D("decode_bad_hex_kept", "%4g", 0, "%4g"),
+    D("decode_bad_hex_kept", "%g4", 0, "%g4"),
+    D("decode_bad_hex_kept", "% 1", 0, "% 1"),
+    D("decode_bad_hex_kept", "%-1", 0, "%-1"),
+    D("decode_bad_hex_kept", "%+1", 1, "% 1"),  /* + after a bad % still becomes space */
+    D("decode_hex_cases", "%41%42%43", 0, "ABC"),
+    D("decode_hex_cases", "%2f%2F", 0, "//"),
+    D("decode_hex_cases", "%aA%Ff", 0, "\xaa\xff"),
+    D("decode_hex_cases", "%7e", 0, "~"),
+    D("decode_hex_cases", "%C3%A9", 0, "\xc3\xa9"),   /* UTF-8 bytes pass through */
+    D("decode_hex_cases", "%25", 0, "%"),
+    D("decode_hex_cases", "%2541", 0, "%41"),        /* decoded once, not twice */
+    D("decode_nul_byte", "a%00b", 0, "a\0b"),
+    D("decode_nul_byte", "%00", 0, "\0"),
     /* LEN bounds the input: an escape cut by LEN is kept literally and
      * nothing past LEN is read or written. */
-    CHECK(decode_is("%41BC", 3, 0, "A", 1));
-    CHECK(decode_is("%41", 2, 0, "%4", 2));
-    CHECK(decode_is("%41", 1, 0, "%", 1));
-    CHECK(decode_is("ab+cd", 3, 1, "ab ", 3));
-    CHECK(decode_is("xyz", 0, 0, "", 0));
+    DL("decode_respects_len", "%41BC", 3, 0, "A"),
+    DL("decode_respects_len", "%41", 2, 0, "%4"),
+    DL("decode_respects_len", "%41", 1, 0, "%"),
+    DL("decode_respects_len", "ab+cd", 3, 1, "ab "),
+    DL("decode_respects_len", "xyz", 0, 0, ""),
+};
+
+/* Each row of decodes[] is a case NAME/N (N counts from 1 within NAME):
+ * decodes into an exactly-sized buffer (LEN + 1: valgrind sees any
+ * overrun) and compares the bytes, the length and the NUL after them. */
+TEST(decode_table)
+{
+    char row[128];
+    int n = 0;
+
+    for (size_t t = 0; t < sizeof(decodes) / sizeof(decodes[0]); t++) {
+        const struct decode_case *c = &decodes[t];
+        char *out = malloc(c->len + 1);
+        size_t got = eider_url_decode(c->in, c->len, out, c->plus);
+
+        n = t > 0 && strcmp(c->name, decodes[t - 1].name) == 0 ? n + 1 : 1;
+        CHECKF(got == c->outlen && memcmp(out, c->out, got) == 0 && out[got] == '\0',
+               "decode(\"%.*s\", plus %d) gave %zu bytes \"%.*s\", expected %zu \"%.*s\"",
+               (int)c->len, c->in, c->plus, got, (int)got, out, c->outlen, (int)c->outlen, c->out);
+        free(out);
+        snprintf(row, sizeof(row), "%s/%d", c->name, n);
+        unit_report(row);
+    }
 }
 
 TEST(decode_in_place)
@@ -165,169 +143,84 @@ static int query(const char *q, struct pairs *p)
     return rc;
 }
 
-TEST(query_simple_pairs)
+/* --- the query table --- */
+
+struct pair_want {
+    const char *key;
+    size_t klen;
+    const char *val;
+    size_t vlen;
+};
+
+struct query_case {
+    const char *name;
+    const char *q;
+    size_t len;                  /* bytes of Q to read; 0: strlen(Q) */
+    int stop_after;              /* the callback stops after this many; 0: never */
+    int rc;                      /* what eider_query_foreach returns */
+    int n;                       /* callbacks made */
+    struct pair_want pairs[4];   /* the first N, in order */
+};
+
+/* A key and value as string literals: their sizes are the lengths, so an
+ * embedded NUL counts. */
+#define P(k, v) { (k), sizeof(k) - 1, (v), sizeof(v) - 1 }
+
+static const struct query_case queries[] = {
+    { "query_simple_pairs", "a=1&b=2", 0, 0, 0, 2, { P("a", "1"), P("b", "2") } },
+    { "query_empty_string", "", 0, 0, 0, 0, { P("", "") } },
+    { "query_empty_pairs_skipped", "a=1&&b=2", 0, 0, 0, 2, { P("a", "1"), P("b", "2") } },
+    { "query_empty_pairs_at_the_ends", "&&&a=1&&&", 0, 0, 0, 1, { P("a", "1") } },
+    { "query_lone_ampersand", "&", 0, 0, 0, 0, { P("", "") } },
+    { "query_no_equals", "flag&x=1&other", 0, 0, 0, 3,
+      { P("flag", ""), P("x", "1"), P("other", "") } },
+    { "query_empty_value_and_key", "a=&=b", 0, 0, 0, 2, { P("a", ""), P("", "b") } },
+    { "query_value_keeps_later_equals", "a=b=c&d==", 0, 0, 0, 2, { P("a", "b=c"), P("d", "=") } },
+    { "query_repeated_keys_in_order", "a=1&b=x&a=2&a=3", 0, 0, 0, 4,
+      { P("a", "1"), P("b", "x"), P("a", "2"), P("a", "3") } },
+    /* An encoded & or = does not split. */
+    { "query_decodes_keys_and_values", "k%20ey=v%26al&%3D=%3D&x%5B%5D=%C3%A9", 0, 0, 0, 3,
+      { P("k ey", "v&al"), P("=", "="), P("x[]", "\xc3\xa9") } },
+    { "query_plus_is_space", "a+b=c+d&q=1%2B1+%3D+2", 0, 0, 0, 2,
+      { P("a b", "c d"), P("q", "1+1 = 2") } },
+    { "query_malformed_escapes_kept", "a=%&b=%4&c%zz=%zz%", 0, 0, 0, 3,
+      { P("a", "%"), P("b", "%4"), P("c%zz", "%zz%") } },
+    { "query_nul_escape_lengths", "a%00b=x%00", 0, 0, 0, 1, { P("a\0b", "x\0") } },
+    { "query_results_nul_terminated", "ab=cd&e&f=", 0, 0, 0, 3,
+      { P("ab", "cd"), P("e", ""), P("f", "") } },
+    { "query_respects_len", "a=1&b=2&c=3", 7, 0, 0, 2, { P("a", "1"), P("b", "2") } },
+    { "query_callback_stops", "a=1&b=2&c=3&d=4", 0, 2, -1, 2, { P("a", "1"), P("b", "2") } },
+};
+
+/* Each row of queries[] is a case: runs it with an exactly-sized scratch
+ * buffer (LEN + 2) and checks the return, the count and every pair's
+ * bytes and lengths (each NUL-terminated: collect() marks klen -1). */
+TEST(query_table)
 {
-    struct pairs p = { 0 };
-    CHECK_INT(query("a=1&b=2", &p), 0);
-    CHECK_INT(p.n, 2);
-    CHECK_STR(p.key[0], "a");
-    CHECK_STR(p.val[0], "1");
-    CHECK_STR(p.key[1], "b");
-    CHECK_STR(p.val[1], "2");
-    CHECK_INT(p.klen[0], 1);
-    CHECK_INT(p.vlen[1], 1);
-}
+    for (size_t t = 0; t < sizeof(queries) / sizeof(queries[0]); t++) {
+        const struct query_case *c = &queries[t];
+        struct pairs p = { 0 };
+        size_t len = c->len ? c->len : strlen(c->q);
+        char *scratch = malloc(len + 2);
+        int rc;
 
-TEST(query_empty_string)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("", &p), 0);
-    CHECK_INT(p.n, 0);
-}
+        p.stop_after = c->stop_after;
+        rc = eider_query_foreach(c->q, len, scratch, collect, &p);
+        free(scratch);
+        CHECKF(rc == c->rc, "\"%.*s\": returned %d, expected %d", (int)len, c->q, rc, c->rc);
+        CHECKF(p.n == c->n, "\"%.*s\": %d pairs, expected %d", (int)len, c->q, p.n, c->n);
+        for (int i = 0; i < c->n && i < p.n && i < 4; i++) {
+            const struct pair_want *w = &c->pairs[i];
 
-TEST(query_empty_pairs_skipped)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("a=1&&b=2", &p), 0);
-    CHECK_INT(p.n, 2);
-    CHECK_STR(p.key[0], "a");
-    CHECK_STR(p.key[1], "b");
-
-    memset(&p, 0, sizeof(p));
-    CHECK_INT(query("&&&a=1&&&", &p), 0);
-    CHECK_INT(p.n, 1);
-    CHECK_STR(p.key[0], "a");
-    CHECK_STR(p.val[0], "1");
-
-    memset(&p, 0, sizeof(p));
-    CHECK_INT(query("&", &p), 0);
-    CHECK_INT(p.n, 0);
-}
-
-TEST(query_no_equals)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("flag&x=1&other", &p), 0);
-    CHECK_INT(p.n, 3);
-    CHECK_STR(p.key[0], "flag");
-    CHECK_STR(p.val[0], "");
-    CHECK_INT(p.vlen[0], 0);
-    CHECK_STR(p.key[1], "x");
-    CHECK_STR(p.val[1], "1");
-    CHECK_STR(p.key[2], "other");
-    CHECK_STR(p.val[2], "");
-    CHECK_INT(p.vlen[2], 0);
-}
-
-TEST(query_empty_value_and_key)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("a=&=b", &p), 0);
-    CHECK_INT(p.n, 2);
-    CHECK_STR(p.key[0], "a");
-    CHECK_STR(p.val[0], "");
-    CHECK_INT(p.vlen[0], 0);
-    CHECK_STR(p.key[1], "");
-    CHECK_INT(p.klen[1], 0);
-    CHECK_STR(p.val[1], "b");
-}
-
-TEST(query_value_keeps_later_equals)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("a=b=c&d==", &p), 0);
-    CHECK_INT(p.n, 2);
-    CHECK_STR(p.key[0], "a");
-    CHECK_STR(p.val[0], "b=c");
-    CHECK_STR(p.key[1], "d");
-    CHECK_STR(p.val[1], "=");
-}
-
-TEST(query_repeated_keys_in_order)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("a=1&b=x&a=2&a=3", &p), 0);
-    CHECK_INT(p.n, 4);
-    CHECK_STR(p.key[0], "a");
-    CHECK_STR(p.val[0], "1");
-    CHECK_STR(p.key[1], "b");
-    CHECK_STR(p.key[2], "a");
-    CHECK_STR(p.val[2], "2");
-    CHECK_STR(p.key[3], "a");
-    CHECK_STR(p.val[3], "3");
-}
-
-TEST(query_decodes_keys_and_values)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("k%20ey=v%26al&%3D=%3D&x%5B%5D=%C3%A9", &p), 0);
-    CHECK_INT(p.n, 3);
-    CHECK_STR(p.key[0], "k ey");
-    CHECK_STR(p.val[0], "v&al");      /* an encoded & does not split */
-    CHECK_STR(p.key[1], "=");         /* an encoded = does not split */
-    CHECK_STR(p.val[1], "=");
-    CHECK_STR(p.key[2], "x[]");
-    CHECK_STR(p.val[2], "\xc3\xa9");
-}
-
-TEST(query_plus_is_space)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("a+b=c+d&q=1%2B1+%3D+2", &p), 0);
-    CHECK_INT(p.n, 2);
-    CHECK_STR(p.key[0], "a b");
-    CHECK_STR(p.val[0], "c d");
-    CHECK_STR(p.val[1], "1+1 = 2");
-}
-
-TEST(query_malformed_escapes_kept)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("a=%&b=%4&c%zz=%zz%", &p), 0);
-    CHECK_INT(p.n, 3);
-    CHECK_STR(p.val[0], "%");
-    CHECK_STR(p.val[1], "%4");
-    CHECK_STR(p.key[2], "c%zz");
-    CHECK_STR(p.val[2], "%zz%");
-}
-
-TEST(query_nul_escape_lengths)
-{
-    struct pairs p = { 0 };
-    CHECK_INT(query("a%00b=x%00", &p), 0);
-    CHECK_INT(p.n, 1);
-    CHECK_INT(p.klen[0], 3);
-    CHECK_INT(p.vlen[0], 2);
-}
-
-TEST(query_results_nul_terminated)
-{
-    /* collect() marks klen -1 when a key or value lacks its NUL. */
-    struct pairs p = { 0 };
-    CHECK_INT(query("ab=cd&e&f=", &p), 0);
-    CHECK_INT(p.n, 3);
-    for (int i = 0; i < p.n && i < 16; i++)
-        CHECK(p.klen[i] != (size_t)-1);
-}
-
-TEST(query_respects_len)
-{
-    struct pairs p = { 0 };
-    const char *q = "a=1&b=2&c=3";
-    char *scratch = malloc(7 + 2);
-    CHECK_INT(eider_query_foreach(q, 7, scratch, collect, &p), 0);   /* "a=1&b=2" */
-    free(scratch);
-    CHECK_INT(p.n, 2);
-    CHECK_STR(p.val[1], "2");
-}
-
-TEST(query_callback_stops)
-{
-    struct pairs p = { 0 };
-    p.stop_after = 2;
-    CHECK_INT(query("a=1&b=2&c=3&d=4", &p), -1);
-    CHECK_INT(p.n, 2);
-    CHECK_STR(p.key[1], "b");
+            CHECKF(p.klen[i] == w->klen && memcmp(p.key[i], w->key, w->klen) == 0,
+                   "\"%.*s\": key %d is \"%s\" (%zu bytes), expected \"%s\" (%zu)", (int)len,
+                   c->q, i, p.key[i], p.klen[i], w->key, w->klen);
+            CHECKF(p.vlen[i] == w->vlen && memcmp(p.val[i], w->val, w->vlen) == 0,
+                   "\"%.*s\": value %d is \"%s\" (%zu bytes), expected \"%s\" (%zu)", (int)len,
+                   c->q, i, p.val[i], p.vlen[i], w->val, w->vlen);
+        }
+        unit_report(c->name);
+    }
 }
 
 TEST(query_long_pair_scratch_bound)
@@ -350,12 +243,4 @@ TEST(query_long_pair_scratch_bound)
     CHECK_INT(p.vlen[0], 299);
 }
 
-UNIT_MAIN(decode_percent, decode_plus, decode_malformed_kept, decode_plain_and_empty,
-          decode_lone_percent, decode_bad_hex_kept, decode_hex_cases, decode_nul_byte,
-          decode_respects_len, decode_in_place,
-          query_simple_pairs, query_empty_string, query_empty_pairs_skipped,
-          query_no_equals, query_empty_value_and_key, query_value_keeps_later_equals,
-          query_repeated_keys_in_order, query_decodes_keys_and_values, query_plus_is_space,
-          query_malformed_escapes_kept, query_nul_escape_lengths,
-          query_results_nul_terminated, query_respects_len, query_callback_stops,
-          query_long_pair_scratch_bound)
+UNIT_MAIN(decode_table, decode_in_place, query_table, query_long_pair_scratch_bound)

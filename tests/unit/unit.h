@@ -3,9 +3,14 @@
  * UNIT_MAIN(test, test, ...). Prints "ok NAME" / "FAIL NAME: ..." and a
  * last line "N passed, N failed", the form tests/convention.py reads.
  *
- * Also: CHECK_INT / CHECK_CONTAINS for readable failures, and temporary
- * directory helpers (unit_tmpdir, unit_write, unit_mkdirs, unit_rmtree)
- * for tests that need files.
+ * Also: CHECK_INT / CHECK_CONTAINS / CHECKF for readable failures,
+ * unit_report for table-driven tests (one "ok ROW" line per row), and
+ * temporary directory helpers (unit_tmpdir, unit_write, unit_mkdirs,
+ * unit_rmtree) for tests that need files.
+ *
+ * Every CHECK* counts itself; the line before the summary says how many
+ * checks ran ("N checks"), so a refactoring of the tests can show that it
+ * checks no less than before.
  */
 #ifndef EIDER_UNIT_H
 #define EIDER_UNIT_H
@@ -22,10 +27,13 @@
 #define UNIT_UNUSED __attribute__((unused))
 
 static int unit_failed_now;
+static int unit_passed, unit_failed;
+static unsigned long unit_checks;
 
 #define TEST(name) static void name(void)
 
 #define CHECK(cond) do { \
+        unit_checks++; \
         if (!(cond)) { \
             printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
             unit_failed_now = 1; \
@@ -33,6 +41,7 @@ static int unit_failed_now;
     } while (0)
 
 #define CHECK_STR(a, b) do { \
+        unit_checks++; \
         const char *a_ = (a), *b_ = (b); \
         if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) { \
             printf("  %s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__, \
@@ -43,6 +52,7 @@ static int unit_failed_now;
 
 /* Integer equality, printing both values. */
 #define CHECK_INT(a, b) do { \
+        unit_checks++; \
         long long a_ = (long long)(a), b_ = (long long)(b); \
         if (a_ != b_) { \
             printf("  %s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, \
@@ -53,6 +63,7 @@ static int unit_failed_now;
 
 /* HAY contains NEEDLE. */
 #define CHECK_CONTAINS(hay, needle) do { \
+        unit_checks++; \
         const char *h_ = (hay), *n_ = (needle); \
         if (h_ == NULL || n_ == NULL || strstr(h_, n_) == NULL) { \
             printf("  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, \
@@ -63,10 +74,23 @@ static int unit_failed_now;
 
 /* Memory (not NUL-terminated) equals the string B. */
 #define CHECK_MEM(p, len, b) do { \
+        unit_checks++; \
         const char *p_ = (p), *b_ = (b); size_t l_ = (len); \
         if (p_ == NULL || l_ != strlen(b_) || memcmp(p_, b_, l_) != 0) { \
             printf("  %s:%d: \"%.*s\" (%zu bytes) != \"%s\"\n", __FILE__, __LINE__, \
                    p_ ? (int)l_ : 6, p_ ? p_ : "(null)", l_, b_); \
+            unit_failed_now = 1; \
+        } \
+    } while (0)
+
+/* COND holds; otherwise prints the printf-style message after it (say
+ * which input of which row, since a table's checks share one line). */
+#define CHECKF(cond, ...) do { \
+        unit_checks++; \
+        if (!(cond)) { \
+            printf("  %s:%d: ", __FILE__, __LINE__); \
+            printf(__VA_ARGS__); \
+            putchar('\n'); \
             unit_failed_now = 1; \
         } \
     } while (0)
@@ -152,23 +176,35 @@ static UNIT_UNUSED void unit_rmtree(char *dir)
 
 typedef void (*unit_fn)(void);
 
+/* Ends the case NAME: prints "ok NAME", or "FAIL NAME" when a check
+ * failed since the last report (its details are above), and starts the
+ * next case clean. A table-driven TEST calls it once per row with the
+ * row's name, so each row is a case of its own; whatever the TEST checks
+ * after its last row is reported under the TEST's name. */
+static UNIT_UNUSED void unit_report(const char *name)
+{
+    if (unit_failed_now) {
+        printf("FAIL %s: see above\n", name);
+        unit_failed++;
+    } else {
+        printf("ok %s\n", name);
+        unit_passed++;
+    }
+    unit_failed_now = 0;
+}
+
+/* Runs the N tests FNS named NAMES; returns the exit status (1 if any
+ * case failed). */
 static int unit_run(const char *const *names, const unit_fn *fns, int n)
 {
-    int passed = 0, failed = 0;
-
     for (int i = 0; i < n; i++) {
         unit_failed_now = 0;
         fns[i]();
-        if (unit_failed_now) {
-            printf("FAIL %s: see above\n", names[i]);
-            failed++;
-        } else {
-            printf("ok %s\n", names[i]);
-            passed++;
-        }
+        unit_report(names[i]);
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    printf("%lu checks\n", unit_checks);
+    printf("%d passed, %d failed\n", unit_passed, unit_failed);
+    return unit_failed ? 1 : 0;
 }
 
 #define UNIT_NAME_(f) #f,
