@@ -426,6 +426,30 @@ static int malformed(struct evhttp_request *req)
     return req->major == 1 && req->minor >= 1 && hosts != 1;
 }
 
+/* A request in absolute form (RFC 9112 3.2.2: GET http://host/path):
+ * eider is an origin server, not a proxy, so it answers it like the
+ * origin form, with the target's authority in place of any Host header
+ * (which the RFC says to ignore then). evhttp takes the form for a proxy
+ * request and would close the connection after the answer without
+ * saying so, losing any request pipelined behind it. */
+static void absolute_to_origin(struct evhttp_request *req, const struct evhttp_uri *uri)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    const char *host = uri != NULL ? evhttp_uri_get_host(uri) : NULL;
+    int port = uri != NULL ? evhttp_uri_get_port(uri) : -1;
+    char authority[300];
+
+    if (host == NULL)
+        return;
+    req->flags &= ~EVHTTP_PROXY_REQUEST;
+    /* evhttp drops an IPv6 literal's brackets. */
+    snprintf(authority, sizeof(authority), strchr(host, ':') ? "[%s]" : "%s", host);
+    if (port >= 0)
+        snprintf(authority + strlen(authority), sizeof(authority) - strlen(authority), ":%d", port);
+    evhttp_remove_header(in, "Host");
+    evhttp_add_header(in, "Host", authority);
+}
+
 /* The Allow header value for a method mask, in eider_method order. */
 static void allow_header(unsigned mask, char *buf, size_t len)
 {
@@ -471,6 +495,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
                         &ex->https);
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Date", eider_http_date());
+    absolute_to_origin(req, uri);
     ex->method = (enum eider_method)method;
     ex->path = uri ? evhttp_uri_get_path(uri) : NULL;
     ex->query = uri ? evhttp_uri_get_query(uri) : NULL;
