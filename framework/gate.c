@@ -60,6 +60,7 @@ static void gate_free(void *ctx)
     /* The bufferevent under the filter lives until the filter lets go of
      * it, just after this. */
     evbuffer_remove_cb(bufferevent_get_output(g->under), on_under_output, g);
+    eider_conns_idle_remove(&w->conns, g);
     eider_conns_remove(&w->conns, g);
     eider_worker_connection_closed(w);
     if (g->timer != NULL)
@@ -92,6 +93,7 @@ static void disarm(struct eider_gate *g)
  * event is deferred so that nothing is freed under a running callback. */
 static void drop(struct eider_gate *g)
 {
+    eider_conns_idle_remove(&worker_of(g)->conns, g);
     g->phase = PHASE_CLOSED;
     g->stop = 1;
     disarm(g);
@@ -99,6 +101,22 @@ static void drop(struct eider_gate *g)
 }
 
 static void on_written(struct eider_gate *g);
+
+/* Puts G on the worker's idle list if it is a keep-alive connection
+ * waiting for its next request with every answer out of the socket: then
+ * closing it loses nothing, and it may be reclaimed at worker_connections. */
+static void maybe_idle(struct eider_gate *g)
+{
+    struct eider_worker *w = worker_of(g);
+
+    if (g->idle || g->phase != PHASE_HTTP || g->stop || g->closing || g->closed
+        || g->passed == 0 || g->passed != g->answered || g->end_req != NULL || g->owe_written
+        || eider_strict_phase(&g->strict) != EIDER_STRICT_IDLE
+        || evbuffer_get_length(bufferevent_get_output(g->under)) > 0)
+        return;
+    eider_conns_idle_add(&w->conns, g);
+    eider_worker_connection_idle(w);
+}
 
 /* The socket, when bytes can go to it at once: a plain socket with
  * nothing queued ahead of them. Else -1. */
@@ -211,6 +229,7 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
     if (req != NULL && evbuffer_get_length(under_out) == 0) {
         g->end_req = NULL;
         evhttp_send_reply_end(req);
+        maybe_idle(g);
     }
 }
 
@@ -238,6 +257,7 @@ static void on_written(struct eider_gate *g)
         g->closing = 0;
         drop(g);
     }
+    maybe_idle(g);
 }
 
 /* Writes eider's JSON error answer for STATUS and closes once it is out;
@@ -440,6 +460,8 @@ static enum bufferevent_filter_result gate_in(struct evbuffer *src, struct evbuf
     size_t before = evbuffer_get_length(dst);
 
     (void)limit, (void)mode;
+    if (g->idle)   /* the next request is coming */
+        eider_conns_idle_remove(&worker_of(g)->conns, g);
     if (g->phase == PHASE_PROXY)
         read_proxy_header(g, src);
     if (g->phase == PHASE_HTTP && !g->stop)
@@ -577,6 +599,18 @@ void eider_gate_answered(struct eider_gate *g)
         g->pending = 0;
         answer_and_close(g, status);
     }
+    maybe_idle(g);
+}
+
+void eider_gate_reclaim(struct eider_gate *g)
+{
+    if (eider_log_enabled(EIDER_LOG_DEBUG)) {
+        char peer[48];
+        eider_gate_peer(g, peer, sizeof(peer));
+        eider_log(EIDER_LOG_DEBUG, "worker_connections reached: closing the longest idle "
+                  "keep-alive connection (%s) to admit a new one", peer);
+    }
+    drop(g);
 }
 
 void eider_gate_shorten(struct eider_gate *g, int seconds)

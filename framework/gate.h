@@ -52,6 +52,8 @@ struct eider_gate {
     unsigned peer_known : 1;        /* peer holds the socket peer */
     unsigned closed : 1;            /* evhttp has freed the connection */
     unsigned move_pending : 1;      /* evhttp wrote; on_later moves it down */
+    unsigned idle : 1;              /* on the worker's idle list (conns.h) */
+    struct eider_gate *idle_prev, *idle_next;
     char peer[48];
 };
 
@@ -86,6 +88,10 @@ void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *re
 /* A request of G's has been answered: an error waiting for evhttp to be
  * idle may go out now. */
 void eider_gate_answered(struct eider_gate *g);
+
+/* Closes G, an idle keep-alive connection (on the worker's idle list), to
+ * make room for a new one at worker_connections. */
+void eider_gate_reclaim(struct eider_gate *g);
 
 /* A draining worker's connection: closed in SECONDS if it stays idle.
  * (Not at once: a request may be on its way, and is better answered with

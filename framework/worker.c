@@ -102,13 +102,30 @@ static void set_accepting(struct eider_worker *w, int on)
 
 void eider_worker_connection_opened(struct eider_worker *w)
 {
+    struct eider_gate *idle;
+
     if (w->slot != NULL)
         w->slot->connections = w->conns.count;
-    if (!w->accept_paused && w->conns.count >= (size_t)w->cfg->worker_connections) {
-        eider_log(EIDER_LOG_WARN, "worker_connections (%d) reached: not accepting until one closes",
-                  w->cfg->worker_connections);
+    if (w->conns.count < (size_t)w->cfg->worker_connections)
+        return;
+    /* As nginx does: an idle keep-alive connection makes room for the
+     * next client, so idle ones cannot lock new clients out. */
+    if ((idle = eider_conns_idle_oldest(&w->conns)) != NULL) {
+        eider_gate_reclaim(idle);
+        return;
+    }
+    if (!w->accept_paused) {
+        eider_log(EIDER_LOG_WARN, "worker_connections (%d) reached, none of them idle: not "
+                  "accepting until one closes or goes idle", w->cfg->worker_connections);
         set_accepting(w, 0);
     }
+}
+
+void eider_worker_connection_idle(struct eider_worker *w)
+{
+    /* The next accept reclaims it (or another idle one) if it must. */
+    if (w->accept_paused && !w->draining)
+        set_accepting(w, 1);
 }
 
 void eider_worker_connection_closed(struct eider_worker *w)

@@ -87,8 +87,12 @@ void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *r
 void eider_worker_request_done(struct eider_worker *w, int status);
 
 /* Called by the gate as connections open and close: the scoreboard, and
- * accepting pauses while worker_connections are open. */
+ * at worker_connections the longest idle keep-alive connection is closed
+ * to make room, or accepting pauses while none is idle. */
 void eider_worker_connection_opened(struct eider_worker *w);
 void eider_worker_connection_closed(struct eider_worker *w);
+/* A connection of W went idle (gate.c): a worker that stopped accepting
+ * at worker_connections accepts again, reclaiming idle ones as it must. */
+void eider_worker_connection_idle(struct eider_worker *w);
 
 #endif
