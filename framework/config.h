@@ -72,6 +72,8 @@ struct eider_config {
     int worker_stuck_timeout;     /* seconds in one run of JS before the master kills; 0: off */
     int worker_max_requests;      /* recycle a worker after about this many; 0: off */
     size_t worker_max_rss;        /* recycle a worker whose RSS passes this; 0: off */
+    int send_timeout;             /* seconds a client may take none of an answer */
+    size_t worker_max_send_buffer; /* answer bytes a worker holds for slow clients; 0: off */
 };
 
 /* Builds a config from FILE (NULL = embedded default) followed by the

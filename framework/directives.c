@@ -513,6 +513,8 @@ const struct eider_directive eider_directives[] = {
     { "keepalive_requests",      1, 1, 0, set_count,      FIELD(keepalive_requests), NULL, 0,      "1000" },
     { "worker_connections",      1, 1, 0, set_count,      FIELD(worker_connections), NULL, 1,      "8192" },
     { "keepalive_timeout",       1, 1, 0, set_time,       FIELD(keepalive_timeout), NULL, 0,       "75s" },
+    { "send_timeout",            1, 1, 0, set_time,       FIELD(send_timeout), NULL, 0,            "60s" },
+    { "worker_max_send_buffer",  1, 1, 0, set_size_off,   FIELD(worker_max_send_buffer), NULL, 64 * 1024, "4m" },
     { "request_timeout",         1, 1, 0, set_time,       FIELD(request_timeout), NULL, 0,         "30s" },
     { "worker_shutdown_timeout", 1, 1, 0, set_time,       FIELD(worker_shutdown_timeout), NULL, 0, "10s" },
     { "worker_stuck_timeout",    1, 1, 0, set_time_off,   FIELD(worker_stuck_timeout), NULL, 0,    "60s" },

@@ -60,6 +60,9 @@ static void gate_free(void *ctx)
     /* The bufferevent under the filter lives until the filter lets go of
      * it, just after this. */
     evbuffer_remove_cb(bufferevent_get_output(g->under), on_under_output, g);
+    /* What the client never read goes with the bufferevent. */
+    w->send_buffered -= evbuffer_get_length(bufferevent_get_output(g->under));
+    eider_worker_send_buffer_freed(w);
     eider_conns_idle_remove(&w->conns, g);
     eider_conns_remove(&w->conns, g);
     eider_worker_connection_closed(w);
@@ -67,6 +70,8 @@ static void gate_free(void *ctx)
         event_free(g->timer);
     if (g->later != NULL)
         event_free(g->later);
+    if (g->send_timer != NULL)
+        event_free(g->send_timer);
     eider_strict_free(&g->strict);
     free(g);
 }
@@ -97,6 +102,9 @@ static void drop(struct eider_gate *g)
     g->phase = PHASE_CLOSED;
     g->stop = 1;
     disarm(g);
+    if (g->send_timed)
+        event_del(g->send_timer);
+    g->send_timed = 0;
     bufferevent_trigger_event(g->bev, BEV_EVENT_EOF | BEV_EVENT_READING, BEV_TRIG_DEFER_CALLBACKS);
 }
 
@@ -233,12 +241,56 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
     }
 }
 
-/* Watches the socket's output: once it is all written, what evhttp owes
- * its write callback and a pending close can go on. */
+/* send_timeout ran out: the client took none of its answer for that long. */
+static void on_send_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    struct eider_gate *g = arg;
+    char peer[48];
+
+    (void)fd, (void)what;
+    g->send_timed = 0;
+    eider_gate_peer(g, peer, sizeof(peer));
+    eider_log(EIDER_LOG_INFO, "%s took no more of its answer within send_timeout (%ds), "
+              "%zu bytes unsent; closing", peer, worker_of(g)->cfg->send_timeout,
+              evbuffer_get_length(bufferevent_get_output(g->under)));
+    drop(g);
+}
+
+/* Times the wait for the client to read what waits in its output, from
+ * the last progress on (as nginx's send_timeout); stops once it is all
+ * written. The timer exists only for connections that ever had to wait. */
+static void time_sending(struct eider_gate *g, size_t left, int progress)
+{
+    if (left == 0) {
+        if (g->send_timed)
+            event_del(g->send_timer);
+        g->send_timed = 0;
+        return;
+    }
+    if (g->send_timed && !progress)
+        return;
+    if (g->send_timer == NULL
+        && (g->send_timer = event_new(bufferevent_get_base(g->under), -1, 0, on_send_timeout, g)) == NULL)
+        return;
+    event_add(g->send_timer, worker_of(g)->send_tv);
+    g->send_timed = 1;
+}
+
+/* Watches the socket's output: counts what the worker holds for slow
+ * clients, times them, and once it is all written, what evhttp owes its
+ * write callback and a pending close can go on. */
 static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
-    if (info->n_deleted > 0 && evbuffer_get_length(buf) == 0)
-        on_written(arg);
+    struct eider_gate *g = arg;
+    size_t left = evbuffer_get_length(buf);
+
+    worker_of(g)->send_buffered += info->n_added;
+    worker_of(g)->send_buffered -= info->n_deleted;
+    if (info->n_deleted > 0)
+        eider_worker_send_buffer_freed(worker_of(g));
+    time_sending(g, left, info->n_deleted > 0);
+    if (info->n_deleted > 0 && left == 0)
+        on_written(g);
 }
 
 /* Everything evhttp wrote is in the socket: what waited for that goes on.

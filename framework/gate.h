@@ -33,6 +33,7 @@ struct eider_gate {
     struct evhttp_connection *evcon; /* known from its first request */
     struct event *timer;            /* PROXY header, request head, body */
     struct event *later;            /* runs on_later outside a socket write */
+    struct event *send_timer;       /* send_timeout; made once output waits */
     struct evhttp_request *end_req; /* its answer ends once written */
     struct evbuffer *dst;           /* evhttp's side, during a filter call */
     struct gather *gather;          /* ... and what is gathered for it */
@@ -53,6 +54,7 @@ struct eider_gate {
     unsigned closed : 1;            /* evhttp has freed the connection */
     unsigned move_pending : 1;      /* evhttp wrote; on_later moves it down */
     unsigned idle : 1;              /* on the worker's idle list (conns.h) */
+    unsigned send_timed : 1;        /* send_timer is armed */
     struct eider_gate *idle_prev, *idle_next;
     char peer[48];
 };

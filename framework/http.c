@@ -213,6 +213,50 @@ static void waiting_remove(struct eider_exchange *ex)
     ex->waiting = 0;
 }
 
+/* Holds EX, routed to its handler, at the end of the worker's parked
+ * list: its answer would only add to what slow clients leave unread.
+ * request_timeout runs meanwhile (503 if it runs out). */
+static void park(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+    static time_t logged;
+    time_t now = time(NULL);
+
+    if (now != logged) {   /* at most once a second, under an attack */
+        logged = now;
+        eider_log(EIDER_LOG_WARN, "worker_max_send_buffer (%zu bytes) reached by answers clients "
+                  "have not read: new requests wait until they read, or send_timeout closes them",
+                  w->cfg->worker_max_send_buffer);
+    }
+    ex->parked = 1;
+    ex->park_next = NULL;
+    ex->park_prev = w->parked_last;
+    if (w->parked_last != NULL)
+        w->parked_last->park_next = ex;
+    else
+        w->parked = ex;
+    w->parked_last = ex;
+}
+
+/* Takes EX off the parked list, if it is on it. */
+static void unpark_remove(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+
+    if (!ex->parked)
+        return;
+    if (ex->park_prev != NULL)
+        ex->park_prev->park_next = ex->park_next;
+    else
+        w->parked = ex->park_next;
+    if (ex->park_next != NULL)
+        ex->park_next->park_prev = ex->park_prev;
+    else
+        w->parked_last = ex->park_prev;
+    ex->park_prev = ex->park_next = NULL;
+    ex->parked = 0;
+}
+
 /* Frees ex once answered (or at worker exit), telling the runtime first so
  * that JS objects bound to it let go. */
 static void release(struct eider_exchange *ex)
@@ -220,6 +264,7 @@ static void release(struct eider_exchange *ex)
     struct eider_worker *w = ex->worker;
 
     waiting_remove(ex);
+    unpark_remove(ex);
     w->rt_ops->release(w->rt, ex);
     if (ex->timeout != NULL)
         event_free(ex->timeout);
@@ -355,6 +400,14 @@ static void on_request_timeout(evutil_socket_t fd, short what, void *arg)
     struct eider_exchange *ex = arg;
 
     (void)fd, (void)what;
+    if (ex->parked) {
+        eider_log(EIDER_LOG_WARN, "request %s: waited request_timeout (%ds) for slow clients to "
+                  "read (worker_max_send_buffer); answering 503", ex->id,
+                  ex->worker->cfg->request_timeout);
+        evhttp_add_header(evhttp_request_get_output_headers(ex->req), "Retry-After", "1");
+        eider_http_error(ex, 503);
+        return;
+    }
     eider_log(EIDER_LOG_WARN, "request %s: no answer within request_timeout (%ds); answering 504",
               ex->id, ex->worker->cfg->request_timeout);
     eider_http_error(ex, 504);
@@ -390,6 +443,37 @@ void eider_http_close_waiting(struct eider_worker *w)
         eider_http_error(ex, 503);
         if (w->waiting == ex)   /* not released by the answer: still free it */
             release(ex);
+    }
+}
+
+/* Runs EX's handler (routed, its method allowed). */
+static void run_handler(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+
+    w->rt_ops->handle(w->rt, ex);
+    /* libevent times events from the time cached when the loop woke;
+     * after a long handler that is stale, and timeouts armed now would
+     * fire before the answer is written. */
+    event_base_update_cache_time(w->base);
+}
+
+void eider_http_unpark(struct eider_worker *w)
+{
+    while (w->parked != NULL && !eider_worker_send_buffer_full(w)) {
+        struct eider_exchange *ex = w->parked;
+        unpark_remove(ex);
+        /* request_timeout starts afresh for the handler. */
+        if (ex->timeout != NULL) {
+            event_free(ex->timeout);
+            ex->timeout = NULL;
+        }
+        ex->in_handler = 1;
+        if (eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial) == NULL)
+            eider_http_error(ex, 503);   /* the client left while it waited */
+        else
+            run_handler(ex);
+        eider_http_handler_returned(ex);
     }
 }
 
@@ -516,12 +600,10 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
         allow_header(mask, allow, sizeof(allow));
         evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
         eider_http_error(ex, 405);
+    } else if (w->parked != NULL || eider_worker_send_buffer_full(w)) {
+        park(ex);   /* behind those already waiting */
     } else {
-        w->rt_ops->handle(w->rt, ex);
-        /* libevent times events from the time cached when the loop woke;
-         * after a long handler that is stale, and timeouts armed now would
-         * fire before the answer is written. */
-        event_base_update_cache_time(w->base);
+        run_handler(ex);
     }
     eider_http_handler_returned(ex);
 }

@@ -47,7 +47,9 @@ struct eider_exchange {
     unsigned done : 1;
     unsigned in_handler : 1;   /* handler code is on the stack for it */
     unsigned waiting : 1;      /* on the worker's waiting list */
+    unsigned parked : 1;       /* held until worker_max_send_buffer frees up */
     struct eider_exchange *prev, *next;   /* in that list */
+    struct eider_exchange *park_prev, *park_next;   /* in the worker's parked list */
     size_t body_bytes;         /* for the access log */
     struct event *timeout;     /* request_timeout, armed once it waits */
     int rt_ref;                /* the runtime's handle while it waits */
@@ -76,6 +78,11 @@ void eider_http_handler_returned(struct eider_exchange *ex);
  * evhttp's request too (evhttp keeps one whose client left until it is
  * answered). The loop does not run again, so the client may not see it. */
 void eider_http_close_waiting(struct eider_worker *w);
+
+/* Runs the handlers of the requests held while the worker's unread
+ * answers were at worker_max_send_buffer, oldest first, as long as they
+ * stay below it. From the worker's loop, never under a socket callback. */
+void eider_http_unpark(struct eider_worker *w);
 
 /* Writes eider's JSON error body for STATUS and request ID into OUT (LEN
  * bytes); returns its length as snprintf does. */

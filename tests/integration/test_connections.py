@@ -6,7 +6,8 @@ import resource
 import socket
 import time
 
-from eiderlib import (Eider, fixture, parse_responses, connection_closed_within)
+from eiderlib import (Eider, fixture, parse_responses, connection_closed_within,
+                      skip_rss_check_if_sanitized)
 
 LIMIT = 200
 
@@ -98,3 +99,83 @@ def test_busy_connections_at_the_limit_admit_a_client_once_one_is_idle():
         finally:
             for s in busy:
                 s.close()
+
+
+# ---------------------------------------------------------------- slow readers
+
+def _rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("worker %d has no VmRSS" % pid)
+
+
+def _slow_reader(port, path, pipelined):
+    """A client that asks PIPELINED times for PATH and reads nothing: a
+    tiny receive buffer, so that the answers stay on the server's side."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(10)
+    s.connect(("127.0.0.1", port))
+    s.sendall((b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n") * pipelined)
+    return s
+
+
+def test_slow_readers_do_not_grow_memory_without_bound():
+    """slowhttptest -X, scaled down: 200 connections each pipelining 3
+    requests for 1 MiB and reading nothing. The worker holds at most
+    worker_max_send_buffer of unread answers (refusing more with 503) and
+    its RSS stays within 2x of idle; before, it held every answer (200 MiB
+    here). A client that reads is still answered."""
+    n = 200
+    with Eider(fixture("connections"), extra_conf="worker_max_send_buffer 2m;\n"
+               "keepalive_timeout 120s;\nworker_connections 1024;\n") as e:
+        pid = e.worker_pids()[0]
+        for _ in range(3):   # warm up: the handler, the allocator
+            assert len(e.get("/big")[2]) == 1024 * 1024
+        idle = _rss_kb(pid)
+        slow = []
+        try:
+            peak = idle
+            for i in range(n):
+                slow.append(_slow_reader(e.port, b"/big", 3))
+                if i % 20 == 19:
+                    time.sleep(0.05)
+                    peak = max(peak, _rss_kb(pid))
+            for _ in range(30):
+                time.sleep(0.1)
+                peak = max(peak, _rss_kb(pid))
+            print("    worker VmRSS idle %d kB, under %d slow readers %d kB (%.2fx)"
+                  % (idle, n, peak, peak / idle))
+            if not skip_rss_check_if_sanitized():
+                assert peak < 2 * idle, "worker RSS %d kB under slow readers, idle %d kB" % (peak, idle)
+            e.wait_log("worker_max_send_buffer", timeout=20)
+        finally:
+            for s in slow:
+                s.close()
+        # the slow readers gone, the worker answers in full again
+        r = None
+        for _ in range(100):
+            r = e.get("/big")
+            if r[0] == 200:
+                break
+            time.sleep(0.1)
+        assert r[0] == 200 and len(r[2]) == 1024 * 1024, r[0]
+
+
+def test_send_timeout_closes_a_client_that_reads_nothing():
+    """A client that takes no more of its answer for send_timeout is closed
+    (logged), as nginx does, instead of holding the answer for as long as
+    it likes. (8 MiB: more than the kernel's socket buffers take.)"""
+    with Eider(fixture("connections"),
+               extra_conf="send_timeout 1s;\nkeepalive_timeout 120s;\n") as e:
+        s = _slow_reader(e.port, b"/big?kb=8192", 1)
+        try:
+            e.wait_log("within send_timeout (1s)", timeout=30)
+            closed, data = connection_closed_within(s, 30)
+            assert closed, "the connection is still open after send_timeout"
+            assert len(data) < 8 * 1024 * 1024, "the whole answer was read: %d bytes" % len(data)
+        finally:
+            s.close()
+        assert e.get("/")[2] == b"ok"
