@@ -239,6 +239,11 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
         evhttp_send_reply_end(req);
         maybe_idle(g);
     }
+    if (g->drain_ex != NULL && eider_gate_unsent(g) == 0) {
+        struct eider_exchange *ex = g->drain_ex;
+        g->drain_ex = NULL;
+        eider_http_drained(ex);   /* handler code: may write, end, or close */
+    }
 }
 
 /* send_timeout ran out: the client took none of its answer for that long. */
@@ -298,7 +303,7 @@ static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info 
  * is deferred. */
 static void on_written(struct eider_gate *g)
 {
-    if (g->end_req != NULL && g->later != NULL)
+    if ((g->end_req != NULL || g->drain_ex != NULL) && g->later != NULL)
         event_active(g->later, EV_TIMEOUT, 1);
     if (g->owe_written) {
         g->owe_written = 0;
@@ -636,6 +641,17 @@ void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const v
     bufferevent_enable(g->bev, EV_WRITE);
     g->end_req = req;   /* on_written runs on_later once it is all out */
     send_own(g, iov, body_len > 0 ? 2 : 1);
+}
+
+size_t eider_gate_unsent(struct eider_gate *g)
+{
+    return evbuffer_get_length(bufferevent_get_output(g->bev))
+         + evbuffer_get_length(bufferevent_get_output(g->under));
+}
+
+void eider_gate_drain_to(struct eider_gate *g, struct eider_exchange *ex)
+{
+    g->drain_ex = ex;
 }
 
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req)

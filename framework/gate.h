@@ -23,6 +23,7 @@ struct event_base;
 struct evbuffer;
 struct evhttp_connection;
 struct evhttp_request;
+struct eider_exchange;
 struct gather;
 struct eider_listener;
 
@@ -35,6 +36,7 @@ struct eider_gate {
     struct event *later;            /* runs on_later outside a socket write */
     struct event *send_timer;       /* send_timeout; made once output waits */
     struct evhttp_request *end_req; /* its answer ends once written */
+    struct eider_exchange *drain_ex; /* told (http.c) once all is written */
     struct evbuffer *dst;           /* evhttp's side, during a filter call */
     struct gather *gather;          /* ... and what is gathered for it */
     struct eider_strict strict;
@@ -86,6 +88,13 @@ void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const v
 /* evhttp_send_reply_end(REQ) once the socket has taken what evhttp wrote
  * for it (see on_later in gate.c); REQ's answer is not chunked. */
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req);
+
+/* The bytes written on G that the client has not taken yet. */
+size_t eider_gate_unsent(struct eider_gate *g);
+
+/* Calls eider_http_drained(EX) once G has written everything, from the
+ * loop (never under a socket callback). */
+void eider_gate_drain_to(struct eider_gate *g, struct eider_exchange *ex);
 
 /* A request of G's has been answered: an error waiting for evhttp to be
  * idle may go out now. */

@@ -263,6 +263,10 @@ static void release(struct eider_exchange *ex)
 {
     struct eider_worker *w = ex->worker;
 
+    struct eider_gate *g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+
+    if (g != NULL && g->drain_ex == ex)
+        g->drain_ex = NULL;
     waiting_remove(ex);
     unpark_remove(ex);
     w->rt_ops->release(w->rt, ex);
@@ -336,12 +340,13 @@ void eider_http_start_chunked(struct eider_exchange *ex)
     evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
 }
 
-void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
+int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
 {
     struct evbuffer *buf;
+    struct eider_gate *g;
 
     if (ex->done || len == 0)
-        return;
+        return 1;
     eider_http_start_chunked(ex);
     buf = evbuffer_new();
     evbuffer_add(buf, data, len);
@@ -349,6 +354,18 @@ void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t 
     evbuffer_free(buf);
     if (ex->method != EIDER_HEAD)
         ex->body_bytes += len;
+    g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+    if (g == NULL || (eider_gate_unsent(g) <= EIDER_WRITE_HIGH_WATER
+                      && !eider_worker_send_buffer_full(ex->worker)))
+        return 1;
+    eider_gate_drain_to(g, ex);
+    return 0;
+}
+
+void eider_http_drained(struct eider_exchange *ex)
+{
+    if (!ex->done)
+        ex->worker->rt_ops->drain(ex->worker->rt, ex);
 }
 
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len)

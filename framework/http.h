@@ -62,7 +62,15 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg);
 void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len);
 /* Starts a chunked answer with ex->status and the headers set so far. */
 void eider_http_start_chunked(struct eider_exchange *ex);
-void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len);
+/* Writes a chunk of the answer (starting it if need be). Returns 1, or 0
+ * when the client lags: its connection holds more than
+ * EIDER_WRITE_HIGH_WATER bytes unsent, or the worker is at
+ * worker_max_send_buffer; the runtime's drain then runs once the
+ * connection has written everything. */
+int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len);
+#define EIDER_WRITE_HIGH_WATER (16 * 1024)   /* Node's highWaterMark */
+/* The gate has written everything EX wrote after a write returned 0. */
+void eider_http_drained(struct eider_exchange *ex);
 /* Ends a chunked answer, after a last chunk of LEN bytes (may be 0). */
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len);
 /* Answers STATUS with eider's JSON error body; no-op if already answered. */

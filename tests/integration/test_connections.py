@@ -179,3 +179,30 @@ def test_send_timeout_closes_a_client_that_reads_nothing():
         finally:
             s.close()
         assert e.get("/")[2] == b"ok"
+
+
+def test_res_write_reports_back_pressure_and_drain_follows():
+    """res.write() returns false while the client has not taken what was
+    written (Node's contract), and 'drain' comes once it has: a handler
+    that waits for it streams 8 MiB to a slow client with every byte
+    arriving, and the worker never holds the whole answer."""
+    with Eider(fixture("connections")) as e:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        s.settimeout(30)
+        s.connect(("127.0.0.1", e.port))
+        try:
+            s.sendall(b"GET /stream?mb=8 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            time.sleep(0.5)   # a slow client: the first writes fill every buffer
+            closed, data = connection_closed_within(s, 60)
+        finally:
+            s.close()
+        assert closed, "the answer did not end"
+        r = parse_responses(data)[0]
+        body = r[2]
+        assert body.startswith(b"y" * 1000) and body.count(b"y") == 8 * 1024 * 1024, len(body)
+        tail = body[body.rindex(b"\n", 0, len(body) - 1) + 1:].decode()
+        falses, drains = [int(kv.split("=")[1]) for kv in tail.split()]
+        print("    %s" % tail.strip())
+        assert falses > 0, "res.write() never returned false: %r" % tail
+        assert drains == falses, "a 'drain' for every false: %r" % tail
