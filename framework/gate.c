@@ -119,6 +119,7 @@ static void maybe_idle(struct eider_gate *g)
 
     if (g->idle || g->phase != PHASE_HTTP || g->stop || g->closing || g->closed
         || g->passed == 0 || g->passed != g->answered || g->end_req != NULL || g->owe_written
+        || g->write_due
         || eider_strict_phase(&g->strict) != EIDER_STRICT_IDLE
         || evbuffer_get_length(bufferevent_get_output(g->under)) > 0)
         return;
@@ -244,6 +245,15 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
         g->drain_ex = NULL;
         eider_http_drained(ex);   /* handler code: may write, end, or close */
     }
+    /* evhttp's write callback, only while its output is really all out:
+     * one deferred from an earlier chunk came after the handler had
+     * ended its answer, when evhttp takes it for the end's, and closed a
+     * "Connection: close" exchange with the rest unsent (a slow client
+     * got 3.5 of 8 MiB). Last: evhttp may free the connection here. */
+    if (g->write_due && eider_gate_unsent(g) == 0) {
+        g->write_due = 0;
+        bufferevent_trigger(g->bev, EV_WRITE, 0);
+    }
 }
 
 /* send_timeout ran out: the client took none of its answer for that long. */
@@ -307,8 +317,9 @@ static void on_written(struct eider_gate *g)
         event_active(g->later, EV_TIMEOUT, 1);
     if (g->owe_written) {
         g->owe_written = 0;
-        /* evhttp may free the connection in its callback. */
-        bufferevent_trigger(g->bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
+        g->write_due = 1;
+        if (g->later != NULL)
+            event_active(g->later, EV_TIMEOUT, 1);
     }
     if (g->closing) {
         g->closing = 0;

@@ -57,6 +57,7 @@ struct eider_gate {
     unsigned move_pending : 1;      /* evhttp wrote; on_later moves it down */
     unsigned idle : 1;              /* on the worker's idle list (conns.h) */
     unsigned send_timed : 1;        /* send_timer is armed */
+    unsigned write_due : 1;         /* evhttp's write callback, once all is out */
     struct eider_gate *idle_prev, *idle_next;
     char peer[48];
 };
@@ -86,7 +87,7 @@ void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const v
                        size_t head_len, const void *body, size_t body_len);
 
 /* evhttp_send_reply_end(REQ) once the socket has taken what evhttp wrote
- * for it (see on_later in gate.c); REQ's answer is not chunked. */
+ * for it (see on_later in gate.c). */
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req);
 
 /* The bytes written on G that the client has not taken yet. */

@@ -206,3 +206,24 @@ def test_res_write_reports_back_pressure_and_drain_follows():
         print("    %s" % tail.strip())
         assert falses > 0, "res.write() never returned false: %r" % tail
         assert drains == falses, "a 'drain' for every false: %r" % tail
+
+
+def test_chunked_answer_to_a_slow_client_that_asked_to_close_arrives_whole():
+    """A handler that writes 8 MiB at once, ignoring back-pressure, to a
+    slow client that sent Connection: close: the connection closes only
+    after the whole answer (it closed with what the kernel held, 3.5 MiB,
+    and dropped the rest)."""
+    with Eider(fixture("connections")) as e:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        s.settimeout(30)
+        s.connect(("127.0.0.1", e.port))
+        try:
+            s.sendall(b"GET /blast?mb=8 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            time.sleep(0.5)
+            closed, data = connection_closed_within(s, 60)
+        finally:
+            s.close()
+        assert closed, "the answer did not end"
+        assert data.endswith(b"\r\n5\r\n\nend\n\r\n0\r\n\r\n"), "answer cut short at %d bytes" % len(data)
+        assert parse_responses(data)[0][2].count(b"y") == 8 * 1024 * 1024
