@@ -164,6 +164,31 @@ def test_slow_readers_do_not_grow_memory_without_bound():
         assert r[0] == 200 and len(r[2]) == 1024 * 1024, r[0]
 
 
+def test_a_request_held_at_the_send_buffer_limit_fails_cleanly():
+    """While slow readers hold worker_max_send_buffer, a new request waits
+    without running its handler; past request_timeout it gets 503 with
+    Retry-After (never a silent drop), and a request after the slow
+    readers are gone is answered."""
+    with Eider(fixture("connections"), extra_conf="worker_max_send_buffer 64k;\n"
+               "request_timeout 1s;\nkeepalive_timeout 120s;\n") as e:
+        slow = [_slow_reader(e.port, b"/big?kb=8192", 1) for _ in range(2)]
+        try:
+            e.wait_log("worker_max_send_buffer (65536 bytes) reached", timeout=20)
+            r = e.get("/", timeout=30)
+            assert r[0] == 503, r
+            assert r[1].get("retry-after") == "1", r[1]
+            e.wait_log("waited request_timeout (1s) for slow clients to read")
+        finally:
+            for s in slow:
+                s.close()
+        r = None
+        for _ in range(100):
+            r = e.get("/")
+            if r[0] == 200:
+                break
+            time.sleep(0.1)
+        assert r[0] == 200 and r[2] == b"ok", r
+
 def test_send_timeout_closes_a_client_that_reads_nothing():
     """A client that takes no more of its answer for send_timeout is closed
     (logged), as nginx does, instead of holding the answer for as long as
