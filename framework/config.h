@@ -85,6 +85,8 @@ struct eider_config {
     size_t worker_max_rss;        /* recycle a worker whose RSS passes this; 0: off */
     struct eider_shdict_conf *shdicts;   /* shared_dict, in order */
     size_t nshdicts;
+    int send_timeout;             /* seconds a client may take none of an answer */
+    size_t worker_max_send_buffer; /* answer bytes a worker holds for slow clients; 0: off */
 };
 
 /* Builds a config from FILE (NULL = embedded default) followed by the

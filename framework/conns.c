@@ -95,3 +95,38 @@ void eider_conns_free(struct eider_conns *c)
     c->slots = NULL;
     c->cap = c->count = 0;
 }
+
+void eider_conns_idle_add(struct eider_conns *c, struct eider_gate *g)
+{
+    if (g->idle)
+        return;
+    g->idle = 1;
+    g->idle_next = NULL;
+    g->idle_prev = c->idle_newest;
+    if (c->idle_newest != NULL)
+        c->idle_newest->idle_next = g;
+    else
+        c->idle_oldest = g;
+    c->idle_newest = g;
+}
+
+void eider_conns_idle_remove(struct eider_conns *c, struct eider_gate *g)
+{
+    if (!g->idle)
+        return;
+    if (g->idle_prev != NULL)
+        g->idle_prev->idle_next = g->idle_next;
+    else
+        c->idle_oldest = g->idle_next;
+    if (g->idle_next != NULL)
+        g->idle_next->idle_prev = g->idle_prev;
+    else
+        c->idle_newest = g->idle_prev;
+    g->idle_prev = g->idle_next = NULL;
+    g->idle = 0;
+}
+
+struct eider_gate *eider_conns_idle_oldest(const struct eider_conns *c)
+{
+    return c->idle_oldest;
+}

@@ -60,12 +60,18 @@ static void gate_free(void *ctx)
     /* The bufferevent under the filter lives until the filter lets go of
      * it, just after this. */
     evbuffer_remove_cb(bufferevent_get_output(g->under), on_under_output, g);
+    /* What the client never read goes with the bufferevent. */
+    w->send_buffered -= evbuffer_get_length(bufferevent_get_output(g->under));
+    eider_worker_send_buffer_freed(w);
+    eider_conns_idle_remove(&w->conns, g);
     eider_conns_remove(&w->conns, g);
     eider_worker_connection_closed(w);
     if (g->timer != NULL)
         event_free(g->timer);
     if (g->later != NULL)
         event_free(g->later);
+    if (g->send_timer != NULL)
+        event_free(g->send_timer);
     eider_strict_free(&g->strict);
     free(g);
 }
@@ -92,13 +98,34 @@ static void disarm(struct eider_gate *g)
  * event is deferred so that nothing is freed under a running callback. */
 static void drop(struct eider_gate *g)
 {
+    eider_conns_idle_remove(&worker_of(g)->conns, g);
     g->phase = PHASE_CLOSED;
     g->stop = 1;
     disarm(g);
+    if (g->send_timed)
+        event_del(g->send_timer);
+    g->send_timed = 0;
     bufferevent_trigger_event(g->bev, BEV_EVENT_EOF | BEV_EVENT_READING, BEV_TRIG_DEFER_CALLBACKS);
 }
 
 static void on_written(struct eider_gate *g);
+
+/* Puts G on the worker's idle list if it is a keep-alive connection
+ * waiting for its next request with every answer out of the socket: then
+ * closing it loses nothing, and it may be reclaimed at worker_connections. */
+static void maybe_idle(struct eider_gate *g)
+{
+    struct eider_worker *w = worker_of(g);
+
+    if (g->idle || g->phase != PHASE_HTTP || g->stop || g->closing || g->closed
+        || g->passed == 0 || g->passed != g->answered || g->end_req != NULL || g->owe_written
+        || g->write_due
+        || eider_strict_phase(&g->strict) != EIDER_STRICT_IDLE
+        || evbuffer_get_length(bufferevent_get_output(g->under)) > 0)
+        return;
+    eider_conns_idle_add(&w->conns, g);
+    eider_worker_connection_idle(w);
+}
 
 /* The socket, when bytes can go to it at once: a plain socket with
  * nothing queued ahead of them. Else -1. */
@@ -211,15 +238,74 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
     if (req != NULL && evbuffer_get_length(under_out) == 0) {
         g->end_req = NULL;
         evhttp_send_reply_end(req);
+        maybe_idle(g);
+    }
+    if (g->drain_ex != NULL && eider_gate_unsent(g) == 0) {
+        struct eider_exchange *ex = g->drain_ex;
+        g->drain_ex = NULL;
+        eider_http_drained(ex);   /* handler code: may write, end, or close */
+    }
+    /* evhttp's write callback, only while its output is really all out:
+     * one deferred from an earlier chunk came after the handler had
+     * ended its answer, when evhttp takes it for the end's, and closed a
+     * "Connection: close" exchange with the rest unsent (a slow client
+     * got 3.5 of 8 MiB). Last: evhttp may free the connection here. */
+    if (g->write_due && eider_gate_unsent(g) == 0) {
+        g->write_due = 0;
+        bufferevent_trigger(g->bev, EV_WRITE, 0);
     }
 }
 
-/* Watches the socket's output: once it is all written, what evhttp owes
- * its write callback and a pending close can go on. */
+/* send_timeout ran out: the client took none of its answer for that long. */
+static void on_send_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    struct eider_gate *g = arg;
+    char peer[48];
+
+    (void)fd, (void)what;
+    g->send_timed = 0;
+    eider_gate_peer(g, peer, sizeof(peer));
+    eider_log(EIDER_LOG_INFO, "%s took no more of its answer within send_timeout (%ds), "
+              "%zu bytes unsent; closing", peer, worker_of(g)->cfg->send_timeout,
+              evbuffer_get_length(bufferevent_get_output(g->under)));
+    drop(g);
+}
+
+/* Times the wait for the client to read what waits in its output, from
+ * the last progress on (as nginx's send_timeout); stops once it is all
+ * written. The timer exists only for connections that ever had to wait. */
+static void time_sending(struct eider_gate *g, size_t left, int progress)
+{
+    if (left == 0) {
+        if (g->send_timed)
+            event_del(g->send_timer);
+        g->send_timed = 0;
+        return;
+    }
+    if (g->send_timed && !progress)
+        return;
+    if (g->send_timer == NULL
+        && (g->send_timer = event_new(bufferevent_get_base(g->under), -1, 0, on_send_timeout, g)) == NULL)
+        return;
+    event_add(g->send_timer, worker_of(g)->send_tv);
+    g->send_timed = 1;
+}
+
+/* Watches the socket's output: counts what the worker holds for slow
+ * clients, times them, and once it is all written, what evhttp owes its
+ * write callback and a pending close can go on. */
 static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
-    if (info->n_deleted > 0 && evbuffer_get_length(buf) == 0)
-        on_written(arg);
+    struct eider_gate *g = arg;
+    size_t left = evbuffer_get_length(buf);
+
+    worker_of(g)->send_buffered += info->n_added;
+    worker_of(g)->send_buffered -= info->n_deleted;
+    if (info->n_deleted > 0)
+        eider_worker_send_buffer_freed(worker_of(g));
+    time_sending(g, left, info->n_deleted > 0);
+    if (info->n_deleted > 0 && left == 0)
+        on_written(g);
 }
 
 /* Everything evhttp wrote is in the socket: what waited for that goes on.
@@ -227,17 +313,19 @@ static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info 
  * is deferred. */
 static void on_written(struct eider_gate *g)
 {
-    if (g->end_req != NULL && g->later != NULL)
+    if ((g->end_req != NULL || g->drain_ex != NULL) && g->later != NULL)
         event_active(g->later, EV_TIMEOUT, 1);
     if (g->owe_written) {
         g->owe_written = 0;
-        /* evhttp may free the connection in its callback. */
-        bufferevent_trigger(g->bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
+        g->write_due = 1;
+        if (g->later != NULL)
+            event_active(g->later, EV_TIMEOUT, 1);
     }
     if (g->closing) {
         g->closing = 0;
         drop(g);
     }
+    maybe_idle(g);
 }
 
 /* Writes eider's JSON error answer for STATUS and closes once it is out;
@@ -440,6 +528,8 @@ static enum bufferevent_filter_result gate_in(struct evbuffer *src, struct evbuf
     size_t before = evbuffer_get_length(dst);
 
     (void)limit, (void)mode;
+    if (g->idle)   /* the next request is coming */
+        eider_conns_idle_remove(&worker_of(g)->conns, g);
     if (g->phase == PHASE_PROXY)
         read_proxy_header(g, src);
     if (g->phase == PHASE_HTTP && !g->stop)
@@ -564,6 +654,17 @@ void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const v
     send_own(g, iov, body_len > 0 ? 2 : 1);
 }
 
+size_t eider_gate_unsent(struct eider_gate *g)
+{
+    return evbuffer_get_length(bufferevent_get_output(g->bev))
+         + evbuffer_get_length(bufferevent_get_output(g->under));
+}
+
+void eider_gate_drain_to(struct eider_gate *g, struct eider_exchange *ex)
+{
+    g->drain_ex = ex;
+}
+
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req)
 {
     g->end_req = req;
@@ -577,6 +678,18 @@ void eider_gate_answered(struct eider_gate *g)
         g->pending = 0;
         answer_and_close(g, status);
     }
+    maybe_idle(g);
+}
+
+void eider_gate_reclaim(struct eider_gate *g)
+{
+    if (eider_log_enabled(EIDER_LOG_DEBUG)) {
+        char peer[48];
+        eider_gate_peer(g, peer, sizeof(peer));
+        eider_log(EIDER_LOG_DEBUG, "worker_connections reached: closing the longest idle "
+                  "keep-alive connection (%s) to admit a new one", peer);
+    }
+    drop(g);
 }
 
 void eider_gate_shorten(struct eider_gate *g, int seconds)

@@ -23,6 +23,7 @@ struct event_base;
 struct evbuffer;
 struct evhttp_connection;
 struct evhttp_request;
+struct eider_exchange;
 struct gather;
 struct eider_listener;
 
@@ -33,7 +34,9 @@ struct eider_gate {
     struct evhttp_connection *evcon; /* known from its first request */
     struct event *timer;            /* PROXY header, request head, body */
     struct event *later;            /* runs on_later outside a socket write */
+    struct event *send_timer;       /* send_timeout; made once output waits */
     struct evhttp_request *end_req; /* its answer ends once written */
+    struct eider_exchange *drain_ex; /* told (http.c) once all is written */
     struct evbuffer *dst;           /* evhttp's side, during a filter call */
     struct gather *gather;          /* ... and what is gathered for it */
     struct eider_strict strict;
@@ -52,6 +55,10 @@ struct eider_gate {
     unsigned peer_known : 1;        /* peer holds the socket peer */
     unsigned closed : 1;            /* evhttp has freed the connection */
     unsigned move_pending : 1;      /* evhttp wrote; on_later moves it down */
+    unsigned idle : 1;              /* on the worker's idle list (conns.h) */
+    unsigned send_timed : 1;        /* send_timer is armed */
+    unsigned write_due : 1;         /* evhttp's write callback, once all is out */
+    struct eider_gate *idle_prev, *idle_next;
     char peer[48];
 };
 
@@ -80,12 +87,23 @@ void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const v
                        size_t head_len, const void *body, size_t body_len);
 
 /* evhttp_send_reply_end(REQ) once the socket has taken what evhttp wrote
- * for it (see on_later in gate.c); REQ's answer is not chunked. */
+ * for it (see on_later in gate.c). */
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req);
+
+/* The bytes written on G that the client has not taken yet. */
+size_t eider_gate_unsent(struct eider_gate *g);
+
+/* Calls eider_http_drained(EX) once G has written everything, from the
+ * loop (never under a socket callback). */
+void eider_gate_drain_to(struct eider_gate *g, struct eider_exchange *ex);
 
 /* A request of G's has been answered: an error waiting for evhttp to be
  * idle may go out now. */
 void eider_gate_answered(struct eider_gate *g);
+
+/* Closes G, an idle keep-alive connection (on the worker's idle list), to
+ * make room for a new one at worker_connections. */
+void eider_gate_reclaim(struct eider_gate *g);
 
 /* A draining worker's connection: closed in SECONDS if it stays idle.
  * (Not at once: a request may be on its way, and is better answered with

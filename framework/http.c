@@ -213,13 +213,62 @@ static void waiting_remove(struct eider_exchange *ex)
     ex->waiting = 0;
 }
 
+/* Holds EX, routed to its handler, at the end of the worker's parked
+ * list: its answer would only add to what slow clients leave unread.
+ * request_timeout runs meanwhile (503 if it runs out). */
+static void park(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+    static time_t logged;
+    time_t now = time(NULL);
+
+    if (now != logged) {   /* at most once a second, under an attack */
+        logged = now;
+        eider_log(EIDER_LOG_WARN, "worker_max_send_buffer (%zu bytes) reached by answers clients "
+                  "have not read: new requests wait until they read, or send_timeout closes them",
+                  w->cfg->worker_max_send_buffer);
+    }
+    ex->parked = 1;
+    ex->park_next = NULL;
+    ex->park_prev = w->parked_last;
+    if (w->parked_last != NULL)
+        w->parked_last->park_next = ex;
+    else
+        w->parked = ex;
+    w->parked_last = ex;
+}
+
+/* Takes EX off the parked list, if it is on it. */
+static void unpark_remove(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+
+    if (!ex->parked)
+        return;
+    if (ex->park_prev != NULL)
+        ex->park_prev->park_next = ex->park_next;
+    else
+        w->parked = ex->park_next;
+    if (ex->park_next != NULL)
+        ex->park_next->park_prev = ex->park_prev;
+    else
+        w->parked_last = ex->park_prev;
+    ex->park_prev = ex->park_next = NULL;
+    ex->parked = 0;
+}
+
 /* Frees ex once answered (or at worker exit), telling the runtime first so
  * that JS objects bound to it let go. */
 static void release(struct eider_exchange *ex)
 {
     struct eider_worker *w = ex->worker;
 
+    struct eider_gate *g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+
+    if (g != NULL && g->drain_ex == ex)
+        g->drain_ex = NULL;
     waiting_remove(ex);
+    unpark_remove(ex);
     w->rt_ops->release(w->rt, ex);
     if (ex->timeout != NULL)
         event_free(ex->timeout);
@@ -291,12 +340,13 @@ void eider_http_start_chunked(struct eider_exchange *ex)
     evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
 }
 
-void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
+int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
 {
     struct evbuffer *buf;
+    struct eider_gate *g;
 
     if (ex->done || len == 0)
-        return;
+        return 1;
     eider_http_start_chunked(ex);
     buf = evbuffer_new();
     evbuffer_add(buf, data, len);
@@ -304,6 +354,18 @@ void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t 
     evbuffer_free(buf);
     if (ex->method != EIDER_HEAD)
         ex->body_bytes += len;
+    g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+    if (g == NULL || (eider_gate_unsent(g) <= EIDER_WRITE_HIGH_WATER
+                      && !eider_worker_send_buffer_full(ex->worker)))
+        return 1;
+    eider_gate_drain_to(g, ex);
+    return 0;
+}
+
+void eider_http_drained(struct eider_exchange *ex)
+{
+    if (!ex->done)
+        ex->worker->rt_ops->drain(ex->worker->rt, ex);
 }
 
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len)
@@ -355,6 +417,14 @@ static void on_request_timeout(evutil_socket_t fd, short what, void *arg)
     struct eider_exchange *ex = arg;
 
     (void)fd, (void)what;
+    if (ex->parked) {
+        eider_log(EIDER_LOG_WARN, "request %s: waited request_timeout (%ds) for slow clients to "
+                  "read (worker_max_send_buffer); answering 503", ex->id,
+                  ex->worker->cfg->request_timeout);
+        evhttp_add_header(evhttp_request_get_output_headers(ex->req), "Retry-After", "1");
+        eider_http_error(ex, 503);
+        return;
+    }
     eider_log(EIDER_LOG_WARN, "request %s: no answer within request_timeout (%ds); answering 504",
               ex->id, ex->worker->cfg->request_timeout);
     eider_http_error(ex, 504);
@@ -393,6 +463,37 @@ void eider_http_close_waiting(struct eider_worker *w)
     }
 }
 
+/* Runs EX's handler (routed, its method allowed). */
+static void run_handler(struct eider_exchange *ex)
+{
+    struct eider_worker *w = ex->worker;
+
+    w->rt_ops->handle(w->rt, ex);
+    /* libevent times events from the time cached when the loop woke;
+     * after a long handler that is stale, and timeouts armed now would
+     * fire before the answer is written. */
+    event_base_update_cache_time(w->base);
+}
+
+void eider_http_unpark(struct eider_worker *w)
+{
+    while (w->parked != NULL && !eider_worker_send_buffer_full(w)) {
+        struct eider_exchange *ex = w->parked;
+        unpark_remove(ex);
+        /* request_timeout starts afresh for the handler. */
+        if (ex->timeout != NULL) {
+            event_free(ex->timeout);
+            ex->timeout = NULL;
+        }
+        ex->in_handler = 1;
+        if (eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial) == NULL)
+            eider_http_error(ex, 503);   /* the client left while it waited */
+        else
+            run_handler(ex);
+        eider_http_handler_returned(ex);
+    }
+}
+
 const char *eider_http_peer(struct eider_exchange *ex)
 {
     return ex->peer;
@@ -424,6 +525,30 @@ static int malformed(struct evhttp_request *req)
         hosts += evutil_ascii_strcasecmp(kv->key, "Host") == 0;
     }
     return req->major == 1 && req->minor >= 1 && hosts != 1;
+}
+
+/* A request in absolute form (RFC 9112 3.2.2: GET http://host/path):
+ * eider is an origin server, not a proxy, so it answers it like the
+ * origin form, with the target's authority in place of any Host header
+ * (which the RFC says to ignore then). evhttp takes the form for a proxy
+ * request and would close the connection after the answer without
+ * saying so, losing any request pipelined behind it. */
+static void absolute_to_origin(struct evhttp_request *req, const struct evhttp_uri *uri)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    const char *host = uri != NULL ? evhttp_uri_get_host(uri) : NULL;
+    int port = uri != NULL ? evhttp_uri_get_port(uri) : -1;
+    char authority[300];
+
+    if (host == NULL)
+        return;
+    req->flags &= ~EVHTTP_PROXY_REQUEST;
+    /* evhttp drops an IPv6 literal's brackets. */
+    snprintf(authority, sizeof(authority), strchr(host, ':') ? "[%s]" : "%s", host);
+    if (port >= 0)
+        snprintf(authority + strlen(authority), sizeof(authority) - strlen(authority), ":%d", port);
+    evhttp_remove_header(in, "Host");
+    evhttp_add_header(in, "Host", authority);
 }
 
 /* The Allow header value for a method mask, in eider_method order. */
@@ -471,6 +596,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
                         &ex->https);
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Date", eider_http_date());
+    absolute_to_origin(req, uri);
     ex->method = (enum eider_method)method;
     ex->path = uri ? evhttp_uri_get_path(uri) : NULL;
     ex->query = uri ? evhttp_uri_get_query(uri) : NULL;
@@ -491,12 +617,10 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
         allow_header(mask, allow, sizeof(allow));
         evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
         eider_http_error(ex, 405);
+    } else if (w->parked != NULL || eider_worker_send_buffer_full(w)) {
+        park(ex);   /* behind those already waiting */
     } else {
-        w->rt_ops->handle(w->rt, ex);
-        /* libevent times events from the time cached when the loop woke;
-         * after a long handler that is stale, and timeouts armed now would
-         * fire before the answer is written. */
-        event_base_update_cache_time(w->base);
+        run_handler(ex);
     }
     eider_http_handler_returned(ex);
 }

@@ -47,7 +47,9 @@ struct eider_exchange {
     unsigned done : 1;
     unsigned in_handler : 1;   /* handler code is on the stack for it */
     unsigned waiting : 1;      /* on the worker's waiting list */
+    unsigned parked : 1;       /* held until worker_max_send_buffer frees up */
     struct eider_exchange *prev, *next;   /* in that list */
+    struct eider_exchange *park_prev, *park_next;   /* in the worker's parked list */
     size_t body_bytes;         /* for the access log */
     struct event *timeout;     /* request_timeout, armed once it waits */
     int rt_ref;                /* the runtime's handle while it waits */
@@ -60,7 +62,15 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg);
 void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len);
 /* Starts a chunked answer with ex->status and the headers set so far. */
 void eider_http_start_chunked(struct eider_exchange *ex);
-void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len);
+/* Writes a chunk of the answer (starting it if need be). Returns 1, or 0
+ * when the client lags: its connection holds more than
+ * EIDER_WRITE_HIGH_WATER bytes unsent, or the worker is at
+ * worker_max_send_buffer; the runtime's drain then runs once the
+ * connection has written everything. */
+int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len);
+#define EIDER_WRITE_HIGH_WATER (16 * 1024)   /* Node's highWaterMark */
+/* The gate has written everything EX wrote after a write returned 0. */
+void eider_http_drained(struct eider_exchange *ex);
 /* Ends a chunked answer, after a last chunk of LEN bytes (may be 0). */
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len);
 /* Answers STATUS with eider's JSON error body; no-op if already answered. */
@@ -76,6 +86,11 @@ void eider_http_handler_returned(struct eider_exchange *ex);
  * evhttp's request too (evhttp keeps one whose client left until it is
  * answered). The loop does not run again, so the client may not see it. */
 void eider_http_close_waiting(struct eider_worker *w);
+
+/* Runs the handlers of the requests held while the worker's unread
+ * answers were at worker_max_send_buffer, oldest first, as long as they
+ * stay below it. From the worker's loop, never under a socket callback. */
+void eider_http_unpark(struct eider_worker *w);
 
 /* Writes eider's JSON error body for STATUS and request ID into OUT (LEN
  * bytes); returns its length as snprintf does. */

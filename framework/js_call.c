@@ -179,6 +179,41 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     eider_js_maybe_gc(js);
 }
 
+/* res.emit('drain') on top, in a safe call: [res] -> [result]. */
+static duk_ret_t emit_drain(duk_context *ctx, void *udata)
+{
+    (void)udata;
+    duk_push_literal(ctx, "emit");
+    duk_push_literal(ctx, "drain");
+    duk_call_prop(ctx, -3, 1);
+    return 1;
+}
+
+void eider_js_emit_drain(void *rt, struct eider_exchange *ex)
+{
+    struct eider_js *js = rt;
+    duk_context *ctx = js->ctx;
+    duk_idx_t base = duk_get_top(ctx);
+
+    /* Only an exchange its handler left waiting can still write. */
+    if (ex->rt_ref == 0)
+        return;
+    duk_push_heap_stash(ctx);
+    duk_get_prop_literal(ctx, -1, STASH_WAITING);
+    if (duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->rt_ref)) {
+        duk_get_prop_index(ctx, -1, 1);                   /* [... res] */
+        ex->in_handler = 1;
+        eider_js_enter(js);
+        if (duk_safe_call(ctx, emit_drain, NULL, 1, 1) != 0)
+            answer_error(ctx, js, ex, -1);
+        eider_js_drain(ctx);
+        eider_js_leave(js);
+    }
+    duk_set_top(ctx, base);
+    eider_http_handler_returned(ex);
+    eider_js_maybe_gc(js);
+}
+
 void eider_js_release(void *rt, struct eider_exchange *ex)
 {
     struct eider_js *js = rt;

@@ -89,6 +89,7 @@ void eider_js_maybe_gc(struct eider_js *js);
 /* js_call.c: the runtime_ops handle and release. */
 void eider_js_handle(void *rt, struct eider_exchange *ex);
 void eider_js_release(void *rt, struct eider_exchange *ex);
+void eider_js_emit_drain(void *rt, struct eider_exchange *ex);
 
 /* Logs an error thrown by JS code at idx with its stack; WHAT says where
  * (e.g. "setTimeout callback"). */

@@ -16,6 +16,60 @@
 
 #define STASH_RES_PROTO "resProto"
 
+/* The EventEmitter subset res needs for 'drain' (Node's res is a stream):
+ * on/addListener, once, off/removeListener, emit, listenerCount. Plain
+ * ES5, run once per heap on res's prototype; listeners live in a
+ * non-enumerable _events of each res. */
+static const char res_emitter_js[] =
+    "(function (proto) {\n"
+    "  function list(self, name, make) {\n"
+    "    var all = self._events;\n"
+    "    if (!all) {\n"
+    "      if (!make) return null;\n"
+    "      all = {};\n"
+    "      Object.defineProperty(self, '_events', { value: all, configurable: true });\n"
+    "    }\n"
+    "    if (!all[name] && make) all[name] = [];\n"
+    "    return all[name] || null;\n"
+    "  }\n"
+    "  function check(fn) {\n"
+    "    if (typeof fn !== 'function')\n"
+    "      throw new TypeError('The \"listener\" argument must be of type function');\n"
+    "  }\n"
+    "  function def(name, fn) {\n"
+    "    Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });\n"
+    "  }\n"
+    "  function on(name, fn) { check(fn); list(this, name, true).push(fn); return this; }\n"
+    "  function off(name, fn) {\n"
+    "    var l = list(this, name, false);\n"
+    "    for (var i = l ? l.length - 1 : -1; i >= 0; i--)\n"
+    "      if (l[i] === fn || l[i].listener === fn) { l.splice(i, 1); break; }\n"
+    "    return this;\n"
+    "  }\n"
+    "  def('on', on);\n"
+    "  def('addListener', on);\n"
+    "  def('off', off);\n"
+    "  def('removeListener', off);\n"
+    "  def('once', function (name, fn) {\n"
+    "    var self = this;\n"
+    "    check(fn);\n"
+    "    function once() { off.call(self, name, once); return fn.apply(self, arguments); }\n"
+    "    once.listener = fn;\n"
+    "    return on.call(this, name, once);\n"
+    "  });\n"
+    "  def('emit', function (name) {\n"
+    "    var l = list(this, name, false), args = Array.prototype.slice.call(arguments, 1);\n"
+    "    if (!l || !l.length) return false;\n"
+    "    l = l.slice();\n"
+    "    for (var i = 0; i < l.length; i++) l[i].apply(this, args);\n"
+    "    return true;\n"
+    "  });\n"
+    "  def('listenerCount', function (name) {\n"
+    "    var l = list(this, name, false);\n"
+    "    return l ? l.length : 0;\n"
+    "  });\n"
+    "})";
+
 /* The exchange behind `this`, or NULL (logged at debug) after the end. */
 static struct eider_exchange *live_exchange(duk_context *ctx)
 {
@@ -195,8 +249,9 @@ static duk_ret_t res_write(duk_context *ctx)
     data = eider_js_bytes(ctx, 0, &len);
     if (data == NULL)
         return duk_type_error(ctx, "res.write() takes a string or a Buffer");
-    eider_http_write_chunk(ex, data, len);
-    duk_push_true(ctx);
+    /* false: the client has not taken what was written yet; 'drain'
+     * follows once it has (Node's back-pressure contract). */
+    duk_push_boolean(ctx, eider_http_write_chunk(ex, data, len));
     return 1;
 }
 
@@ -322,6 +377,10 @@ void eider_js_response_init(duk_context *ctx)
     duk_push_string(ctx, "headersSent");
     duk_push_c_function(ctx, res_headers_sent, 0);
     duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_ENUMERABLE);
+    duk_eval_string(ctx, res_emitter_js);
+    duk_dup(ctx, -2);
+    duk_call(ctx, 1);
+    duk_pop(ctx);
     eider_js_of(ctx)->res_proto = duk_get_heapptr(ctx, -1);
     duk_put_prop_string(ctx, -2, STASH_RES_PROTO);
     duk_pop(ctx);

@@ -480,5 +480,6 @@ const struct eider_runtime_ops eider_js_runtime = {
     .methods = js_methods,
     .handle = eider_js_handle,
     .release = eider_js_release,
+    .drain = eider_js_emit_drain,
     .heap_bytes = js_heap_bytes,
 };

@@ -60,6 +60,9 @@ struct eider_runtime_ops {
     /* Runs the handler for ex. The handler may answer now or later (from
      * a timer, I/O, a Promise); the HTTP glue arms request_timeout. */
     void (*handle)(void *rt, struct eider_exchange *ex);
+    /* ex's connection has written everything its res.write() calls gave
+     * it after one returned false: emit 'drain' on its res. */
+    void (*drain)(void *rt, struct eider_exchange *ex);
     /* ex is answered and about to be freed: drop every reference to it. */
     void (*release)(void *rt, struct eider_exchange *ex);
     /* Engine heap bytes in use, for status and recycling decisions. */

@@ -102,13 +102,30 @@ static void set_accepting(struct eider_worker *w, int on)
 
 void eider_worker_connection_opened(struct eider_worker *w)
 {
+    struct eider_gate *idle;
+
     if (w->slot != NULL)
         w->slot->connections = w->conns.count;
-    if (!w->accept_paused && w->conns.count >= (size_t)w->cfg->worker_connections) {
-        eider_log(EIDER_LOG_WARN, "worker_connections (%d) reached: not accepting until one closes",
-                  w->cfg->worker_connections);
+    if (w->conns.count < (size_t)w->cfg->worker_connections)
+        return;
+    /* As nginx does: an idle keep-alive connection makes room for the
+     * next client, so idle ones cannot lock new clients out. */
+    if ((idle = eider_conns_idle_oldest(&w->conns)) != NULL) {
+        eider_gate_reclaim(idle);
+        return;
+    }
+    if (!w->accept_paused) {
+        eider_log(EIDER_LOG_WARN, "worker_connections (%d) reached, none of them idle: not "
+                  "accepting until one closes or goes idle", w->cfg->worker_connections);
         set_accepting(w, 0);
     }
+}
+
+void eider_worker_connection_idle(struct eider_worker *w)
+{
+    /* The next accept reclaims it (or another idle one) if it must. */
+    if (w->accept_paused && !w->draining)
+        set_accepting(w, 1);
 }
 
 void eider_worker_connection_closed(struct eider_worker *w)
@@ -117,6 +134,25 @@ void eider_worker_connection_closed(struct eider_worker *w)
         w->slot->connections = w->conns.count;
     if (w->accept_paused && !w->draining && w->conns.count < (size_t)w->cfg->worker_connections)
         set_accepting(w, 1);
+}
+
+int eider_worker_send_buffer_full(const struct eider_worker *w)
+{
+    size_t max = w->cfg->worker_max_send_buffer;
+
+    return max != 0 && w->send_buffered >= max;
+}
+
+void eider_worker_send_buffer_freed(struct eider_worker *w)
+{
+    if (w->parked != NULL && w->unpark != NULL && !eider_worker_send_buffer_full(w))
+        event_active(w->unpark, EV_TIMEOUT, 1);
+}
+
+static void on_unpark(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    eider_http_unpark(arg);
 }
 
 void eider_worker_request_done(struct eider_worker *w, int status)
@@ -276,6 +312,7 @@ static void setup_http(struct eider_worker *w, const int *fds, int nfds)
     w->header_tv = common_timeout(w->base, w->cfg->client_header_timeout);
     w->body_tv = common_timeout(w->base, w->cfg->client_body_timeout);
     w->proxy_tv = common_timeout(w->base, w->cfg->proxy_protocol_timeout);
+    w->send_tv = common_timeout(w->base, w->cfg->send_timeout);
     for (int i = 0; i < nfds && i < EIDER_MAX_LISTENERS; i++) {
         struct eider_listener *l = &w->listeners[w->nlisteners++];
         l->worker = w;
@@ -348,6 +385,7 @@ void eider_worker_run(const struct eider_worker_args *args)
         sig_ev[i] = evsignal_new(w->base, sigs[i], on_signal, w);
         event_add(sig_ev[i], NULL);
     }
+    w->unpark = event_new(w->base, -1, 0, on_unpark, w);
     flush = event_new(w->base, -1, EV_PERSIST, on_flush, NULL);
     event_add(flush, &flush_every);
 
@@ -377,6 +415,8 @@ void eider_worker_run(const struct eider_worker_args *args)
     event_free(flush);
     if (w->drain_timer)
         event_free(w->drain_timer);
+    if (w->unpark)
+        event_free(w->unpark);
     eider_conns_free(&w->conns);
     w->rt_ops->destroy(w->rt);
     event_base_free(w->base);

@@ -52,9 +52,12 @@ struct eider_worker {
     struct eider_conns conns;       /* open connections (their gates) */
     int accept_paused;              /* at worker_connections */
     /* libevent common timeouts: O(1) to arm, one per duration */
-    const struct timeval *header_tv, *body_tv, *proxy_tv;
+    const struct timeval *header_tv, *body_tv, *proxy_tv, *send_tv;
+    size_t send_buffered;           /* answer bytes waiting for slow clients */
     int inflight;                   /* requests not yet answered */
     struct eider_exchange *waiting; /* left unanswered by their handler (http.c) */
+    struct eider_exchange *parked, *parked_last;   /* held for the send buffer (http.c) */
+    struct event *unpark;           /* runs eider_http_unpark */
     int draining;                   /* stopping: answer, close, exit */
     struct timespec drain_deadline;
     struct event *drain_timer;
@@ -87,8 +90,19 @@ void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *r
 void eider_worker_request_done(struct eider_worker *w, int status);
 
 /* Called by the gate as connections open and close: the scoreboard, and
- * accepting pauses while worker_connections are open. */
+ * at worker_connections the longest idle keep-alive connection is closed
+ * to make room, or accepting pauses while none is idle. */
 void eider_worker_connection_opened(struct eider_worker *w);
 void eider_worker_connection_closed(struct eider_worker *w);
+/* A connection of W went idle (gate.c): a worker that stopped accepting
+ * at worker_connections accepts again, reclaiming idle ones as it must. */
+void eider_worker_connection_idle(struct eider_worker *w);
+
+/* 1 if W holds worker_max_send_buffer bytes of answers or more for
+ * clients that have not read them yet: a new request waits (http.c's
+ * parked list) rather than be answered into memory. */
+int eider_worker_send_buffer_full(const struct eider_worker *w);
+/* Some of those bytes were written or dropped: held requests may go on. */
+void eider_worker_send_buffer_freed(struct eider_worker *w);
 
 #endif

@@ -116,6 +116,36 @@ def test_pipelining_three_gets_in_order():
     assert len(ids) == 3, "pipelined responses share request ids: %r" % ids
 
 
+def test_absolute_form_keeps_the_connection_and_the_pipeline():
+    """RFC 9112 3.2.2: an origin server accepts GET http://host/path; the
+    target's path is routed, its authority replaces the Host header, and
+    the connection lives on: a request pipelined behind it is answered
+    (it was dropped without an answer or a log line: issue 13, defect 5)."""
+    e = srv.get()
+    s = socket.create_connection(("127.0.0.1", e.port), timeout=5)
+    try:
+        s.sendall(b"GET http://Example.org:8080/host?x=1 HTTP/1.1\r\nHost: other\r\n\r\n"
+                  b"GET /pipe/after HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while len(parse_responses(data)) < 2:
+            chunk = s.recv(65536)
+            assert chunk, "connection closed after %d answer(s): %r" % (len(parse_responses(data)), data[:400])
+            data += chunk
+        rs = parse_responses(data)
+        assert_status(rs[0], 200)
+        assert rs[0][2] == b"Example.org:8080 /host http://Example.org:8080/host?x=1", rs[0][2]
+        assert "close" not in rs[0][1].get("connection", ""), rs[0][1]
+        assert rs[1][2] == b"after:GET:", rs[1][2]
+        # and the connection is still usable
+        s.sendall(b"GET /pipe/third HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        closed, more = connection_closed_within(s, 5)
+        assert closed and parse_responses(more)[0][2] == b"third:GET:", more[:300]
+    finally:
+        s.close()
+    e.wait_log("GET http://Example.org:8080/host?x=1 HTTP/1.1\" 200", which="access")
+    e.wait_log("GET /pipe/after HTTP/1.1\" 200", which="access")
+
+
 def test_pipelining_with_bodies():
     e = srv.get()
     req = (b"POST /pipe/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"

@@ -1,0 +1,3 @@
+module.exports = function (req, res) {
+  res.end('ok');
+};
