@@ -251,16 +251,25 @@ static void on_flush(evutil_socket_t fd, short what, void *arg)
     eider_access_flush();
 }
 
+/* The one way a worker fails to start: WHAT could not be done (and WHY,
+ * if not NULL) is logged at crit level and the worker exits 1; the master
+ * logs the death and replaces it, or fails the start if none ever
+ * served. */
+static void worker_fail(const char *what, const char *why) __attribute__((noreturn));
+static void worker_fail(const char *what, const char *why)
+{
+    eider_log(EIDER_LOG_CRIT, "worker cannot %s%s%s", what, why ? ": " : "", why ? why : "");
+    exit(1);
+}
+
 /* An evhttp for listener L, with the limits from the config. */
 static struct evhttp *new_http(struct eider_worker *w, struct eider_listener *l)
 {
     const struct eider_config *cfg = w->cfg;
     struct evhttp *http = evhttp_new(w->base);
 
-    if (http == NULL) {
-        eider_log(EIDER_LOG_CRIT, "worker cannot create its HTTP server");
-        exit(1);
-    }
+    if (http == NULL)
+        worker_fail("create its HTTP server", NULL);
     evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST
                                | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE
                                | EVHTTP_REQ_OPTIONS);
@@ -322,23 +331,34 @@ static void setup_http(struct eider_worker *w, const int *fds, int nfds)
         l->http = new_http(w, l);
         l->bound = evhttp_accept_socket_with_handle(l->http, fds[i]);
         if (l->bound == NULL) {
-            eider_log(EIDER_LOG_CRIT, "worker cannot accept on socket %d: %s", fds[i], strerror(errno));
-            exit(1);
+            char what[64];
+            snprintf(what, sizeof(what), "accept on socket %d", fds[i]);
+            worker_fail(what, strerror(errno));
         }
     }
 }
 
-void eider_worker_run(const struct eider_worker_args *args)
+/* The signals a worker handles on its loop (on_signal). */
+static const int worker_signals[] = { SIGQUIT, SIGTERM, SIGINT, SIGUSR1 };
+#define NWORKER_SIGNALS (sizeof(worker_signals) / sizeof(worker_signals[0]))
+
+/* The loop's own events, made by worker_init, freed by worker_cleanup. */
+struct worker_events {
+    struct event *sig[NWORKER_SIGNALS];
+    struct event *flush;          /* the access log, every 200 ms */
+};
+
+/* Setup: TLS from what the master read, then no more privileges, the
+ * master's death watched, the event loop, the language runtime, one evhttp
+ * per listener, and the loop's events. Exits through worker_fail. */
+static void worker_init(struct eider_worker *w, const struct eider_worker_args *args,
+                        struct worker_events *ev)
 {
-    static const int sigs[] = { SIGQUIT, SIGTERM, SIGINT, SIGUSR1 };
-    struct eider_worker *w = &worker;
-    struct event *sig_ev[sizeof(sigs) / sizeof(sigs[0])], *flush;
     struct timeval flush_every = { 0, 200 * 1000 };
     char err[1024];
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
-
     w->cfg = args->cfg;
     w->router = args->router;
     w->slot = args->slot;
@@ -348,16 +368,12 @@ void eider_worker_run(const struct eider_worker_args *args)
     /* From the certificate and key the master read (the key is usually
      * readable by root only). */
     if (eider_tls_wanted(w->cfg)
-        && (w->tls = eider_tls_server_ctx(w->cfg, args->sources, err, sizeof(err))) == NULL) {
-        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
-        exit(1);
-    }
+        && (w->tls = eider_tls_server_ctx(w->cfg, args->sources, err, sizeof(err))) == NULL)
+        worker_fail("start", err);
     /* Then no worker code runs privileged. The handlers compile from the
      * texts the master read, so they need no access to disk. */
-    if (eider_drop_privileges(w->cfg, err, sizeof(err)) < 0) {
-        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
-        exit(1);
-    }
+    if (eider_drop_privileges(w->cfg, err, sizeof(err)) < 0)
+        worker_fail("start", err);
     /* If the master dies without telling us, don't serve orphaned. Set
      * after setuid(), which clears it; then check we weren't orphaned in
      * between. */
@@ -367,37 +383,28 @@ void eider_worker_run(const struct eider_worker_args *args)
         eider_log(EIDER_LOG_ERROR, "master is gone before this worker started: exiting");
         exit(1);
     }
-    w->base = new_base();
-    if (w->base == NULL) {
-        eider_log(EIDER_LOG_CRIT, "worker cannot create its event loop");
-        exit(1);
-    }
+    if ((w->base = new_base()) == NULL)
+        worker_fail("create its event loop", NULL);
     struct eider_runtime_env env = { .cfg = w->cfg, .router = w->router,
                                      .sources = args->sources, .base = w->base,
                                      .lower = eider_lower_one };
-    w->rt = w->rt_ops->create(&env, err, sizeof(err));
-    if (w->rt == NULL) {
-        eider_log(EIDER_LOG_CRIT, "worker cannot start: %s", err);
-        exit(1);
-    }
+    if ((w->rt = w->rt_ops->create(&env, err, sizeof(err))) == NULL)
+        worker_fail("start", err);
     setup_http(w, args->fds, args->nfds);
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-        sig_ev[i] = evsignal_new(w->base, sigs[i], on_signal, w);
-        event_add(sig_ev[i], NULL);
+    for (size_t i = 0; i < NWORKER_SIGNALS; i++) {
+        ev->sig[i] = evsignal_new(w->base, worker_signals[i], on_signal, w);
+        event_add(ev->sig[i], NULL);
     }
     w->unpark = event_new(w->base, -1, 0, on_unpark, w);
-    flush = event_new(w->base, -1, EV_PERSIST, on_flush, NULL);
-    event_add(flush, &flush_every);
+    ev->flush = event_new(w->base, -1, EV_PERSIST, on_flush, NULL);
+    event_add(ev->flush, &flush_every);
+}
 
-    if (args->ready_fd >= 0) {
-        ssize_t n = write(args->ready_fd, "R", 1);
-        (void)n;   /* the master also notices a worker that dies instead */
-        close(args->ready_fd);
-    }
-    eider_log(EIDER_LOG_INFO, "worker started, %zu handler%s", eider_router_count(w->router),
-              eider_router_count(w->router) == 1 ? "" : "s");
-    event_base_dispatch(w->base);
-
+/* Teardown, once the loop has ended: what a handler left waiting is
+ * closed (its access log line written), then the listeners, TLS, events,
+ * connections, the runtime and the loop are freed. */
+static void worker_cleanup(struct eider_worker *w, struct worker_events *ev)
+{
     /* Before evhttp_free, which would not free them: exchanges a handler
      * left waiting (at worker_shutdown_timeout, or on INT). Their access
      * log lines go out with the flush below. */
@@ -410,9 +417,9 @@ void eider_worker_run(const struct eider_worker_args *args)
     }
     if (w->tls != NULL)
         SSL_CTX_free(w->tls);
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-        event_free(sig_ev[i]);
-    event_free(flush);
+    for (size_t i = 0; i < NWORKER_SIGNALS; i++)
+        event_free(ev->sig[i]);
+    event_free(ev->flush);
     if (w->drain_timer)
         event_free(w->drain_timer);
     if (w->unpark)
@@ -420,5 +427,22 @@ void eider_worker_run(const struct eider_worker_args *args)
     eider_conns_free(&w->conns);
     w->rt_ops->destroy(w->rt);
     event_base_free(w->base);
+}
+
+void eider_worker_run(const struct eider_worker_args *args)
+{
+    struct eider_worker *w = &worker;
+    struct worker_events ev;
+
+    worker_init(w, args, &ev);
+    if (args->ready_fd >= 0) {
+        ssize_t n = write(args->ready_fd, "R", 1);
+        (void)n;   /* the master also notices a worker that dies instead */
+        close(args->ready_fd);
+    }
+    eider_log(EIDER_LOG_INFO, "worker started, %zu handler%s", eider_router_count(w->router),
+              eider_router_count(w->router) == 1 ? "" : "s");
+    event_base_dispatch(w->base);
+    worker_cleanup(w, &ev);
     exit(0);
 }
