@@ -33,6 +33,7 @@ char *eider_read_file(const char *path, size_t *len)
         errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
         return NULL;
     }
+    /* Sized by the file: a failure is this read's error (alloc.h). */
     buf = malloc((size_t)st.st_size + 1);
     if (buf == NULL) {
         close(fd);

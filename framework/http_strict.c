@@ -163,6 +163,7 @@ static int append(struct eider_strict *s, const unsigned char *p, size_t n)
             cap *= 2;
         if (cap > s->max_header)
             cap = s->max_header;
+        /* Sized by the request, bounded by max_header: a failure refuses it. */
         if ((nb = realloc(s->line, cap)) == NULL)
             return -1;
         s->line = nb;

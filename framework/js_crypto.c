@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alloc.h"
 #include "js_internal.h"
 
 #define STATE_KEY DUK_HIDDEN_SYMBOL("digest")
@@ -296,9 +297,7 @@ static struct digest_state *push_digest_object(duk_context *ctx, const char *pro
     duk_pop(ctx);
     duk_push_pointer(ctx, NULL);      /* allocates the slot: may throw */
     duk_put_prop_string(ctx, -2, STATE_KEY);
-    st = calloc(1, sizeof(*st));
-    if (st == NULL)
-        (void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+    st = eider_calloc(1, sizeof(*st));
     duk_push_pointer(ctx, st);        /* fills the slot: cannot throw */
     duk_put_prop_string(ctx, -2, STATE_KEY);
     return st;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "file.h"
 #include "js_internal.h"
@@ -196,11 +197,12 @@ static duk_ret_t fs_promises_read_file(duk_context *ctx)
     duk_dup(ctx, 1);
     duk_dup(ctx, 2);
     failed = duk_pcall(ctx, 2) != 0;
-    if (js->base == NULL || (d = malloc(sizeof(*d))) == NULL) {
+    if (js->base == NULL) {
         eider_js_settle(ctx, ref, failed);   /* a check run: no loop */
         duk_dup(ctx, 0);
         return 1;
     }
+    d = eider_malloc(sizeof(*d));
     *d = (struct fs_done){ js, ref, failed };
     duk_push_heap_stash(ctx);
     if (!duk_get_prop_string(ctx, -1, STASH_FS_DONE)) {

@@ -62,6 +62,7 @@ static int reserve(struct parser *ps, size_t len, size_t n)
     cap = js->scratch_cap ? js->scratch_cap * 2 : 256;
     while (cap < len + n)
         cap *= 2;
+    /* Sized by the text parsed: a failure fails this parse (alloc.h). */
     if ((bigger = realloc(js->scratch, cap)) == NULL)
         return -1;
     js->scratch = bigger;

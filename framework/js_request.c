@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "http.h"
 #include "js_internal.h"
 #include "url.h"
@@ -100,7 +101,7 @@ static duk_ret_t get_query(duk_context *ctx, struct eider_exchange *ex)
     duk_push_bare_object(ctx);
     if (ex->query != NULL) {
         size_t len = strlen(ex->query);
-        char *scratch = malloc(len + 2);
+        char *scratch = eider_malloc(len + 2);
         eider_query_foreach(ex->query, len, scratch, add_query_pair, ctx);
         free(scratch);
     }

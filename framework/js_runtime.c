@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "http.h"
 #include "js_internal.h"
@@ -117,6 +118,8 @@ static void *js_alloc(void *udata, duk_size_t size)
     deadline_nudge(js);
     if (mem_refuse(js, size, size))
         return NULL;
+    /* Duktape's own heap: NULL here is how it learns to collect, then to
+     * throw, so this stays plain malloc (alloc.h). */
     h = malloc(sizeof(*h) + size);
     if (h == NULL)
         return NULL;
@@ -368,7 +371,7 @@ static void js_destroy(void *rt);
 static void *js_create(const struct eider_runtime_env *env, char *err, size_t errlen)
 {
     const struct eider_config *cfg = env->cfg;
-    struct js_heap *heap = calloc(1, sizeof(*heap));
+    struct js_heap *heap = eider_calloc(1, sizeof(*heap));
     struct eider_js *js = &heap->js;
     struct load_args args = { js, err, errlen };
     duk_context *ctx;
@@ -383,7 +386,7 @@ static void *js_create(const struct eider_runtime_env *env, char *err, size_t er
     js->base = env->base;
     js->root = realpath(cfg->handlers, NULL);
     js->nhandlers = eider_router_count(env->router);
-    js->methods = calloc(js->nhandlers + 1, sizeof(unsigned));
+    js->methods = eider_calloc(js->nhandlers + 1, sizeof(unsigned));
     if (js->root == NULL) {
         snprintf(err, errlen, "handlers directory %s: %m", cfg->handlers);
         js_destroy(js);

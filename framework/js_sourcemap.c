@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "js_internal.h"
 #include "sources.h"
 
@@ -84,7 +85,7 @@ static void append(char **b, size_t *len, size_t *cap, const char *s, size_t n)
 {
     if (*len + n + 1 > *cap) {
         *cap = (*len + n + 1) * 2;
-        *b = realloc(*b, *cap);
+        *b = eider_realloc(*b, *cap);
     }
     memcpy(*b + *len, s, n);
     *len += n;

@@ -10,6 +10,7 @@
  * a new compiler or a changed text is another key. Old entries are left
  * for the operator to clear (the directory can be emptied at any time).
  */
+#include "alloc.h"
 #include "lower.h"
 
 #include <errno.h>
@@ -105,6 +106,7 @@ static int parse_entry(const char *data, size_t len, struct eider_lowered *out)
     head = (size_t)(nl - data) + 1;
     if (codelen > len - head || maplen != len - head - codelen)
         return -1;
+    /* Sized by the cache file: plain, and a failure is a cache miss. */
     out->code = strndup(data + head, codelen);
     out->map = strndup(data + head + codelen, maplen);
     out->len = codelen;
@@ -226,12 +228,12 @@ died:
 size_t eider_lower_prefetch(const char *cache_dir, const char *const *paths, size_t n)
 {
     const char *compiler = eider_lower_compiler_path();
-    const char **todo = calloc(n + 1, sizeof(*todo));
+    const char **todo = eider_calloc(n + 1, sizeof(*todo));
     size_t ntodo = 0, step;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     pid_t pids[64];
 
-    if (cache_dir == NULL || compiler == NULL || todo == NULL) {
+    if (cache_dir == NULL || compiler == NULL) {
         free(todo);
         return 0;
     }

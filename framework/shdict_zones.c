@@ -9,6 +9,7 @@
  * use declares; old workers still draining keep their own mappings until
  * they exit, and a stop loses everything.
  */
+#include "alloc.h"
 #include "shdict.h"
 
 #include <errno.h>
@@ -44,12 +45,12 @@ int eider_shdict_zones_sync(const struct eider_config *cfg, char *err, size_t er
         struct zone *z;
         if (eider_shdict_zones_find(c->name, c->size) != NULL)
             continue;
-        if ((z = calloc(1, sizeof(*z))) == NULL || (z->name = strdup(c->name)) == NULL
-            || (z->dict = eider_shdict_create(c->size)) == NULL) {
+        z = eider_calloc(1, sizeof(*z));
+        z->name = eider_strdup(c->name);
+        if ((z->dict = eider_shdict_create(c->size)) == NULL) {
             snprintf(err, errlen, "shared_dict %s: cannot map %zu bytes of shared memory (%s): "
                      "give it a smaller size or free memory", c->name, c->size, strerror(errno));
-            if (z != NULL)
-                free(z->name);
+            free(z->name);
             free(z);
             return -1;
         }

@@ -3,6 +3,7 @@
  * shared memory, so the numbers of the other workers are read, not asked
  * for. Reads are not synchronised; a counter may be one request stale.
  */
+#include "alloc.h"
 #include "status.h"
 
 #include <errno.h>
@@ -35,11 +36,7 @@ void eider_status_answer(struct eider_exchange *ex)
         eider_http_error(ex, 403);
         return;
     }
-    buf = malloc(STATUS_MAX);
-    if (buf == NULL) {
-        eider_http_error(ex, 503);
-        return;
-    }
+    buf = eider_malloc(STATUS_MAX);
     n += (size_t)snprintf(buf + n, STATUS_MAX - n, "{\"version\":\"%s\",\"master_pid\":%d,"
                           "\"workers\":[", PACKAGE_VERSION, (int)getppid());
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS && n < STATUS_MAX - 512; i++) {
