@@ -7,5 +7,6 @@
 #define EIDER_CMD_H
 
 int eider_cmd_run(int argc, char **argv);
+int eider_cmd_call(int argc, char **argv);
 
 #endif

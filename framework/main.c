@@ -33,6 +33,9 @@ static const struct subcommand {
 } subcommands[] = {
     { "run", eider_cmd_run,
       "eider run [-c FILE] SCRIPT [ARGS...]   run a script (a job, a migration) and exit" },
+    { "call", eider_cmd_call,
+      "eider call [-c FILE] METHOD PATH [-H 'Name: value']... [-d BODY | -d @FILE]\n"
+      "                                         one request through the handlers, no socket" },
 };
 
 static void usage(FILE *out)
