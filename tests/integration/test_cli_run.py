@@ -1,8 +1,10 @@
 """eider run FILE [ARGS...]: a script with the handlers' engine, built-in
 modules and lowering; process.argv, process.exit(code), exit status 1 on an
 uncaught error, and an exit once nothing is pending on the loop."""
+import http.server
 import os
 import shutil
+import threading
 
 from eiderlib import mkdtemp, run_eider, write_tree
 
@@ -120,3 +122,45 @@ def test_run_missing_file_says_which():
     p = run_eider(["run", "/nonexistent/job.js"])
     assert p.returncode == 1
     assert "/nonexistent/job.js" in p.stderr, p.stderr
+
+
+class _KeepAlive(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"   # the connection stays open after the answer
+
+    def do_GET(self):
+        data = b'{"rows": 3}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_run_fetch_then_exits():
+    """A fetch is pending work: the script waits for it, then exits although
+    the server would keep the connection open (eider run pools none)."""
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _KeepAlive)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        f = _script("fetch.js", "async function main() {\n"
+                                "  const r = await fetch('http://127.0.0.1:' + process.argv[2] + '/');\n"
+                                "  console.log(r.status, (await r.json()).rows);\n"
+                                "}\n"
+                                "main();\n")
+        p = run_eider(["run", f, str(srv.server_address[1])], timeout=30)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == "200 3\n", "stdout: %r" % p.stdout
+
+
+def test_run_unhandled_rejection_exits_1():
+    f = _script("refused.js", "fetch('http://127.0.0.1:1/').then(() => console.log('no'));\n")
+    p = run_eider(["run", f], timeout=30)
+    assert p.returncode == 1, "exit status %s" % p.returncode
+    assert "fetch failed" in p.stderr, p.stderr
