@@ -184,3 +184,14 @@ def test_call_usage_errors():
     assert p.returncode == 1 and "BREW" in p.stderr, p.stderr
     p = _call(["POST", "/users", "-d", "@/nonexistent/body.json"], _examples_conf())
     assert p.returncode == 1 and "/nonexistent/body.json" in p.stderr, p.stderr
+
+
+def test_process_exit_in_a_handler_throws_instead_of_ending_the_worker():
+    conf = _tree({"h/quit.js": "module.exports = (req, res) => {\n"
+                               "  try { process.exit(0); } catch (e) { return res.end('refused: ' + e.message); }\n"
+                               "  res.end('still here');\n"
+                               "};\n"})
+    p = _call(["GET", "/quit"], conf)
+    assert p.returncode == 0, p.stderr
+    _, _, body = _parse(p.stdout)
+    assert body.startswith("refused: process.exit() is for scripts run with eider run"), body
