@@ -322,7 +322,11 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
     ex->head_sent = 1;
     account(ex);
     g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
-    if (g != NULL && eider_answer_head(&head, ex->req, status, reason_for(ex), content_length) == 0) {
+    if (ex->worker->capture != NULL) {
+        eider_capture_head(ex->worker->capture, ex->req, status, reason_for(ex), 0, content_length);
+        eider_capture_body(ex->worker->capture, body, len);
+        eider_capture_end(ex->worker->capture, ex->req);
+    } else if (g != NULL && eider_answer_head(&head, ex->req, status, reason_for(ex), content_length) == 0) {
         eider_gate_answer(g, ex->req, head.data, head.len, body, len);
         eider_answer_head_free(&head);
     } else {
@@ -337,7 +341,10 @@ void eider_http_start_chunked(struct eider_exchange *ex)
         return;
     ex->head_sent = 1;
     ex->chunked = 1;
-    evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
+    if (ex->worker->capture != NULL)
+        eider_capture_head(ex->worker->capture, ex->req, ex->status, reason_for(ex), 1, 0);
+    else
+        evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
 }
 
 int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
@@ -348,6 +355,13 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
     if (ex->done || len == 0)
         return 1;
     eider_http_start_chunked(ex);
+    if (ex->worker->capture != NULL) {
+        if (ex->method != EIDER_HEAD) {
+            eider_capture_body(ex->worker->capture, data, len);
+            ex->body_bytes += len;
+        }
+        return 1;
+    }
     buf = evbuffer_new();
     evbuffer_add(buf, data, len);
     evhttp_send_reply_chunk(ex->req, buf);
@@ -377,6 +391,11 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
     eider_http_write_chunk(ex, data, len);
     eider_http_start_chunked(ex);
     account(ex);
+    if (ex->worker->capture != NULL) {
+        eider_capture_end(ex->worker->capture, ex->req);
+        answered(ex);
+        return;
+    }
     g = ex->req->chunked ? NULL : eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
     if (g != NULL && eider_gate_output_is_early(g))
         eider_gate_end_when_written(g, ex->req);

@@ -104,6 +104,25 @@ const char *eider_http_date(void);
 void eider_http_log_refused(const struct eider_listener *l, const char *peer, int status,
                             size_t bytes, const char *id);
 
+/* eider call (http_capture.c): the answer to a request that came with no
+ * connection, as curl -i prints it, kept until the command prints it. */
+struct eider_capture {
+    struct event_base *base;   /* stopped once the answer is complete */
+    struct evbuffer *out;      /* status line, headers, blank line, body */
+    int status;                /* 0 until the head is written */
+    int done;
+};
+/* Writes the head of REQ's answer: STATUS, REASON, its output headers, and
+ * Transfer-Encoding: chunked if CHUNKED, else Content-Length: LENGTH where
+ * a length belongs (not 1xx, 204 or 304). */
+void eider_capture_head(struct eider_capture *c, struct evhttp_request *req, int status,
+                        const char *reason, int chunked, size_t length);
+/* Appends LEN bytes of body (de-chunked, as curl prints it). */
+void eider_capture_body(struct eider_capture *c, const void *data, size_t len);
+/* The answer is complete: frees REQ (no connection owns it) and stops the
+ * loop. */
+void eider_capture_end(struct eider_capture *c, struct evhttp_request *req);
+
 /* Request accessors shared by the bindings. */
 const char *eider_http_peer(struct eider_exchange *ex);
 struct evbuffer *eider_http_body(struct eider_exchange *ex);

@@ -255,6 +255,7 @@ struct hc_client *hc_client_new(struct event_base *base, const struct hc_client_
     LIST_INIT(&cl->reqs);
     cl->ca_file = o->ca_file ? eider_strdup(o->ca_file) : NULL;
     cl->user_agent = o->user_agent ? eider_strdup(o->user_agent) : NULL;
+    cl->no_pool = o->no_pool;
     return cl;
 }
 

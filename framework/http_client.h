@@ -29,6 +29,10 @@ struct hc_header {
 struct hc_client_opts {
     const char *ca_file;        /* extra trusted CAs (PEM), or NULL */
     const char *user_agent;     /* sent unless the request sets its own */
+    /* Close each connection after its request instead of keeping it idle
+     * for the next: a script's loop (eider run) ends once nothing is
+     * pending, and a pooled connection would hold it for its idle time. */
+    int no_pool;
 };
 
 enum hc_redirect {

@@ -66,13 +66,18 @@ static void on_idle_timeout(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Puts c, just freed from its request, in the pool (closing the oldest
- * idle connection beyond MAX_IDLE). */
+ * idle connection beyond MAX_IDLE), or closes it for a client with
+ * no_pool. */
 void hc_pool_put(struct hc_conn *c)
 {
     struct hc_client *cl = c->client;
     struct timeval tv = { IDLE_TIMEOUT_SEC, 0 };
 
     c->req = NULL;
+    if (cl->no_pool) {
+        hc_conn_free(c);
+        return;
+    }
     if (c->idle_timer == NULL)
         c->idle_timer = evtimer_new(cl->base, on_idle_timeout, c);
     if (c->idle_timer == NULL) {

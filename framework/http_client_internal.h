@@ -63,6 +63,7 @@ struct hc_client {
     SSL_CTX *ssl_ctx;              /* on first https request */
     char *ca_file;
     char *user_agent;
+    int no_pool;                   /* hc_client_opts.no_pool */
     TAILQ_HEAD(hc_idle_list, hc_conn) idle;
     size_t nidle;
     LIST_HEAD(hc_request_list, hc_request) reqs;   /* running requests */

@@ -22,6 +22,7 @@ void eider_js_log_error(duk_context *ctx, duk_idx_t idx, const char *what)
     eider_js_format_value(ctx, idx);
     eider_log(EIDER_LOG_ERROR, "uncaught exception in %s: %s", what, duk_get_string(ctx, -1));
     duk_pop(ctx);
+    eider_js_uncaught(eider_js_of(ctx));
 }
 
 /* Under duk_safe_call, as reading "status" may run a getter or a Proxy

@@ -9,6 +9,7 @@
  * group...) are written in JavaScript in framework/js/lib/console.js,
  * loaded the first time one of them is called.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "js_internal.h"
@@ -50,6 +51,14 @@ static duk_ret_t console_write(duk_context *ctx)
 {
     int level = duk_get_current_magic(ctx);
 
+    /* A script's console is Node's: plain lines, log on stdout, warnings
+     * and errors on stderr, whatever the error log's level. */
+    if (eider_js_of(ctx)->script) {
+        push_formatted(ctx, duk_get_top(ctx));
+        FILE *out = level >= EIDER_LOG_WARN ? stderr : stdout;
+        fprintf(out, "%s\n", duk_get_string(ctx, -1));
+        return 0;
+    }
     if (!eider_log_enabled(level))
         return 0;
     push_formatted(ctx, duk_get_top(ctx));

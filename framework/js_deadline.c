@@ -124,7 +124,8 @@ static long long coarse_ms(void)
  * check then re-arms it for this one. */
 void eider_js_enter(struct eider_js *js)
 {
-    if (js->depth++ == 0) {
+    /* A script (eider run) is a migration or a batch job: no limit. */
+    if (js->depth++ == 0 && !js->script) {
         long long now = coarse_ms();
         long long limit = (long long)js->cfg->js_time_limit * 1000;
         js->deadline_ms = now + limit;
@@ -148,7 +149,7 @@ void eider_js_exclude(struct eider_js *js, long long since)
 {
     long long now = coarse_ms();
 
-    if (js->depth == 0)
+    if (js->depth == 0 || js->deadline_ms == 0)
         return;
     js->deadline_ms += now - since;
     eider_slot_run_begin(now);
@@ -158,7 +159,7 @@ void eider_js_exclude(struct eider_js *js, long long since)
  * armed: the next entry needs no system call) and tells the watchdog. */
 void eider_js_leave(struct eider_js *js)
 {
-    if (--js->depth == 0) {
+    if (--js->depth == 0 && !js->script) {
         js->deadline_ms = 0;
         eider_slot_run_end();
     }

@@ -63,6 +63,7 @@ static struct hc_client *client_of(struct eider_js *js)
     struct hc_client_opts opts = {
         .ca_file = js->cfg ? js->cfg->fetch_ca_file : NULL,
         .user_agent = "eider/" PACKAGE_VERSION,
+        .no_pool = js->script,
     };
 
     if (js->fetch_client == NULL)

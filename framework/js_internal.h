@@ -33,6 +33,10 @@ struct eider_js {
     int next_ref;              /* keys of waiting exchanges in the stash */
     int drain_requested;       /* the prelude queued a microtask */
     char *root;                /* handlers root, realpath'd */
+    int script;                /* eider run: see runtime.h's script_argv */
+    const char *const *script_argv;
+    int script_argc;
+    int script_failed;         /* an uncaught error ended the script */
     unsigned *methods;         /* per handler, 1 << enum eider_method */
     size_t nhandlers;
     size_t heap_bytes;         /* counted by the allocator */
@@ -86,10 +90,17 @@ void eider_js_exclude(struct eider_js *js, long long since);
  * mark-and-sweep when the heap has grown enough since the last one. */
 void eider_js_maybe_gc(struct eider_js *js);
 
+/* js_script.c: the runtime_ops run (eider run). */
+int eider_js_run_script(void *rt, const char *path);
+
 /* js_call.c: the runtime_ops handle and release. */
 void eider_js_handle(void *rt, struct eider_exchange *ex);
 void eider_js_release(void *rt, struct eider_exchange *ex);
 void eider_js_emit_drain(void *rt, struct eider_exchange *ex);
+
+/* An error reached the top of a callback or a Promise went unhandled:
+ * in a script (eider run) that ends it with exit status 1, as in Node. */
+void eider_js_uncaught(struct eider_js *js);
 
 /* Logs an error thrown by JS code at idx with its stack; WHAT says where
  * (e.g. "setTimeout callback"). */

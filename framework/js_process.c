@@ -10,8 +10,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #include "config.h"
 #include "js_internal.h"
@@ -159,7 +162,30 @@ static duk_ret_t process_emit_warning(duk_context *ctx)
     return 0;
 }
 
+/* process.exit([code]): ends a script (eider run) at once with CODE, else
+ * process.exitCode, else 0, as Node does. A handler runs in a worker that
+ * serves other requests: there it throws. */
+static duk_ret_t process_exit(duk_context *ctx)
+{
+    int code = 0;
+
+    if (!eider_js_of(ctx)->script)
+        return duk_error(ctx, DUK_ERR_ERROR, "process.exit() is for scripts run with eider run; "
+                         "a handler answers with an error status instead");
+    if (duk_is_undefined(ctx, 0)) {
+        duk_push_this(ctx);
+        duk_get_prop_string(ctx, -1, "exitCode");
+        code = duk_is_number(ctx, -1) ? duk_get_int(ctx, -1) : 0;
+    } else {
+        code = duk_to_int(ctx, 0);
+    }
+    fflush(stdout);
+    fflush(stderr);
+    exit(code & 255);
+}
+
 static const duk_function_list_entry process_funcs[] = {
+    { "exit", process_exit, 1 },
     { "cwd", process_cwd, 0 },
     { "hrtime", process_hrtime, 1 },
     { "memoryUsage", process_memory_usage, 0 },
@@ -217,8 +243,16 @@ void eider_js_process_init(duk_context *ctx)
     duk_push_array(ctx);
     duk_push_string(ctx, exe);
     duk_put_prop_index(ctx, -2, 0);
-    duk_push_string(ctx, js->root ? js->root : cfg->handlers);
-    duk_put_prop_index(ctx, -2, 1);
+    if (js->script) {
+        /* eider run: the script's real path, then its arguments. */
+        for (int i = 1; i < js->script_argc; i++) {
+            duk_push_string(ctx, js->script_argv[i]);
+            duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
+        }
+    } else {
+        duk_push_string(ctx, js->root ? js->root : cfg->handlers);
+        duk_put_prop_index(ctx, -2, 1);
+    }
     duk_put_prop_string(ctx, -2, "argv");
     duk_push_array(ctx);
     duk_put_prop_string(ctx, -2, "execArgv");
@@ -228,6 +262,15 @@ void eider_js_process_init(duk_context *ctx)
     duk_put_prop_string(ctx, -2, "rss");
     duk_pop(ctx);
     duk_push_bare_object(ctx);
+    /* A script runs as its developer, with their environment (a
+     * migration's DATABASE_URL); handlers only see what "env" passes. */
+    for (char **e = js->script ? environ : NULL; e != NULL && *e != NULL; e++) {
+        const char *eq = strchr(*e, '=');
+        if (eq != NULL) {
+            duk_push_string(ctx, eq + 1);
+            duk_put_prop_lstring(ctx, -2, *e, (duk_size_t)(eq - *e));
+        }
+    }
     for (size_t i = 0; i < cfg->nenv; i++) {
         const char *v = getenv(cfg->env[i]);
         if (v != NULL) {

@@ -183,6 +183,7 @@ static duk_ret_t native_report_error(duk_context *ctx)
 {
     eider_js_format_value(ctx, 0);
     eider_log(EIDER_LOG_ERROR, "uncaught exception in a callback: %s", duk_get_string(ctx, -1));
+    eider_js_uncaught(eider_js_of(ctx));
     return 0;
 }
 
@@ -190,6 +191,7 @@ static duk_ret_t native_unhandled_rejection(duk_context *ctx)
 {
     eider_js_format_value(ctx, 0);
     eider_log(EIDER_LOG_ERROR, "unhandled promise rejection: %s", duk_get_string(ctx, -1));
+    eider_js_uncaught(eider_js_of(ctx));
     return 0;
 }
 
@@ -384,11 +386,15 @@ static void *js_create(const struct eider_runtime_env *env, char *err, size_t er
     js->lower = env->lower;
     js->prefetch = env->prefetch;
     js->base = env->base;
-    js->root = realpath(cfg->handlers, NULL);
-    js->nhandlers = eider_router_count(env->router);
+    js->script = env->script_argv != NULL;
+    js->script_argv = env->script_argv;
+    js->script_argc = env->script_argc;
+    js->root = realpath(env->root ? env->root : cfg->handlers, NULL);
+    js->nhandlers = env->router ? eider_router_count(env->router) : 0;
     js->methods = eider_calloc(js->nhandlers + 1, sizeof(unsigned));
     if (js->root == NULL) {
-        snprintf(err, errlen, "handlers directory %s: %m", cfg->handlers);
+        snprintf(err, errlen, "%s directory %s: %m", env->root ? "script" : "handlers",
+                 env->root ? env->root : cfg->handlers);
         js_destroy(js);
         return NULL;
     }
@@ -485,4 +491,5 @@ const struct eider_runtime_ops eider_js_runtime = {
     .release = eider_js_release,
     .drain = eider_js_emit_drain,
     .heap_bytes = js_heap_bytes,
+    .run = eider_js_run_script,
 };

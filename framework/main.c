@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "config.h"
 #include "daemon.h"
 #include "js_engine.h"
@@ -23,10 +24,27 @@
 #include "shdict.h"
 #include "sources.h"
 
+/* The subcommands: `eider NAME ...` runs FUNCTION with the arguments from
+ * NAME on; USAGE is its line in the help. */
+static const struct subcommand {
+    const char *name;
+    int (*function)(int argc, char **argv);
+    const char *usage;
+} subcommands[] = {
+    { "run", eider_cmd_run,
+      "eider run [-c FILE] SCRIPT [ARGS...]   run a script (a job, a migration) and exit" },
+    { "call", eider_cmd_call,
+      "eider call [-c FILE] METHOD PATH [-H 'Name: value']... [-d BODY | -d @FILE]\n"
+      "                                         one request through the handlers, no socket" },
+};
+
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: eider [-c FILE] [-g DIRECTIVES] [-t | -s SIGNAL] [-v] [-h]\n"
+            "Usage: eider [-c FILE] [-g DIRECTIVES] [-t | -s SIGNAL] [-v] [-h]\n");
+    for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+        fprintf(out, "       %s\n", subcommands[i].usage);
+    fprintf(out,
             "\n"
             "With no options, serves ./handlers on 127.0.0.1:8080 with one worker per core.\n"
             "\n"
@@ -162,6 +180,9 @@ int main(int argc, char **argv)
     char err[2048];
     int rc;
 
+    for (size_t i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+        if (strcmp(argv[1], subcommands[i].name) == 0)
+            return subcommands[i].function(argc - 1, argv + 1);
     if ((rc = parse_options(argc, argv, &o)) >= 0)
         return rc;
     const char *name = o.conf_file ? o.conf_file : "(embedded default)";

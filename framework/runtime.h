@@ -46,6 +46,14 @@ struct eider_runtime_env {
     eider_lower_fn *lower;
     /* In a check, for the modules a file requires; NULL: none. */
     eider_prefetch_fn *prefetch;
+    /* A script (eider run) rather than handlers: router is NULL, modules
+     * resolve from ROOT instead of the handlers root, console writes to
+     * stdout and stderr, process.argv is SCRIPT_ARGV (SCRIPT_ARGC strings:
+     * eider, the script's real path, its arguments), process.env is the
+     * whole environment and process.exit() ends the process. */
+    const char *root;
+    const char *const *script_argv;
+    int script_argc;
 };
 
 struct eider_runtime_ops {
@@ -67,6 +75,11 @@ struct eider_runtime_ops {
     void (*release)(void *rt, struct eider_exchange *ex);
     /* Engine heap bytes in use, for status and recycling decisions. */
     size_t (*heap_bytes)(void *rt);
+    /* Runs the script at the real path PATH in a runtime created with
+     * script_argv, then its loop (env.base) until nothing is pending.
+     * Prints an uncaught error on stderr. Returns the exit status: 1 after
+     * an uncaught error, else process.exitCode (0 by default). */
+    int (*run)(void *rt, const char *path);
 };
 
 extern const struct eider_runtime_ops eider_js_runtime;

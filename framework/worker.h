@@ -23,6 +23,7 @@ struct eider_slot;
 
 #define EIDER_MAX_LISTENERS 64
 
+struct eider_capture;
 struct eider_gate;
 struct eider_listen;
 struct timeval;
@@ -61,6 +62,9 @@ struct eider_worker {
     int draining;                   /* stopping: answer, close, exit */
     struct timespec drain_deadline;
     struct event *drain_timer;
+    /* eider call: requests come with no connection and their answers go
+     * here (http.c); NULL in a serving worker. */
+    struct eider_capture *capture;
 };
 
 /* What the master hands a new worker. */
