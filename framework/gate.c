@@ -18,6 +18,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/http_struct.h>
+#include <event2/keyvalq_struct.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 
 #include "config.h"
 #include "http.h"
+#include "http_answer.h"
 #include "log.h"
 #include "proxy_protocol.h"
 #include "scoreboard.h"
@@ -334,22 +336,35 @@ static void on_written(struct eider_gate *g)
 static void answer_and_close(struct eider_gate *g, int status)
 {
     struct eider_worker *w = worker_of(g);
-    char id[17], body[192], msg[640], peer[48];
-    int blen, n;
+    char id[17], body[192], blen[24], peer[48];
+    /* No evhttp request to hold them: a list on the stack. */
+    struct evkeyval row[] = {
+        { .key = "Date", .value = (char *)eider_http_date() },
+        { .key = "Content-Type", .value = "application/json" },
+        { .key = "Content-Length", .value = blen },
+        { .key = "Connection", .value = "close" },
+        { .key = "X-Request-Id", .value = id },
+    };
+    struct evkeyvalq headers = TAILQ_HEAD_INITIALIZER(headers);
+    struct eider_answer_head head;
+    int n;
 
     eider_worker_next_id(w, id);
-    blen = eider_http_error_body(status, id, body, sizeof(body));
-    n = snprintf(msg, sizeof(msg),
-                 "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: application/json\r\n"
-                 "Content-Length: %d\r\nConnection: close\r\nX-Request-Id: %s\r\n\r\n%s",
-                 status, eider_http_reason(status), eider_http_date(), blen, id, body);
+    n = eider_http_error_body(status, id, body, sizeof(body));
+    snprintf(blen, sizeof(blen), "%d", n);
+    for (size_t i = 0; i < sizeof(row) / sizeof(row[0]); i++)
+        TAILQ_INSERT_TAIL(&headers, &row[i], next);
     eider_gate_peer(g, peer, sizeof(peer));
     eider_slot_begin(w->slot, id, "-", "-");
-    eider_http_log_refused(g->listener, peer, status, (size_t)blen, id);
+    eider_http_log_refused(g->listener, peer, status, (size_t)n, id);
     eider_slot_end(w->slot, status);
     g->closing = 1;
     bufferevent_enable(g->under, EV_WRITE);
-    send_own(g, &(struct iovec){ msg, (size_t)n }, 1);
+    /* A head this small fits in head.small: formatting it cannot fail. */
+    eider_answer_format(&head, 1, status, eider_http_reason(status), &headers,
+                        EIDER_ANSWER_LISTED_LENGTH);
+    send_own(g, (struct iovec[]){ { head.data, head.len }, { body, (size_t)n } }, 2);
+    eider_answer_head_free(&head);
 }
 
 /* Refuses the request being read with STATUS: at once if evhttp owes no

@@ -46,42 +46,6 @@ static int method_of(enum evhttp_cmd_type cmd)
     }
 }
 
-const char *eider_http_reason(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 417: return "Expectation Failed";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 505: return "HTTP Version Not Supported";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default:  return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
-    }
-}
-
 static const char *reason_for(const struct eider_exchange *ex)
 {
     return ex->reason[0] ? ex->reason : eider_http_reason(ex->status);
@@ -188,13 +152,7 @@ const char *eider_http_date(void)
  * so that a worker leaving its loop still finds it to free. */
 static void waiting_add(struct eider_exchange *ex)
 {
-    struct eider_worker *w = ex->worker;
-
-    ex->prev = NULL;
-    ex->next = w->waiting;
-    if (w->waiting)
-        w->waiting->prev = ex;
-    w->waiting = ex;
+    LIST_INSERT_HEAD(&ex->worker->waiting, ex, wait_link);
     ex->waiting = 1;
 }
 
@@ -203,13 +161,7 @@ static void waiting_remove(struct eider_exchange *ex)
 {
     if (!ex->waiting)
         return;
-    if (ex->prev)
-        ex->prev->next = ex->next;
-    else
-        ex->worker->waiting = ex->next;
-    if (ex->next)
-        ex->next->prev = ex->prev;
-    ex->prev = ex->next = NULL;
+    LIST_REMOVE(ex, wait_link);
     ex->waiting = 0;
 }
 
@@ -229,31 +181,15 @@ static void park(struct eider_exchange *ex)
                   w->cfg->worker_max_send_buffer);
     }
     ex->parked = 1;
-    ex->park_next = NULL;
-    ex->park_prev = w->parked_last;
-    if (w->parked_last != NULL)
-        w->parked_last->park_next = ex;
-    else
-        w->parked = ex;
-    w->parked_last = ex;
+    TAILQ_INSERT_TAIL(&w->parked, ex, park_link);
 }
 
 /* Takes EX off the parked list, if it is on it. */
 static void unpark_remove(struct eider_exchange *ex)
 {
-    struct eider_worker *w = ex->worker;
-
     if (!ex->parked)
         return;
-    if (ex->park_prev != NULL)
-        ex->park_prev->park_next = ex->park_next;
-    else
-        w->parked = ex->park_next;
-    if (ex->park_next != NULL)
-        ex->park_next->park_prev = ex->park_prev;
-    else
-        w->parked_last = ex->park_prev;
-    ex->park_prev = ex->park_next = NULL;
+    TAILQ_REMOVE(&ex->worker->parked, ex, park_link);
     ex->parked = 0;
 }
 
@@ -385,33 +321,6 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
     answered(ex);
 }
 
-int eider_http_error_body(int status, const char *id, char *out, size_t len)
-{
-    return snprintf(out, len, "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
-                    eider_http_reason(status), status, id);
-}
-
-void eider_http_error(struct eider_exchange *ex, int status)
-{
-    struct evkeyvalq *out;
-    char body[160];
-    int n;
-
-    if (ex->done)
-        return;
-    if (ex->head_sent) {
-        /* Too late for a status: end what was started. */
-        eider_http_end_chunked(ex, NULL, 0);
-        return;
-    }
-    out = evhttp_request_get_output_headers(ex->req);
-    ex->reason[0] = '\0';
-    n = eider_http_error_body(status, ex->id, body, sizeof(body));
-    evhttp_remove_header(out, "Content-Type");
-    evhttp_add_header(out, "Content-Type", "application/json");
-    eider_http_send(ex, status, body, (size_t)n);
-}
-
 static void on_request_timeout(evutil_socket_t fd, short what, void *arg)
 {
     struct eider_exchange *ex = arg;
@@ -450,15 +359,16 @@ void eider_http_handler_returned(struct eider_exchange *ex)
 
 void eider_http_close_waiting(struct eider_worker *w)
 {
-    while (w->waiting != NULL) {
-        struct eider_exchange *ex = w->waiting;
+    struct eider_exchange *ex;
+
+    while ((ex = LIST_FIRST(&w->waiting)) != NULL) {
         if (!ex->head_sent) {
             struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
             evhttp_remove_header(out, "Connection");
             evhttp_add_header(out, "Connection", "close");
         }
         eider_http_error(ex, 503);
-        if (w->waiting == ex)   /* not released by the answer: still free it */
+        if (LIST_FIRST(&w->waiting) == ex)   /* not released by the answer: still free it */
             release(ex);
     }
 }
@@ -477,8 +387,9 @@ static void run_handler(struct eider_exchange *ex)
 
 void eider_http_unpark(struct eider_worker *w)
 {
-    while (w->parked != NULL && !eider_worker_send_buffer_full(w)) {
-        struct eider_exchange *ex = w->parked;
+    struct eider_exchange *ex;
+
+    while ((ex = TAILQ_FIRST(&w->parked)) != NULL && !eider_worker_send_buffer_full(w)) {
         unpark_remove(ex);
         /* request_timeout starts afresh for the handler. */
         if (ex->timeout != NULL) {
@@ -617,7 +528,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
         allow_header(mask, allow, sizeof(allow));
         evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
         eider_http_error(ex, 405);
-    } else if (w->parked != NULL || eider_worker_send_buffer_full(w)) {
+    } else if (!TAILQ_EMPTY(&w->parked) || eider_worker_send_buffer_full(w)) {
         park(ex);   /* behind those already waiting */
     } else {
         run_handler(ex);
