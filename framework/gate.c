@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "http.h"
 #include "http_answer.h"
@@ -76,6 +77,17 @@ static void gate_free(void *ctx)
         event_free(g->send_timer);
     eider_strict_free(&g->strict);
     free(g);
+}
+
+/* A timer of G's own, on BASE, running CB: eider's own structure, so
+ * alloc.h's policy (never NULL: a worker without memory is replaced). */
+static struct event *own_event(struct event_base *base, event_callback_fn cb, struct eider_gate *g)
+{
+    struct event *ev = event_new(base, -1, 0, cb, g);
+
+    if (ev == NULL)
+        eider_oom(event_get_struct_event_size());
+    return ev;
 }
 
 /* Arms G's timer for TV (one of the worker's common timeouts). */
@@ -286,9 +298,8 @@ static void time_sending(struct eider_gate *g, size_t left, int progress)
     }
     if (g->send_timed && !progress)
         return;
-    if (g->send_timer == NULL
-        && (g->send_timer = event_new(bufferevent_get_base(g->under), -1, 0, on_send_timeout, g)) == NULL)
-        return;
+    if (g->send_timer == NULL)
+        g->send_timer = own_event(bufferevent_get_base(g->under), on_send_timeout, g);
     event_add(g->send_timer, worker_of(g)->send_tv);
     g->send_timed = 1;
 }
@@ -567,13 +578,11 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
 {
     struct eider_listener *l = arg;
     struct eider_worker *w = l->worker;
-    struct eider_gate *g = calloc(1, sizeof(*g));
+    struct eider_gate *g = eider_calloc(1, sizeof(*g));
     struct eider_strict_limits lim = { .max_header = w->cfg->client_max_header_size,
                                        .max_body = w->cfg->client_max_body_size };
     struct eider_strict_hooks hooks = { .emit = on_emit, .begin = on_begin, .done = on_done };
 
-    if (g == NULL)
-        return NULL;
     g->listener = l;
     g->under = new_under(l, base);
     if (g->under == NULL) {
@@ -593,13 +602,10 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
     g->phase = l->cfg->proxy_protocol ? PHASE_PROXY : PHASE_HTTP;
     hooks.arg = g;
     eider_strict_init(&g->strict, &lim, &hooks);
-    g->timer = event_new(base, -1, 0, on_timer, g);
-    g->later = event_new(base, -1, 0, on_later, g);
+    g->timer = own_event(base, on_timer, g);
+    g->later = own_event(base, on_later, g);
     arm(g, g->phase == PHASE_PROXY ? w->proxy_tv : w->header_tv);
-    if (eider_conns_add(&w->conns, g) < 0) {
-        drop(g);
-        return g->bev;
-    }
+    eider_conns_add(&w->conns, g);
     eider_worker_connection_opened(w);
     return g->bev;
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "gate.h"
 #include "http_answer.h"
@@ -284,9 +285,15 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
     if (ex->done || len == 0)
         return 1;
     eider_http_start_chunked(ex);
-    buf = evbuffer_new();
-    evbuffer_add(buf, data, len);
-    evhttp_send_reply_chunk(ex->req, buf);
+    /* The buffer is eider's (alloc.h's policy); the copy's size is the
+     * handler's, so its failure fails this one write, said in the log. */
+    if ((buf = evbuffer_new()) == NULL)
+        eider_oom(len);
+    if (evbuffer_add(buf, data, len) == 0)
+        evhttp_send_reply_chunk(ex->req, buf);
+    else
+        eider_log(EIDER_LOG_ERROR, "request %s: out of memory for a chunk of %zu bytes; "
+                  "the answer is missing it", ex->id, len);
     evbuffer_free(buf);
     if (ex->method != EIDER_HEAD)
         ex->body_bytes += len;
@@ -352,7 +359,8 @@ void eider_http_handler_returned(struct eider_exchange *ex)
     if (!ex->waiting)
         waiting_add(ex);
     if (ex->timeout == NULL) {
-        ex->timeout = evtimer_new(w->base, on_request_timeout, ex);
+        if ((ex->timeout = evtimer_new(w->base, on_request_timeout, ex)) == NULL)
+            eider_oom(event_get_struct_event_size());   /* alloc.h's policy */
         evtimer_add(ex->timeout, &tv);
     }
 }
@@ -478,16 +486,12 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     struct eider_listener *l = arg;
     struct eider_worker *w = l->worker;
     struct eider_gate *g = eider_gate_of(l, evhttp_request_get_connection(req));
-    struct eider_exchange *ex = calloc(1, sizeof(*ex));
+    struct eider_exchange *ex = eider_calloc(1, sizeof(*ex));
     const char *status_path;
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     int method = method_of(evhttp_request_get_command(req));
     unsigned mask;
 
-    if (ex == NULL) {
-        evhttp_send_error(req, 503, "Service Unavailable");
-        return;
-    }
     ex->req = req;
     ex->worker = w;
     ex->listener = l;
