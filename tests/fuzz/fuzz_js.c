@@ -20,7 +20,10 @@
  * binding that touches it afterwards is a use-after-free ASan reports.
  * The glue checks what a client would receive: a status of three digits,
  * header names that are tokens and values without CR or LF (the bindings
- * promise a handler cannot split a response), and no second answer.
+ * promise a handler cannot split a response), and no second answer. The
+ * head of a whole answer is the real one, from http_answer.c's writer,
+ * read back line by line; error answers are http_answer.c's own
+ * eider_http_error, so what the fuzzer checks cannot drift from http.c.
  *
  * The input is read as a loose request: "METHOD TARGET" on the first line,
  * "Name: value" lines up to an empty line, then the body; a line that is
