@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "gate.h"
 
 static size_t slot_of(const struct eider_conns *c, const void *p)
@@ -18,36 +19,33 @@ static size_t slot_of(const struct eider_conns *c, const void *p)
     return (size_t)h & (c->cap - 1);
 }
 
-/* Doubles the table; -1 when out of memory (the table is unchanged). */
-static int grow(struct eider_conns *c)
+/* Doubles the table. It is eider's own structure, bounded by
+ * worker_connections: alloc.h's policy, no failure to handle. */
+static void grow(struct eider_conns *c)
 {
     size_t cap = c->cap ? c->cap * 2 : 64;
-    struct eider_gate **slots = calloc(cap, sizeof(*slots));
-    struct eider_conns bigger = { .slots = slots, .cap = cap };
+    struct eider_conns bigger = { .slots = eider_calloc(cap, sizeof(struct eider_gate *)),
+                                  .cap = cap };
 
-    if (slots == NULL)
-        return -1;
     for (size_t i = 0; i < c->cap; i++)
         if (c->slots[i] != NULL)
             eider_conns_add(&bigger, c->slots[i]);
     free(c->slots);
     c->slots = bigger.slots;
     c->cap = bigger.cap;
-    return 0;
 }
 
-int eider_conns_add(struct eider_conns *c, struct eider_gate *g)
+void eider_conns_add(struct eider_conns *c, struct eider_gate *g)
 {
     size_t i;
 
-    if ((c->count + 1) * 2 > c->cap && grow(c) < 0)
-        return -1;
+    if ((c->count + 1) * 2 > c->cap)
+        grow(c);
     for (i = slot_of(c, g->bev); c->slots[i] != NULL; i = (i + 1) & (c->cap - 1))
         if (c->slots[i] == g)
-            return 0;
+            return;
     c->slots[i] = g;
     c->count++;
-    return 0;
 }
 
 struct eider_gate *eider_conns_find(const struct eider_conns *c, const struct bufferevent *bev)

@@ -22,9 +22,9 @@ struct eider_conns {
     struct eider_gate *idle_oldest, *idle_newest;   /* through gate->idle_prev/next */
 };
 
-/* Adds G (keyed by g->bev, which must be set). Returns 0, or -1 when out
- * of memory. */
-int eider_conns_add(struct eider_conns *c, struct eider_gate *g);
+/* Adds G (keyed by g->bev, which must be set); the table grows as needed
+ * (alloc.h's policy: never fails). */
+void eider_conns_add(struct eider_conns *c, struct eider_gate *g);
 void eider_conns_remove(struct eider_conns *c, struct eider_gate *g);
 /* The gate whose filter is BEV, or NULL. */
 struct eider_gate *eider_conns_find(const struct eider_conns *c, const struct bufferevent *bev);

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/http_struct.h>
+#include <event2/keyvalq_struct.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,10 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "http.h"
+#include "http_answer.h"
 #include "log.h"
 #include "proxy_protocol.h"
 #include "scoreboard.h"
@@ -74,6 +77,17 @@ static void gate_free(void *ctx)
         event_free(g->send_timer);
     eider_strict_free(&g->strict);
     free(g);
+}
+
+/* A timer of G's own, on BASE, running CB: eider's own structure, so
+ * alloc.h's policy (never NULL: a worker without memory is replaced). */
+static struct event *own_event(struct event_base *base, event_callback_fn cb, struct eider_gate *g)
+{
+    struct event *ev = event_new(base, -1, 0, cb, g);
+
+    if (ev == NULL)
+        eider_oom(event_get_struct_event_size());
+    return ev;
 }
 
 /* Arms G's timer for TV (one of the worker's common timeouts). */
@@ -284,9 +298,8 @@ static void time_sending(struct eider_gate *g, size_t left, int progress)
     }
     if (g->send_timed && !progress)
         return;
-    if (g->send_timer == NULL
-        && (g->send_timer = event_new(bufferevent_get_base(g->under), -1, 0, on_send_timeout, g)) == NULL)
-        return;
+    if (g->send_timer == NULL)
+        g->send_timer = own_event(bufferevent_get_base(g->under), on_send_timeout, g);
     event_add(g->send_timer, worker_of(g)->send_tv);
     g->send_timed = 1;
 }
@@ -334,22 +347,35 @@ static void on_written(struct eider_gate *g)
 static void answer_and_close(struct eider_gate *g, int status)
 {
     struct eider_worker *w = worker_of(g);
-    char id[17], body[192], msg[640], peer[48];
-    int blen, n;
+    char id[17], body[192], blen[24], peer[48];
+    /* No evhttp request to hold them: a list on the stack. */
+    struct evkeyval row[] = {
+        { .key = "Date", .value = (char *)eider_http_date() },
+        { .key = "Content-Type", .value = "application/json" },
+        { .key = "Content-Length", .value = blen },
+        { .key = "Connection", .value = "close" },
+        { .key = "X-Request-Id", .value = id },
+    };
+    struct evkeyvalq headers = TAILQ_HEAD_INITIALIZER(headers);
+    struct eider_answer_head head;
+    int n;
 
     eider_worker_next_id(w, id);
-    blen = eider_http_error_body(status, id, body, sizeof(body));
-    n = snprintf(msg, sizeof(msg),
-                 "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: application/json\r\n"
-                 "Content-Length: %d\r\nConnection: close\r\nX-Request-Id: %s\r\n\r\n%s",
-                 status, eider_http_reason(status), eider_http_date(), blen, id, body);
+    n = eider_http_error_body(status, id, body, sizeof(body));
+    snprintf(blen, sizeof(blen), "%d", n);
+    for (size_t i = 0; i < sizeof(row) / sizeof(row[0]); i++)
+        TAILQ_INSERT_TAIL(&headers, &row[i], next);
     eider_gate_peer(g, peer, sizeof(peer));
     eider_slot_begin(w->slot, id, "-", "-");
-    eider_http_log_refused(g->listener, peer, status, (size_t)blen, id);
+    eider_http_log_refused(g->listener, peer, status, (size_t)n, id);
     eider_slot_end(w->slot, status);
     g->closing = 1;
     bufferevent_enable(g->under, EV_WRITE);
-    send_own(g, &(struct iovec){ msg, (size_t)n }, 1);
+    /* A head this small fits in head.small: formatting it cannot fail. */
+    eider_answer_format(&head, 1, status, eider_http_reason(status), &headers,
+                        EIDER_ANSWER_LISTED_LENGTH);
+    send_own(g, (struct iovec[]){ { head.data, head.len }, { body, (size_t)n } }, 2);
+    eider_answer_head_free(&head);
 }
 
 /* Refuses the request being read with STATUS: at once if evhttp owes no
@@ -552,13 +578,11 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
 {
     struct eider_listener *l = arg;
     struct eider_worker *w = l->worker;
-    struct eider_gate *g = calloc(1, sizeof(*g));
+    struct eider_gate *g = eider_calloc(1, sizeof(*g));
     struct eider_strict_limits lim = { .max_header = w->cfg->client_max_header_size,
                                        .max_body = w->cfg->client_max_body_size };
     struct eider_strict_hooks hooks = { .emit = on_emit, .begin = on_begin, .done = on_done };
 
-    if (g == NULL)
-        return NULL;
     g->listener = l;
     g->under = new_under(l, base);
     if (g->under == NULL) {
@@ -578,13 +602,10 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
     g->phase = l->cfg->proxy_protocol ? PHASE_PROXY : PHASE_HTTP;
     hooks.arg = g;
     eider_strict_init(&g->strict, &lim, &hooks);
-    g->timer = event_new(base, -1, 0, on_timer, g);
-    g->later = event_new(base, -1, 0, on_later, g);
+    g->timer = own_event(base, on_timer, g);
+    g->later = own_event(base, on_later, g);
     arm(g, g->phase == PHASE_PROXY ? w->proxy_tv : w->header_tv);
-    if (eider_conns_add(&w->conns, g) < 0) {
-        drop(g);
-        return g->bev;
-    }
+    eider_conns_add(&w->conns, g);
     eider_worker_connection_opened(w);
     return g->bev;
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "config.h"
 #include "gate.h"
 #include "http_answer.h"
@@ -43,42 +44,6 @@ static int method_of(enum evhttp_cmd_type cmd)
     case EVHTTP_REQ_DELETE:  return EIDER_DELETE;
     case EVHTTP_REQ_OPTIONS: return EIDER_OPTIONS;
     default:                 return -1;
-    }
-}
-
-const char *eider_http_reason(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 417: return "Expectation Failed";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 505: return "HTTP Version Not Supported";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default:  return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
     }
 }
 
@@ -188,13 +153,7 @@ const char *eider_http_date(void)
  * so that a worker leaving its loop still finds it to free. */
 static void waiting_add(struct eider_exchange *ex)
 {
-    struct eider_worker *w = ex->worker;
-
-    ex->prev = NULL;
-    ex->next = w->waiting;
-    if (w->waiting)
-        w->waiting->prev = ex;
-    w->waiting = ex;
+    LIST_INSERT_HEAD(&ex->worker->waiting, ex, wait_link);
     ex->waiting = 1;
 }
 
@@ -203,13 +162,7 @@ static void waiting_remove(struct eider_exchange *ex)
 {
     if (!ex->waiting)
         return;
-    if (ex->prev)
-        ex->prev->next = ex->next;
-    else
-        ex->worker->waiting = ex->next;
-    if (ex->next)
-        ex->next->prev = ex->prev;
-    ex->prev = ex->next = NULL;
+    LIST_REMOVE(ex, wait_link);
     ex->waiting = 0;
 }
 
@@ -229,31 +182,15 @@ static void park(struct eider_exchange *ex)
                   w->cfg->worker_max_send_buffer);
     }
     ex->parked = 1;
-    ex->park_next = NULL;
-    ex->park_prev = w->parked_last;
-    if (w->parked_last != NULL)
-        w->parked_last->park_next = ex;
-    else
-        w->parked = ex;
-    w->parked_last = ex;
+    TAILQ_INSERT_TAIL(&w->parked, ex, park_link);
 }
 
 /* Takes EX off the parked list, if it is on it. */
 static void unpark_remove(struct eider_exchange *ex)
 {
-    struct eider_worker *w = ex->worker;
-
     if (!ex->parked)
         return;
-    if (ex->park_prev != NULL)
-        ex->park_prev->park_next = ex->park_next;
-    else
-        w->parked = ex->park_next;
-    if (ex->park_next != NULL)
-        ex->park_next->park_prev = ex->park_prev;
-    else
-        w->parked_last = ex->park_prev;
-    ex->park_prev = ex->park_next = NULL;
+    TAILQ_REMOVE(&ex->worker->parked, ex, park_link);
     ex->parked = 0;
 }
 
@@ -362,9 +299,15 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
         }
         return 1;
     }
-    buf = evbuffer_new();
-    evbuffer_add(buf, data, len);
-    evhttp_send_reply_chunk(ex->req, buf);
+    /* The buffer is eider's (alloc.h's policy); the copy's size is the
+     * handler's, so its failure fails this one write, said in the log. */
+    if ((buf = evbuffer_new()) == NULL)
+        eider_oom(len);
+    if (evbuffer_add(buf, data, len) == 0)
+        evhttp_send_reply_chunk(ex->req, buf);
+    else
+        eider_log(EIDER_LOG_ERROR, "request %s: out of memory for a chunk of %zu bytes; "
+                  "the answer is missing it", ex->id, len);
     evbuffer_free(buf);
     if (ex->method != EIDER_HEAD)
         ex->body_bytes += len;
@@ -404,33 +347,6 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
     answered(ex);
 }
 
-int eider_http_error_body(int status, const char *id, char *out, size_t len)
-{
-    return snprintf(out, len, "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
-                    eider_http_reason(status), status, id);
-}
-
-void eider_http_error(struct eider_exchange *ex, int status)
-{
-    struct evkeyvalq *out;
-    char body[160];
-    int n;
-
-    if (ex->done)
-        return;
-    if (ex->head_sent) {
-        /* Too late for a status: end what was started. */
-        eider_http_end_chunked(ex, NULL, 0);
-        return;
-    }
-    out = evhttp_request_get_output_headers(ex->req);
-    ex->reason[0] = '\0';
-    n = eider_http_error_body(status, ex->id, body, sizeof(body));
-    evhttp_remove_header(out, "Content-Type");
-    evhttp_add_header(out, "Content-Type", "application/json");
-    eider_http_send(ex, status, body, (size_t)n);
-}
-
 static void on_request_timeout(evutil_socket_t fd, short what, void *arg)
 {
     struct eider_exchange *ex = arg;
@@ -462,22 +378,24 @@ void eider_http_handler_returned(struct eider_exchange *ex)
     if (!ex->waiting)
         waiting_add(ex);
     if (ex->timeout == NULL) {
-        ex->timeout = evtimer_new(w->base, on_request_timeout, ex);
+        if ((ex->timeout = evtimer_new(w->base, on_request_timeout, ex)) == NULL)
+            eider_oom(event_get_struct_event_size());   /* alloc.h's policy */
         evtimer_add(ex->timeout, &tv);
     }
 }
 
 void eider_http_close_waiting(struct eider_worker *w)
 {
-    while (w->waiting != NULL) {
-        struct eider_exchange *ex = w->waiting;
+    struct eider_exchange *ex;
+
+    while ((ex = LIST_FIRST(&w->waiting)) != NULL) {
         if (!ex->head_sent) {
             struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
             evhttp_remove_header(out, "Connection");
             evhttp_add_header(out, "Connection", "close");
         }
         eider_http_error(ex, 503);
-        if (w->waiting == ex)   /* not released by the answer: still free it */
+        if (LIST_FIRST(&w->waiting) == ex)   /* not released by the answer: still free it */
             release(ex);
     }
 }
@@ -496,8 +414,9 @@ static void run_handler(struct eider_exchange *ex)
 
 void eider_http_unpark(struct eider_worker *w)
 {
-    while (w->parked != NULL && !eider_worker_send_buffer_full(w)) {
-        struct eider_exchange *ex = w->parked;
+    struct eider_exchange *ex;
+
+    while ((ex = TAILQ_FIRST(&w->parked)) != NULL && !eider_worker_send_buffer_full(w)) {
         unpark_remove(ex);
         /* request_timeout starts afresh for the handler. */
         if (ex->timeout != NULL) {
@@ -586,16 +505,12 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     struct eider_listener *l = arg;
     struct eider_worker *w = l->worker;
     struct eider_gate *g = eider_gate_of(l, evhttp_request_get_connection(req));
-    struct eider_exchange *ex = calloc(1, sizeof(*ex));
+    struct eider_exchange *ex = eider_calloc(1, sizeof(*ex));
     const char *status_path;
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     int method = method_of(evhttp_request_get_command(req));
     unsigned mask;
 
-    if (ex == NULL) {
-        evhttp_send_error(req, 503, "Service Unavailable");
-        return;
-    }
     ex->req = req;
     ex->worker = w;
     ex->listener = l;
@@ -636,7 +551,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
         allow_header(mask, allow, sizeof(allow));
         evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
         eider_http_error(ex, 405);
-    } else if (w->parked != NULL || eider_worker_send_buffer_full(w)) {
+    } else if (!TAILQ_EMPTY(&w->parked) || eider_worker_send_buffer_full(w)) {
         park(ex);   /* behind those already waiting */
     } else {
         run_handler(ex);

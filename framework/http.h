@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <time.h>
 
 #include "router.h"
@@ -48,8 +49,8 @@ struct eider_exchange {
     unsigned in_handler : 1;   /* handler code is on the stack for it */
     unsigned waiting : 1;      /* on the worker's waiting list */
     unsigned parked : 1;       /* held until worker_max_send_buffer frees up */
-    struct eider_exchange *prev, *next;   /* in that list */
-    struct eider_exchange *park_prev, *park_next;   /* in the worker's parked list */
+    LIST_ENTRY(eider_exchange) wait_link;   /* in the worker's waiting list */
+    TAILQ_ENTRY(eider_exchange) park_link;  /* in the worker's parked list */
     size_t body_bytes;         /* for the access log */
     struct event *timeout;     /* request_timeout, armed once it waits */
     int rt_ref;                /* the runtime's handle while it waits */
@@ -73,7 +74,10 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
 void eider_http_drained(struct eider_exchange *ex);
 /* Ends a chunked answer, after a last chunk of LEN bytes (may be 0). */
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len);
-/* Answers STATUS with eider's JSON error body; no-op if already answered. */
+/* Answers STATUS with eider's JSON error body through eider_http_send, or
+ * ends a chunked answer already started (too late for a status); no-op if
+ * already answered. In http_answer.c, so the fuzzer's stand-in for the
+ * send functions answers errors with the real thing. */
 void eider_http_error(struct eider_exchange *ex, int status);
 
 /* Called by the runtime when a handler call for ex returns: frees an
@@ -92,11 +96,6 @@ void eider_http_close_waiting(struct eider_worker *w);
  * stay below it. From the worker's loop, never under a socket callback. */
 void eider_http_unpark(struct eider_worker *w);
 
-/* Writes eider's JSON error body for STATUS and request ID into OUT (LEN
- * bytes); returns its length as snprintf does. */
-int eider_http_error_body(int status, const char *id, char *out, size_t len);
-/* The standard reason phrase of STATUS. */
-const char *eider_http_reason(int status);
 /* The Date header value for now (formatted at most once a second). */
 const char *eider_http_date(void);
 /* Logs an answer the gate gave without a request, in L's access log: "-"

@@ -13,9 +13,12 @@
 #include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+
+#include "http.h"
 
 static int header_is(const char *value, const char *want)
 {
@@ -68,41 +71,40 @@ int eider_answer_body_allowed(int status)
     return status >= 200 && status != 204 && status != 304;
 }
 
-int eider_answer_head(struct eider_answer_head *h, struct evhttp_request *req, int status,
-                      const char *reason, size_t content_length)
+int eider_answer_format(struct eider_answer_head *h, int minor, int status, const char *reason,
+                        const struct evkeyvalq *headers, size_t content_length)
 {
-    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
-    struct evkeyval *kv;
+    const struct evkeyval *kv;
     size_t rlen = strlen(reason), need;
-    /* None for 1xx and 204 (RFC 9110 8.6); none for 304, whose body eider
-     * drops, rather than the length of that body. */
-    int with_length = status >= 200 && status != 204 && status != 304;
+    /* The list's own Content-Length is dropped unless it is the one to say. */
+    int listed = content_length == EIDER_ANSWER_LISTED_LENGTH;
+    int append = !listed && content_length != EIDER_ANSWER_NO_LENGTH;
     char *p;
 
-    settle_connection(req);
     /* "HTTP/1.1 200 " reason CRLF, "Content-Length: " 20 digits CRLF, CRLF */
     need = 13 + rlen + 2 + 16 + 20 + 2 + 2;
-    TAILQ_FOREACH(kv, out, next)
+    TAILQ_FOREACH(kv, headers, next)
         need += strlen(kv->key) + 2 + strlen(kv->value) + 2;
+    /* Its size comes from the handler's headers: plain malloc, checked. */
     h->data = need <= sizeof(h->small) ? h->small : malloc(need);
     if (h->data == NULL)
         return -1;
     p = put(h->data, "HTTP/1.", 7);
-    *p++ = req->minor == 0 ? '0' : '1';
+    *p++ = minor == 0 ? '0' : '1';
     *p++ = ' ';
     p = put_number(p, (unsigned)status % 1000);
     *p++ = ' ';
     p = put(p, reason, rlen);
     p = put(p, "\r\n", 2);
-    TAILQ_FOREACH(kv, out, next) {
-        if (evutil_ascii_strcasecmp(kv->key, "Content-Length") == 0)
+    TAILQ_FOREACH(kv, headers, next) {
+        if (!listed && evutil_ascii_strcasecmp(kv->key, "Content-Length") == 0)
             continue;
         p = put(p, kv->key, strlen(kv->key));
         p = put(p, ": ", 2);
         p = put(p, kv->value, strlen(kv->value));
         p = put(p, "\r\n", 2);
     }
-    if (with_length) {
+    if (append) {
         p = put(p, "Content-Length: ", 16);
         p = put_number(p, content_length);
         p = put(p, "\r\n", 2);
@@ -112,9 +114,83 @@ int eider_answer_head(struct eider_answer_head *h, struct evhttp_request *req, i
     return 0;
 }
 
+int eider_answer_head(struct eider_answer_head *h, struct evhttp_request *req, int status,
+                      const char *reason, size_t content_length)
+{
+    settle_connection(req);
+    /* None for 1xx and 204 (RFC 9110 8.6); none for 304, whose body eider
+     * drops, rather than the length of that body. */
+    return eider_answer_format(h, req->minor, status, reason, evhttp_request_get_output_headers(req),
+                               eider_answer_body_allowed(status) ? content_length
+                                                                 : EIDER_ANSWER_NO_LENGTH);
+}
+
 void eider_answer_head_free(struct eider_answer_head *h)
 {
     if (h->data != h->small)
         free(h->data);
     h->data = NULL;
+}
+
+const char *eider_http_reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 505: return "HTTP Version Not Supported";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default:  return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+int eider_http_error_body(int status, const char *id, char *out, size_t len)
+{
+    return snprintf(out, len, "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
+                    eider_http_reason(status), status, id);
+}
+
+void eider_http_error(struct eider_exchange *ex, int status)
+{
+    struct evkeyvalq *out;
+    char body[160];
+    int n;
+
+    if (ex->done)
+        return;
+    if (ex->head_sent) {
+        /* Too late for a status: end what was started. */
+        eider_http_end_chunked(ex, NULL, 0);
+        return;
+    }
+    out = evhttp_request_get_output_headers(ex->req);
+    ex->reason[0] = '\0';
+    n = eider_http_error_body(status, ex->id, body, sizeof(body));
+    evhttp_remove_header(out, "Content-Type");
+    evhttp_add_header(out, "Content-Type", "application/json");
+    eider_http_send(ex, status, body, (size_t)n);
 }

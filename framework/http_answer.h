@@ -4,6 +4,12 @@
 #include <stddef.h>
 
 struct evhttp_request;
+struct evkeyvalq;
+
+/* eider_answer_format's CONTENT_LENGTH when the head carries none (1xx,
+ * 204, 304; a chunked answer), and when the one in HEADERS is the truth. */
+#define EIDER_ANSWER_NO_LENGTH ((size_t)-1)
+#define EIDER_ANSWER_LISTED_LENGTH ((size_t)-2)
 
 /* The head of one answer: status line, headers, blank line. Small heads
  * (all but the rarest) live in the struct itself, on the caller's stack. */
@@ -12,6 +18,18 @@ struct eider_answer_head {
     size_t len;
     char small[1024];
 };
+
+/* The one writer of an answer head. Formats into H "HTTP/1.MINOR STATUS
+ * REASON" (MINOR 0 or 1), then HEADERS in their order, then
+ * "Content-Length: CONTENT_LENGTH" last. A Content-Length in HEADERS is
+ * left out, unless CONTENT_LENGTH is EIDER_ANSWER_LISTED_LENGTH: then
+ * HEADERS are written as they are. EIDER_ANSWER_NO_LENGTH writes none.
+ * Names and values are written as given: callers pass only what evhttp's
+ * header checks (no CR or LF) or eider itself produced. H owns the text
+ * until eider_answer_head_free. Returns 0, or -1 when a head too big for
+ * H->small cannot be allocated. */
+int eider_answer_format(struct eider_answer_head *h, int minor, int status, const char *reason,
+                        const struct evkeyvalq *headers, size_t content_length);
 
 /* Formats into H the head of the answer to REQ: STATUS and REASON, the
  * headers in REQ's output list (its Content-Length ignored) and then
@@ -27,5 +45,14 @@ void eider_answer_head_free(struct eider_answer_head *h);
 
 /* 1 if an answer with STATUS has a body (not 1xx, 204 or 304). */
 int eider_answer_body_allowed(int status);
+
+/* The standard reason phrase of STATUS (a generic one for the class when
+ * STATUS has none); a static string. */
+const char *eider_http_reason(int status);
+
+/* Writes eider's JSON error body for STATUS and request ID into OUT (LEN
+ * bytes): {"error":REASON,"status":STATUS,"requestId":ID} and a newline.
+ * Returns its length as snprintf does. */
+int eider_http_error_body(int status, const char *id, char *out, size_t len);
 
 #endif

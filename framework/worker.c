@@ -145,7 +145,7 @@ int eider_worker_send_buffer_full(const struct eider_worker *w)
 
 void eider_worker_send_buffer_freed(struct eider_worker *w)
 {
-    if (w->parked != NULL && w->unpark != NULL && !eider_worker_send_buffer_full(w))
+    if (!TAILQ_EMPTY(&w->parked) && w->unpark != NULL && !eider_worker_send_buffer_full(w))
         event_active(w->unpark, EV_TIMEOUT, 1);
 }
 
@@ -364,6 +364,8 @@ static void worker_init(struct eider_worker *w, const struct eider_worker_args *
     w->slot = args->slot;
     w->board = args->board;
     w->rt_ops = &eider_js_runtime;
+    LIST_INIT(&w->waiting);
+    TAILQ_INIT(&w->parked);
     w->id_state = random_seed();
     /* From the certificate and key the master read (the key is usually
      * readable by root only). */

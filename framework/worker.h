@@ -5,6 +5,7 @@
 #define EIDER_WORKER_H
 
 #include <stdint.h>
+#include <sys/queue.h>
 #include <time.h>
 
 #include "conns.h"
@@ -56,8 +57,8 @@ struct eider_worker {
     const struct timeval *header_tv, *body_tv, *proxy_tv, *send_tv;
     size_t send_buffered;           /* answer bytes waiting for slow clients */
     int inflight;                   /* requests not yet answered */
-    struct eider_exchange *waiting; /* left unanswered by their handler (http.c) */
-    struct eider_exchange *parked, *parked_last;   /* held for the send buffer (http.c) */
+    LIST_HEAD(, eider_exchange) waiting;   /* left unanswered by their handler (http.c) */
+    TAILQ_HEAD(, eider_exchange) parked;   /* held for the send buffer, oldest first (http.c) */
     struct event *unpark;           /* runs eider_http_unpark */
     int draining;                   /* stopping: answer, close, exit */
     struct timespec drain_deadline;

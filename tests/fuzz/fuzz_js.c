@@ -20,7 +20,10 @@
  * binding that touches it afterwards is a use-after-free ASan reports.
  * The glue checks what a client would receive: a status of three digits,
  * header names that are tokens and values without CR or LF (the bindings
- * promise a handler cannot split a response), and no second answer.
+ * promise a handler cannot split a response), and no second answer. The
+ * head of a whole answer is the real one, from http_answer.c's writer,
+ * read back line by line; error answers are http_answer.c's own
+ * eider_http_error, so what the fuzzer checks cannot drift from http.c.
  *
  * The input is read as a loose request: "METHOD TARGET" on the first line,
  * "Name: value" lines up to an empty line, then the body; a line that is
@@ -55,6 +58,7 @@
 #include "config.h"
 #include "config_internal.h"
 #include "http.h"
+#include "http_answer.h"
 #include "js_internal.h"
 #include "log.h"
 #include "router.h"
@@ -202,7 +206,7 @@ static duk_ret_t fuzz_violation(duk_context *ctx)
 
 static void runtime_start(void)
 {
-    struct eider_runtime_env env = { cfg, router, sources, base };
+    struct eider_runtime_env env = { cfg, router, sources, base, NULL, NULL };
     char err[1024];
     duk_context *ctx;
 
@@ -306,7 +310,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* --- the part of http.h the bindings call, as http.c does it --- */
+/* --- the part of http.h the bindings call, as http.c does it (its error
+ * answers and every head come from http_answer.c itself) --- */
 
 const char *const eider_method_names[EIDER_NMETHODS] = {
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
@@ -367,14 +372,57 @@ static void answered(struct eider_exchange *ex)
         release(ex);
 }
 
+/* The head http.c would write, from the one writer (http_answer.c), read
+ * back as a client would: one status line, "Name: value" lines, a blank
+ * line, and the Content-Length the body has (none for 1xx, 204, 304). */
+static void check_written_head(struct eider_exchange *ex, size_t content_length)
+{
+    struct eider_answer_head head;
+    const char *reason = ex->reason[0] ? ex->reason : eider_http_reason(ex->status);
+    const char *p, *end, *eol;
+    int lengths = 0;
+
+    FUZZ_ASSERT(eider_answer_head(&head, ex->req, ex->status, reason, content_length) == 0,
+                "no head for status %d", ex->status);
+    p = head.data;
+    end = head.data + head.len;
+    FUZZ_ASSERT(head.len >= 16 && memcmp(p, "HTTP/1.1 ", 9) == 0, "status line %.*s",
+                (int)head.len, p);
+    FUZZ_ASSERT(memcmp(end - 4, "\r\n\r\n", 4) == 0, "a head not ended by a blank line");
+    p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
+    for (; p < end - 2; p = eol + 2) {
+        const char *colon;
+        eol = memchr(p, '\r', (size_t)(end - p));
+        FUZZ_ASSERT(eol != NULL && eol[1] == '\n', "a bare CR or LF in the head");
+        FUZZ_ASSERT(memchr(p, '\n', (size_t)(eol - p)) == NULL, "a bare LF in a header line");
+        colon = memchr(p, ':', (size_t)(eol - p));
+        FUZZ_ASSERT(colon != NULL && colon > p && colon[1] == ' ', "header line %.*s",
+                    (int)(eol - p), p);
+        for (const char *c = p; c < colon; c++)
+            FUZZ_ASSERT(is_tchar((unsigned char)*c), "header name %.*s", (int)(colon - p), p);
+        if ((size_t)(colon - p) == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
+            lengths++;
+            FUZZ_ASSERT(strtoull(colon + 2, NULL, 10) == content_length,
+                        "Content-Length %.*s for %zu bytes", (int)(eol - p), p, content_length);
+        }
+    }
+    FUZZ_ASSERT(lengths == eider_answer_body_allowed(ex->status), "%d Content-Length for %d",
+                lengths, ex->status);
+    eider_answer_head_free(&head);
+}
+
 void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len)
 {
     if (ex->done || ex->head_sent)
         return;
     ex->status = status;
     check_head(ex);
+    check_written_head(ex, len);
+    /* HEAD answers carry GET's length and no body; 204 and 304 no body. */
+    if (body == NULL || ex->method == EIDER_HEAD || !eider_answer_body_allowed(status))
+        len = 0;
     sink(body, len);
-    ex->body_bytes = ex->method == EIDER_HEAD ? 0 : len;
+    ex->body_bytes = len;
     ex->head_sent = 1;
     answered(ex);
 }
@@ -388,14 +436,17 @@ void eider_http_start_chunked(struct eider_exchange *ex)
     ex->chunked = 1;
 }
 
-void eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
+/* Never more than the socket takes: drain is left to the integration
+ * tests. */
+int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
 {
     if (ex->done || len == 0)
-        return;
+        return 1;
     eider_http_start_chunked(ex);
     sink(data, len);
     if (ex->method != EIDER_HEAD)
         ex->body_bytes += len;
+    return 1;
 }
 
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len)
@@ -407,24 +458,12 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
     answered(ex);
 }
 
-void eider_http_error(struct eider_exchange *ex, int status)
+/* Called after a 'drain' handler, which write_chunk never asks for. */
+void eider_http_handler_returned(struct eider_exchange *ex)
 {
-    struct evkeyvalq *out;
-    char body[160];
-    int n;
-
+    ex->in_handler = 0;
     if (ex->done)
-        return;
-    if (ex->head_sent) {
-        eider_http_end_chunked(ex, NULL, 0);
-        return;
-    }
-    out = evhttp_request_get_output_headers(ex->req);
-    ex->reason[0] = '\0';
-    n = snprintf(body, sizeof(body), "{\"status\":%d,\"requestId\":\"%s\"}\n", status, ex->id);
-    evhttp_remove_header(out, "Content-Type");
-    evhttp_add_header(out, "Content-Type", "application/json");
-    eider_http_send(ex, status, body, (size_t)n);
+        release(ex);
 }
 
 const char *eider_http_peer(struct eider_exchange *ex)

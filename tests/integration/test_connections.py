@@ -4,10 +4,11 @@ connections reclaimed at worker_connections, oldest first (defects 4 and
 buffered answers (defect 3)."""
 import resource
 import socket
+import threading
 import time
 
 from eiderlib import (Eider, fixture, parse_responses, connection_closed_within,
-                      skip_rss_check_if_sanitized)
+                      skip_rss_check_if_sanitized, http_request)
 
 LIMIT = 200
 
@@ -252,3 +253,58 @@ def test_chunked_answer_to_a_slow_client_that_asked_to_close_arrives_whole():
         assert closed, "the answer did not end"
         assert data.endswith(b"\r\n5\r\n\nend\n\r\n0\r\n\r\n"), "answer cut short at %d bytes" % len(data)
         assert parse_responses(data)[0][2].count(b"y") == 8 * 1024 * 1024
+
+
+def _get_in_thread(port, path, results, key):
+    """GET PATH on its own connection in a thread; the answer (or the
+    exception) lands in RESULTS[KEY]."""
+    def run():
+        try:
+            results[key] = http_request(port, "GET", path, timeout=60)
+        except Exception as ex:   # reported by the caller's assertion
+            results[key] = ex
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t
+
+
+def test_every_request_held_at_the_send_buffer_limit_is_answered_once_clients_read():
+    """Several requests held (parked) while slow readers fill
+    worker_max_send_buffer all run, and are all answered, once the slow
+    readers are gone; none is lost or answered twice."""
+    with Eider(fixture("connections"), extra_conf="worker_max_send_buffer 64k;\n"
+               "request_timeout 60s;\nkeepalive_timeout 120s;\n") as e:
+        slow = [_slow_reader(e.port, b"/big?kb=8192", 1) for _ in range(2)]
+        results, threads = {}, []
+        try:
+            e.wait_log("worker_max_send_buffer (65536 bytes) reached", timeout=20)
+            for i in range(4):
+                threads.append(_get_in_thread(e.port, "/", results, i))
+            time.sleep(0.5)
+            assert results == {}, "answered while the send buffer was full: %r" % results
+        finally:
+            for s in slow:
+                s.close()
+        for t in threads:
+            t.join(30)
+        for i in range(4):
+            r = results.get(i)
+            assert not isinstance(r, Exception) and r is not None, "request %d: %r" % (i, r)
+            assert r[0] == 200 and r[2] == b"ok", "request %d: %r" % (i, r)
+
+
+def test_requests_left_waiting_finish_in_any_order():
+    """Handlers that answer later (from timers) leave their requests on the
+    worker's waiting list; they finish out of the order they came in (one
+    taken from the middle of the list, then its ends) and each gets its own
+    answer."""
+    with Eider(fixture("connections")) as e:
+        results = {}
+        threads = [_get_in_thread(e.port, "/slow?ms=%d" % ms, results, ms)
+                   for ms in (1500, 300, 900)]
+        for t in threads:
+            t.join(30)
+        for ms in (1500, 300, 900):
+            r = results.get(ms)
+            assert not isinstance(r, Exception) and r is not None, "/slow?ms=%d: %r" % (ms, r)
+            assert r[0] == 200 and r[2] == b"slow", "/slow?ms=%d: %r" % (ms, r)

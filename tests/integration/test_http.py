@@ -346,3 +346,28 @@ def test_client_header_timeout():
     assert dt <= 4.0, "closed after %.1fs, client_header_timeout is 1s" % dt
     if data:
         assert re.match(rb"HTTP/1\.[01] 408 ", data), _status_line(data)
+
+
+def test_early_refusal_head_bytes():
+    """A request the gate refuses before evhttp sees it (headers over
+    client_max_header_size) gets the head eider's one writer formats:
+    byte for byte the same as the gate's own snprintf made before."""
+    e = srv.get()
+    s = socket.create_connection(("127.0.0.1", e.port), timeout=5)
+    try:
+        s.sendall(b"GET /pipe/x HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 2000 + b"\r\n\r\n")
+        closed, data = connection_closed_within(s, 10.0)
+    finally:
+        s.close()
+    assert closed, "connection kept open after the refusal"
+    m = re.match(rb"HTTP/1\.1 431 Request Header Fields Too Large\r\n"
+                 rb"Date: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT\r\n"
+                 rb"Content-Type: application/json\r\n"
+                 rb"Content-Length: (\d+)\r\n"
+                 rb"Connection: close\r\n"
+                 rb"X-Request-Id: ([0-9a-f]{16})\r\n\r\n", data)
+    assert m, data[:400]
+    body = data[m.end():]
+    assert len(body) == int(m.group(1)), data[:400]
+    assert body == (b'{"error":"Request Header Fields Too Large","status":431,"requestId":"%s"}\n'
+                    % m.group(2)), body
