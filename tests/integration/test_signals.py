@@ -188,12 +188,23 @@ def test_usr1_reopens_logs_master_recreates_them():
         wait_until(lambda: os.path.exists(e.access_log_path) and os.path.exists(e.error_log_path),
                    5, msg="access.log and error.log recreated after USR1")
         # every worker writes its lines to the new files: enough requests to
-        # reach both workers, and a console.log from each
+        # reach both workers, and a console.log from each. A worker acts on
+        # USR1 on its next turn of the loop, so a request may still beat it
+        # there: each round has its own tag, and the last round (all in the
+        # new file) must be in the new file only.
+        rounds = [0]
         def reopened():
+            rounds[0] += 1
             for i in range(6):
-                assert_status(e.get("/?after=%d" % i), 200)
-            acc = e.access_log()
-            return all("?after=%d" % i in acc for i in range(6))
+                assert_status(e.get("/?after=%d-%d" % (rounds[0], i)), 200)
+            # the access log is flushed every 200 ms
+            deadline = time.time() + 2
+            while time.time() < deadline:
+                acc = e.access_log()
+                if all("?after=%d-%d" % (rounds[0], i) in acc for i in range(6)):
+                    return True
+                time.sleep(0.1)
+            return False
         wait_until(reopened, 10, interval=0.3, msg="new requests logged in the new access.log\n"
                    + e.access_log()[-1000:])
         # one request per worker (the second is sent while the first keeps
@@ -214,7 +225,8 @@ def test_usr1_reopens_logs_master_recreates_them():
         with open(e.access_log_path + ".1") as f:
             old = f.read()
         assert "?before=1" in old, "rotated access log lost its lines"
-        assert "?after=" not in old, "lines still written to the rotated access log:\n" + old[-1000:]
+        assert "?after=%d-" % rounds[0] not in old, \
+            "lines still written to the rotated access log:\n" + old[-1000:]
         with open(e.error_log_path + ".1") as f:
             assert "slow start u" not in f.read(), "worker still writes to the rotated error log"
         assert sorted(e.worker_pids()) == sorted(workers), "USR1 restarted the workers"
