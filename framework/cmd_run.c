@@ -16,6 +16,7 @@
 #include "config.h"
 #include "lower.h"
 #include "runtime.h"
+#include "shdict.h"
 #include "sources.h"
 
 #define RUN_USAGE "Usage: eider run [-c FILE] [-g DIRECTIVES] SCRIPT [ARGS...]\n"
@@ -79,6 +80,13 @@ int eider_cmd_run(int argc, char **argv)
     }
     if ((cfg = eider_config_load(conf_file, extra, err, sizeof(err))) == NULL) {
         fprintf(stderr, "eider run: %s\n", err);
+        return 1;
+    }
+    /* The config's shared dictionaries, fresh: a script reaches them as a
+     * handler does (they live only as long as this process). */
+    if (eider_shdict_zones_sync(cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "eider run: %s\n", err);
+        eider_config_free(cfg);
         return 1;
     }
     /* process.argv: eider, the script, its arguments. */

@@ -164,3 +164,13 @@ def test_run_unhandled_rejection_exits_1():
     p = run_eider(["run", f], timeout=30)
     assert p.returncode == 1, "exit status %s" % p.returncode
     assert "fetch failed" in p.stderr, p.stderr
+
+
+def test_run_has_the_configs_shared_dictionaries():
+    f = _script("shared.js", "const d = require('eider').shared.counts;\n"
+                             "d.incr('a', 2, 0);\n"
+                             "d.incr('a', 3);\n"
+                             "console.log(d.get('a'), d.capacity > 0);\n")
+    p = run_eider(["run", "-g", "shared_dict counts 1m;", f])
+    assert p.returncode == 0, "exit status %s, stderr: %s" % (p.returncode, p.stderr)
+    assert p.stdout == "5 true\n", "stdout: %r" % p.stdout
