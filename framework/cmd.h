@@ -8,5 +8,6 @@
 
 int eider_cmd_run(int argc, char **argv);
 int eider_cmd_call(int argc, char **argv);
+int eider_cmd_test(int argc, char **argv);
 
 #endif
