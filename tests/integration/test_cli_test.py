@@ -66,7 +66,7 @@ def test_failing_assert_is_not_ok_with_message_and_line_and_exit_1():
     assert _results(p.stdout) == [(True, 1, "adds"), (False, 2, "wrong sum")], p.stdout
     yaml = p.stdout.split("not ok 2 - wrong sum\n", 1)[1]
     assert yaml.startswith("  ---\n"), p.stdout
-    assert "message: 'Expected values to be strictly equal" in yaml, p.stdout
+    assert "message: |-\n    Expected values to be strictly equal" in yaml, p.stdout
     assert "a.test.js:5" in yaml.split("  ...")[0], "no file:line of the assert in: " + p.stdout
     assert p.stdout.splitlines()[-1] == "1 passed, 1 failed", p.stdout
 
@@ -169,3 +169,58 @@ def test_tests_dir_and_test_files_are_not_routed():
         p = run_eider(["call", "-c", conf, "GET", path])
         assert "routed" not in p.stdout, "%s: %s" % (path, p.stdout)
         assert p.stdout.startswith("HTTP/1.1 404"), "%s: %s" % (path, p.stdout)
+
+
+def test_request_goes_through_the_handlers():
+    p = _run({"h/echo.js":
+              "module.exports = (req, res) => {\n"
+              "  res.setHeader('X-Seen', req.headers['x-token'] || 'none');\n"
+              "  res.json({ method: req.method, path: req.path, q: req.query.q, body: String(req.body) });\n"
+              "};\n",
+              "h/later.js":
+              "module.exports = (req, res) => new Promise((r) => setTimeout(r, 20))"
+              ".then(() => res.end('later ' + req.query.n));\n",
+              "h/tests/req.test.js":
+              "const test = require('node:test');\n"
+              "const assert = require('assert/strict');\n"
+              "const { request } = require('eider/test');\n"
+              "test('echo', async () => {\n"
+              "  const res = await request('post', '/echo?q=1', { headers: { 'X-Token': 't1' },"
+              " body: 'hello' });\n"
+              "  assert.equal(res.status, 200);\n"
+              "  assert.equal(res.headers['x-seen'], 't1');\n"
+              "  assert.deepEqual(res.json(), { method: 'POST', path: '/echo', q: '1', body: 'hello' });\n"
+              "});\n"
+              "test('answers after a timer, several at once', async () => {\n"
+              "  const all = await Promise.all([1, 2, 3].map((n) => request('GET', '/later?n=' + n)));\n"
+              "  assert.deepEqual(all.map((r) => r.body), ['later 1', 'later 2', 'later 3']);\n"
+              "});\n"
+              "test('404 for no handler', async () => {\n"
+              "  assert.equal((await request('GET', '/nothing')).status, 404);\n"
+              "});\n"})
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert _results(p.stdout) == [(True, 1, "echo"), (True, 2, "answers after a timer, several at once"),
+                                  (True, 3, "404 for no handler")], p.stdout
+
+
+def test_each_file_has_fresh_handlers():
+    counter = ("let n = 0;\n"
+               "module.exports = (req, res) => res.end(String(++n));\n")
+    check = ("const assert = require('assert');\n"
+             "require('node:test')('counts from 1', async () => {\n"
+             "  const r = await require('eider/test').request('GET', '/count');\n"
+             "  assert.strictEqual(r.body, '1');\n"
+             "});\n")
+    p = _run({"h/count.js": counter, "h/tests/a.test.js": check, "h/tests/b.test.js": check})
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert _results(p.stdout) == [(True, 1, "counts from 1"), (True, 2, "counts from 1")], p.stdout
+
+
+def test_request_outside_eider_test_rejects():
+    d = mkdtemp("eider-test-")
+    _tmps.append(d)
+    write_tree(d, {"s.js": "require('eider/test').request('GET', '/').then(null,"
+                           " (e) => console.log('rejected: ' + e.message));\n"})
+    p = run_eider(["run", os.path.join(d, "s.js")])
+    assert p.returncode == 0, p.stderr
+    assert "rejected: request() answers in test files run by 'eider test'" in p.stdout, p.stdout

@@ -107,9 +107,13 @@ function fullName(suite, name) {
     return parts.join(' > ');
 }
 
-// Single-quoted YAML scalar.
+// A YAML scalar at indent 2: single-quoted, or a literal block for several
+// lines (an assert's diff).
 function yaml(s) {
-    return "'" + String(s).replace(/'/g, "''").replace(/\n/g, ' ') + "'";
+    s = String(s);
+    if (s.indexOf('\n') < 0)
+        return "'" + s.replace(/'/g, "''") + "'";
+    return '|-\n' + s.split('\n').map(function (l) { return '    ' + l; }).join('\n');
 }
 
 // The stack's first frame in the test file, else its first frame outside
