@@ -99,10 +99,9 @@ static int parse(int argc, char **argv, struct call *c)
     return -1;
 }
 
-/* Builds the request C describes, as evhttp would have parsed it from a
- * client: HTTP/1.1, Host: localhost unless -H gives one, Content-Length
- * for a body. Returns NULL with the problem in err. */
-static struct evhttp_request *make_request(const struct call *c, char *err, size_t errlen)
+struct evhttp_request *eider_call_request(const char *method, const char *target,
+                                         const char *const *headers, int nheaders,
+                                         const char *body, size_t bodylen, char *err, size_t errlen)
 {
     struct evhttp_request *req;
     struct evkeyvalq *in;
@@ -110,15 +109,15 @@ static struct evhttp_request *make_request(const struct call *c, char *err, size
     int host = 0;
 
     for (m = 0; m < sizeof(methods) / sizeof(methods[0]); m++)
-        if (strcasecmp(c->method, methods[m].name) == 0)
+        if (strcasecmp(method, methods[m].name) == 0)
             break;
     if (m == sizeof(methods) / sizeof(methods[0])) {
         snprintf(err, errlen, "method %s: use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS",
-                 c->method);
+                 method);
         return NULL;
     }
-    if (c->target[0] != '/') {
-        snprintf(err, errlen, "path %s: give it from the root, as /hello", c->target);
+    if (target[0] != '/') {
+        snprintf(err, errlen, "path %s: give it from the root, as /hello", target);
         return NULL;
     }
     if ((req = evhttp_request_new(NULL, NULL)) == NULL) {
@@ -129,24 +128,24 @@ static struct evhttp_request *make_request(const struct call *c, char *err, size
     req->type = methods[m].cmd;
     req->major = 1;
     req->minor = 1;
-    req->uri = eider_strdup(c->target);
-    req->uri_elems = evhttp_uri_parse_with_flags(c->target, EVHTTP_URI_NONCONFORMANT);
+    req->uri = eider_strdup(target);
+    req->uri_elems = evhttp_uri_parse_with_flags(target, EVHTTP_URI_NONCONFORMANT);
     if (req->uri_elems == NULL) {
-        snprintf(err, errlen, "path %s: not a valid request target", c->target);
+        snprintf(err, errlen, "path %s: not a valid request target", target);
         evhttp_request_free(req);
         return NULL;
     }
     in = evhttp_request_get_input_headers(req);
-    for (int i = 0; i < c->nheaders; i++) {
+    for (int i = 0; i < nheaders; i++) {
         char name[256];
-        const char *colon = strchr(c->headers[i], ':'), *value = colon + 1;
-        size_t n = (size_t)(colon - c->headers[i]);
+        const char *colon = strchr(headers[i], ':'), *value = colon + 1;
+        size_t n = (size_t)(colon - headers[i]);
         if (n == 0 || n >= sizeof(name)) {
-            snprintf(err, errlen, "-H '%s': give 'Name: value'", c->headers[i]);
+            snprintf(err, errlen, "-H '%s': give 'Name: value'", headers[i]);
             evhttp_request_free(req);
             return NULL;
         }
-        memcpy(name, c->headers[i], n);
+        memcpy(name, headers[i], n);
         name[n] = '\0';
         value += strspn(value, " \t");
         host |= strcasecmp(name, "Host") == 0;
@@ -154,14 +153,38 @@ static struct evhttp_request *make_request(const struct call *c, char *err, size
     }
     if (!host)
         evhttp_add_header(in, "Host", "localhost");
-    if (c->body != NULL) {
+    if (body != NULL) {
         char len[24];
-        snprintf(len, sizeof(len), "%zu", c->bodylen);
+        snprintf(len, sizeof(len), "%zu", bodylen);
         evhttp_remove_header(in, "Content-Length");
         evhttp_add_header(in, "Content-Length", len);
-        evbuffer_add(evhttp_request_get_input_buffer(req), c->body, c->bodylen);
+        evbuffer_add(evhttp_request_get_input_buffer(req), body, bodylen);
     }
     return req;
+}
+
+int eider_call_worker(struct eider_worker *w, struct eider_capture *cap,
+                      const struct eider_config *cfg, const struct eider_router *router,
+                      struct eider_sources *sources, char *err, size_t errlen)
+{
+    struct eider_runtime_env env = { .cfg = cfg, .router = router, .sources = sources,
+                                     .base = w->base, .lower = eider_lower_one };
+
+    w->cfg = cfg;
+    w->router = router;
+    w->rt_ops = &eider_js_runtime;
+    w->id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    w->listeners[0].worker = w;
+    w->listeners[0].cfg = &cfg->listens[0];   /* as if to the first listener */
+    w->listeners[0].access_sink = -1;
+    w->nlisteners = 1;
+    w->capture = cap;
+    cap->base = w->base;
+    if ((cap->out = evbuffer_new()) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return (w->rt = w->rt_ops->create(&env, err, errlen)) == NULL ? -1 : 0;
 }
 
 /* Runs REQ through a worker on CFG, ROUTER and SOURCES with no listener,
@@ -174,23 +197,11 @@ static int call(const struct eider_config *cfg, const struct eider_router *route
     char err[2048];
     int rc = 2;
 
-    w.cfg = cfg;
-    w.router = router;
-    w.rt_ops = &eider_js_runtime;
-    w.id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    w.listeners[0].worker = &w;
-    w.listeners[0].cfg = &cfg->listens[0];   /* as if to the first listener */
-    w.listeners[0].access_sink = -1;
-    w.nlisteners = 1;
-    w.capture = &cap;
-    cap.base = w.base = event_base_new();
-    cap.out = evbuffer_new();
-    struct eider_runtime_env env = { .cfg = cfg, .router = router, .sources = sources,
-                                     .base = w.base, .lower = eider_lower_one };
-    if (w.base == NULL || cap.out == NULL) {
+    w.base = event_base_new();
+    if (w.base == NULL) {
         fprintf(stderr, "eider call: out of memory\n");
         evhttp_request_free(req);
-    } else if ((w.rt = w.rt_ops->create(&env, err, sizeof(err))) == NULL) {
+    } else if (eider_call_worker(&w, &cap, cfg, router, sources, err, sizeof(err)) < 0) {
         fprintf(stderr, "eider call: %s\n", err);
         evhttp_request_free(req);
     } else {
@@ -229,7 +240,8 @@ int eider_cmd_call(int argc, char **argv)
     if ((cfg = eider_config_load(c.conf_file, c.extra, err, sizeof(err))) == NULL
         || eider_shdict_zones_sync(cfg, err, sizeof(err)) < 0
         || eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0
-        || (req = make_request(&c, err, sizeof(err))) == NULL
+        || (req = eider_call_request(c.method, c.target, (const char *const *)c.headers, c.nheaders, c.body,
+                                    c.bodylen, err, sizeof(err))) == NULL
         /* Then no handler code runs privileged, as in a worker. */
         || eider_drop_privileges(cfg, err, sizeof(err)) < 0)
         fprintf(stderr, "eider call: %s\n", err);

@@ -110,6 +110,10 @@ struct eider_capture {
     struct evbuffer *out;      /* status line, headers, blank line, body */
     int status;                /* 0 until the head is written */
     int done;
+    /* Called when the answer is complete instead of stopping the loop
+     * (eider test, whose loop goes on); NULL: stop it. */
+    void (*on_end)(struct eider_capture *c);
+    void *arg;
 };
 /* Writes the head of REQ's answer: STATUS, REASON, its output headers, and
  * Transfer-Encoding: chunked if CHUNKED, else Content-Length: LENGTH where
@@ -119,7 +123,7 @@ void eider_capture_head(struct eider_capture *c, struct evhttp_request *req, int
 /* Appends LEN bytes of body (de-chunked, as curl prints it). */
 void eider_capture_body(struct eider_capture *c, const void *data, size_t len);
 /* The answer is complete: frees REQ (no connection owns it) and stops the
- * loop. */
+ * loop, or calls on_end if set. */
 void eider_capture_end(struct eider_capture *c, struct evhttp_request *req);
 
 /* Request accessors shared by the bindings. */

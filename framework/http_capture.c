@@ -44,5 +44,8 @@ void eider_capture_end(struct eider_capture *c, struct evhttp_request *req)
 {
     c->done = 1;
     evhttp_request_free(req);
-    event_base_loopbreak(c->base);
+    if (c->on_end != NULL)
+        c->on_end(c);
+    else
+        event_base_loopbreak(c->base);
 }

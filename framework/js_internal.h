@@ -37,6 +37,8 @@ struct eider_js {
     const char *const *script_argv;
     int script_argc;
     int script_failed;         /* an uncaught error ended the script */
+    eider_test_request_fn *test_request;   /* eider test's request(), or NULL */
+    void *test_arg;
     unsigned *methods;         /* per handler, 1 << enum eider_method */
     size_t nhandlers;
     size_t heap_bytes;         /* counted by the allocator */
@@ -136,6 +138,11 @@ int eider_js_deferred(duk_context *ctx);
 /* Settles deferred REF with the value on top (popped): resolves, or
  * rejects if REJECT; then drains microtasks. */
 void eider_js_settle(duk_context *ctx, int ref, int reject);
+
+/* eider test (js_test_request.c): defines request()'s native, and settles
+ * its Promise with an answer. */
+void eider_js_test_request_init(duk_context *ctx);
+void eider_js_test_answered(void *rt, int ref, const char *answer, size_t len);
 
 /* Frees the C side of every timer of JS (at heap destruction). */
 void eider_js_timers_free(struct eider_js *js);

@@ -389,6 +389,8 @@ static void *js_create(const struct eider_runtime_env *env, char *err, size_t er
     js->script = env->script_argv != NULL;
     js->script_argv = env->script_argv;
     js->script_argc = env->script_argc;
+    js->test_request = env->test_request;
+    js->test_arg = env->test_arg;
     js->root = realpath(env->root ? env->root : cfg->handlers, NULL);
     js->nhandlers = env->router ? eider_router_count(env->router) : 0;
     js->methods = eider_calloc(js->nhandlers + 1, sizeof(unsigned));
@@ -410,6 +412,8 @@ static void *js_create(const struct eider_runtime_env *env, char *err, size_t er
     for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
         bindings[i].init(ctx);
     eider_js_module_init(ctx, js->root);
+    if (js->test_request != NULL)
+        eider_js_test_request_init(ctx);
     duk_push_heap_stash(ctx);
     duk_push_bare_object(ctx);
     duk_put_prop_string(ctx, -2, "waiting");   /* js_call.c */
@@ -492,4 +496,5 @@ const struct eider_runtime_ops eider_js_runtime = {
     .drain = eider_js_emit_drain,
     .heap_bytes = js_heap_bytes,
     .run = eider_js_run_script,
+    .answered = eider_js_test_answered,
 };

@@ -36,6 +36,8 @@ static const struct subcommand {
     { "call", eider_cmd_call,
       "eider call [-c FILE] METHOD PATH [-H 'Name: value']... [-d BODY | -d @FILE]\n"
       "                                         one request through the handlers, no socket" },
+    { "test", eider_cmd_test,
+      "eider test [-c FILE] [DIR]             run the *.test.js files (default: tests/ under the handlers)" },
 };
 
 static void usage(FILE *out)

@@ -108,10 +108,11 @@ static int set_handler(struct eider_router *r, struct node *n, const char *file,
     return 0;
 }
 
-/* A handler file: NAME.js, or NAME.ts but not a declaration file NAME.d.ts. */
+/* A handler file: NAME.js, or NAME.ts but not a declaration file NAME.d.ts,
+ * nor a test NAME.test.js or NAME.test.ts (eider test runs those). */
 static int is_handler_file(const char *name, size_t len)
 {
-    if (len <= 3)
+    if (len <= 3 || (len > 8 && strncmp(name + len - 8, ".test.", 6) == 0))
         return 0;
     if (strcmp(name + len - 3, ".js") == 0)
         return 1;
@@ -139,8 +140,8 @@ static int in_ancestry(const struct ancestry *a, const struct stat *st)
     return 0;
 }
 
-/* The names in D that can route (not "_private", ".hidden" or
- * node_modules), sorted so that handler numbers are stable; *N gets
+/* The names in D that can route (not "_private", ".hidden", node_modules
+ * or tests, where eider test finds the *.test.js files), sorted so that handler numbers are stable; *N gets
  * their count. The caller frees each and the array. */
 static char **routable_names(DIR *d, size_t *n)
 {
@@ -149,7 +150,8 @@ static char **routable_names(DIR *d, size_t *n)
 
     *n = 0;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '_' || de->d_name[0] == '.' || strcmp(de->d_name, "node_modules") == 0)
+        if (de->d_name[0] == '_' || de->d_name[0] == '.' || strcmp(de->d_name, "node_modules") == 0
+            || strcmp(de->d_name, "tests") == 0)
             continue;
         names = eider_realloc(names, (*n + 1) * sizeof(char *));
         names[(*n)++] = eider_strdup(de->d_name);

@@ -32,6 +32,15 @@ typedef int eider_lower_fn(const struct eider_config *cfg, const char *path, con
  * side by side (lower.h's eider_lower_prefetch with the caller's cache). */
 typedef void eider_prefetch_fn(const struct eider_config *cfg, const char *const *paths, size_t n);
 
+/* eider test: request() of require('eider/test') hands the request to
+ * this (run by cmd_test.c), which sends the handler runtime's answer to
+ * the script runtime RT's ops->answered(RT, REF, ...) on a later loop
+ * turn. HEADERS are NHEADERS "Name: value" strings; BODY (BODYLEN bytes)
+ * is NULL for none. Returns 0, or -1 with the problem in err. */
+typedef int eider_test_request_fn(void *arg, void *rt, int ref, const char *method,
+                                  const char *target, const char *const *headers, int nheaders,
+                                  const char *body, size_t bodylen, char *err, size_t errlen);
+
 /* What a runtime is created with. */
 struct eider_runtime_env {
     const struct eider_config *cfg;
@@ -54,6 +63,9 @@ struct eider_runtime_env {
     const char *root;
     const char *const *script_argv;
     int script_argc;
+    /* eider test: where request() goes (with TEST_ARG); NULL elsewhere. */
+    eider_test_request_fn *test_request;
+    void *test_arg;
 };
 
 struct eider_runtime_ops {
@@ -80,6 +92,9 @@ struct eider_runtime_ops {
      * Prints an uncaught error on stderr. Returns the exit status: 1 after
      * an uncaught error, else process.exitCode (0 by default). */
     int (*run)(void *rt, const char *path);
+    /* eider test: the answer (as eider call prints it, LEN bytes) to the
+     * request() that test_request got with REF; NULL ANSWER rejects it. */
+    void (*answered)(void *rt, int ref, const char *answer, size_t len);
 };
 
 extern const struct eider_runtime_ops eider_js_runtime;
