@@ -206,7 +206,7 @@ static duk_ret_t fuzz_violation(duk_context *ctx)
 
 static void runtime_start(void)
 {
-    struct eider_runtime_env env = { cfg, router, sources, base, NULL, NULL };
+    struct eider_runtime_env env = { .cfg = cfg, .router = router, .sources = sources, .base = base };
     char err[1024];
     duk_context *ctx;
 
