@@ -67,7 +67,9 @@ struct watch_detail {
 static duk_ret_t watch_body(duk_context *ctx, void *udata)
 {
     const struct watch_detail *d = udata;
-    int is_error = duk_is_error(ctx, 0);
+    /* A safe call shares its caller's frame: the arguments are on top. */
+    duk_idx_t err = duk_get_top(ctx) - 2, text = err + 1;
+    int is_error = duk_is_error(ctx, err);
 
     duk_push_object(ctx);
     duk_push_string(ctx, eider_http_reason(d->status));
@@ -77,13 +79,13 @@ static duk_ret_t watch_body(duk_context *ctx, void *udata)
     duk_push_string(ctx, d->id);
     duk_put_prop_literal(ctx, -2, "requestId");
     if (is_error)
-        duk_get_prop_literal(ctx, 0, "message");
+        duk_get_prop_literal(ctx, err, "message");
     else
-        duk_dup(ctx, 1);
+        duk_dup(ctx, text);
     duk_to_string(ctx, -1);
     duk_put_prop_literal(ctx, -2, "message");
     if (is_error) {
-        duk_dup(ctx, 1);
+        duk_dup(ctx, text);
         duk_put_prop_literal(ctx, -2, "stack");
     }
     duk_json_encode(ctx, -1);
