@@ -26,6 +26,7 @@
 #include "config.h"
 #include "log.h"
 #include "master_internal.h"
+#include "watch.h"
 #include "scoreboard.h"
 #include "worker.h"
 
@@ -146,6 +147,9 @@ void eider_slots_spawn(struct master *m, int i, int index)
         for (int k = 0; k < m->nslots; k++)
             if (m->slots[k].ready_fd >= 0)
                 close(m->slots[k].ready_fd);
+        /* The master's inotify watches would live on in every worker. */
+        if (m->watch != NULL)
+            close(eider_watch_fd(m->watch));
         /* Only this worker's own listening sockets stay open in it: one
          * it inherited but never accepts on would keep a dropped address
          * taking connections nobody answers. */
