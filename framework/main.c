@@ -106,7 +106,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     /* -w is the directive after -g's, so a reload (which parses the
      * config and the extra text again) stays in watch mode. */
     if (watch) {
-        if (asprintf(&o->watch_extra, "%s\nwatch on;", o->extra ? o->extra : "") < 0)
+        if (asprintf(&o->watch_extra, "%s%swatch on;", o->extra ? o->extra : "", o->extra ? "\n" : "") < 0)
             return 1;
         o->extra = o->watch_extra;
     }

@@ -47,6 +47,7 @@
 #include "daemon.h"
 #include "listen.h"
 #include "log.h"
+#include "lower.h"
 #include "router.h"
 #include "runtime.h"
 #include "scoreboard.h"
@@ -426,7 +427,8 @@ static void sync_watch(struct master *m)
     m->watch_due_ms = 0;
     if (!cfg->watch)
         return;
-    if ((m->watch = eider_watch_open(cfg->handlers, err, sizeof(err))) == NULL)
+    m->watch = eider_watch_open(cfg->handlers, eider_lower_cache_dir(cfg->js_cache), err, sizeof(err));
+    if (m->watch == NULL)
         eider_log(EIDER_LOG_ERROR, "%s", err);
     else
         eider_log(EIDER_LOG_NOTICE, "watching %s: a change reloads", cfg->handlers);

@@ -33,6 +33,7 @@ struct dir_watch {
 struct eider_watch {
     int fd;
     char *root;
+    char *skip;             /* the lowering cache, or NULL */
     struct dir_watch *dirs;
     size_t ndirs, cap;
 };
@@ -52,11 +53,13 @@ static int ignored(const char *name)
  * the rest still reloads. */
 static void add_tree(struct eider_watch *w, const char *path)
 {
-    int wd = inotify_add_watch(w->fd, path, WATCH_MASK);
+    int wd;
     DIR *d;
     struct dirent *e;
 
-    if (wd < 0) {
+    if (w->skip != NULL && strcmp(path, w->skip) == 0)
+        return;   /* written by every reload that lowers a file */
+    if ((wd = inotify_add_watch(w->fd, path, WATCH_MASK)) < 0) {
         eider_log(EIDER_LOG_WARN, "watch: cannot watch %s: %s%s", path, strerror(errno),
                   errno == ENOSPC ? " (raise fs.inotify.max_user_watches)" : "");
         return;
@@ -101,17 +104,19 @@ static void forget(struct eider_watch *w, int wd)
         }
 }
 
-struct eider_watch *eider_watch_open(const char *root, char *err, size_t errlen)
+struct eider_watch *eider_watch_open(const char *root, const char *skip, char *err, size_t errlen)
 {
     struct eider_watch *w = eider_calloc(1, sizeof(*w));
 
     w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (w->fd < 0) {
-        snprintf(err, errlen, "watch: cannot start inotify: %s", strerror(errno));
+        snprintf(err, errlen, "watch: cannot start inotify: %s%s; the server runs without watching",
+                 strerror(errno), errno == EMFILE ? " (raise fs.inotify.max_user_instances)" : "");
         free(w);
         return NULL;
     }
     w->root = eider_strdup(root);
+    w->skip = skip != NULL ? eider_strdup(skip) : NULL;
     add_tree(w, root);
     return w;
 }
@@ -125,6 +130,7 @@ void eider_watch_free(struct eider_watch *w)
         free(w->dirs[i].path);
     free(w->dirs);
     free(w->root);
+    free(w->skip);
     free(w);
 }
 

@@ -9,10 +9,11 @@
 
 struct eider_watch;
 
-/* Starts watching ROOT and every directory under it (but node_modules and
- * dot directories). Returns the watch, which the caller frees with
+/* Starts watching ROOT and every directory under it but node_modules, dot
+ * directories and SKIP (the lowering cache's directory, or NULL), which
+ * the caller keeps. Returns the watch, which the caller frees with
  * eider_watch_free(), or NULL after writing why into ERR. */
-struct eider_watch *eider_watch_open(const char *root, char *err, size_t errlen);
+struct eider_watch *eider_watch_open(const char *root, const char *skip, char *err, size_t errlen);
 
 /* Frees W (NULL is fine), closing its inotify descriptor. */
 void eider_watch_free(struct eider_watch *w);

@@ -134,17 +134,43 @@ def test_broken_file_keeps_the_last_good_answer_until_fixed():
         e.stop()
 
 
+def _reloads_after_settling(e):
+    """The number of reloads once the last one has committed and the loop
+    has had time for another (a change it made itself would start one)."""
+    wait_until(lambda: "reloaded:" in e.error_log(), 10, msg="the reload committed")
+    time.sleep(1.0)
+    return e.error_log().count("reloading ")
+
+
 def test_dot_files_and_node_modules_do_not_reload():
     e = _server({"index.js": _handler("v1"), "node_modules/dep/index.js": "module.exports = 1;\n"})
     try:
         _write(e, ".index.js.swp", "junk")
         _write(e, "index.js~", "junk")
         _write(e, "node_modules/dep/index.js", "module.exports = 2;\n")
-        # Then a change that counts: it must be the only reload.
+        os.mkdir(os.path.join(e.handlers_dir, ".git"))
+        _write(e, ".git/HEAD", "junk")
+        # Long past the debounce, so that a reload for those would not be
+        # merged with this one: then a change that counts.
+        time.sleep(1.0)
         _write(e, "index.js", _handler("v2"))
         _wait_answer(e, "/", 200, "v2")
-        wait_until(lambda: "reloaded:" in e.error_log(), 10, msg="the reload committed")
-        assert e.error_log().count("reloading ") == 1, e.error_log()[-2000:]
+        assert _reloads_after_settling(e) == 1, e.error_log()[-2000:]
+    finally:
+        e.stop()
+
+
+def test_lowering_cache_under_the_root_does_not_reload_again():
+    ts = "export function GET(req: any, res: any): void { const v: string = %r; res.end(v); }\n"
+    d = mkdtemp("eider-watch-h-")
+    write_tree(d, {"t.ts": ts % "one"})
+    e = Eider(d, extra_conf="watch on;\njs_cache %s/cache;" % d)
+    e.start()
+    try:
+        _write(e, "t.ts", ts % "two")
+        _wait_answer(e, "/t", 200, "two")
+        assert os.listdir(os.path.join(d, "cache")), "nothing was lowered into the cache"
+        assert _reloads_after_settling(e) == 1, e.error_log()[-2000:]
     finally:
         e.stop()
 
