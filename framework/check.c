@@ -271,6 +271,20 @@ static int check_handlers_dir(const struct eider_config *cfg, char *err, size_t 
     return -1;
 }
 
+/* Watch mode is for a developer at a terminal: it shows errors (stacks in
+ * 500 bodies) a server must not, and its messages go to stderr, which a
+ * daemon has closed. 0, or -1 with the reason blamed on the watch line. */
+static int check_watch(const struct eider_config *cfg, char *err, size_t errlen)
+{
+    if (!cfg->watch || !cfg->daemon)
+        return 0;
+    snprintf(err, errlen, "\"watch on\" cannot go with \"daemon on\" (set at %s): watch mode is "
+             "for development in the foreground; turn one of them off",
+             eider_config_where(cfg, "daemon") ? eider_config_where(cfg, "daemon") : "its default");
+    eider_config_blame(cfg, eider_config_where(cfg, "watch"), "watch", err, errlen);
+    return -1;
+}
+
 int eider_handlers_check(const struct eider_config *cfg, struct eider_router **router,
                          struct eider_sources **sources, char *err, size_t errlen)
 {
@@ -278,7 +292,9 @@ int eider_handlers_check(const struct eider_config *cfg, struct eider_router **r
     struct eider_router *r = NULL;
     int rc;
 
-    rc = check_files(cfg, err, errlen);
+    rc = check_watch(cfg, err, errlen);
+    if (rc == 0)
+        rc = check_files(cfg, err, errlen);
     if (rc == 0)
         rc = eider_tls_check(cfg, s, err, errlen);
     if (rc == 0 && prepare_cache(cfg, err, errlen) < 0) {

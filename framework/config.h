@@ -62,6 +62,7 @@ struct eider_config {
     int worker_shutdown_timeout;
     int js_time_limit;            /* seconds one entry into JS may run */
     int daemon;
+    int watch;                    /* reload on changes under handlers; errors in 500 bodies */
     char *pid_file;               /* NULL: none */
     char *user;                   /* NULL: unchanged, or nobody when root */
     char *group;                  /* NULL: the user's group */

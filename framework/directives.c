@@ -705,6 +705,7 @@ const struct eider_directive eider_directives[] = {
       .def = "128m" },
     { .name = "js_cache", .set = set_log_target, STRING(js_cache), .words = "off auto", .def = "auto" },
     { .name = "daemon", .set = set_flag, VALUE(daemon), .def = "off" },
+    { .name = "watch", .set = set_flag, VALUE(watch), .def = "off" },
     { .name = "pid", .set = set_path, STRING(pid_file) },
     { .name = "user", .set = set_account, STRING(user) },
     { .name = "group", .set = set_account, STRING(group) },

@@ -79,6 +79,9 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
  * already answered. In http_answer.c, so the fuzzer's stand-in for the
  * send functions answers errors with the real thing. */
 void eider_http_error(struct eider_exchange *ex, int status);
+/* The same with BODY (LEN bytes of JSON, copied) instead of the standard
+ * one: watch mode's error answers, which add the message and stack. */
+void eider_http_error_json(struct eider_exchange *ex, int status, const char *body, size_t len);
 
 /* Called by the runtime when a handler call for ex returns: frees an
  * answered exchange, or arms request_timeout (504) for one left waiting

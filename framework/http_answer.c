@@ -174,11 +174,9 @@ int eider_http_error_body(int status, const char *id, char *out, size_t len)
                     eider_http_reason(status), status, id);
 }
 
-void eider_http_error(struct eider_exchange *ex, int status)
+void eider_http_error_json(struct eider_exchange *ex, int status, const char *body, size_t len)
 {
     struct evkeyvalq *out;
-    char body[160];
-    int n;
 
     if (ex->done)
         return;
@@ -189,8 +187,15 @@ void eider_http_error(struct eider_exchange *ex, int status)
     }
     out = evhttp_request_get_output_headers(ex->req);
     ex->reason[0] = '\0';
-    n = eider_http_error_body(status, ex->id, body, sizeof(body));
     evhttp_remove_header(out, "Content-Type");
     evhttp_add_header(out, "Content-Type", "application/json");
-    eider_http_send(ex, status, body, (size_t)n);
+    eider_http_send(ex, status, body, len);
+}
+
+void eider_http_error(struct eider_exchange *ex, int status)
+{
+    char body[160];
+    int n = eider_http_error_body(status, ex->id, body, sizeof(body));
+
+    eider_http_error_json(ex, status, body, (size_t)n);
 }

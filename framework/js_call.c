@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "http.h"
+#include "http_answer.h"
 #include "js_internal.h"
 #include "log.h"
 #include "router.h"
@@ -53,6 +54,70 @@ static duk_ret_t error_status(duk_context *ctx, void *udata)
     return 1;
 }
 
+/* What watch mode's error body says besides the error itself. */
+struct watch_detail {
+    int status;
+    const char *id;
+};
+
+/* Under duk_safe_call (reading "message" may run a getter that throws):
+ * [err formatted] -> [json]. Watch mode's error body: the standard one
+ * (error, status, requestId) with the error's message and, for an Error,
+ * its stack as the error log shows it (source-mapped). */
+static duk_ret_t watch_body(duk_context *ctx, void *udata)
+{
+    const struct watch_detail *d = udata;
+    /* A safe call shares its caller's frame: the arguments are on top. */
+    duk_idx_t err = duk_get_top(ctx) - 2, text = err + 1;
+    int is_error = duk_is_error(ctx, err);
+
+    duk_push_object(ctx);
+    duk_push_string(ctx, eider_http_reason(d->status));
+    duk_put_prop_literal(ctx, -2, "error");
+    duk_push_int(ctx, d->status);
+    duk_put_prop_literal(ctx, -2, "status");
+    duk_push_string(ctx, d->id);
+    duk_put_prop_literal(ctx, -2, "requestId");
+    if (is_error)
+        duk_get_prop_literal(ctx, err, "message");
+    else
+        duk_dup(ctx, text);
+    duk_to_string(ctx, -1);
+    duk_put_prop_literal(ctx, -2, "message");
+    if (is_error) {
+        duk_dup(ctx, text);
+        duk_put_prop_literal(ctx, -2, "stack");
+    }
+    duk_json_encode(ctx, -1);
+    duk_push_literal(ctx, "\n");
+    duk_concat(ctx, 2);
+    return 1;
+}
+
+/* Answers STATUS for the error at ERR, whose formatted text is on top. In
+ * watch mode a 5xx body carries the message and stack (watch_body);
+ * otherwise, or if that body cannot be made, the standard body. */
+static void send_error(duk_context *ctx, struct eider_js *js, struct eider_exchange *ex,
+                       duk_idx_t err, int status)
+{
+    struct watch_detail d = { status, ex->id };
+    duk_size_t len;
+
+    if (!js->cfg->watch || status < 500) {
+        eider_http_error(ex, status);
+        return;
+    }
+    duk_dup(ctx, err);
+    duk_dup(ctx, -2);
+    if (duk_safe_call(ctx, watch_body, &d, 2, 1) == 0 && duk_is_string(ctx, -1)) {
+        const char *body = duk_get_lstring(ctx, -1, &len);
+        eider_http_error_json(ex, status, body, len);
+    } else {
+        eider_http_error(ex, status);
+    }
+    duk_pop(ctx);
+}
+
 /* Logs a handler's error with its stack and answers with its status (see
  * error_status): 500 unless it says otherwise, 503 past js_time_limit. */
 static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exchange *ex,
@@ -76,8 +141,8 @@ static void answer_error(duk_context *ctx, struct eider_js *js, struct eider_exc
         eider_log(status >= 500 ? EIDER_LOG_ERROR : EIDER_LOG_INFO, "request %s: handler %s: %s",
                   ex->id, eider_router_file(js->router, (size_t)ex->match.handler),
                   duk_get_string(ctx, -1));
+    send_error(ctx, js, ex, err, status);
     duk_pop(ctx);
-    eider_http_error(ex, status);
 }
 
 /* The rejection callback attached to a Promise a handler returned. */

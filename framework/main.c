@@ -43,7 +43,7 @@ static const struct subcommand {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: eider [-c FILE] [-g DIRECTIVES] [-t | -s SIGNAL] [-v] [-h]\n");
+            "Usage: eider [-c FILE] [-g DIRECTIVES] [-w] [-t | -s SIGNAL] [-v] [-h]\n");
     for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
         fprintf(out, "       %s\n", subcommands[i].usage);
     fprintf(out,
@@ -52,6 +52,8 @@ static void usage(FILE *out)
             "\n"
             "  -c FILE        run from the config FILE (see man eider.conf)\n"
             "  -g DIRECTIVES  add directives after the config, e.g. -g 'workers 1;'\n"
+            "  -w             watch mode: reload on every change under the handlers\n"
+            "                 root, error details in 500 answers (as -g 'watch on;')\n"
             "  -t             test the config and compile every handler, then exit\n"
             "  -s SIGNAL      tell the running master to reload, stop, quit or reopen\n"
             "  -v             print the versions of eider and its libraries\n"
@@ -77,20 +79,22 @@ struct options {
     const char *extra;          /* -g */
     const char *action;         /* -s */
     int test;                   /* -t */
+    char *watch_extra;          /* -w: -g's text and "watch on;", owned */
 };
 
 /* Parses the command line into O. Returns -1 to go on, or the exit status
  * (after -v, -h or a usage error). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    int opt;
+    int opt, watch = 0;
 
-    while ((opt = getopt(argc, argv, "c:g:s:tvh")) != -1) {
+    while ((opt = getopt(argc, argv, "c:g:s:tvwh")) != -1) {
         switch (opt) {
         case 'c': o->conf_file = optarg; break;
         case 's': o->action = optarg; break;
         case 'g': o->extra = optarg; break;
         case 't': o->test = 1; break;
+        case 'w': watch = 1; break;
         case 'v': versions(); return 0;
         case 'h': usage(stdout); return 0;
         default:  usage(stderr); return 2;
@@ -100,6 +104,13 @@ static int parse_options(int argc, char **argv, struct options *o)
         fprintf(stderr, "eider: unexpected argument \"%s\"\n", argv[optind]);
         usage(stderr);
         return 2;
+    }
+    /* -w is the directive after -g's, so a reload (which parses the
+     * config and the extra text again) stays in watch mode. */
+    if (watch) {
+        if (asprintf(&o->watch_extra, "%s%swatch on;", o->extra ? o->extra : "", o->extra ? "\n" : "") < 0)
+            return 1;
+        o->extra = o->watch_extra;
     }
     return -1;
 }
@@ -188,7 +199,9 @@ int main(int argc, char **argv)
     if ((rc = parse_options(argc, argv, &o)) >= 0)
         return rc;
     const char *name = o.conf_file ? o.conf_file : "(embedded default)";
-    if ((cfg = eider_config_load(o.conf_file, o.extra, err, sizeof(err))) == NULL) {
+    cfg = eider_config_load(o.conf_file, o.extra, err, sizeof(err));   /* keeps its own copy */
+    free(o.watch_extra);
+    if (cfg == NULL) {
         fprintf(stderr, "eider: %s\n", err);
         if (o.test)
             fprintf(stderr, "eider: configuration file %s test failed\n", name);

@@ -16,6 +16,10 @@
  *   SIGINT         fast stop
  *   SIGUSR1        reopen logs, here and in workers
  *
+ * In watch mode (watch on;) a change under the handlers root, seen with
+ * inotify (watch.c), is a SIGHUP too: once the burst of events has been
+ * quiet for WATCH_DEBOUNCE_MS.
+ *
  * Each worker has a pipe back to the master on which it writes one byte
  * once it accepts; that is when a reload commits, and when systemd and the
  * daemon's parent are told the server is ready.
@@ -43,12 +47,14 @@
 #include "daemon.h"
 #include "listen.h"
 #include "log.h"
+#include "lower.h"
 #include "router.h"
 #include "runtime.h"
 #include "scoreboard.h"
 #include "shdict.h"
 #include "sources.h"
 #include "tls.h"
+#include "watch.h"
 #include "worker.h"
 #include "master_internal.h"
 
@@ -129,10 +135,21 @@ static void commit_reload(struct master *m)
               "older workers draining", m->cur.cfg->workers, m->cur.cfg->workers == 1 ? "" : "s", m->gen);
 }
 
+/* Logs why a reload failed, at error level. In watch mode the developer
+ * watches the terminal: when the error log goes elsewhere, the message
+ * (with the broken file's file:line:column) is printed to stderr too;
+ * watch mode never runs as a daemon, so stderr is the terminal. */
+static void report_reload_failure(const struct master *m, const char *why)
+{
+    eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", why);
+    if (m->cur.cfg->watch && strcmp(m->cur.cfg->error_log, "stderr") != 0)
+        fprintf(stderr, "eider: reload failed, keeping the old workers: %s\n", why);
+}
+
 /* The new generation could not start: kill it, keep the old one. */
 static void abort_reload(struct master *m, const char *why)
 {
-    eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", why);
+    report_reload_failure(m, why);
     for (int i = 0; i < m->nslots; i++) {
         struct slot *s = &m->slots[i];
         if (s->gen == m->gen && eider_slot_has_worker(s)) {
@@ -182,7 +199,7 @@ static void reload(struct master *m)
     if (cfg == NULL || eider_shdict_zones_sync(cfg, err, sizeof(err)) < 0
         || eider_handlers_check(cfg, &router, &sources, err, sizeof(err)) < 0
         || eider_listeners_plan(&m->cur.listeners, &next, cfg, cfg->workers, err, sizeof(err)) < 0) {
-        eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", err);
+        report_reload_failure(m, err);
         eider_shdict_zones_retain(m->cur.cfg, NULL);
         eider_config_free(cfg);
         eider_router_free(router);
@@ -315,7 +332,7 @@ static void stop(struct master *m, int sig, const sigset_t *mask)
             deadline = eider_now_ms() + KILL_GRACE_MS;
             left = KILL_GRACE_MS;
         }
-        eider_slots_wait(m, left < 100 ? left : 100, mask);
+        eider_slots_wait(m, left < 100 ? left : 100, mask, -1);
         got_chld = 0;
         reap(m, 1);
     }
@@ -382,7 +399,39 @@ static long long master_timeout(struct master *m)
         if (timeout < 0 || check < timeout)
             timeout = check;
     }
+    if (m->watch_due_ms > 0) {
+        long long due = m->watch_due_ms - eider_now_ms();
+        if (due < 0)
+            due = 0;
+        if (timeout < 0 || due < timeout)
+            timeout = due;
+    }
     return timeout;
+}
+
+/* Watch mode follows the current config: starts watching its handlers
+ * root, moves to another root after a reload changed it, or stops when
+ * watch is off. A root that cannot be watched is logged; the server goes
+ * on without watching. */
+static void sync_watch(struct master *m)
+{
+    const struct eider_config *cfg = m->cur.cfg;
+    char err[512];
+
+    if (m->watch != NULL && cfg->watch && strcmp(eider_watch_root(m->watch), cfg->handlers) == 0)
+        return;
+    if (m->watch == NULL && !cfg->watch)
+        return;
+    eider_watch_free(m->watch);
+    m->watch = NULL;
+    m->watch_due_ms = 0;
+    if (!cfg->watch)
+        return;
+    m->watch = eider_watch_open(cfg->handlers, eider_lower_cache_dir(cfg->js_cache), err, sizeof(err));
+    if (m->watch == NULL)
+        eider_log(EIDER_LOG_ERROR, "%s", err);
+    else
+        eider_log(EIDER_LOG_NOTICE, "watching %s: a change reloads", cfg->handlers);
 }
 
 /* The loop: sleeps, then acts on what the signal handlers flagged.
@@ -392,7 +441,10 @@ static int master_loop(struct master *m, const sigset_t *wait_mask)
     int stop_sig = 0;
 
     while (!stop_sig) {
-        eider_slots_wait(m, master_timeout(m), wait_mask);
+        sync_watch(m);
+        if (eider_slots_wait(m, master_timeout(m), wait_mask, m->watch ? eider_watch_fd(m->watch) : -1)
+            && eider_watch_changed(m->watch) && m->watch_due_ms == 0)
+            m->watch_due_ms = eider_now_ms() + WATCH_DEBOUNCE_MS;
         eider_slots_finish_recycling(m);
 
         if (got_term || got_quit || got_int)
@@ -411,6 +463,11 @@ static int master_loop(struct master *m, const sigset_t *wait_mask)
         }
         if (got_hup && !m->reloading && !stop_sig) {
             got_hup = 0;
+            m->watch_due_ms = 0;   /* this reload reads the changes too */
+            reload(m);
+        }
+        if (m->watch_due_ms > 0 && eider_now_ms() >= m->watch_due_ms && !m->reloading && !stop_sig) {
+            m->watch_due_ms = 0;
             reload(m);
         }
     }
@@ -420,6 +477,8 @@ static int master_loop(struct master *m, const sigset_t *wait_mask)
 /* Teardown: frees both generations, closing every listening socket. */
 static void master_free(struct master *m)
 {
+    eider_watch_free(m->watch);
+    m->watch = NULL;
     free_generation(&m->prev, &m->cur);
     free_generation(&m->cur, &m->prev);   /* prev is empty now: closes every socket */
 }

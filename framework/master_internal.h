@@ -21,6 +21,7 @@
 #define YOUNG_MS 2000               /* a worker dying sooner counts as failing */
 #define READY_TIMEOUT_MS 30000      /* a new worker must accept within this */
 #define KILL_GRACE_MS 2000          /* after worker_shutdown_timeout */
+#define WATCH_DEBOUNCE_MS 50        /* a burst of file events is one reload */
 #define CHECK_MS 500                /* watchdog and recycling limits */
 /* A worker is recycled for worker_max_rss only once it has served a
  * request and lived this long: with a limit below what a fresh worker
@@ -80,6 +81,8 @@ struct master {
     long long next_check_ms;        /* of the watchdog and recycling limits */
     uint64_t rng;                   /* for worker_max_requests jitter */
     int rss_warned;                 /* worker_max_rss is below a fresh worker's */
+    struct eider_watch *watch;      /* watch mode's inotify watch, or NULL */
+    long long watch_due_ms;         /* a change was seen: reload then; 0: none */
 };
 
 /* The signals the master handles (a worker resets them). */
@@ -110,7 +113,7 @@ void eider_slots_drain(struct master *m, int i, int drain_s);
 int eider_slots_of_pid(struct master *m, pid_t pid);
 long long eider_slots_respawn_due(struct master *m);
 int eider_slots_alive(struct master *m);
-void eider_slots_wait(struct master *m, long long timeout_ms, const sigset_t *mask);
+int eider_slots_wait(struct master *m, long long timeout_ms, const sigset_t *mask, int extra_fd);
 int eider_slots_kill_overdue(struct master *m);
 long long eider_slots_check(struct master *m);
 void eider_slots_finish_recycling(struct master *m);

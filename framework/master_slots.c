@@ -26,6 +26,7 @@
 #include "config.h"
 #include "log.h"
 #include "master_internal.h"
+#include "watch.h"
 #include "scoreboard.h"
 #include "worker.h"
 
@@ -146,6 +147,9 @@ void eider_slots_spawn(struct master *m, int i, int index)
         for (int k = 0; k < m->nslots; k++)
             if (m->slots[k].ready_fd >= 0)
                 close(m->slots[k].ready_fd);
+        /* The master's inotify watches would live on in every worker. */
+        if (m->watch != NULL)
+            close(eider_watch_fd(m->watch));
         /* Only this worker's own listening sockets stay open in it: one
          * it inherited but never accepts on would keep a dropped address
          * taking connections nobody answers. */
@@ -398,10 +402,12 @@ int eider_slots_alive(struct master *m)
     return n;
 }
 
-/* One wait: ppoll on the ready pipes with signals unblocked. */
-void eider_slots_wait(struct master *m, long long timeout_ms, const sigset_t *mask)
+/* One wait: ppoll on the ready pipes with signals unblocked, and on
+ * EXTRA_FD too unless it is -1 (watch mode's inotify descriptor). Returns
+ * 1 if EXTRA_FD has input, else 0. */
+int eider_slots_wait(struct master *m, long long timeout_ms, const sigset_t *mask, int extra_fd)
 {
-    struct pollfd pfd[EIDER_SCOREBOARD_SLOTS];
+    struct pollfd pfd[EIDER_SCOREBOARD_SLOTS + 1];
     int slot_of[EIDER_SCOREBOARD_SLOTS], n = 0;
     struct timespec ts, *tsp = NULL;
 
@@ -410,11 +416,15 @@ void eider_slots_wait(struct master *m, long long timeout_ms, const sigset_t *ma
             pfd[n] = (struct pollfd){ .fd = m->slots[i].ready_fd, .events = POLLIN };
             slot_of[n++] = i;
         }
+    /* Last, so read_ready sees only the ready pipes. */
+    pfd[n] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };   /* poll skips fd -1 */
     if (timeout_ms >= 0) {
         ts.tv_sec = timeout_ms / 1000;
         ts.tv_nsec = (timeout_ms % 1000) * 1000000;
         tsp = &ts;
     }
-    if (ppoll(pfd, (nfds_t)n, tsp, mask) > 0)
-        read_ready(m, pfd, slot_of, n);
+    if (ppoll(pfd, (nfds_t)n + 1, tsp, mask) <= 0)
+        return 0;
+    read_ready(m, pfd, slot_of, n);
+    return extra_fd >= 0 && (pfd[n].revents & POLLIN) != 0;
 }
