@@ -7,6 +7,7 @@ Environment:
 """
 import atexit
 import http.client
+import http.server
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -717,6 +719,48 @@ def write_tree(root, files):
         with open(p, "w") as f:
             f.write(text)
     return root
+
+
+def handlers_tree(files, prefix="eider-test-"):
+    """A temporary directory holding FILES ({relative path: text}) and an
+    eider.conf whose handlers root is its h/. Returns (conf path, root)."""
+    d = mkdtemp(prefix)
+    write_tree(d, files)
+    conf = os.path.join(d, "eider.conf")
+    with open(conf, "w") as f:
+        f.write("handlers %s;\n" % os.path.join(d, "h"))
+    return conf, os.path.join(d, "h")
+
+
+class json_upstream:
+    """A local HTTP server answering every GET with the JSON BODY (bytes),
+    keeping the connection open after the answer if KEEP_ALIVE:
+    `with json_upstream(b'{}') as port: ...`."""
+
+    def __init__(self, body, keep_alive=False):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self.server.server_address[1]
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def raw_early(port, head, body, wait=1.0, timeout=3.0, host="127.0.0.1"):

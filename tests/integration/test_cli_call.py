@@ -1,35 +1,17 @@
 """eider call METHOD PATH [-H ...] [-d BODY | -d @file]: one request through
 the handler routing picks, with no listener, printed as curl -i prints it;
 exit status 0 for 2xx/3xx, 1 for 4xx, 2 for 5xx."""
-import http.server
 import json
 import os
-import shutil
-import threading
 
-from eiderlib import Eider, mkdtemp, run_eider, srcdir, write_tree
-
-_tmps = []
-
-
-def teardown_module():
-    for t in _tmps:
-        shutil.rmtree(t, ignore_errors=True)
-
+from eiderlib import Eider, handlers_tree, json_upstream, mkdtemp, run_eider, srcdir
 
 def _tree(files):
-    d = mkdtemp("eider-call-")
-    _tmps.append(d)
-    write_tree(d, files)
-    conf = os.path.join(d, "eider.conf")
-    with open(conf, "w") as f:
-        f.write("handlers %s;\n" % os.path.join(d, "h"))
-    return conf
+    return handlers_tree(files, "eider-call-")[0]
 
 
 def _examples_conf():
     d = mkdtemp("eider-call-")
-    _tmps.append(d)
     conf = os.path.join(d, "eider.conf")
     with open(conf, "w") as f:
         f.write("handlers %s;\n" % os.path.join(srcdir(), "handlers"))
@@ -90,7 +72,6 @@ def test_call_post_with_data_and_with_data_from_a_file():
     assert json.loads(body)["name"] == "ann"
 
     d = mkdtemp("eider-call-")
-    _tmps.append(d)
     f = os.path.join(d, "user.json")
     with open(f, "w") as fh:
         fh.write('{"name": "bob"}')
@@ -146,32 +127,13 @@ def test_call_handler_answering_from_a_timer_and_a_promise():
     assert body == "one two", repr(body)
 
 
-class _Hello(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        data = b'{"from": "upstream"}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 def test_call_fetch_from_a_handler():
-    srv = http.server.HTTPServer(("127.0.0.1", 0), _Hello)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    try:
+    with json_upstream(b'{"from": "upstream"}') as port:
         conf = _tree({"h/up.js": "module.exports = async (req, res) => {\n"
                                  "  const r = await fetch('http://127.0.0.1:%d/x');\n"
                                  "  res.json({ status: r.status, got: await r.json() });\n"
-                                 "};\n" % srv.server_address[1]})
+                                 "};\n" % port})
         p = _call(["GET", "/up"], conf)
-    finally:
-        srv.shutdown()
-        srv.server_close()
     assert p.returncode == 0, p.stdout + p.stderr
     _, _, body = _parse(p.stdout)
     assert json.loads(body) == {"status": 200, "got": {"from": "upstream"}}

@@ -1,24 +1,12 @@
 """eider run FILE [ARGS...]: a script with the handlers' engine, built-in
 modules and lowering; process.argv, process.exit(code), exit status 1 on an
 uncaught error, and an exit once nothing is pending on the loop."""
-import http.server
 import os
-import shutil
-import threading
 
-from eiderlib import mkdtemp, run_eider, write_tree
-
-_tmps = []
-
-
-def teardown_module():
-    for t in _tmps:
-        shutil.rmtree(t, ignore_errors=True)
-
+from eiderlib import json_upstream, mkdtemp, run_eider, write_tree
 
 def _script(name, text):
     d = mkdtemp("eider-run-")
-    _tmps.append(d)
     write_tree(d, {name: text})
     return os.path.join(d, name)
 
@@ -104,7 +92,6 @@ def test_run_rejected_async_main_exits_1():
 
 def test_run_requires_a_sibling_module():
     d = mkdtemp("eider-run-")
-    _tmps.append(d)
     write_tree(d, {"lib/add.js": "module.exports = (a, b) => a + b;\n",
                    "job.js": "const add = require('./lib/add');\nconsole.log(add(2, 3));\n"})
     p = run_eider(["run", os.path.join(d, "job.js")])
@@ -124,37 +111,16 @@ def test_run_missing_file_says_which():
     assert "/nonexistent/job.js" in p.stderr, p.stderr
 
 
-class _KeepAlive(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"   # the connection stays open after the answer
-
-    def do_GET(self):
-        data = b'{"rows": 3}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 def test_run_fetch_then_exits():
     """A fetch is pending work: the script waits for it, then exits although
     the server would keep the connection open (eider run pools none)."""
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _KeepAlive)
-    srv.daemon_threads = True
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
+    with json_upstream(b'{"rows": 3}', keep_alive=True) as port:
         f = _script("fetch.js", "async function main() {\n"
                                 "  const r = await fetch('http://127.0.0.1:' + process.argv[2] + '/');\n"
                                 "  console.log(r.status, (await r.json()).rows);\n"
                                 "}\n"
                                 "main();\n")
-        p = run_eider(["run", f, str(srv.server_address[1])], timeout=30)
-    finally:
-        srv.shutdown()
-        srv.server_close()
+        p = run_eider(["run", f, str(port)], timeout=30)
     assert p.returncode == 0, p.stderr
     assert p.stdout == "200 3\n", "stdout: %r" % p.stdout
 

@@ -5,27 +5,12 @@ any failure; the example handlers' own tests pass; test files and tests/
 directories are never routed."""
 import os
 import re
-import shutil
 
-from eiderlib import mkdtemp, run_eider, srcdir, write_tree
-
-_tmps = []
-
-
-def teardown_module():
-    for t in _tmps:
-        shutil.rmtree(t, ignore_errors=True)
-
+from eiderlib import handlers_tree, mkdtemp, run_eider, srcdir, write_tree
 
 def _tests(files):
     """A handlers root with FILES under it; returns (conf, root)."""
-    d = mkdtemp("eider-test-")
-    _tmps.append(d)
-    write_tree(d, files)
-    conf = os.path.join(d, "eider.conf")
-    with open(conf, "w") as f:
-        f.write("handlers %s;\n" % os.path.join(d, "h"))
-    return conf, os.path.join(d, "h")
+    return handlers_tree(files, "eider-test-")
 
 
 def _results(out):
@@ -218,7 +203,6 @@ def test_each_file_has_fresh_handlers():
 
 def test_request_outside_eider_test_rejects():
     d = mkdtemp("eider-test-")
-    _tmps.append(d)
     write_tree(d, {"s.js": "require('eider/test').request('GET', '/').then(null,"
                            " (e) => console.log('rejected: ' + e.message));\n"})
     p = run_eider(["run", os.path.join(d, "s.js")])
