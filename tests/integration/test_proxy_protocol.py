@@ -11,18 +11,14 @@ a control that proxy_protocol is per listener."""
 import http.client
 import os
 import socket
-import ssl
 import struct
-import subprocess
 import time
 import uuid
 
-from eiderlib import (Eider, Shared, fixture, assert_status, free_port, mkdtemp, spawn,
-                      _kill_group, wait_until, request_on, connection_closed_within,
+from eiderlib import (Eider, Shared, fixture, assert_status, free_port, mkdtemp,
+                      wait_until, request_on, connection_closed_within,
                       parse_responses, run_eider)
-
-HAPROXY = "/usr/sbin/haproxy"
-
+from haproxylib import HAProxy, haproxy_missing
 
 def pp_eider(extra="", listen_opts="proxy_protocol"):
     """eider on the proxy fixture with a plain listener (e.port) and a
@@ -399,86 +395,6 @@ def test_proxy_protocol_with_ssl_is_refused_with_a_reason():
 
 # ---------------------------------------------------------------- real HAProxy in front
 
-class HAProxy:
-    """haproxy in the foreground on 127.0.0.1:port, forwarding to eider's
-    PROXY listener with SERVER_OPTS (send-proxy / send-proxy-v2 ...)."""
-
-    def __init__(self, upstream_port, server_opts, mode="tcp", backend_extra=""):
-        self.tmp = mkdtemp(prefix="eider-haproxy-")
-        self.port = free_port()
-        self.cfg = os.path.join(self.tmp, "haproxy.cfg")
-        self.out_path = os.path.join(self.tmp, "output.txt")
-        self.text = ("global\n"
-                     "    maxconn 100\n"
-                     "defaults\n"
-                     "    mode %s\n" % mode +
-                     "    timeout connect 5s\n"
-                     "    timeout client 30s\n"
-                     "    timeout server 30s\n"
-                     "frontend fe\n"
-                     "    bind 127.0.0.1:%d\n" % self.port +
-                     "    default_backend be\n"
-                     "backend be\n" + backend_extra +
-                     "    server s1 127.0.0.1:%d %s\n" % (upstream_port, server_opts))
-        self.proc = None
-
-    def start(self):
-        with open(self.cfg, "w") as f:
-            f.write(self.text)
-        self._out = open(self.out_path, "wb")
-        self.proc = spawn([HAPROXY, "-db", "-f", self.cfg], stdout=self._out,
-                          stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("haproxy exited with status %s\n%s"
-                                     % (self.proc.returncode, self.diagnostics()))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("haproxy did not listen on %d within 10s\n%s"
-                             % (self.port, self.diagnostics()))
-
-    def output(self):
-        try:
-            with open(self.out_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except FileNotFoundError:
-            return ""
-
-    def diagnostics(self):
-        return "--- haproxy.cfg ---\n%s--- haproxy output ---\n%s" % (self.text, self.output()[-2000:])
-
-    def stop(self):
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            try:
-                self.proc.terminate()
-                self.proc.wait(5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
-        _kill_group(self.proc, grace=1.0)
-        self._out.close()
-        self.proc = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
-
-
-def _haproxy_missing():
-    if not os.path.exists(HAPROXY):
-        print("    %s is missing (CI installs haproxy): haproxy test skipped" % HAPROXY)
-        return True
-    return False
-
-
 def _through(hp, source="127.0.0.2", n=2):
     """N requests for /echo on one client connection to haproxy from
     SOURCE; returns their JSON bodies (None if SOURCE cannot be bound)."""
@@ -505,7 +421,7 @@ def _through(hp, source="127.0.0.2", n=2):
 def test_haproxy_send_proxy_v1():
     """HAProxy (TCP mode, send-proxy) from a client at 127.0.0.2: eider's
     socket peer is haproxy at 127.0.0.1, req.ip must be 127.0.0.2."""
-    if _haproxy_missing():
+    if haproxy_missing():
         return
     e = srv.get()
     with HAProxy(e.pp_port, "send-proxy") as hp:
@@ -522,7 +438,7 @@ def test_haproxy_send_proxy_v1():
 def test_haproxy_send_proxy_v2():
     """HAProxy (HTTP mode, send-proxy-v2 with a CRC32C TLV) from 127.0.0.2,
     with PROXY health checks (v2 LOCAL) that must keep the server up."""
-    if _haproxy_missing():
+    if haproxy_missing():
         return
     e = srv.get()
     mark = uuid.uuid4().hex[:12]
