@@ -208,3 +208,48 @@ def test_request_outside_eider_test_rejects():
     p = run_eider(["run", os.path.join(d, "s.js")])
     assert p.returncode == 0, p.stderr
     assert "rejected: request() answers in test files run by 'eider test'" in p.stdout, p.stdout
+
+
+def test_callback_style_test_ends_at_done():
+    """A test declaring (t, done) ends when done() is called, fails when
+    done(err) is; a done never called times out."""
+    p = _run({"h/tests/a.test.js":
+              "const test = require('node:test');\n"
+              "test('cb ok', (t, done) => { setTimeout(() => done(), 10); });\n"
+              "test('cb err', (t, done) => { setTimeout(() => done(new Error('boom')), 10); });\n"
+              "test('cb never', { timeout: 200 }, (t, done) => {});\n"})
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert _results(p.stdout) == [(True, 1, "cb ok"), (False, 2, "cb err"),
+                                  (False, 3, "cb never")], p.stdout
+    assert "message: 'boom'" in p.stdout, p.stdout
+    assert "timed out after 200 ms" in p.stdout, p.stdout
+
+
+def test_subtests_report_before_their_parent_which_fails_with_them():
+    p = _run({"h/tests/a.test.js":
+              "const test = require('node:test');\n"
+              "const assert = require('assert');\n"
+              "test('parent', async (t) => {\n"
+              "  await t.test('one', () => { assert.ok(true); });\n"
+              "  t.test('two', async () => {\n"
+              "    await new Promise((r) => setTimeout(r, 20));\n"
+              "    assert.equal(1, 2);\n"
+              "  });\n"
+              "});\n"
+              "test('good parent', (t) => { t.test('three', () => {}); });\n"})
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert _results(p.stdout) == [(True, 1, "parent > one"), (False, 2, "parent > two"),
+                                  (False, 3, "parent"), (True, 4, "good parent > three"),
+                                  (True, 5, "good parent")], p.stdout
+    assert "message: '1 subtest failed'" in p.stdout, p.stdout
+    assert p.stdout.splitlines()[-1] == "3 passed, 2 failed", p.stdout
+
+
+def test_skip_and_todo_from_inside_a_test():
+    p = _run({"h/tests/a.test.js":
+              "const test = require('node:test');\n"
+              "test('later', (t) => { t.skip('not today'); });\n"
+              "test('someday', (t) => { t.todo(); });\n"})
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "ok 1 - later # SKIP not today\n" in p.stdout, p.stdout
+    assert "ok 2 - someday # TODO\n" in p.stdout, p.stdout

@@ -1,5 +1,6 @@
 // node:test for `eider test`: test, describe/it, before/after/beforeEach/
-// afterEach, async tests, a per-test timeout (5 s unless { timeout }).
+// afterEach, async and callback-style tests, subtests (t.test), t.skip()
+// and t.todo(), a per-test timeout (5 s unless { timeout }).
 // A test file registers its tests at its top level; the first registration
 // arms a timer, so they run once the file has loaded, one after another.
 // Each result is a TAP line without its number ("ok - suite > name"):
@@ -77,14 +78,22 @@ function variant(base, key) {
     };
 }
 
-// FN called with CTX, as a Promise that rejects after MS ms if it has not settled.
-function call(fn, ctx, ms) {
+// FN called with CTX, as a Promise that rejects after MS ms if it has not
+// settled. A test function declaring a second parameter, (t, done), is
+// callback-style as in node:test: it ends when done(err?) is called.
+function call(fn, ctx, ms, callback) {
     return new Promise(function (resolve, reject) {
         var timer = setTimeout(function () {
             reject(new Error('test timed out after ' + ms + ' ms'));
         }, ms);
         var settle = function (f) { return function (v) { clearTimeout(timer); f(v); }; };
         try {
+            if (callback) {
+                fn.call(ctx, ctx, function (err) {
+                    (err ? settle(reject) : settle(resolve))(err);
+                });
+                return;
+            }
             Promise.resolve(fn.call(ctx, ctx)).then(settle(resolve), settle(reject));
         } catch (e) {
             clearTimeout(timer);
@@ -148,21 +157,64 @@ function hooksOf(suite, kind) {
     return list;
 }
 
-function runTest(suite, t) {
-    var name = fullName(suite, t.name), ctx = { name: t.name, fullName: name, diagnostic: function (m) {
-        console.log('# ' + m);
-    } };
+// The context a test function gets: its name, diagnostic(), skip() and
+// todo() (the result line takes the directive), and test() for subtests,
+// which start at once, report as "parent > child" before the parent, and
+// are awaited before it ends; a failed subtest fails the parent.
+function context(suite, t, name) {
+    var ctx = {
+        name: t.name, fullName: name, directive: '', subtests: [], subfailed: 0,
+        diagnostic: function (m) { console.log('# ' + m); },
+        skip: function (m) { ctx.directive = 'SKIP' + (m ? ' ' + m : ''); },
+        todo: function (m) { ctx.directive = 'TODO' + (m ? ' ' + m : ''); },
+        test: function (a, b, c) {
+            var sub = args(a, b, c);
+            var p = runTest(suite, sub, name + ' > ' + sub.name, true).then(function (bad) {
+                if (bad)
+                    ctx.subfailed++;
+            });
+            ctx.subtests.push(p);
+            return p;
+        }
+    };
+    return ctx;
+}
+
+// Waits for CTX's subtests, including those started by subtests' ends.
+function settleSubtests(ctx) {
+    var n = ctx.subtests.length;
+    return Promise.all(ctx.subtests).then(function () {
+        return ctx.subtests.length > n ? settleSubtests(ctx) : undefined;
+    });
+}
+
+// Runs test T of SUITE and reports it under NAME (its full name unless a
+// subtest's); a subtest (SUB) runs without the suite's each-hooks, which
+// already ran around its parent. Resolves to true if it failed.
+function runTest(suite, t, name, sub) {
+    name = name || fullName(suite, t.name);
+    var ctx = context(suite, t, name);
     if (t.options.skip || t.options.todo || typeof t.fn !== 'function') {
         report(name, undefined, t.options.todo ? 'TODO' : 'SKIP');
-        return Promise.resolve();
+        return Promise.resolve(false);
     }
     var err;
-    return series(hooksOf(suite, 'beforeEach'), ctx)
-        .then(function () { return call(t.fn, ctx, t.options.timeout || DEFAULT_TIMEOUT); })
+    return series(sub ? [] : hooksOf(suite, 'beforeEach'), ctx)
+        .then(function () {
+            return call(t.fn, ctx, t.options.timeout || DEFAULT_TIMEOUT, t.fn.length >= 2);
+        })
         .then(null, function (e) { err = e === undefined ? new Error('rejected') : e; })
-        .then(function () { return series(hooksOf(suite, 'afterEach'), ctx); })
+        .then(function () { return settleSubtests(ctx); })
+        .then(function () {
+            if (err === undefined && ctx.subfailed)
+                err = new Error(ctx.subfailed + ' subtest' + (ctx.subfailed > 1 ? 's' : '') + ' failed');
+            return series(sub ? [] : hooksOf(suite, 'afterEach'), ctx);
+        })
         .then(null, function (e) { if (err === undefined) err = e; })
-        .then(function () { report(name, err); });
+        .then(function () {
+            report(name, err, err === undefined ? ctx.directive : '');
+            return err !== undefined;
+        });
 }
 
 // Every test under SUITE failed with ERR (a before hook threw).
