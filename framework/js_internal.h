@@ -187,6 +187,8 @@ int eider_sourcemap_lookup(const char *map, size_t maplen, int line, int *oline,
 /* Rewrites the stack text on top: each "(FILE:LINE)" of a lowered file
  * becomes "(FILE:LINE:COLUMN)" of the user's text. */
 void eider_js_map_stack(duk_context *ctx);
+/* Makes Error.prototype.stack read mapped, as eider_js_map_stack maps. */
+void eider_js_sourcemap_init(duk_context *ctx);
 
 /* Formats the value at idx as console.log would (strings as they are,
  * errors with their stack, other values as JSON) and pushes the string. */

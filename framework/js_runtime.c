@@ -305,6 +305,7 @@ static const struct binding bindings[] = {
     { "process", eider_js_process_init },
     { "fetch",   eider_js_fetch_init },
     { "JSON",    eider_js_json_init },
+    { "Error.prototype.stack", eider_js_sourcemap_init },
 };
 
 /* --- handler loading --- */

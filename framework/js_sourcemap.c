@@ -133,3 +133,48 @@ void eider_js_map_stack(duk_context *ctx)
     duk_push_lstring(ctx, out, len);
     free(out);
 }
+
+/* The getter of Error.prototype.stack: Duktape's own (the function's
+ * magic-less property "orig"), then its frames of lowered files mapped
+ * back to the user's text. */
+static duk_ret_t mapped_stack(duk_context *ctx)
+{
+    duk_push_current_function(ctx);
+    duk_get_prop_string(ctx, -1, DUK_HIDDEN_SYMBOL("orig"));
+    duk_push_this(ctx);
+    duk_call_method(ctx, 0);
+    if (duk_is_string(ctx, -1))
+        eider_js_map_stack(ctx);
+    return 1;
+}
+
+/* Wraps the getter of Error.prototype.stack so that what JavaScript
+ * reads, not only what eider logs, names the lines of the file the user
+ * wrote when a file was lowered (a test's failure line, e.stack printed by
+ * a handler). Reading the stack costs the map lookup; creating an Error
+ * costs nothing more. The setter stays Duktape's. */
+void eider_js_sourcemap_init(duk_context *ctx)
+{
+    duk_get_global_string(ctx, "Object");
+    duk_get_prop_string(ctx, -1, "getOwnPropertyDescriptor");
+    duk_get_global_string(ctx, "Error");
+    duk_get_prop_string(ctx, -1, "prototype");
+    duk_remove(ctx, -2);
+    duk_push_string(ctx, "stack");
+    duk_call(ctx, 2);                          /* [Object desc] */
+    if (!duk_is_object(ctx, -1)) {
+        duk_pop_2(ctx);
+        return;
+    }
+    duk_get_global_string(ctx, "Error");
+    duk_get_prop_string(ctx, -1, "prototype");
+    duk_remove(ctx, -2);                       /* [Object desc proto] */
+    duk_push_string(ctx, "stack");
+    duk_push_c_function(ctx, mapped_stack, 0);
+    duk_get_prop_string(ctx, -4, "get");
+    duk_put_prop_string(ctx, -2, DUK_HIDDEN_SYMBOL("orig"));
+    duk_get_prop_string(ctx, -5, "set");
+    duk_def_prop(ctx, -4, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER
+                          | DUK_DEFPROP_SET_CONFIGURABLE);
+    duk_pop_3(ctx);
+}

@@ -242,6 +242,8 @@ def test_subtests_report_before_their_parent_which_fails_with_them():
                                   (False, 3, "parent"), (True, 4, "good parent > three"),
                                   (True, 5, "good parent")], p.stdout
     assert "message: '1 subtest failed'" in p.stdout, p.stdout
+    # The async arrows were lowered: the failure's line is still the user's.
+    assert re.search(r"at: 'at .*a\.test\.js:7:\d+\)'", p.stdout), p.stdout
     assert p.stdout.splitlines()[-1] == "3 passed, 2 failed", p.stdout
 
 

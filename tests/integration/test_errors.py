@@ -196,6 +196,21 @@ def test_error_in_lowered_handler_at_runtime_names_original_line():
         assert re.search(r"boom\.ts:11:\d+", log), "stack not mapped to boom.ts:11:\n" + log[-2000:]
 
 
+def test_stack_read_by_a_lowered_handler_names_the_users_line():
+    """e.stack as JavaScript reads it (not only as eider logs it) maps a
+    lowered file's frames back to the text the user wrote."""
+    root = write_tree(os.path.join(mkdtemp("eider-stack-"), "handlers"), {
+        "index.js": OK_INDEX,
+        "where.js": ("// line 1\nconst pause = async () => { await null; };\n\n"
+                     "module.exports = async (req, res) => {\n  await pause();\n"
+                     "  const e = new Error('here');\n  res.json({ stack: e.stack });\n};\n")})
+    with Eider(root) as e:
+        r = e.get("/where")
+        assert_status(r, 200)
+        stack = r.json()["stack"]
+        assert re.search(r"where\.js:6:\d+\)", stack), "e.stack not mapped to where.js:6:\n" + stack
+
+
 def test_start_with_broken_handler_exits_nonzero():
     tmp = mkdtemp("eider-broken-")
     _tmps.append(tmp)
