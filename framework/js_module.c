@@ -566,21 +566,22 @@ static void push_require(duk_context *ctx, const char *dir, size_t dirlen)
 
 /* The globals lowered code calls (lower.js: noEmitHelpers), and the
  * module that defines them all on the global object: tslib's, as
- * TypeScript 4.8 names them, and eider's coroutines for async functions. */
+ * TypeScript 4.8 names them, through eider/tslib, which corrects some,
+ * and eider's coroutines for async functions. */
 static const struct {
     const char *name;
     const char *module;
 } lowered_helpers[] = {
-    { "__extends", "tslib" }, { "__assign", "tslib" }, { "__rest", "tslib" },
-    { "__decorate", "tslib" }, { "__param", "tslib" }, { "__metadata", "tslib" },
-    { "__awaiter", "tslib" }, { "__generator", "tslib" }, { "__exportStar", "tslib" },
-    { "__createBinding", "tslib" }, { "__values", "tslib" }, { "__read", "tslib" },
-    { "__spread", "tslib" }, { "__spreadArrays", "tslib" }, { "__spreadArray", "tslib" },
-    { "__await", "tslib" }, { "__asyncGenerator", "tslib" }, { "__asyncDelegator", "tslib" },
-    { "__asyncValues", "tslib" }, { "__makeTemplateObject", "tslib" },
-    { "__importStar", "tslib" }, { "__importDefault", "tslib" },
-    { "__classPrivateFieldGet", "tslib" }, { "__classPrivateFieldSet", "tslib" },
-    { "__classPrivateFieldIn", "tslib" },
+    { "__extends", "eider/tslib" }, { "__assign", "eider/tslib" }, { "__rest", "eider/tslib" },
+    { "__decorate", "eider/tslib" }, { "__param", "eider/tslib" }, { "__metadata", "eider/tslib" },
+    { "__awaiter", "eider/tslib" }, { "__generator", "eider/tslib" }, { "__exportStar", "eider/tslib" },
+    { "__createBinding", "eider/tslib" }, { "__values", "eider/tslib" }, { "__read", "eider/tslib" },
+    { "__spread", "eider/tslib" }, { "__spreadArrays", "eider/tslib" }, { "__spreadArray", "eider/tslib" },
+    { "__await", "eider/tslib" }, { "__asyncGenerator", "eider/tslib" }, { "__asyncDelegator", "eider/tslib" },
+    { "__asyncValues", "eider/tslib" }, { "__makeTemplateObject", "eider/tslib" },
+    { "__importStar", "eider/tslib" }, { "__importDefault", "eider/tslib" },
+    { "__classPrivateFieldGet", "eider/tslib" }, { "__classPrivateFieldSet", "eider/tslib" },
+    { "__classPrivateFieldIn", "eider/tslib" },
     { "__eiderAsync", "eider/async" }, { "__eiderAwait", "eider/async" },
 };
 
