@@ -4,6 +4,7 @@
  * Setting headers checks names and values, so a handler cannot split a
  * response with CR/LF taken from user input.
  */
+#include <ctype.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <strings.h>
@@ -131,6 +132,61 @@ static void add_header(duk_context *ctx, struct evkeyvalq *out, const char *name
     duk_pop(ctx);
 }
 
+#define RES_SET_VALUES DUK_HIDDEN_SYMBOL("setValues")
+
+/* Pushes res's table of header values set as numbers or arrays, by
+ * lower-case name, and returns 1; made now if res has none and MAKE is
+ * set, else pushes undefined and returns 0. Most answers set strings
+ * only and never make one. */
+static int push_set_values(duk_context *ctx, int make)
+{
+    duk_push_this(ctx);
+    if (!duk_get_prop_string(ctx, -1, RES_SET_VALUES) && make) {
+        duk_pop(ctx);
+        duk_push_bare_object(ctx);
+        duk_dup_top(ctx);
+        duk_put_prop_string(ctx, -3, RES_SET_VALUES);
+    }
+    duk_remove(ctx, -2);
+    return duk_is_object(ctx, -1);
+}
+
+/* Pushes NAME in lower case. */
+static void push_lower(duk_context *ctx, const char *name)
+{
+    char low[256];
+    size_t i;
+
+    for (i = 0; name[i] != '\0' && i < sizeof(low); i++)
+        low[i] = (char)tolower((unsigned char)name[i]);
+    if (name[i] != '\0')
+        duk_push_string(ctx, name);    /* too long to be a header anyone gets */
+    else
+        duk_push_lstring(ctx, low, i);
+}
+
+/* Keeps the value at idx, set for NAME, for res.getHeader() when it is a
+ * number or an array: Node gives back what was set, and only the wire
+ * holds text. A string (what evhttp keeps already) or none (idx is
+ * DUK_INVALID_INDEX: the header was removed) drops the entry. */
+static void keep_set_value(duk_context *ctx, const char *name, duk_idx_t idx)
+{
+    int keep = idx != DUK_INVALID_INDEX && !duk_is_string(ctx, idx);
+
+    if (keep)
+        idx = duk_normalize_index(ctx, idx);
+    if (push_set_values(ctx, keep)) {
+        push_lower(ctx, name);
+        if (keep) {
+            duk_dup(ctx, idx);
+            duk_put_prop(ctx, -3);
+        } else {
+            duk_del_prop(ctx, -2);
+        }
+    }
+    duk_pop(ctx);
+}
+
 /* Replaces header NAME of ex's answer with the value(s) at idx. Throws
  * a TypeError for an invalid name or value, an Error once the head is sent. */
 static void set_header(duk_context *ctx, struct eider_exchange *ex, const char *name, duk_idx_t idx)
@@ -143,6 +199,7 @@ static void set_header(duk_context *ctx, struct eider_exchange *ex, const char *
         (void)duk_error(ctx, DUK_ERR_ERROR, "cannot set header %s: the response head was already sent", name);
     evhttp_remove_header(out, name);
     add_header(ctx, out, name, idx);
+    keep_set_value(ctx, name, idx);
 }
 
 /* res.setHeader(name, value): as set_header; returns res, for chaining.
@@ -158,8 +215,9 @@ static duk_ret_t res_set_header(duk_context *ctx)
     return 1;
 }
 
-/* res.getHeader(name), case-insensitive: the value, an array when set
- * as several, or undefined (also once the exchange is over). */
+/* res.getHeader(name), case-insensitive: the value as set (a number or
+ * an array as such), an array when evhttp holds several, or undefined
+ * (also once the exchange is over). */
 static duk_ret_t res_get_header(duk_context *ctx)
 {
     struct eider_exchange *ex = eider_js_this_exchange(ctx);
@@ -169,7 +227,14 @@ static duk_ret_t res_get_header(duk_context *ctx)
 
     if (ex == NULL)
         return 0;
-    /* One value as a string, several (set as an array) as an array. */
+    if (push_set_values(ctx, 0)) {
+        push_lower(ctx, name);
+        if (duk_get_prop(ctx, -2))
+            return 1;
+        duk_pop(ctx);
+    }
+    duk_pop(ctx);
+    /* One value as a string, several as an array. */
     duk_push_array(ctx);
     TAILQ_FOREACH(kv, evhttp_request_get_output_headers(ex->req), next) {
         if (strcasecmp(kv->key, name) == 0) {
@@ -191,8 +256,10 @@ static duk_ret_t res_remove_header(duk_context *ctx)
     struct eider_exchange *ex = live_exchange(ctx);
     const char *name = duk_require_string(ctx, 0);
 
-    if (ex != NULL && !ex->head_sent)
+    if (ex != NULL && !ex->head_sent) {
         evhttp_remove_header(evhttp_request_get_output_headers(ex->req), name);
+        keep_set_value(ctx, name, DUK_INVALID_INDEX);
+    }
     return 0;
 }
 

@@ -15,6 +15,13 @@ module.exports = function (req, res) {
   };
   res.removeHeader('x-removed');
   seen.removedAfter = res.getHeader('X-Removed') === undefined;
+  res.setHeader('X-One', ['only']);
+  seen.oneItemArray = res.getHeader('x-one');
+  res.removeHeader('X-Num');
+  seen.numRemoved = res.getHeader('x-num') === undefined;
+  res.setHeader('X-Num', 7);
+  res.setHeader('X-Num', 'seven');
+  seen.numThenString = res.getHeader('x-num');
   res.setHeader('Content-Type', 'application/json');
   res.end(JSON.stringify(seen));
 };
