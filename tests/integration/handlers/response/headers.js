@@ -17,11 +17,12 @@ module.exports = function (req, res) {
   seen.removedAfter = res.getHeader('X-Removed') === undefined;
   res.setHeader('X-One', ['only']);
   seen.oneItemArray = res.getHeader('x-one');
-  res.removeHeader('X-Num');
-  seen.numRemoved = res.getHeader('x-num') === undefined;
-  res.setHeader('X-Num', 7);
-  res.setHeader('X-Num', 'seven');
-  seen.numThenString = res.getHeader('x-num');
+  res.setHeader('X-Later', 6);
+  res.removeHeader('x-later');
+  seen.numRemoved = res.getHeader('x-later') === undefined;
+  res.setHeader('X-Later', 7);
+  res.setHeader('X-Later', 'seven');
+  seen.numThenString = res.getHeader('x-later');
   res.setHeader('Content-Type', 'application/json');
   res.end(JSON.stringify(seen));
 };
