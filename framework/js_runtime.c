@@ -306,6 +306,7 @@ static const struct binding bindings[] = {
     { "fetch",   eider_js_fetch_init },
     { "JSON",    eider_js_json_init },
     { "Error.prototype.stack", eider_js_sourcemap_init },
+    { "String.prototype.normalize", eider_js_normalize_init },
 };
 
 /* --- handler loading --- */
