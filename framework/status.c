@@ -69,17 +69,23 @@ static size_t negotiate(const char *query, const char *accept)
 
 void status_view_take(struct status_view *v, const struct eider_slot *board)
 {
+    int live = 0;
+
     *v = (struct status_view){ .now = time(NULL), .master_pid = (int)getppid(),
                                .server = eider_scoreboard_server(board) };
-    v->rows = eider_calloc(EIDER_SCOREBOARD_SLOTS, sizeof(*v->rows));
+
+    /* pid 0: free, or its worker exited and the master folded its
+     * counters into server->gone (eider_scoreboard_fold). A worker forked
+     * between the two passes waits for the next request. */
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++)
+        live += board[i].pid > 0;
+    v->rows = eider_calloc(live > 0 ? (size_t)live : 1, sizeof(*v->rows));
     v->total = v->server->gone;
-    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS; i++) {
+    for (int i = 0; i < EIDER_SCOREBOARD_SLOTS && v->nrows < live; i++) {
         const struct eider_slot *s = &board[i];
         struct status_row *r = &v->rows[v->nrows];
         uint64_t busy;
 
-        /* pid 0: free, or its worker exited and the master folded its
-         * counters into server->gone (eider_scoreboard_fold). */
         if (s->pid <= 0)
             continue;
         *r = (struct status_row){ .slot = i, .pid = (int)s->pid, .generation = s->generation,
