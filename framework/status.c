@@ -136,7 +136,8 @@ void eider_status_answer(struct eider_exchange *ex)
         evbuffer_add_reference(out, eider_status_page_html, strlen(eider_status_page_html), NULL, NULL);
         /* Everything is inline; it reads only this endpoint. */
         evhttp_add_header(headers, "Content-Security-Policy", "default-src 'none'; "
-                          "script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
+                          "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+                          "connect-src 'self'");
     } else {
         status_view_take(&v, w->board);
         (formats[f].format == FORMAT_JSON ? status_json : status_prometheus)(&v, out);
