@@ -255,6 +255,8 @@ static void reap(struct master *m, int stopping)
             continue;
         struct slot *s = &m->slots[i];
         int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        /* Its counters go to the server's totals before anyone can
+         * fork into its slot. */
         eider_scoreboard_fold(m->board, i);
         if (s->state == SLOT_DRAINING || s->state == SLOT_RECYCLING || stopping) {
             if (!clean && !stopping)
