@@ -106,6 +106,9 @@ void eider_conns_idle_add(struct eider_conns *c, struct eider_gate *g)
     else
         c->idle_oldest = g;
     c->idle_newest = g;
+    c->nidle++;
+    if (c->nidle_out != NULL)
+        *c->nidle_out = c->nidle;
 }
 
 void eider_conns_idle_remove(struct eider_conns *c, struct eider_gate *g)
@@ -122,6 +125,9 @@ void eider_conns_idle_remove(struct eider_conns *c, struct eider_gate *g)
         c->idle_newest = g->idle_prev;
     g->idle_prev = g->idle_next = NULL;
     g->idle = 0;
+    c->nidle--;
+    if (c->nidle_out != NULL)
+        *c->nidle_out = c->nidle;
 }
 
 struct eider_gate *eider_conns_idle_oldest(const struct eider_conns *c)

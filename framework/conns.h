@@ -11,6 +11,7 @@
 #define EIDER_CONNS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct bufferevent;
 struct eider_gate;
@@ -20,6 +21,8 @@ struct eider_conns {
     size_t cap;
     size_t count;
     struct eider_gate *idle_oldest, *idle_newest;   /* through gate->idle_prev/next */
+    size_t nidle;               /* on the idle list */
+    volatile uint64_t *nidle_out;   /* kept equal to nidle if set (the scoreboard) */
 };
 
 /* Adds G (keyed by g->bev, which must be set); the table grows as needed

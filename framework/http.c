@@ -25,6 +25,7 @@
 #include "http_answer.h"
 #include "log.h"
 #include "proxy.h"
+#include "scoreboard.h"
 #include "status.h"
 #include "tls.h"
 #include "worker.h"
@@ -122,6 +123,8 @@ static void access_log(struct eider_exchange *ex)
 static void account(struct eider_exchange *ex)
 {
     access_log(ex);
+    eider_slot_observe(ex->worker->slot, &ex->start,
+                       evbuffer_get_length(evhttp_request_get_input_buffer(ex->req)), ex->body_bytes);
     eider_worker_request_done(ex->worker, ex->status);
 }
 

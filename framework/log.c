@@ -152,6 +152,14 @@ int eider_log_enabled(int level)
     return level >= error_level;
 }
 
+/* Where eider_log counts errors (eider_log_count_errors), or NULL. */
+static volatile uint64_t *error_counter;
+
+void eider_log_count_errors(volatile uint64_t *counter)
+{
+    error_counter = counter;
+}
+
 void eider_logv(int level, const char *fmt, va_list ap)
 {
     char line[LOG_LINE_MAX];
@@ -164,6 +172,8 @@ void eider_logv(int level, const char *fmt, va_list ap)
         LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERR, LOG_CRIT
     };
 
+    if (level >= EIDER_LOG_ERROR && error_counter != NULL)
+        (*error_counter)++;
     if (level < error_level)
         return;
     if (error_log.fd == SYSLOG_FD) {

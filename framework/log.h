@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum eider_log_level {
@@ -30,6 +31,10 @@ void eider_log_reopen(void);
 /* Writes one line "YYYY/MM/DD HH:MM:SS [level] PID: message". */
 void eider_log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* From now on every eider_log at EIDER_LOG_ERROR or above adds one to
+ * *COUNTER (a worker's scoreboard slot), whether error_log's level writes
+ * it or not; NULL stops counting. */
+void eider_log_count_errors(volatile uint64_t *counter);
 /* eider_log with a va_list. */
 void eider_logv(int level, const char *fmt, va_list ap);
 /* 1 if a line at LEVEL would be written (error_log's level lets it

@@ -116,6 +116,7 @@ static void announce_ready(struct master *m)
 static void commit_reload(struct master *m)
 {
     m->reloading = 0;
+    eider_scoreboard_server(m->board)->reloads++;
     retire_old(m, m->prev.cfg->worker_shutdown_timeout);
     for (int i = 0; i < m->nslots; i++)
         if (m->slots[i].state == SLOT_WAITING && m->slots[i].gen != m->gen)
@@ -142,6 +143,7 @@ static void commit_reload(struct master *m)
 static void report_reload_failure(const struct master *m, const char *why)
 {
     eider_log(EIDER_LOG_ERROR, "reload failed, keeping the old workers: %s", why);
+    eider_scoreboard_server(m->board)->reload_failures++;
     if (m->cur.cfg->watch && strcmp(m->cur.cfg->error_log, "stderr") != 0)
         fprintf(stderr, "eider: reload failed, keeping the old workers: %s\n", why);
 }
@@ -253,6 +255,9 @@ static void reap(struct master *m, int stopping)
             continue;
         struct slot *s = &m->slots[i];
         int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        /* Its counters go to the server's totals before anyone can
+         * fork into its slot. */
+        eider_scoreboard_fold(m->board, i);
         if (s->state == SLOT_DRAINING || s->state == SLOT_RECYCLING || stopping) {
             if (!clean && !stopping)
                 log_death(m, i, pid, status);
@@ -294,6 +299,7 @@ static void reap(struct master *m, int stopping)
             s->respawn_at_ms = eider_now_ms();
         }
         s->restarts++;
+        eider_scoreboard_server(m->board)->restarts++;
     }
 }
 

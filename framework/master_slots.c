@@ -301,7 +301,7 @@ static const char *recycle_reason(struct master *m, int i, char *buf, size_t len
     const struct eider_config *cfg = m->cur.cfg;
     struct slot *s = &m->slots[i];
     struct eider_slot *b = &m->board[i];
-    unsigned long long requests = b->requests;
+    unsigned long long requests = b->n.requests;
 
     if (__atomic_load_n(&b->retire, __ATOMIC_ACQUIRE)) {
         snprintf(buf, len, "reached %.31s", b->retire_why);

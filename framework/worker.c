@@ -363,6 +363,7 @@ static void worker_init(struct eider_worker *w, const struct eider_worker_args *
     w->router = args->router;
     w->slot = args->slot;
     w->board = args->board;
+    w->conns.nidle_out = w->slot != NULL ? &w->slot->idle : NULL;   /* status: idle connections */
     w->rt_ops = &eider_js_runtime;
     LIST_INIT(&w->waiting);
     TAILQ_INIT(&w->parked);
