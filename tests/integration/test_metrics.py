@@ -164,7 +164,9 @@ def test_histogram_buckets_are_cumulative_and_count_all():
         return sc.value(name, **labels) - before.value(name, **labels)
     slow = delta(h + "_bucket", le="+Inf") - delta(h + "_bucket", le="0.25")
     assert slow >= 2, "requests above 0.25 s: %d" % slow
-    assert delta(h + "_sum") >= 0.6, delta(h + "_sum")
+    # A 300 ms timer may fire a fraction of a millisecond early by the clock
+    # the duration is read from (libevent's cached time): 0.5 s, not 0.6.
+    assert delta(h + "_sum") >= 0.5, delta(h + "_sum")
     assert delta(h + "_count") == 2 + 5 + 1, delta(h + "_count")
 
 
