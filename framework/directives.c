@@ -742,7 +742,7 @@ const struct eider_directive eider_directives[] = {
     { .name = "fetch_max_response_size", .set = set_size, VALUE(fetch_max_response_size), .def = "16m" },
     { .name = "shared_dict", .min_args = 2, .repeatable = 1, .set = set_shared_dict },
     { .name = "redis_url", .set = set_redis_url, STRING(redis_url) },
-    { .name = "redis_timeout", .set = set_time, VALUE(redis_timeout), .def = "5s" },
+    { .name = "redis_timeout", .set = set_time_off, VALUE(redis_timeout), .def = "5s" },
 };
 const size_t eider_ndirectives = sizeof(eider_directives) / sizeof(eider_directives[0]);
 
