@@ -29,15 +29,17 @@ class Redis:
     """A redis-server of our own on PORT, and a tiny RESP client to look at
     what handlers stored."""
 
-    def __init__(self, port=None):
+    def __init__(self, port=None, password=None):
         self.port = port or free_port()
         self.dir = mkdtemp("eider-redis-")
         self.proc = None
+        self.password = password
 
     def start(self):
         self.proc = spawn([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
                            "--save", "", "--appendonly", "no", "--dir", self.dir,
-                           "--logfile", os.path.join(self.dir, "redis.log")],
+                           "--logfile", os.path.join(self.dir, "redis.log")]
+                          + (["--requirepass", self.password] if self.password else []),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until(lambda: self._ping(), timeout=10, msg="redis-server answering PING")
         return self
@@ -56,16 +58,27 @@ class Redis:
         if self.proc and self.proc.poll() is None:
             self.kill()
 
-    def cmd(self, *args):
-        """Sends one command; returns the reply (bytes for bulk strings)."""
+    def cmd(self, *args, db=None):
+        """Sends one command (on database DB); returns the reply (bytes for
+        bulk strings)."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
-            out = b"*%d\r\n" % len(args)
-            for a in args:
-                a = a if isinstance(a, bytes) else str(a).encode()
-                out += b"$%d\r\n%s\r\n" % (len(a), a)
-            s.sendall(out)
             f = s.makefile("rb")
+            if self.password:
+                s.sendall(self._encode(("AUTH", self.password)))
+                self._read(f)
+            if db is not None:
+                s.sendall(self._encode(("SELECT", db)))
+                self._read(f)
+            s.sendall(self._encode(args))
             return self._read(f)
+
+    @staticmethod
+    def _encode(args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        return out
 
     def _read(self, f):
         line = f.readline().rstrip(b"\r\n")
@@ -182,7 +195,9 @@ sub.connect().then(() => sub.subscribe('news', (message, channel) => got.push([c
 client.connect().catch(() => {});
 module.exports = async (req, res) => {
     if (req.query.publish) await client.publish('news', req.query.publish);
-    res.json({ subscribed, got, pid: process.pid });
+    let other = null;
+    if (req.query.other) other = await sub.get('x').then(() => 'sent', (e) => e.message);
+    res.json({ subscribed, got, other, pid: process.pid });
 };
 """
 
@@ -301,6 +316,29 @@ def test_pubsub_on_a_duplicate_client(redis):
                    msg="two messages received")
         assert e.request("GET", "/sub").json()["got"] == [["news", "from outside"],
                                                           ["news", "from a handler"]]
+        # A subscribed client refuses other commands, as node-redis does.
+        assert e.request("GET", "/sub?other=1").json()["other"] == "Cannot send commands in PubSub mode"
+
+
+def test_password_and_database_from_redis_url():
+    redis = Redis(password="s3cret:/@").start()
+    try:
+        files = {"count.js": COUNT_JS, "pid.js": PID_JS}
+        h = mkdtemp("eider-redis-h-")
+        write_tree(h, files)
+        url = "redis://:%s@127.0.0.1:%d/3" % ("s3cret%3A%2F%40", redis.port)
+        with Eider(h, extra_conf="redis_url %s;" % url, ready_path="/pid").start() as e:
+            assert e.request("GET", "/count").json()["n"] == 1
+        assert redis.cmd("GET", "counter", db=3) == b"1"
+        assert redis.cmd("EXISTS", "counter") == 0
+        # A wrong password: a clear 503, and the error log says why.
+        bad = "redis://:wrong@127.0.0.1:%d" % redis.port
+        with Eider(h, extra_conf="redis_url %s;" % bad, ready_path="/pid").start() as e:
+            r = e.request("GET", "/count")
+            assert_status(r, 503)
+            e.wait_log("WRONGPASS")
+    finally:
+        redis.stop()
 
 
 def test_redis_killed_mid_command_answers_503_and_reconnects():

@@ -244,6 +244,7 @@ function RedisClient(options) {
     this._channels = Object.create(null);   // channel -> [listener]
     this._patterns = Object.create(null);
     this._acks = [];               // [kind, remaining, resolve] of (un)subscribe calls
+    this._pubsub = false;          // subscribed to something: no other commands
     this.isOpen = false;
     this.isReady = false;
 }
@@ -256,9 +257,7 @@ RedisClient.prototype._where = function () {
 };
 
 RedisClient.prototype._subscribed = function () {
-    for (var k in this._channels) return true;
-    for (k in this._patterns) return true;
-    return false;
+    return Object.keys(this._channels).length + Object.keys(this._patterns).length > 0;
 };
 
 // Why a command cannot be sent now, as the Error it rejects with.
@@ -269,10 +268,9 @@ RedisClient.prototype._unavailable = function () {
 };
 
 RedisClient.prototype._run = function (args, reply) {
-    var p = this._id ? native.send(this._id, args) : undefined;
+    var p = this._id && !this._pubsub ? native.send(this._id, args) : undefined;
     if (!p) {
-        if (this.isOpen && this._subscribed())
-            return Promise.reject(new Error('Cannot send commands in PubSub mode'));
+        if (this._pubsub) return Promise.reject(new Error('Cannot send commands in PubSub mode'));
         return Promise.reject(this._unavailable());
     }
     return reply ? p.then(reply) : p;
@@ -306,16 +304,21 @@ RedisClient.prototype._open = function () {
     } catch (e) {
         return this._onClose(e.message);
     }
+    // Sent ahead of everything, subscriptions included.
+    function first(args) {
+        hello.push(native.send(self._id, args) || Promise.reject(self._unavailable()));
+    }
     if (s.password !== null)
-        hello.push(this._run(s.username !== null ? ['AUTH', s.username, s.password] : ['AUTH', s.password]));
+        first(s.username !== null ? ['AUTH', s.username, s.password] : ['AUTH', s.password]);
     if (s.database)
-        hello.push(this._run(['SELECT', String(s.database)]));
+        first(['SELECT', String(s.database)]);
     if (this.options.name)
-        hello.push(this._run(['CLIENT', 'SETNAME', this.options.name]));
+        first(['CLIENT', 'SETNAME', this.options.name]);
     this._hello = Promise.all(hello);
+    // A refused AUTH or SELECT fails the connection like a refused connect:
+    // 503s meanwhile, and the client tries again with back-off.
     this._hello.catch(function (e) {
-        self._lastError = 'Redis ' + self._where() + ': ' + e.message;
-        self._fail(native.error(self._lastError));
+        self._helloError = 'Redis ' + self._where() + ': ' + e.message;
         if (self._id) native.close(self._id, false);
     });
     this._acks = [];
@@ -359,6 +362,8 @@ RedisClient.prototype._onClose = function (why) {
     var self = this, delay;
     this._id = 0;
     this.isReady = false;
+    if (why === null && this._helloError && !this._closing) why = this._helloError;
+    this._helloError = null;
     if (why === null || this._closing) {
         this.isOpen = false;
         this._acks.forEach(function (a) { a[2](); });
@@ -414,6 +419,7 @@ RedisClient.prototype._subscribe = function (kind, map, names, listener) {
         if (!map[n]) { map[n] = []; fresh.push(n); }
         map[n].push(listener);
     });
+    this._pubsub = this._subscribed();
     if (!fresh.length) return Promise.resolve();
     if (!this.isOpen) return Promise.reject(ClientClosedError());
     if (!this._id) return Promise.resolve();   // sent again on reconnecting
@@ -433,6 +439,7 @@ RedisClient.prototype._unsubscribe = function (kind, map, names, listener) {
         map[n] = listener ? map[n].filter(function (l) { return l !== listener; }) : [];
         if (!map[n].length) { delete map[n]; gone.push(n); }
     });
+    this._pubsub = this._subscribed();
     if (!gone.length || !this._id) return Promise.resolve();
     return new Promise(function (resolve) {
         if (!native.subscribe(self._id, [kind].concat(gone))) return resolve();
