@@ -222,7 +222,10 @@ static duk_ret_t native_open(duk_context *ctx)
     cl->conn = redis_conn_open(js->base, &o, &events, cl, err, sizeof(err));
     if (cl->conn == NULL) {
         free(cl);
-        snprintf(msg, sizeof(msg), "Redis %s:%d: %s", o.path ? o.path : o.host, o.path ? 0 : o.port, err);
+        if (o.path)
+            snprintf(msg, sizeof(msg), "Redis %s: %s", o.path, err);
+        else
+            snprintf(msg, sizeof(msg), "Redis %s:%d: %s", o.host, o.port, err);
         push_unavailable(ctx, msg);
         return duk_throw(ctx);
     }
