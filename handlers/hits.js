@@ -15,8 +15,13 @@ const KEY = 'eider:hits';
 let client = null;
 
 if (configuredUrl) {
+    let down = false;   // log an outage once, not every reconnect attempt
     client = createClient();
-    client.on('error', (err) => console.error('hits:', err.message));
+    client.on('error', (err) => {
+        if (!down) console.error('hits: ' + err.message);
+        down = true;
+    });
+    client.on('ready', () => { down = false; });
     client.connect().catch(() => {});   // 'error' said it; it keeps reconnecting
 }
 
