@@ -88,6 +88,8 @@ struct eider_config {
     size_t nshdicts;
     int send_timeout;             /* seconds a client may take none of an answer */
     size_t worker_max_send_buffer; /* answer bytes a worker holds for slow clients; 0: off */
+    char *redis_url;              /* createClient()'s default server, or NULL */
+    int redis_timeout;            /* seconds a Redis command may wait for its reply; 0: none */
 };
 
 /* Builds a config from FILE (NULL = embedded default) followed by the

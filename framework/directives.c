@@ -669,6 +669,20 @@ static const char *set_shared_dict(struct eider_config *cfg, const struct eider_
     return NULL;
 }
 
+/* redis_url: what require('redis').createClient() connects to without a
+ * url: redis://[[user]:password@]host[:port][/db] or unix:///path. */
+static const char *set_redis_url(struct eider_config *cfg, const struct eider_directive *d,
+                                 int argc, char **argv)
+{
+    if (strncmp(argv[0], "rediss://", 9) == 0)
+        return "TLS to Redis (rediss://) is not available: Debian 12's hiredis 0.14.1 has none; "
+               "use redis:// on a trusted network or a local TLS tunnel (stunnel, spiped)";
+    if (strncmp(argv[0], "redis://", 8) != 0 && strncmp(argv[0], "unix:///", 8) != 0)
+        return "expected a URL like redis://127.0.0.1:6379, redis://:password@host:6379/0 "
+               "or unix:///run/redis/redis.sock";
+    return set_string(cfg, d, argc, argv);
+}
+
 #define STRING(f) .offset = FIELD(f), .holds = EIDER_HOLDS_STRING
 #define VALUE(f) .offset = FIELD(f)
 
@@ -727,6 +741,8 @@ const struct eider_directive eider_directives[] = {
     { .name = "fetch_timeout", .set = set_time, VALUE(fetch_timeout), .def = "30s" },
     { .name = "fetch_max_response_size", .set = set_size, VALUE(fetch_max_response_size), .def = "16m" },
     { .name = "shared_dict", .min_args = 2, .repeatable = 1, .set = set_shared_dict },
+    { .name = "redis_url", .set = set_redis_url, STRING(redis_url) },
+    { .name = "redis_timeout", .set = set_time_off, VALUE(redis_timeout), .def = "5s" },
 };
 const size_t eider_ndirectives = sizeof(eider_directives) / sizeof(eider_directives[0]);
 

@@ -19,6 +19,7 @@ struct event_base;
 struct fetch_op;
 struct hc_client;
 struct js_timer;
+struct redis_client;
 
 /* One runtime: one Duktape heap per worker. */
 struct eider_js {
@@ -62,6 +63,9 @@ struct eider_js {
      * fetch in flight */
     struct hc_client *fetch_client;
     LIST_HEAD(eider_js_fetches, fetch_op) fetches;
+    /* js_redis.c's: open Redis connections, the last number given */
+    LIST_HEAD(eider_js_redis, redis_client) redis_clients;
+    int next_redis_id;
 };
 
 /* Hidden property holding the C pointer behind a req or res object. */
@@ -127,6 +131,12 @@ void eider_js_eider_push(duk_context *ctx);   /* js_shared.c: require('eider') *
 void eider_js_fetch_init(duk_context *ctx);
 /* Frees fetches still in flight (at heap destruction). */
 void eider_js_fetch_free(struct eider_js *js);
+
+/* require('eider/redis'), the native half of require('redis'). */
+void eider_js_redis_push(duk_context *ctx);
+/* Closes Redis connections still open, without callbacks (at heap
+ * destruction). */
+void eider_js_redis_free(struct eider_js *js);
 
 /* Stash keys of the prelude's native.newPromise and native.settlePromise
  * (set by run_prelude, used by eider_js_deferred and eider_js_settle). */

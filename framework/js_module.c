@@ -429,6 +429,7 @@ static const struct {
     { "fs",            eider_js_fs_push },
     { "eider/promise", push_promise_module },
     { "eider",         eider_js_eider_push },
+    { "eider/redis",   eider_js_redis_push },   /* require('redis')'s native half */
 };
 
 /* Pushes the exports of the built-in module ID from the C table or from

@@ -8,11 +8,14 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
-    libevent-dev duktape-dev libhttp-parser-dev libssl-dev libmimalloc-dev libutf8proc-dev \
+    libevent-dev duktape-dev libhttp-parser-dev libssl-dev libmimalloc-dev \
+    libutf8proc-dev \
+    libhiredis-dev \
     node-typescript node-tslib \
     python3 python3-pytest python3-pytest-xdist python3-pytest-timeout \
     curl ca-certificates mandoc man-db valgrind openssl \
     wrk nginx-light libnginx-mod-http-lua haproxy \
+    redis-server \
     clang libclang-rt-14-dev \
     node-events node-path-browserify node-string-decoder \
     python3-prometheus-client chromium chromium-driver python3-selenium
