@@ -62,6 +62,9 @@ struct eider_js {
      * fetch in flight */
     struct hc_client *fetch_client;
     LIST_HEAD(eider_js_fetches, fetch_op) fetches;
+    /* js_pg.c's: every PostgreSQL connection of the heap, the last id */
+    LIST_HEAD(eider_js_pgs, js_pg_conn) pgs;
+    int next_pg_id;
 };
 
 /* Hidden property holding the C pointer behind a req or res object. */
@@ -121,6 +124,11 @@ void eider_js_json_init(duk_context *ctx);      /* JSON.parse, faster */
 void eider_js_crypto_push(duk_context *ctx);
 void eider_js_fs_push(duk_context *ctx);
 void eider_js_eider_push(duk_context *ctx);   /* js_shared.c: require('eider') */
+
+/* js_pg.c: require('eider/pg-native'), the natives of require('pg')
+ * (framework/js/lib/pg.js); frees the heap's connections at its end. */
+void eider_js_pg_push(duk_context *ctx);
+void eider_js_pg_free(struct eider_js *js);
 
 /* Global fetch(); installed like the other bindings. */
 void eider_js_fetch_init(duk_context *ctx);

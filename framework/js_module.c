@@ -429,6 +429,7 @@ static const struct {
     { "fs",            eider_js_fs_push },
     { "eider/promise", push_promise_module },
     { "eider",         eider_js_eider_push },
+    { "eider/pg-native", eider_js_pg_push },
 };
 
 /* Pushes the exports of the built-in module ID from the C table or from
