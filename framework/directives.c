@@ -690,11 +690,10 @@ static const char *set_pg_database(struct eider_config *cfg, const struct eider_
             return msg;
         }
     if ((opts = PQconninfoParse(argv[1], &perr)) == NULL) {
-        snprintf(msg, sizeof(msg), "invalid connection string: %.200s (expected like "
+        size_t n = perr ? strcspn(perr, "\n") : 0;
+        snprintf(msg, sizeof(msg), "invalid connection string: %.*s (expected like "
                  "postgresql://user:password@host:5432/db or 'host=... dbname=...')",
-                 perr ? perr : "out of memory");
-        for (char *e = msg + strlen(msg); e > msg && e[-1] == '\n';)
-            *--e = '\0';
+                 (int)(n > 150 ? 150 : n), perr ? perr : "");
         PQfreemem(perr);
         return msg;
     }

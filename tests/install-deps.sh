@@ -14,7 +14,8 @@ apt-get install -y -qq --no-install-recommends \
     curl ca-certificates mandoc man-db valgrind openssl \
     wrk nginx-light libnginx-mod-http-lua haproxy \
     clang libclang-rt-14-dev \
-    node-events node-path-browserify node-string-decoder
+    node-events node-path-browserify node-string-decoder \
+    libpq-dev postgresql postgresql-client
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends nodejs npm
 fi

@@ -20,9 +20,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
-from eiderlib import free_port, wait_until
+from eiderlib import children_of, free_port, wait_until
 
 
 def bindir():
@@ -100,9 +99,8 @@ class Postgres:
         pid = self.pid()
         if pid is None:
             return
-        pids = [pid] + [int(p) for p in
-                        subprocess.run(["pgrep", "-P", str(pid)], stdout=subprocess.PIPE)
-                        .stdout.split()]
+        os.kill(pid, signal.SIGSTOP)          # no new backend from here on
+        pids = [pid] + children_of(pid)
         for p in pids:
             try:
                 os.kill(p, signal.SIGKILL)
@@ -112,10 +110,14 @@ class Postgres:
         def gone():
             return all(not os.path.exists("/proc/%d" % p) or _zombie(p) for p in pids)
         wait_until(gone, timeout=10, msg="PostgreSQL killed")
-        try:
-            os.unlink(os.path.join(self.data, "postmaster.pid"))
-        except OSError:
-            pass
+        # what a crashed postmaster leaves behind would stop the next start
+        for stale in (os.path.join(self.data, "postmaster.pid"),
+                      os.path.join(self.sockdir, ".s.PGSQL.%d" % self.port),
+                      os.path.join(self.sockdir, ".s.PGSQL.%d.lock" % self.port)):
+            try:
+                os.unlink(stale)
+            except OSError:
+                pass
 
     def stop(self, mode="fast"):
         if self.pid() is not None:
@@ -163,7 +165,3 @@ def _zombie(pid):
     except OSError:
         return True
 
-
-def wait_for(pred, timeout=30.0, msg="condition"):
-    """wait_until with a longer default (a loaded machine restarts slowly)."""
-    return wait_until(pred, timeout=timeout, msg=msg)
