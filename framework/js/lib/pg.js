@@ -138,7 +138,6 @@ function parseResult(r, arrayMode) {
       if (v !== null) rows[j][key] = parse(viaString ? String(v) : v);
     }
   }
-  r.rowAsArray = !!arrayMode;
   return r;
 }
 
@@ -166,6 +165,9 @@ function arrayLiteral(a) {
 }
 
 function prepareValue(v, seen) {
+  var t = typeof v;
+  if (t === 'string') return v;
+  if (t === 'number' || t === 'boolean') return String(v);
   if (v === null || v === undefined) return null;
   if (Buffer.isBuffer(v)) return v;
   if (ArrayBuffer.isView(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -289,15 +291,17 @@ Client.prototype.query = function (text, values, cb) {
   } catch (e) {
     return withCallback(Promise.reject(e), cb);
   }
-  if (!this._active) return withCallback(this._send(config), cb);
+  if (!this._active) return withCallback(this._send(config, null), cb);
   var self = this;
   return withCallback(new Promise(function (resolve, reject) {
     self._queue.push({ config: config, resolve: resolve, reject: reject });
   }), cb);
 };
 
-// Sends CONFIG now (the connection is free) and runs the queue after it.
-Client.prototype._send = function (config) {
+// Sends CONFIG now (the connection is free) and runs the queue after it;
+// AFTER (or null), called before the Promise settles, is how pool.query
+// gives the connection back without another then() per query.
+Client.prototype._send = function (config, after) {
   var self = this, p, arrayMode = config.rowMode === 'array';
   var timeout = config.timeout !== undefined ? config.timeout : this._opts.query_timeout;
   if (!this._id) {
@@ -314,9 +318,12 @@ Client.prototype._send = function (config) {
   this._active = true;
   return p.then(function (r) {
     self._next();
-    return parseResult(r, arrayMode);
+    r = parseResult(r, arrayMode);
+    if (after) after(self);
+    return r;
   }, function (e) {
     self._next();
+    if (after) after(self);
     throw e;
   });
 };
@@ -324,7 +331,7 @@ Client.prototype._send = function (config) {
 Client.prototype._next = function () {
   this._active = false;
   var item = this._queue.shift();
-  if (item) this._send(item.config).then(item.resolve, item.reject);
+  if (item) this._send(item.config, null).then(item.resolve, item.reject);
 };
 
 Client.prototype.end = function (cb) {
@@ -373,7 +380,9 @@ function Pool(options) {
   o.maxWaiting = o.maxWaiting === undefined ? 1000 : o.maxWaiting;
   this.options = o;
   this._idle = [];
-  this._waiting = [];
+  this._waiting = [];        // FIFO of { resolve, reject, deadline } from _head on
+  this._head = 0;
+  this._waitTimer = null;     // one timer for the oldest waiter's deadline
   this._total = 0;
   this._ending = false;
   this._backoff = 0;
@@ -386,7 +395,7 @@ util.inherits(Pool, EventEmitter);
 
 Object.defineProperty(Pool.prototype, 'totalCount', { get: function () { return this._total; } });
 Object.defineProperty(Pool.prototype, 'idleCount', { get: function () { return this._idle.length; } });
-Object.defineProperty(Pool.prototype, 'waitingCount', { get: function () { return this._waiting.length; } });
+Object.defineProperty(Pool.prototype, 'waitingCount', { get: function () { return this._waiting.length - this._head; } });
 Object.defineProperty(Pool.prototype, 'ending', { get: function () { return this._ending; } });
 
 Pool.prototype.connect = function (cb) {
@@ -402,26 +411,55 @@ Pool.prototype._acquire = function () {
   var c = this._takeIdle();
   if (c) return Promise.resolve(c);
   if (this._total < o.max) return this._open();
-  if (this._waiting.length >= o.maxWaiting) {
+  if (this._waiting.length - this._head >= o.maxWaiting) {
     var full = new Error('pg pool exhausted: all ' + o.max + ' connections busy and ' + o.maxWaiting +
                          ' requests already waiting (raise max or maxWaiting, or make queries shorter)');
     full.code = 'EPOOLFULL';
     return Promise.reject(full);
   }
   return new Promise(function (resolve, reject) {
-    var w = { resolve: resolve, reject: reject, timer: null };
-    if (o.connectionTimeoutMillis > 0) {
-      w.timer = setTimeout(function () {
-        var i = self._waiting.indexOf(w);
-        if (i >= 0) self._waiting.splice(i, 1);
-        var e = new Error('timeout exceeded when trying to connect: all ' + o.max + ' connections of the pool ' +
-                          'stayed busy for ' + o.connectionTimeoutMillis + ' ms (raise max or connectionTimeoutMillis)');
-        e.code = 'ETIMEDOUT';
-        reject(e);
-      }, o.connectionTimeoutMillis);
-    }
-    self._waiting.push(w);
+    var limit = o.connectionTimeoutMillis;
+    self._waiting.push({ resolve: resolve, reject: reject, deadline: limit > 0 ? Date.now() + limit : 0 });
+    if (limit > 0 && !self._waitTimer) self._armWait(limit);
   });
+};
+
+// The next waiter, or undefined. A FIFO with a moving head: shift() is
+// linear in Duktape, and a busy pool has hundreds waiting.
+Pool.prototype._nextWaiter = function () {
+  var q = this._waiting;
+  if (this._head >= q.length) return undefined;
+  var w = q[this._head];
+  q[this._head++] = undefined;
+  if (this._head === q.length) {       // drained: no timer keeps eider run alive
+    this._waiting = [];
+    this._head = 0;
+    if (this._waitTimer) clearTimeout(this._waitTimer);
+    this._waitTimer = null;
+  } else if (this._head > 64 && this._head * 2 > q.length) {
+    this._waiting = q.slice(this._head);
+    this._head = 0;
+  }
+  return w;
+};
+
+// All waiters share one timeout, so deadlines come in queue order: one
+// timer, for the oldest, rejects whoever is past due and re-arms.
+Pool.prototype._armWait = function (ms) {
+  var self = this;
+  this._waitTimer = setTimeout(function () {
+    self._waitTimer = null;
+    var o = self.options, now = Date.now(), q = self._waiting, w;
+    while (self._head < q.length && q[self._head].deadline <= now) {
+      w = self._nextWaiter();
+      q = self._waiting;
+      var e = new Error('timeout exceeded when trying to connect: all ' + o.max + ' connections of the pool ' +
+                        'stayed busy for ' + o.connectionTimeoutMillis + ' ms (raise max or connectionTimeoutMillis)');
+      e.code = 'ETIMEDOUT';
+      w.reject(e);
+    }
+    if (self._head < q.length) self._armWait(q[self._head].deadline - now);
+  }, Math.max(ms, 1));
 };
 
 // An idle connection that is still alive, or undefined.
@@ -468,16 +506,12 @@ Pool.prototype._open = function () {
 
 Pool.prototype._release = function (c, err) {
   var self = this;
-  if (err || this._ending || !native.alive(c._id)) {
-    this._destroy(c);
-    this._dispense();
-    return;
-  }
-  var tx = native.txStatus(c._id);
-  if (tx === 'idle') {
+  var tx = native.txStatus(c._id);      // 'unknown' once broken
+  if (tx === 'idle' && !err && !this._ending) {
     this._checkin(c);
     return;
   }
+  if (err || this._ending) tx = 'unknown';
   if (tx !== 'intrans' && tx !== 'inerror') {
     this._destroy(c);
     this._dispense();
@@ -493,9 +527,8 @@ Pool.prototype._release = function (c, err) {
 };
 
 Pool.prototype._checkin = function (c) {
-  var w = this._waiting.shift();
+  var w = this._nextWaiter();
   if (w) {
-    if (w.timer) clearTimeout(w.timer);
     c._released = false;
     w.resolve(c);
     return;
@@ -532,24 +565,33 @@ Pool.prototype._destroy = function (c) {
 
 // Opens connections for waiters while there is room.
 Pool.prototype._dispense = function () {
-  while (this._waiting.length && this._total < this.options.max) {
-    var w = this._waiting.shift();
-    if (w.timer) clearTimeout(w.timer);
+  while (this._head < this._waiting.length && this._total < this.options.max) {
+    var w = this._nextWaiter();
     this._open().then(w.resolve, w.reject);
   }
 };
 
+function releaseClient(c) { c.release(); }
+
+// Runs the query on client C, which it gives back when done.
+function queryOn(c, text, values) {
+  var config;
+  try {
+    config = queryConfig(text, values);
+  } catch (e) {
+    c.release();
+    return Promise.reject(e);
+  }
+  return c._send(config, releaseClient);
+}
+
+// With an idle connection at hand, the query goes out now: no Promise
+// for the connection first.
 Pool.prototype.query = function (text, values, cb) {
   if (typeof values === 'function') { cb = values; values = undefined; }
-  var p = this._acquire().then(function (c) {
-    return c.query(text, values).then(function (r) {
-      c.release();
-      return r;
-    }, function (e) {
-      c.release();
-      throw e;
-    });
-  });
+  var c = this._ending ? undefined : this._takeIdle(), p;
+  if (c) p = queryOn(c, text, values);
+  else p = this._acquire().then(function (client) { return queryOn(client, text, values); });
   return withCallback(p, cb);
 };
 
@@ -568,13 +610,14 @@ Pool.prototype.end = function (cb) {
   this._ending = true;
   if (this._sweep) clearTimeout(this._sweep);
   this._sweep = null;
-  var idle = this._idle, waiting = this._waiting;
+  if (this._waitTimer) clearTimeout(this._waitTimer);
+  this._waitTimer = null;
+  var idle = this._idle, waiting = this._waiting.slice(this._head);
   this._idle = [];
   this._waiting = [];
-  for (var i = 0; i < waiting.length; i++) {
-    if (waiting[i].timer) clearTimeout(waiting[i].timer);
+  this._head = 0;
+  for (var i = 0; i < waiting.length; i++)
     waiting[i].reject(new Error('Cannot use a pool after calling end on the pool'));
-  }
   var p = new Promise(function (resolve) { self._ended.push(resolve); });
   for (var j = 0; j < idle.length; j++) this._destroy(idle[j]);
   this._checkEnded();
