@@ -228,20 +228,53 @@ static duk_ret_t push_outcome(duk_context *ctx, void *udata)
     return 1;
 }
 
-/* A query of the connection ARG ended: settle its Promise. */
+#define STASH_AFTER "pgAfter"   /* connection id -> after() of its query */
+
+/* Pushes and forgets the after() native.query got for connection ID;
+ * returns 0 (nothing pushed) if it got none. */
+static int take_after(duk_context *ctx, int id)
+{
+    duk_push_heap_stash(ctx);
+    if (!duk_get_prop_literal(ctx, -1, STASH_AFTER)) {
+        duk_pop_2(ctx);
+        return 0;
+    }
+    duk_get_prop_index(ctx, -1, (duk_uarridx_t)id);
+    duk_del_prop_index(ctx, -2, (duk_uarridx_t)id);
+    duk_remove(ctx, -2);
+    duk_remove(ctx, -2);
+    if (duk_is_function(ctx, -1))
+        return 1;
+    duk_pop(ctx);
+    return 0;
+}
+
+/* A query of the connection ARG ended: run its after(value, failed),
+ * whose answer settles the Promise (pg.js's bookkeeping, without a then()
+ * and a microtask per query), then settle. P may be gone after after(). */
 static void on_query(PGresult *const *results, int n, const char *error, void *arg)
 {
     struct js_pg_conn *p = arg;
-    duk_context *ctx = p->js->ctx;
+    struct eider_js *js = p->js;
+    duk_context *ctx = js->ctx;
     struct outcome o = { results, n, p->array_mode, 0 };
-    int ref = p->ref, rc = 0;
+    int ref = p->ref, rc = 0, failed;
 
     p->ref = 0;
     if (error != NULL)
         duk_push_error_object(ctx, DUK_ERR_ERROR, "%s", error);
     else
         rc = duk_safe_call(ctx, push_outcome, &o, 0, 1);
-    eider_js_settle(ctx, ref, error != NULL || rc != 0 || o.failed);
+    failed = error != NULL || rc != 0 || o.failed;
+    if (take_after(ctx, p->id)) {
+        duk_swap_top(ctx, -2);                 /* [after value] */
+        duk_push_boolean(ctx, failed);
+        eider_js_enter(js);
+        if (duk_pcall(ctx, 2) != 0)
+            failed = 1;
+        eider_js_leave(js);
+    }
+    eider_js_settle(ctx, ref, failed);
 }
 
 /* The connect of ARG ended: settle its Promise with the connection's
@@ -301,9 +334,13 @@ static duk_ret_t native_connect(duk_context *ctx)
     return 1;
 }
 
-/* native.query(id, text, params, timeoutMs, arrayMode): a Promise of the
- * result. PARAMS is an array of strings, Buffers and nulls ($1, $2, ...),
- * or null for the simple protocol (several statements, no parameters). */
+/* native.query(id, text, params, timeoutMs, arrayMode, after, noPromise):
+ * a Promise of the result. PARAMS is an array of strings, Buffers and
+ * nulls ($1, $2, ...), or null for the simple protocol (several
+ * statements, no parameters). AFTER (a function, optional) is called from
+ * the loop with (result or error, failed) and what it returns settles the
+ * Promise, rejecting it if failed or if AFTER throws. With NOPROMISE (and
+ * AFTER) there is no Promise: AFTER settles the caller's own. */
 static duk_ret_t native_query(duk_context *ctx)
 {
     struct js_pg_conn *p = conn_arg(ctx, 0);
@@ -340,6 +377,22 @@ static duk_ret_t native_query(duk_context *ctx)
     if (rc != 0)
         return duk_error(ctx, DUK_ERR_ERROR, "%s", err);
     p->array_mode = duk_to_boolean(ctx, 4);
+    if (duk_is_function(ctx, 5)) {
+        duk_push_heap_stash(ctx);
+        if (!duk_get_prop_literal(ctx, -1, STASH_AFTER)) {
+            duk_pop(ctx);
+            duk_push_bare_object(ctx);
+            duk_dup_top(ctx);
+            duk_put_prop_literal(ctx, -3, STASH_AFTER);
+        }
+        duk_dup(ctx, 5);
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)p->id);
+        duk_pop_2(ctx);
+        if (duk_to_boolean(ctx, 6)) {
+            p->ref = 0;                        /* settles nothing */
+            return 0;
+        }
+    }
     p->ref = eider_js_deferred(ctx);
     return 1;
 }
@@ -402,7 +455,7 @@ static duk_ret_t native_database(duk_context *ctx)
 
 static const duk_function_list_entry natives[] = {
     { "connect", native_connect, 3 },
-    { "query", native_query, 5 },
+    { "query", native_query, 7 },
     { "alive", native_alive, 1 },
     { "txStatus", native_tx_status, 1 },
     { "close", native_close, 1 },

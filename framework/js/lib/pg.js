@@ -11,6 +11,8 @@
 'use strict';
 
 var native = require('eider/pg-native');
+var promises = require('eider/promise');
+var newPromise = promises.newPromise, settle = promises.settlePromise;
 var EventEmitter = require('events');
 var util = require('util');
 
@@ -262,6 +264,11 @@ function Client(config) {
   this._active = false;
   this._queue = [];
   this._ended = false;
+  this._after = null;         // of the query in flight (see _send)
+  this._outer = null;
+  this._arrayMode = false;
+  var self = this;
+  this._onDone = function (r, failed) { return self._done(r, failed); };
   this.database = this._opts.database;
   this.host = this._opts.host;
   this.port = this._opts.port;
@@ -291,47 +298,69 @@ Client.prototype.query = function (text, values, cb) {
   } catch (e) {
     return withCallback(Promise.reject(e), cb);
   }
-  if (!this._active) return withCallback(this._send(config, null), cb);
+  if (!this._active) return withCallback(this._send(config, null, null), cb);
   var self = this;
   return withCallback(new Promise(function (resolve, reject) {
     self._queue.push({ config: config, resolve: resolve, reject: reject });
   }), cb);
 };
 
-// Sends CONFIG now (the connection is free) and runs the queue after it;
-// AFTER (or null), called before the Promise settles, is how pool.query
-// gives the connection back without another then() per query.
-Client.prototype._send = function (config, after) {
-  var self = this, p, arrayMode = config.rowMode === 'array';
+// Sends CONFIG now (the connection is free) and runs the queue after it.
+// AFTER (or null) is called when it ends, before anything settles: how
+// pool.query gives the connection back. OUTER (or null) is a pending
+// Promise (eider/promise) to settle with the result, which pool.query made
+// before it had a connection; then C makes none, and a query costs one
+// Promise and no then() at all.
+Client.prototype._send = function (config, after, outer) {
+  var p, arrayMode = config.rowMode === 'array';
   var timeout = config.timeout !== undefined ? config.timeout : this._opts.query_timeout;
-  if (!this._id) {
-    return Promise.reject(new Error(this._ended ? 'Client was closed and is not queryable'
-                                                : 'Client is not connected: call connect() first'));
-  }
   try {
+    if (!this._id) {
+      throw new Error(this._ended ? 'Client was closed and is not queryable'
+                                  : 'Client is not connected: call connect() first');
+    }
     p = native.query(this._id, config.text,
                      config.values === undefined || config.values === null ? null : prepareValues(config.values),
-                     timeout || 0, arrayMode);
+                     timeout || 0, arrayMode, this._onDone, !!outer);
   } catch (e) {
-    return Promise.reject(e);
+    if (after) after(this);
+    if (!outer) return Promise.reject(e);
+    settle(outer, true, e);
+    return outer;
   }
   this._active = true;
-  return p.then(function (r) {
-    self._next();
-    r = parseResult(r, arrayMode);
-    if (after) after(self);
-    return r;
-  }, function (e) {
-    self._next();
-    if (after) after(self);
-    throw e;
-  });
+  this._after = after;
+  this._outer = outer;
+  this._arrayMode = arrayMode;
+  return outer || p;
+};
+
+// Called by C when the query in flight ended: types parsed, the connection
+// given back (AFTER), the next queued query sent, then OUTER settled, or
+// what this returns settles C's Promise (a throw or FAILED rejects it).
+Client.prototype._done = function (r, failed) {
+  var after = this._after, outer = this._outer;
+  this._after = null;
+  this._outer = null;
+  if (!failed) {
+    try {
+      r = parseResult(r, this._arrayMode);
+    } catch (e) {
+      r = e;
+      failed = true;
+    }
+  }
+  if (after) after(this);
+  this._next();
+  if (outer) settle(outer, failed, r);
+  else if (failed) throw r;
+  return r;
 };
 
 Client.prototype._next = function () {
   this._active = false;
   var item = this._queue.shift();
-  if (item) this._send(item.config, null).then(item.resolve, item.reject);
+  if (item) this._send(item.config, null, null).then(item.resolve, item.reject);
 };
 
 Client.prototype.end = function (cb) {
@@ -399,28 +428,42 @@ Object.defineProperty(Pool.prototype, 'waitingCount', { get: function () { retur
 Object.defineProperty(Pool.prototype, 'ending', { get: function () { return this._ending; } });
 
 Pool.prototype.connect = function (cb) {
-  var p = this._acquire();
+  var p = this._acquire(null, null);
   if (typeof cb !== 'function') return p;
   p.then(function (c) { cb(null, c, function (err) { c.release(err); }); }, function (e) { cb(e); });
   return undefined;
 };
 
-Pool.prototype._acquire = function () {
-  var self = this, o = this.options;
-  if (this._ending) return Promise.reject(new Error('Cannot use a pool after calling end on the pool'));
-  var c = this._takeIdle();
-  if (c) return Promise.resolve(c);
-  if (this._total < o.max) return this._open();
+// A connection for pool.connect() (CONFIG and OUTER null: returns a
+// Promise of it), or for pool.query's CONFIG, whose Promise OUTER it
+// settles (returns nothing).
+Pool.prototype._acquire = function (config, outer) {
+  var self = this, o = this.options, w = outer ? { config: config, promise: outer } : null, c;
+  if (this._ending) {
+    var ended = new Error('Cannot use a pool after calling end on the pool');
+    return w ? reject(w, ended) : Promise.reject(ended);
+  }
+  if (!w && (c = this._takeIdle())) return Promise.resolve(c);
+  if (this._total < o.max) {
+    if (!w) return this._open();
+    this._openFor(w);
+    return undefined;
+  }
   if (this._waiting.length - this._head >= o.maxWaiting) {
     var full = new Error('pg pool exhausted: all ' + o.max + ' connections busy and ' + o.maxWaiting +
                          ' requests already waiting (raise max or maxWaiting, or make queries shorter)');
     full.code = 'EPOOLFULL';
-    return Promise.reject(full);
+    return w ? reject(w, full) : Promise.reject(full);
   }
-  return new Promise(function (resolve, reject) {
-    var limit = o.connectionTimeoutMillis;
-    self._waiting.push({ resolve: resolve, reject: reject, deadline: limit > 0 ? Date.now() + limit : 0 });
-    if (limit > 0 && !self._waitTimer) self._armWait(limit);
+  var limit = o.connectionTimeoutMillis, deadline = limit > 0 ? Date.now() + limit : 0;
+  if (limit > 0 && !this._waitTimer) this._armWait(limit);
+  if (w) {
+    w.deadline = deadline;
+    this._waiting.push(w);
+    return undefined;
+  }
+  return new Promise(function (resolve, rejectIt) {
+    self._waiting.push({ resolve: resolve, reject: rejectIt, deadline: deadline });
   });
 };
 
@@ -456,7 +499,7 @@ Pool.prototype._armWait = function (ms) {
       var e = new Error('timeout exceeded when trying to connect: all ' + o.max + ' connections of the pool ' +
                         'stayed busy for ' + o.connectionTimeoutMillis + ' ms (raise max or connectionTimeoutMillis)');
       e.code = 'ETIMEDOUT';
-      w.reject(e);
+      reject(w, e);
     }
     if (self._head < q.length) self._armWait(q[self._head].deadline - now);
   }, Math.max(ms, 1));
@@ -529,8 +572,7 @@ Pool.prototype._release = function (c, err) {
 Pool.prototype._checkin = function (c) {
   var w = this._nextWaiter();
   if (w) {
-    c._released = false;
-    w.resolve(c);
+    serve(c, w);
     return;
   }
   c._idleSince = Date.now();
@@ -566,34 +608,46 @@ Pool.prototype._destroy = function (c) {
 // Opens connections for waiters while there is room.
 Pool.prototype._dispense = function () {
   while (this._head < this._waiting.length && this._total < this.options.max) {
-    var w = this._nextWaiter();
-    this._open().then(w.resolve, w.reject);
+    this._openFor(this._nextWaiter());
   }
 };
 
 function releaseClient(c) { c.release(); }
 
-// Runs the query on client C, which it gives back when done.
-function queryOn(c, text, values) {
-  var config;
+// pool.query: the Promise is made first; with an idle connection at hand
+// the query goes out now, else it waits in the queue as a query (not as a
+// connection request) and goes out on the connection given back.
+Pool.prototype._openFor = function (w) {
+  this._open().then(function (c) { serve(c, w); }, function (e) { reject(w, e); });
+};
+
+Pool.prototype.query = function (text, values, cb) {
+  if (typeof values === 'function') { cb = values; values = undefined; }
+  var p = newPromise(), config, c;
   try {
     config = queryConfig(text, values);
   } catch (e) {
-    c.release();
-    return Promise.reject(e);
+    settle(p, true, e);
+    return withCallback(p, cb);
   }
-  return c._send(config, releaseClient);
-}
-
-// With an idle connection at hand, the query goes out now: no Promise
-// for the connection first.
-Pool.prototype.query = function (text, values, cb) {
-  if (typeof values === 'function') { cb = values; values = undefined; }
-  var c = this._ending ? undefined : this._takeIdle(), p;
-  if (c) p = queryOn(c, text, values);
-  else p = this._acquire().then(function (client) { return queryOn(client, text, values); });
+  c = this._ending ? undefined : this._takeIdle();
+  if (c) c._send(config, releaseClient, p);
+  else this._acquire(config, p);
   return withCallback(p, cb);
 };
+
+// Hands client C to waiter W: its query, or its connect().
+function serve(c, w) {
+  c._released = false;
+  if (w.promise) c._send(w.config, releaseClient, w.promise);
+  else w.resolve(c);
+}
+
+// Fails waiter W with E.
+function reject(w, e) {
+  if (w.promise) settle(w.promise, true, e);
+  else w.reject(e);
+}
 
 Pool.prototype._checkEnded = function () {
   if (!this._ending || this._total > 0) return;
@@ -617,7 +671,7 @@ Pool.prototype.end = function (cb) {
   this._waiting = [];
   this._head = 0;
   for (var i = 0; i < waiting.length; i++)
-    waiting[i].reject(new Error('Cannot use a pool after calling end on the pool'));
+    reject(waiting[i], new Error('Cannot use a pool after calling end on the pool'));
   var p = new Promise(function (resolve) { self._ended.push(resolve); });
   for (var j = 0; j < idle.length; j++) this._destroy(idle[j]);
   this._checkEnded();
