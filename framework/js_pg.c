@@ -426,6 +426,8 @@ static duk_ret_t native_close(duk_context *ctx)
     LIST_FOREACH(p, &js->pgs, link)
         if (p->id == id) {
             drop(p);
+            if (take_after(ctx, id))           /* of a query it will never end */
+                duk_pop(ctx);
             break;
         }
     return 0;

@@ -307,24 +307,24 @@ Client.prototype.query = function (text, values, cb) {
 
 // Sends CONFIG now (the connection is free) and runs the queue after it.
 // AFTER (or null) is called when it ends, before anything settles: how
-// pool.query gives the connection back. OUTER (or null) is a pending
-// Promise (eider/promise) to settle with the result, which pool.query made
-// before it had a connection; then C makes none, and a query costs one
-// Promise and no then() at all.
+// pool.query gives the connection back. OUTER is the pending Promise
+// (eider/promise) to settle with the result, made here unless pool.query
+// made it before it had a connection; C makes none, so a query costs one
+// Promise and no then(), and end() can reject the query in flight.
 Client.prototype._send = function (config, after, outer) {
-  var p, arrayMode = config.rowMode === 'array';
+  var arrayMode = config.rowMode === 'array';
+  if (!outer) outer = newPromise();
   var timeout = config.timeout !== undefined ? config.timeout : this._opts.query_timeout;
   try {
     if (!this._id) {
       throw new Error(this._ended ? 'Client was closed and is not queryable'
                                   : 'Client is not connected: call connect() first');
     }
-    p = native.query(this._id, config.text,
-                     config.values === undefined || config.values === null ? null : prepareValues(config.values),
-                     timeout || 0, arrayMode, this._onDone, !!outer);
+    native.query(this._id, config.text,
+                 config.values === undefined || config.values === null ? null : prepareValues(config.values),
+                 timeout || 0, arrayMode, this._onDone, true);
   } catch (e) {
     if (after) after(this);
-    if (!outer) return Promise.reject(e);
     settle(outer, true, e);
     return outer;
   }
@@ -332,12 +332,11 @@ Client.prototype._send = function (config, after, outer) {
   this._after = after;
   this._outer = outer;
   this._arrayMode = arrayMode;
-  return outer || p;
+  return outer;
 };
 
 // Called by C when the query in flight ended: types parsed, the connection
-// given back (AFTER), the next queued query sent, then OUTER settled, or
-// what this returns settles C's Promise (a throw or FAILED rejects it).
+// given back (AFTER), the next queued query sent, then OUTER settled.
 Client.prototype._done = function (r, failed) {
   var after = this._after, outer = this._outer;
   this._after = null;
@@ -353,8 +352,6 @@ Client.prototype._done = function (r, failed) {
   if (after) after(this);
   this._next();
   if (outer) settle(outer, failed, r);
-  else if (failed) throw r;
-  return r;
 };
 
 Client.prototype._next = function () {
@@ -367,6 +364,12 @@ Client.prototype.end = function (cb) {
   if (this._id) native.close(this._id);
   this._id = 0;
   this._ended = true;
+  if (this._active && this._outer) {
+    var outer = this._outer;
+    this._outer = null;
+    this._active = false;
+    settle(outer, true, new Error('Connection terminated'));
+  }
   var q = this._queue;
   this._queue = [];
   for (var i = 0; i < q.length; i++) q[i].reject(new Error('Client was closed and is not queryable'));
