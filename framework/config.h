@@ -86,6 +86,8 @@ struct eider_config {
     size_t worker_max_rss;        /* recycle a worker whose RSS passes this; 0: off */
     struct eider_shdict_conf *shdicts;   /* shared_dict, in order */
     size_t nshdicts;
+    char **pg_databases;          /* pg_database: name, conninfo, max ("" default) each */
+    size_t npg_databases;         /* strings in pg_databases: 3 per database */
     int send_timeout;             /* seconds a client may take none of an answer */
     size_t worker_max_send_buffer; /* answer bytes a worker holds for slow clients; 0: off */
     char *redis_url;              /* createClient()'s default server, or NULL */

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <libpq-fe.h>
 
 #include "config.h"
 #include "config_internal.h"
@@ -683,6 +684,46 @@ static const char *set_redis_url(struct eider_config *cfg, const struct eider_di
     return set_string(cfg, d, argc, argv);
 }
 
+/* pg_database NAME CONNINFO [max=N]: kept as three strings (name,
+ * connection string, pool size or "") per database, for js_pg.c's
+ * new Pool({ database: NAME }). The connection string is parsed now, so a
+ * typo names this line rather than failing at the first query. */
+static const char *set_pg_database(struct eider_config *cfg, const struct eider_directive *d,
+                                   int argc, char **argv)
+{
+    static char msg[300];
+    char *perr = NULL, *max = "";
+    PQconninfoOption *opts;
+
+    if (argv[0][0] == '\0' || env_name(argv[0]) != NULL)
+        return "expected a database name of letters, digits and _";
+    for (size_t i = 0; i < cfg->npg_databases; i += 3)
+        if (strcmp(cfg->pg_databases[i], argv[0]) == 0) {
+            snprintf(msg, sizeof(msg), "pg_database %.64s is declared twice: give each a different name",
+                     argv[0]);
+            return msg;
+        }
+    if ((opts = PQconninfoParse(argv[1], &perr)) == NULL) {
+        size_t n = perr ? strcspn(perr, "\n") : 0;
+        snprintf(msg, sizeof(msg), "invalid connection string: %.*s (expected like "
+                 "postgresql://user:password@host:5432/db or 'host=... dbname=...')",
+                 (int)(n > 150 ? 150 : n), perr ? perr : "");
+        PQfreemem(perr);
+        return msg;
+    }
+    PQconninfoFree(opts);
+    if (argc > 2) {
+        char *end;
+        long n = strncmp(argv[2], "max=", 4) == 0 ? strtol(argv[2] + 4, &end, 10) : 0;
+        if (n < 1 || n > 1000 || *end != '\0')
+            return "expected max=N (connections per worker, 1 to 1000) after the connection string";
+        max = argv[2] + 4;
+    }
+    push_strings(cfg, d, 1, &argv[0], NULL);
+    push_strings(cfg, d, 1, &argv[1], NULL);
+    return push_strings(cfg, d, 1, &max, NULL);
+}
+
 #define STRING(f) .offset = FIELD(f), .holds = EIDER_HOLDS_STRING
 #define VALUE(f) .offset = FIELD(f)
 
@@ -743,6 +784,8 @@ const struct eider_directive eider_directives[] = {
     { .name = "shared_dict", .min_args = 2, .repeatable = 1, .set = set_shared_dict },
     { .name = "redis_url", .set = set_redis_url, STRING(redis_url) },
     { .name = "redis_timeout", .set = set_time_off, VALUE(redis_timeout), .def = "5s" },
+    { .name = "pg_database", .min_args = 2, .max_args = 3, .repeatable = 1, .set = set_pg_database,
+      .offset = FIELD(pg_databases), .holds = EIDER_HOLDS_STRINGS, .count = FIELD(npg_databases) },
 };
 const size_t eider_ndirectives = sizeof(eider_directives) / sizeof(eider_directives[0]);
 

@@ -66,6 +66,9 @@ struct eider_js {
     /* js_redis.c's: open Redis connections, the last number given */
     LIST_HEAD(eider_js_redis, redis_client) redis_clients;
     int next_redis_id;
+    /* js_pg.c's: every PostgreSQL connection of the heap, the last id */
+    LIST_HEAD(eider_js_pgs, js_pg_conn) pgs;
+    int next_pg_id;
 };
 
 /* Hidden property holding the C pointer behind a req or res object. */
@@ -126,6 +129,11 @@ void eider_js_normalize_init(duk_context *ctx); /* String.prototype.normalize */
 void eider_js_crypto_push(duk_context *ctx);
 void eider_js_fs_push(duk_context *ctx);
 void eider_js_eider_push(duk_context *ctx);   /* js_shared.c: require('eider') */
+
+/* js_pg.c: require('eider/pg-native'), the natives of require('pg')
+ * (framework/js/lib/pg.js); frees the heap's connections at its end. */
+void eider_js_pg_push(duk_context *ctx);
+void eider_js_pg_free(struct eider_js *js);
 
 /* Global fetch(); installed like the other bindings. */
 void eider_js_fetch_init(duk_context *ctx);

@@ -430,6 +430,7 @@ static const struct {
     { "eider/promise", push_promise_module },
     { "eider",         eider_js_eider_push },
     { "eider/redis",   eider_js_redis_push },   /* require('redis')'s native half */
+    { "eider/pg-native", eider_js_pg_push },
 };
 
 /* Pushes the exports of the built-in module ID from the C table or from

@@ -18,7 +18,8 @@ apt-get install -y -qq --no-install-recommends \
     redis-server \
     clang libclang-rt-14-dev \
     node-events node-path-browserify node-string-decoder \
-    python3-prometheus-client chromium chromium-driver python3-selenium
+    python3-prometheus-client chromium chromium-driver python3-selenium \
+    libpq-dev postgresql postgresql-client
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends nodejs npm
 fi

@@ -1,6 +1,6 @@
 // An in-memory store shared by the /users handlers of one worker. Names
 // starting with "_" are never routed, only required. Each worker has its
-// own copy: real state belongs in a database reached with fetch().
+// own copy: real state belongs in a database (see _lib/db.js and /notes).
 var users = {}, next = 1;
 
 exports.add = function (name) {

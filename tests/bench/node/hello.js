@@ -5,6 +5,9 @@
 //   default scheduling policy, round-robin on Linux).
 // Endpoints are listed in `routes`, one per benchmark scenario.
 // BENCH_UPSTREAM (environment): URL that GET /fetch fetches and answers.
+// BENCH_PG (environment): PostgreSQL URL of GET /notes/ID, a primary-key
+// SELECT through `pg` from npm (tests/bench/node/package.json; tests/bench/run
+// installs it and puts it on NODE_PATH).
 const http = require('http');
 const os = require('os');
 const cluster = require('cluster');
@@ -67,10 +70,33 @@ const routes = {
   },
 };
 
+// One pool per process (each cluster worker has its own, like each eider
+// worker), made on first use so that the other scenarios never load pg.
+let pool = null;
+
+// GET /notes/ID: the note as JSON, 404 if none; the handler is written as
+// tests/bench/handlers/notes/[id].js is.
+async function note(req, res, path) {
+  if (!process.env.BENCH_PG) return sendJson(res, {error: 'BENCH_PG is not set'}, 503);
+  if (!pool) {
+    const { Pool } = require('pg');
+    pool = new Pool({connectionString: process.env.BENCH_PG});
+  }
+  const id = path.slice('/notes/'.length);
+  if (!/^[1-9][0-9]{0,8}$/.test(id)) return sendJson(res, {error: 'no such note'}, 404);
+  try {
+    const { rows } = await pool.query('SELECT id, title, body FROM notes WHERE id = $1', [Number(id)]);
+    if (rows.length === 0) return sendJson(res, {error: 'no such note'}, 404);
+    sendJson(res, rows[0]);
+  } catch (err) {
+    sendJson(res, {error: 'database unavailable: ' + err.message}, 503);
+  }
+}
+
 function onRequest(req, res) {
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
-  const route = routes[path];
+  const route = path.startsWith('/notes/') ? note : routes[path];
   if (!route) { res.writeHead(404, {'Content-Length': 0}); res.end(); return; }
   route(req, res, path);
 }

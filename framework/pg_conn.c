@@ -1,0 +1,349 @@
+/*
+ * A libpq connection driven by the worker's libevent loop (pg_conn.h).
+ *
+ * One persistent event watches the connection's socket; it is remade when
+ * libpq changes the socket (it may between PQconnectPoll calls, trying the
+ * next address) or when the directions wanted change. An idle connection
+ * is watched for reading too, so that a server that closes it (restart,
+ * idle timeout, pg_terminate_backend) marks it broken at once rather than
+ * failing the next query. Timeouts (connect, query) are one timer.
+ */
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "pg_conn.h"
+
+enum pg_state { PG_CONNECTING, PG_IDLE, PG_BUSY, PG_BROKEN };
+
+struct pg_conn {
+    PGconn *pg;                 /* NULL once closed */
+    struct event_base *base;
+    struct event *ev;           /* on fd for events */
+    struct event *timer;        /* connect or query timeout */
+    int fd;
+    short events;
+    enum pg_state state;
+    int flushing;               /* PQflush said 1: wait for write readiness */
+    pg_conn_done_fn *done;
+    void *arg;
+    PGresult **results;         /* of the query in flight */
+    int nresults, cap;
+};
+
+static void on_io(evutil_socket_t fd, short what, void *arg);
+
+/* Watches C's current socket for EVENTS (EV_READ, EV_WRITE or both),
+ * remaking the event only when the socket or the directions changed. */
+static void arm(struct pg_conn *c, short events)
+{
+    int fd = c->pg ? PQsocket(c->pg) : -1;
+
+    if (c->ev != NULL && fd == c->fd && events == c->events)
+        return;
+    if (c->ev != NULL)
+        event_free(c->ev);
+    c->ev = NULL;
+    c->fd = fd;
+    c->events = events;
+    if (fd < 0)
+        return;
+    c->ev = event_new(c->base, fd, events | EV_PERSIST, on_io, c);
+    if (c->ev == NULL)
+        eider_oom(sizeof(struct event *));
+    event_add(c->ev, NULL);
+}
+
+/* Clears the results gathered so far. */
+static void clear_results(struct pg_conn *c)
+{
+    for (int i = 0; i < c->nresults; i++)
+        PQclear(c->results[i]);
+    c->nresults = 0;
+}
+
+/* Marks C broken: closes the socket now (the server sees the end of the
+ * session at once), stops watching. */
+static void close_broken(struct pg_conn *c)
+{
+    c->state = PG_BROKEN;
+    if (c->ev != NULL)
+        event_free(c->ev);
+    c->ev = NULL;
+    c->fd = -1;
+    evtimer_del(c->timer);
+    if (c->pg != NULL)
+        PQfinish(c->pg);
+    c->pg = NULL;
+    clear_results(c);
+}
+
+/* Ends the connect or query in flight with ERROR (NULL: success). C's
+ * state is settled before the callback, which may reuse or free C: it is
+ * not touched afterwards. The results move to the stack first. */
+static void finish(struct pg_conn *c, const char *error)
+{
+    pg_conn_done_fn *done = c->done;
+    void *arg = c->arg;
+    PGresult **results = c->results;
+    int n = c->nresults;
+    char msg[512];
+
+    c->done = NULL;
+    c->results = NULL;
+    c->nresults = c->cap = 0;
+    evtimer_del(c->timer);
+    if (error != NULL) {
+        snprintf(msg, sizeof(msg), "%s", error);   /* PQerrorMessage dies with PQfinish */
+        close_broken(c);
+        error = msg;
+    } else {
+        c->state = PG_IDLE;
+        arm(c, EV_READ);
+    }
+    if (done != NULL)
+        done(results, n, error, arg);
+    for (int i = 0; i < n; i++)
+        PQclear(results[i]);
+    free(results);
+}
+
+/* libpq's last error text without its trailing newline, or FALLBACK. */
+static const char *pq_error(struct pg_conn *c, const char *fallback, char *buf, size_t len)
+{
+    const char *e = c->pg ? PQerrorMessage(c->pg) : "";
+    size_t n;
+
+    if (e == NULL || *e == '\0')
+        return fallback;
+    snprintf(buf, len, "%s", e);
+    n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    return buf;
+}
+
+/* PQconnectPoll went one step further: watch what it asks, or end. */
+static void step_connect(struct pg_conn *c)
+{
+    char buf[512];
+
+    switch (PQconnectPoll(c->pg)) {
+    case PGRES_POLLING_READING:
+        arm(c, EV_READ);
+        return;
+    case PGRES_POLLING_WRITING:
+        arm(c, EV_WRITE);
+        return;
+    case PGRES_POLLING_OK:
+        if (PQsetnonblocking(c->pg, 1) != 0) {
+            finish(c, pq_error(c, "cannot make the connection non-blocking", buf, sizeof(buf)));
+            return;
+        }
+        finish(c, NULL);
+        return;
+    default:
+        finish(c, pq_error(c, "connection failed", buf, sizeof(buf)));
+        return;
+    }
+}
+
+/* Reads what arrived for the query in flight and gathers its results;
+ * ends it once libpq has no more (PQgetResult gives NULL). */
+static void step_query(struct pg_conn *c)
+{
+    char buf[512];
+
+    if (!PQconsumeInput(c->pg)) {
+        finish(c, pq_error(c, "Connection terminated unexpectedly", buf, sizeof(buf)));
+        return;
+    }
+    while (!PQisBusy(c->pg)) {
+        PGresult *r = PQgetResult(c->pg);
+        ExecStatusType st;
+
+        if (r == NULL) {
+            finish(c, NULL);
+            return;
+        }
+        st = PQresultStatus(r);
+        if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+            PQclear(r);
+            finish(c, "COPY is not supported: use INSERT with parameters");
+            return;
+        }
+        if (c->nresults == c->cap) {
+            c->cap = c->cap ? 2 * c->cap : 2;
+            c->results = eider_realloc(c->results, (size_t)c->cap * sizeof(*c->results));
+        }
+        c->results[c->nresults++] = r;
+    }
+}
+
+/* Sends what libpq still holds; then only reading is wanted. Returns -1
+ * (C finished with an error) if the connection failed. */
+static int flush(struct pg_conn *c)
+{
+    char buf[512];
+    int r = PQflush(c->pg);
+
+    if (r < 0) {
+        finish(c, pq_error(c, "Connection terminated unexpectedly", buf, sizeof(buf)));
+        return -1;
+    }
+    c->flushing = r == 1;
+    arm(c, c->flushing ? EV_READ | EV_WRITE : EV_READ);
+    return 0;
+}
+
+/* The socket is ready: move the connect or the query on. An idle
+ * connection that becomes readable was closed by the server, or got a
+ * notice: consume it, and close a connection that ended. */
+static void on_io(evutil_socket_t fd, short what, void *arg)
+{
+    struct pg_conn *c = arg;
+
+    (void)fd;
+    switch (c->state) {
+    case PG_CONNECTING:
+        step_connect(c);
+        break;
+    case PG_BUSY:
+        if ((what & EV_WRITE) && c->flushing && flush(c) < 0)
+            return;
+        if (what & EV_READ)
+            step_query(c);
+        break;
+    case PG_IDLE:
+        if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK) {
+            close_broken(c);
+            break;
+        }
+        for (PGnotify *n; (n = PQnotifies(c->pg)) != NULL;)
+            PQfreemem(n);
+        break;
+    case PG_BROKEN:
+        break;
+    }
+}
+
+/* The connect or the query took too long. */
+static void on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    struct pg_conn *c = arg;
+
+    (void)fd, (void)what;
+    finish(c, c->state == PG_CONNECTING ? "timeout expired while connecting"
+                                        : "Query read timeout");
+}
+
+/* libpq's notices (NOTICE, WARNING from the server) go to the debug log,
+ * not to the worker's stderr. */
+static void on_notice(void *arg, const char *message)
+{
+    (void)arg;
+    eider_log(EIDER_LOG_DEBUG, "postgresql: %s", message);
+}
+
+/* Arms the timeout timer for TIMEOUT_MS (> 0). */
+static void arm_timeout(struct pg_conn *c, long timeout_ms)
+{
+    struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+
+    if (timeout_ms > 0)
+        evtimer_add(c->timer, &tv);
+}
+
+struct pg_conn *pg_conn_start(struct event_base *base, const char *const *keys,
+                              const char *const *values, long timeout_ms, pg_conn_done_fn *done,
+                              void *arg, char *err, size_t errlen)
+{
+    struct pg_conn *c = eider_calloc(1, sizeof(*c));
+    char buf[512];
+
+    c->base = base;
+    c->fd = -1;
+    c->state = PG_CONNECTING;
+    c->timer = evtimer_new(base, on_timeout, c);
+    if (c->timer == NULL)
+        eider_oom(sizeof(struct event *));
+    c->pg = PQconnectStartParams(keys, values, 1);
+    if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
+        snprintf(err, errlen, "%s", c->pg ? pq_error(c, "cannot connect", buf, sizeof(buf))
+                                          : "out of memory");
+        pg_conn_free(c);
+        return NULL;
+    }
+    PQsetNoticeProcessor(c->pg, on_notice, NULL);
+    c->done = done;
+    c->arg = arg;
+    arm_timeout(c, timeout_ms);
+    arm(c, EV_WRITE);   /* libpq: behave as if the last poll said PGRES_POLLING_WRITING */
+    return c;
+}
+
+int pg_conn_query(struct pg_conn *c, const char *text, int nparams, const char *const *values,
+                  const int *lengths, const int *formats, long timeout_ms, pg_conn_done_fn *done,
+                  void *arg, char *err, size_t errlen)
+{
+    char buf[512];
+    int ok;
+
+    if (c->state != PG_IDLE) {
+        snprintf(err, errlen, "%s", c->state == PG_BUSY ? "the connection is busy with another query"
+                                                        : "Connection terminated unexpectedly");
+        return -1;
+    }
+    ok = nparams < 0 ? PQsendQuery(c->pg, text)
+                     : PQsendQueryParams(c->pg, text, nparams, NULL, values, lengths, formats, 0);
+    if (!ok) {
+        snprintf(err, errlen, "%s", pq_error(c, "cannot send the query", buf, sizeof(buf)));
+        if (PQstatus(c->pg) != CONNECTION_OK)
+            close_broken(c);
+        return -1;
+    }
+    /* Flushed here rather than through flush(), whose failure would call
+     * DONE before the caller has anything waiting. */
+    ok = PQflush(c->pg);
+    if (ok < 0) {
+        snprintf(err, errlen, "%s", pq_error(c, "Connection terminated unexpectedly", buf, sizeof(buf)));
+        close_broken(c);
+        return -1;
+    }
+    c->state = PG_BUSY;
+    c->done = done;
+    c->arg = arg;
+    c->flushing = ok == 1;
+    arm_timeout(c, timeout_ms);
+    arm(c, c->flushing ? EV_READ | EV_WRITE : EV_READ);
+    return 0;
+}
+
+int pg_conn_alive(const struct pg_conn *c)
+{
+    return c->state != PG_BROKEN && c->state != PG_CONNECTING && c->pg != NULL &&
+           PQstatus(c->pg) == CONNECTION_OK;
+}
+
+PGTransactionStatusType pg_conn_tx_status(const struct pg_conn *c)
+{
+    return c->pg ? PQtransactionStatus(c->pg) : PQTRANS_UNKNOWN;
+}
+
+void pg_conn_free(struct pg_conn *c)
+{
+    if (c == NULL)
+        return;
+    if (c->ev != NULL)
+        event_free(c->ev);
+    if (c->timer != NULL)
+        event_free(c->timer);
+    if (c->pg != NULL)
+        PQfinish(c->pg);
+    clear_results(c);
+    free(c->results);
+    free(c);
+}
