@@ -5,7 +5,6 @@ ends exact; one instance killed (SIGKILL, master and workers) in the
 middle of the load: HAProxy routes around it, and every write a client
 got an answer for is in Redis and in PostgreSQL."""
 import http.client
-import os
 import signal
 import threading
 import time
@@ -75,9 +74,9 @@ def test_two_instances_behind_haproxy_share_redis_and_postgres():
     instances = []
     try:
         pg.sql("CREATE TABLE writes (id text PRIMARY KEY, n bigint NOT NULL)")
-        conf, root = handlers_tree({"write.js": WRITE_JS % {"url": pg.url()},
-                                    "index.js": "module.exports = (req, res) => res.end('ok');\n"},
-                                   "eider-scale-")
+        _, root = handlers_tree({"h/write.js": WRITE_JS % {"url": pg.url()},
+                                 "h/index.js": "module.exports = (req, res) => res.end('ok');\n"},
+                                "eider-scale-")
         for _ in range(2):
             instances.append(Eider(root, workers=2, extra_conf="redis_url redis://127.0.0.1:%d;"
                                    % redis.port).start())
@@ -133,6 +132,8 @@ def test_two_instances_behind_haproxy_share_redis_and_postgres():
             killed_at.append(time.time())
             for t in threads:
                 t.join(90)
+            print("    POSTs served in all: a %d, b %d; answered %d of 400, %d after the kill"
+                  % (_served(a), _served(b), len(acked2), len(after_kill)))
             assert len(after_kill) >= 50, "only %d writes answered after the kill\n%s" % (
                 len(after_kill), hp.diagnostics())
             stored = set(x.decode() for x in redis.cmd("SMEMBERS", "scale:ids"))
