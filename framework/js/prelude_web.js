@@ -292,36 +292,55 @@
 
   // Only under Duktape: Node (the test adapter) has its own.
   if (typeof Duktape === 'object') {
-    var B64 = /^[A-Za-z0-9+\/]*={0,2}$/;
+    var B = native.buffer;   // the encodings, in C (framework/js_buffer.c)
     install(global, {
       structuredClone: structuredClone,
       // btoa(string): base64 of a string of code units 0-255 (Latin-1).
       btoa: function btoa(data) {
         if (arguments.length === 0) throw new TypeError('The "data" argument must be specified');
-        var s = String(data), bytes = new Uint8Array(s.length);
-        for (var i = 0; i < s.length; i++) {
-          var c = s.charCodeAt(i);
-          if (c > 255) throw new DOMException('Invalid character', 'InvalidCharacterError');
-          bytes[i] = c;
-        }
-        return Duktape.enc('base64', bytes);
+        var out = B.btoa(String(data));
+        if (out === undefined) throw new DOMException('Invalid character', 'InvalidCharacterError');
+        return out;
       },
       // atob(string): base64 (ASCII whitespace ignored, padding optional)
       // to a string of code units 0-255.
       atob: function atob(data) {
         if (arguments.length === 0) throw new TypeError('The "data" argument must be specified');
-        var s = String(data).replace(/[\t\n\f\r ]+/g, '');
-        if (s.length % 4 === 0 && /==?$/.test(s)) s = s.replace(/==?$/, '');
-        if (s.length % 4 === 1 || !B64.test(s) || /=/.test(s)) {
+        var out = B.atob(String(data));
+        if (out === undefined) {
           throw new DOMException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
-        }
-        var bytes = new Uint8Array(Duktape.dec('base64', s + '==='.slice((s.length + 3) % 4)));
-        var out = '';
-        for (var i = 0; i < bytes.length; i += 4096) {
-          out += String.fromCharCode.apply(null, Array.prototype.slice.call(bytes.subarray(i, i + 4096)));
         }
         return out;
       }
+    });
+  }
+
+  // TextDecoder#decode: a whole input (no stream option) of a non-fatal
+  // decoder goes to C (native.buffer.decodeUtf8: U+FFFD as Duktape's, a
+  // fifth of the cost); streaming and fatal stay Duktape's, whose error
+  // gets Node's code. A decoder that ever streamed keeps Duktape's path,
+  // which holds the partial sequence between calls.
+  if (typeof Duktape === 'object' && typeof TextDecoder === 'function') {
+    var tdProto = TextDecoder.prototype, engineDecode = tdProto.decode;
+    var STREAMED = (typeof native.hiddenSymbol === 'function' ? native.hiddenSymbol : Symbol)('streamed');
+    Object.defineProperty(tdProto, 'decode', {
+      value: function decode(input, options) {
+        if (options === undefined && !this.fatal && this[STREAMED] === undefined && ArrayBuffer.isView(input)) {
+          var s = B.decodeUtf8(input);
+          return this.ignoreBOM || s.charCodeAt(0) !== 0xfeff ? s : s.slice(1);
+        }
+        if (options && options.stream) this[STREAMED] = true;
+        try {
+          return engineDecode.call(this, input, options);
+        } catch (e) {
+          if (e instanceof TypeError && this.fatal && e.code === undefined) {
+            e.code = 'ERR_ENCODING_INVALID_ENCODED_DATA';
+            e.message = 'The encoded data was not valid for encoding utf-8';
+          }
+          throw e;
+        }
+      },
+      writable: true, configurable: true
     });
   }
 
