@@ -4,6 +4,7 @@
  * compare them with Node's answers): lenient decoders that skip or stop
  * rather than throw, and WHATWG UTF-8 decoding.
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,6 +47,23 @@ static void init_tables(void)
     b64_val['-'] = 62;
     b64_val['_'] = 63;
     tables_ready = 1;
+}
+
+/* How many bytes from S (N in all) are ASCII: eight at a time, since
+ * most text on the wire is. */
+static size_t ascii_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    uint64_t w;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull)
+            break;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
 }
 
 /* --- text to bytes --- */
@@ -174,10 +192,20 @@ static size_t decode_base64(const unsigned char *s, size_t n, unsigned char *out
 /* Latin1 (or ascii): the low byte of each code unit; OUT NULL counts. */
 static size_t decode_latin1(const unsigned char *s, size_t n, unsigned char *out)
 {
-    size_t k = 0;
+    size_t k = ascii_prefix(s, n);
     unsigned u[2];
 
-    for (size_t i = 0; i < n;) {
+    if (out != NULL)
+        memcpy(out, s, k);
+    for (size_t i = k; i < n;) {
+        if (s[i] == 0xc2 || s[i] == 0xc3) {   /* U+0080-U+00FF: most of the rest */
+            if (i + 1 < n) {
+                if (out != NULL)
+                    out[k] = (unsigned char)((s[i] & 3) << 6 | (s[i + 1] & 0x3f));
+                k++, i += 2;
+                continue;
+            }
+        }
         if (s[i] < 0x80) {
             if (out != NULL)
                 out[k] = s[i];
@@ -296,8 +324,9 @@ static int utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 
 static size_t encode_utf8(const unsigned char *b, size_t n, unsigned char *out)
 {
-    size_t o = 0, i = 0;
+    size_t o = ascii_prefix(b, n), i = o;
 
+    memcpy(out, b, o);
     while (i < n) {
         unsigned c = b[i], lo, hi, cp;
         if (c < 0x80) {
@@ -373,8 +402,16 @@ size_t eider_enc_encode(enum eider_enc enc, const unsigned char *b, size_t n, un
     case EIDER_ENC_BASE64:    return encode_base64(b, n, out, 0);
     case EIDER_ENC_BASE64URL: return encode_base64(b, n, out, 1);
     case EIDER_ENC_LATIN1:
-        for (size_t i = 0; i < n; i++)
-            o += put_bmp(out + o, b[i]);
+        o = ascii_prefix(b, n);
+        memcpy(out, b, o);
+        for (size_t i = o; i < n; i++) {
+            if (b[i] < 0x80) {
+                out[o++] = b[i];
+            } else {
+                out[o++] = (unsigned char)(0xc0 | b[i] >> 6);
+                out[o++] = (unsigned char)(0x80 | (b[i] & 0x3f));
+            }
+        }
         return o;
     case EIDER_ENC_ASCII:
         for (size_t i = 0; i < n; i++)
@@ -404,7 +441,7 @@ size_t eider_enc_encode_bound(enum eider_enc enc, size_t n)
 
 int eider_enc_utf8_is_text(const unsigned char *b, size_t n)
 {
-    size_t i = 0;
+    size_t i = ascii_prefix(b, n);
 
     while (i < n) {
         unsigned c = b[i], lo, hi;

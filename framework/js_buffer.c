@@ -130,6 +130,17 @@ static duk_ret_t buffer_to_string(duk_context *ctx)
     return 1;
 }
 
+/* native.buffer.toStringMethod: the same as Buffer.prototype.toString
+ * (encoding, start, end) on `this`, installed as the method itself: no
+ * JavaScript frame between the handler and C. */
+static duk_ret_t buffer_to_string_method(duk_context *ctx)
+{
+    duk_set_top(ctx, 3);
+    duk_push_this(ctx);
+    duk_insert(ctx, 0);
+    return buffer_to_string(ctx);
+}
+
 /* native.buffer.byteLength(string, encoding): the length of
  * from(string, encoding), without making it. */
 static duk_ret_t buffer_byte_length(duk_context *ctx)
@@ -264,6 +275,7 @@ static duk_ret_t buffer_decode_utf8(duk_context *ctx)
 static const duk_function_list_entry buffer_funcs[] = {
     { "from", buffer_from, 2 },
     { "toString", buffer_to_string, 4 },
+    { "toStringMethod", buffer_to_string_method, DUK_VARARGS },
     { "byteLength", buffer_byte_length, 2 },
     { "write", buffer_write, 5 },
     { "indexOf", buffer_index_of, 4 },

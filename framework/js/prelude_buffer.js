@@ -57,14 +57,9 @@
   // base64), toString(bytes, enc, start, end) the string of bytes.
   var B = native.buffer;
 
-  // The bytes of string s in encoding enc, as a Buffer.
-  function fromString(s, enc) {
-    return B.from(s, enc);
-  }
-
   // The bytes of a needle or fill value: string (in enc), number, bytes.
   function bytesOf(value, enc) {
-    if (typeof value === 'string') return fromString(value, enc);
+    if (typeof value === 'string') return B.from(value, enc);
     if (typeof value === 'number') return new Uint8Array([value & 255]);
     if (value instanceof Uint8Array) return value;
     if (value instanceof ArrayBuffer) return new Uint8Array(value);
@@ -73,7 +68,7 @@
 
   install(NodeBuffer, {
     from: function from(value, encOrOffset, length) {
-      if (typeof value === 'string') return fromString(value, encOrOffset);
+      if (typeof value === 'string') return B.from(value, encOrOffset);
       if (value instanceof ArrayBuffer) {
         var start = encOrOffset === undefined ? 0 : toInteger(encOrOffset);
         return view(value, start, length === undefined ? value.byteLength - start : toInteger(length));
@@ -133,9 +128,7 @@
     subarray: function subarray(start, end) {
       return nativeSlice.call(this, start, end);
     },
-    toString: function toString(enc, start, end) {
-      return B.toString(this, enc, start, end);
-    },
+    toString: B.toStringMethod,   // (enc, start, end), in C
     toLocaleString: function toLocaleString(enc, start, end) {
       return this.toString(enc, start, end);
     },

@@ -5,7 +5,7 @@
 // GROUP.js exports an object of named operations; each is a function that
 // does the operation once and returns its result (kept in a sink, so V8
 // cannot drop the work). Each operation runs in a loop whose count doubles
-// until one batch takes >= 20 ms; then 5 batches of about 60 ms are timed
+// until one batch takes >= 10 ms; then 15 batches of about 20 ms are timed
 // and the fastest is kept (the least disturbed by the other processes on
 // the machine). Prints one JSON line per operation: {"name", "ns"} with ns
 // per operation. Plain ES5, so that Duktape runs it as it is.
@@ -30,12 +30,12 @@ function measure(fn) {
   var n = 1, t;
   for (;;) {
     t = batch(fn, n);
-    if (t >= 20e6 || n >= 1 << 24) break;
+    if (t >= 10e6 || n >= 1 << 24) break;
     n *= 2;
   }
-  n = Math.max(1, Math.round(n * 60e6 / Math.max(t, 1)));
+  n = Math.max(1, Math.round(n * 20e6 / Math.max(t, 1)));
   var best = Infinity;
-  for (var k = 0; k < 5; k++) best = Math.min(best, batch(fn, n) / n);
+  for (var k = 0; k < 15; k++) best = Math.min(best, batch(fn, n) / n);
   return best;
 }
 
