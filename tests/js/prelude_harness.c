@@ -9,7 +9,7 @@
  * Prints each failure, then "N passed, N failed"; exit status 0 only when
  * nothing failed (2 when a file cannot be loaded).  A microtask error or an
  * unhandled rejection the tests did not ask for counts as a failure.
- * Uses only the public duktape.h API.
+ * Uses the public duktape.h API, and js_buffer.c for native.buffer.
  */
 #include <duktape.h>
 #include "js_buffer.h"
