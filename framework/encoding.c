@@ -23,6 +23,10 @@ static const struct {
 
 enum eider_enc eider_enc_find(const char *name)
 {
+    /* Names come in lower case nearly always: the exact test first. */
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(name, names[i].name) == 0)
+            return names[i].enc;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcasecmp(name, names[i].name) == 0)
             return names[i].enc;
