@@ -213,49 +213,89 @@ static duk_ret_t buffer_index_of(duk_context *ctx)
     return 1;
 }
 
-/* native.buffer.btoa(string): base64 of a string of code units 0-255;
- * undefined if one is above 255 (the caller throws the DOMException). */
+#define STASH_INVALID "webBase64Invalid"
+
+/* native.buffer.setInvalid(fn): keeps FN, which throws the DOMException
+ * for bad atob/btoa input (prelude_web.js has DOMException). */
+static duk_ret_t buffer_set_invalid(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_dup(ctx, 0);
+    duk_put_prop_string(ctx, -2, STASH_INVALID);
+    return 0;
+}
+
+/* Throws what the web platform throws for atob/btoa: a TypeError
+ * ERR_MISSING_ARGS without the argument (MESSAGE NULL), else what the
+ * function given to setInvalid() makes of MESSAGE. */
+static duk_ret_t web_base64_error(duk_context *ctx, const char *message)
+{
+    if (message == NULL) {
+        duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "The \"input\" argument must be specified");
+        duk_push_string(ctx, "ERR_MISSING_ARGS");
+        duk_put_prop_string(ctx, -2, "code");
+        return duk_throw(ctx);
+    }
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, STASH_INVALID);
+    duk_push_string(ctx, message);
+    duk_call(ctx, 1);
+    return duk_throw(ctx);   /* if it returned instead of throwing */
+}
+
+/* btoa(data): the global itself (prelude_web.js installs this function).
+ * Base64 of String(data), a string of code units 0-255. */
 static duk_ret_t buffer_btoa(duk_context *ctx)
 {
     duk_size_t n;
-    const unsigned char *s = (const unsigned char *)duk_require_lstring(ctx, 0, &n);
+    const unsigned char *s;
     size_t len;
     const unsigned char *b;
 
+    if (duk_get_top(ctx) == 0)
+        return web_base64_error(ctx, NULL);
+    duk_set_top(ctx, 1);
+    s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
     /* Units 0-255 are 1 or 2 bytes of text led by at most 0xc3; a byte
      * from 0xc4 up can only lead a larger one. */
     for (duk_size_t i = 0; i < n; i++)
         if (s[i] >= 0xc4)
-            return 0;
+            return web_base64_error(ctx, "Invalid character");
     b = eider_js_push_decoded(ctx, 0, EIDER_ENC_LATIN1, &len);
     eider_js_push_text(ctx, EIDER_ENC_BASE64, b, len);
     return 1;
 }
 
-/* native.buffer.atob(string): the forgiving-base64 decode of the web
- * platform (ASCII whitespace skipped, padding optional but right) as a
- * string of code units 0-255; undefined if the text is not base64. */
+/* atob(data): the global itself. The forgiving-base64 decode of the web
+ * platform (ASCII whitespace skipped, padding optional but right) of
+ * String(data), as a string of code units 0-255. */
 static duk_ret_t buffer_atob(duk_context *ctx)
 {
     duk_size_t n;
-    const unsigned char *s = (const unsigned char *)duk_require_lstring(ctx, 0, &n);
+    const unsigned char *s;
     size_t k = 0, len;
-    unsigned char *clean = duk_push_fixed_buffer(ctx, n);
+    unsigned char *clean, *out;
+    static const char bad[] = "The string to be decoded is not correctly encoded.";
 
+    if (duk_get_top(ctx) == 0)
+        return web_base64_error(ctx, NULL);
+    duk_set_top(ctx, 1);
+    s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
+    clean = duk_push_fixed_buffer(ctx, n);
     for (duk_size_t i = 0; i < n; i++) {
         unsigned char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r')
             continue;
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
               || c == '+' || c == '/' || c == '='))
-            return 0;
+            return web_base64_error(ctx, bad);
         clean[k++] = c;
     }
     if (k % 4 == 0 && k > 0 && clean[k - 1] == '=')
         k -= k > 1 && clean[k - 2] == '=' ? 2 : 1;
     if (k % 4 == 1 || memchr(clean, '=', k) != NULL)
-        return 0;
-    unsigned char *out = duk_push_fixed_buffer(ctx, k / 4 * 3 + 3);
+        return web_base64_error(ctx, bad);
+    out = duk_push_fixed_buffer(ctx, k / 4 * 3 + 3);
     len = eider_enc_decode(EIDER_ENC_BASE64, clean, k, out);
     eider_js_push_text(ctx, EIDER_ENC_LATIN1, out, len);
     return 1;
@@ -279,9 +319,10 @@ static const duk_function_list_entry buffer_funcs[] = {
     { "byteLength", buffer_byte_length, 2 },
     { "write", buffer_write, 5 },
     { "indexOf", buffer_index_of, 4 },
-    { "btoa", buffer_btoa, 1 },
-    { "atob", buffer_atob, 1 },
+    { "btoa", buffer_btoa, DUK_VARARGS },
+    { "atob", buffer_atob, DUK_VARARGS },
     { "decodeUtf8", buffer_decode_utf8, 1 },
+    { "setInvalid", buffer_set_invalid, 1 },
     { NULL, NULL, 0 }
 };
 

@@ -10,9 +10,9 @@
 #include "encoding.h"
 #include "js_engine.h"
 
-/* Puts native.buffer (from, toString, byteLength, write, indexOf, btoa,
- * atob, decodeUtf8: see js_buffer.c) on the object at NATIVE, the one
- * the prelude's parts receive. */
+/* Puts native.buffer (from, toString, toStringMethod, byteLength, write,
+ * indexOf, btoa, atob, decodeUtf8, setInvalid: see js_buffer.c) on the
+ * object at NATIVE, the one the prelude's parts receive. */
 void eider_js_buffer_natives(duk_context *ctx, duk_idx_t native);
 
 /* The encoding named by argument IDX (utf8 if undefined or null);

@@ -292,27 +292,13 @@
 
   // Only under Duktape: Node (the test adapter) has its own.
   if (typeof Duktape === 'object') {
-    var B = native.buffer;   // the encodings, in C (framework/js_buffer.c)
-    install(global, {
-      structuredClone: structuredClone,
-      // btoa(string): base64 of a string of code units 0-255 (Latin-1).
-      btoa: function btoa(data) {
-        if (arguments.length === 0) throw new TypeError('The "data" argument must be specified');
-        var out = B.btoa(String(data));
-        if (out === undefined) throw new DOMException('Invalid character', 'InvalidCharacterError');
-        return out;
-      },
-      // atob(string): base64 (ASCII whitespace ignored, padding optional)
-      // to a string of code units 0-255.
-      atob: function atob(data) {
-        if (arguments.length === 0) throw new TypeError('The "data" argument must be specified');
-        var out = B.atob(String(data));
-        if (out === undefined) {
-          throw new DOMException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
-        }
-        return out;
-      }
+    // atob(data) and btoa(data) are C (framework/js_buffer.c), which
+    // calls this to throw the DOMException for bad input.
+    var B = native.buffer;
+    B.setInvalid(function (message) {
+      throw new DOMException(message, 'InvalidCharacterError');
     });
+    install(global, {structuredClone: structuredClone, btoa: B.btoa, atob: B.atob});
   }
 
   // TextDecoder#decode: a whole input (no stream option) of a non-fatal
