@@ -193,32 +193,32 @@ static size_t decode_base64(const unsigned char *s, size_t n, unsigned char *out
     return k;
 }
 
-/* Latin1 (or ascii): the low byte of each code unit; OUT NULL counts. */
+/* Latin1 (or ascii): the low byte of each code unit; OUT NULL counts.
+ * Most text here is ASCII and U+0080-U+00FF (two bytes led by 0xc2 or
+ * 0xc3), taken inline. */
 static size_t decode_latin1(const unsigned char *s, size_t n, unsigned char *out)
 {
-    size_t k = ascii_prefix(s, n);
+    size_t k = ascii_prefix(s, n), i = k;
     unsigned u[2];
 
-    if (out != NULL)
-        memcpy(out, s, k);
-    for (size_t i = k; i < n;) {
-        if (s[i] == 0xc2 || s[i] == 0xc3) {   /* U+0080-U+00FF: most of the rest */
-            if (i + 1 < n) {
-                if (out != NULL)
-                    out[k] = (unsigned char)((s[i] & 3) << 6 | (s[i + 1] & 0x3f));
-                k++, i += 2;
-                continue;
-            }
+    if (out == NULL) {
+        while (i < n)
+            k += (size_t)next_units(s, n, &i, u);
+        return k;
+    }
+    memcpy(out, s, k);
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            out[k++] = (unsigned char)c;
+            i++;
+        } else if ((c == 0xc2 || c == 0xc3) && i + 1 < n) {
+            out[k++] = (unsigned char)((c & 3) << 6 | (s[i + 1] & 0x3f));
+            i += 2;
+        } else {
+            for (int j = 0, m = next_units(s, n, &i, u); j < m; j++)
+                out[k++] = (unsigned char)u[j];
         }
-        if (s[i] < 0x80) {
-            if (out != NULL)
-                out[k] = s[i];
-            k++, i++;
-            continue;
-        }
-        for (int j = 0, m = next_units(s, n, &i, u); j < m; j++, k++)
-            if (out != NULL)
-                out[k] = (unsigned char)u[j];
     }
     return k;
 }
@@ -364,18 +364,40 @@ static size_t encode_utf8(const unsigned char *b, size_t n, unsigned char *out)
     return o;
 }
 
+/* Base64 digit pairs: entry v (12 bits) is the two characters of v, in
+ * memory order, for each alphabet; built on first use. */
+static uint16_t b64_pairs[2][4096];
+static int pairs_ready;
+
+static void init_pairs(void)
+{
+    static const char *abc[2] = {
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+    };
+
+    for (int a = 0; a < 2; a++)
+        for (unsigned v = 0; v < 4096; v++) {
+            unsigned char two[2] = { (unsigned char)abc[a][v >> 6], (unsigned char)abc[a][v & 63] };
+            memcpy(&b64_pairs[a][v], two, 2);
+        }
+    pairs_ready = 1;
+}
+
 static size_t encode_base64(const unsigned char *b, size_t n, unsigned char *out, int url)
 {
     const char *abc = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
                           : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const uint16_t *pairs;
     size_t o = 0, i = 0;
 
-    for (; i + 3 <= n; i += 3) {
+    if (!pairs_ready)
+        init_pairs();
+    pairs = b64_pairs[url != 0];
+    for (; i + 3 <= n; i += 3, o += 4) {
         unsigned v = (unsigned)b[i] << 16 | (unsigned)b[i + 1] << 8 | b[i + 2];
-        out[o++] = (unsigned char)abc[v >> 18];
-        out[o++] = (unsigned char)abc[v >> 12 & 63];
-        out[o++] = (unsigned char)abc[v >> 6 & 63];
-        out[o++] = (unsigned char)abc[v & 63];
+        memcpy(out + o, &pairs[v >> 12], 2);
+        memcpy(out + o + 2, &pairs[v & 0xfff], 2);
     }
     if (i < n) {
         unsigned v = (unsigned)b[i] << 16 | (i + 1 < n ? (unsigned)b[i + 1] << 8 : 0);
