@@ -249,19 +249,24 @@ static duk_ret_t buffer_btoa(duk_context *ctx)
 {
     duk_size_t n;
     const unsigned char *s;
-    size_t len;
-    const unsigned char *b;
+    size_t len = 0;
+    unsigned char *b;
 
     if (duk_get_top(ctx) == 0)
         return web_base64_error(ctx, NULL);
     duk_set_top(ctx, 1);
     s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
-    /* Units 0-255 are 1 or 2 bytes of text led by at most 0xc3; a byte
-     * from 0xc4 up can only lead a larger one. */
-    for (duk_size_t i = 0; i < n; i++)
-        if (s[i] >= 0xc4)
+    b = duk_push_fixed_buffer(ctx, n);
+    /* Units 0-255 are one byte of text, or two led by 0xc2 or 0xc3; any
+     * other lead byte starts a larger one. */
+    for (duk_size_t i = 0; i < n; i++) {
+        if (s[i] < 0x80)
+            b[len++] = s[i];
+        else if ((s[i] == 0xc2 || s[i] == 0xc3) && i + 1 < n)
+            b[len++] = (unsigned char)((s[i] & 3) << 6 | (s[i + 1] & 0x3f)), i++;
+        else
             return web_base64_error(ctx, "Invalid character");
-    b = eider_js_push_decoded(ctx, 0, EIDER_ENC_LATIN1, &len);
+    }
     eider_js_push_text(ctx, EIDER_ENC_BASE64, b, len);
     return 1;
 }
