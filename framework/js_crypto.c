@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "js_buffer.h"
 #include "js_internal.h"
 
 #define STATE_KEY DUK_HIDDEN_SYMBOL("digest")
@@ -57,17 +58,9 @@ static struct digest_alg {
 
 static EVP_MAC *hmac_mac;         /* fetched on first createHmac */
 
-enum enc { ENC_UTF8, ENC_HEX, ENC_BASE64, ENC_BASE64URL, ENC_LATIN1, ENC_ASCII, ENC_BUFFER };
-
-static const struct {
-    const char *name;
-    enum enc enc;
-} encodings[] = {
-    { "utf8", ENC_UTF8 }, { "utf-8", ENC_UTF8 }, { "hex", ENC_HEX },
-    { "base64", ENC_BASE64 }, { "base64url", ENC_BASE64URL },
-    { "latin1", ENC_LATIN1 }, { "binary", ENC_LATIN1 }, { "ascii", ENC_ASCII },
-    { "buffer", ENC_BUFFER },
-};
+/* Digest and update take Buffer's encodings (encoding.h) and "buffer",
+ * which asks for a Buffer instead of a string. */
+#define ENC_BUFFER 100
 
 /* The C side of a Hash (md set) or an Hmac (mac set). */
 struct digest_state {
@@ -113,50 +106,28 @@ static struct digest_alg *find_alg(duk_context *ctx, duk_idx_t idx, const char *
     return NULL;
 }
 
-/* The encoding named by argument idx; DEF if it is undefined or null;
- * throws TypeError for a name it does not know. */
-static enum enc get_encoding(duk_context *ctx, duk_idx_t idx, enum enc def)
+/* The encoding named by argument idx (an enum eider_enc, or ENC_BUFFER);
+ * DEF if it is undefined or null; throws TypeError for a name it does not
+ * know. */
+static int get_encoding(duk_context *ctx, duk_idx_t idx, int def)
 {
-    const char *name;
-
     if (duk_is_null_or_undefined(ctx, idx))
         return def;
-    name = duk_safe_to_string(ctx, idx);
-    for (size_t i = 0; i < sizeof(encodings) / sizeof(encodings[0]); i++)
-        if (strcasecmp(name, encodings[i].name) == 0)
-            return encodings[i].enc;
-    throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_UNKNOWN_ENCODING", "Unknown encoding: %s", name);
-    return def;
-}
-
-/* --- strings to bytes --- */
-
-static int hex_val(unsigned c)
-{
-    return c >= '0' && c <= '9' ? (int)(c - '0') : c >= 'a' && c <= 'f' ? (int)(c - 'a' + 10)
-         : c >= 'A' && c <= 'F' ? (int)(c - 'A' + 10) : -1;
-}
-
-static int b64_val(unsigned c)
-{
-    return c >= 'A' && c <= 'Z' ? (int)(c - 'A') : c >= 'a' && c <= 'z' ? (int)(c - 'a' + 26)
-         : c >= '0' && c <= '9' ? (int)(c - '0' + 52) : c == '+' || c == '-' ? 62
-         : c == '/' || c == '_' ? 63 : -1;
+    if (strcasecmp(duk_safe_to_string(ctx, idx), "buffer") == 0)
+        return ENC_BUFFER;
+    return (int)eider_js_encoding_arg(ctx, idx);
 }
 
 /* The bytes of argument idx: a Buffer or any typed array / ArrayBuffer /
- * DataView as it is, a string through encoding ENC (Node's lenient rules:
- * hex stops at the first bad pair, base64 takes both alphabets and skips
- * other characters). Decoded bytes live in a buffer pushed on the stack;
- * the pointer is valid while the C function runs. Throws TypeError for
+ * DataView as it is, a string through encoding ENC (Node's lenient rules,
+ * encoding.c). Decoded bytes live in a buffer pushed on the stack; the
+ * pointer is valid while the C function runs. Throws TypeError for
  * anything else; WHAT names the argument. */
-static const unsigned char *input_bytes(duk_context *ctx, duk_idx_t idx, enum enc enc,
+static const unsigned char *input_bytes(duk_context *ctx, duk_idx_t idx, int enc,
                                         const char *what, size_t *len)
 {
     const unsigned char *s;
-    unsigned char *out;
     duk_size_t n;
-    size_t k = 0;
 
     if (duk_is_buffer_data(ctx, idx)) {
         s = duk_get_buffer_data(ctx, idx, &n);
@@ -166,110 +137,18 @@ static const unsigned char *input_bytes(duk_context *ctx, duk_idx_t idx, enum en
     if (!duk_is_string(ctx, idx))
         throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"%s\" argument must "
                     "be of type string or an instance of Buffer, TypedArray, or DataView", what);
-    s = (const unsigned char *)duk_get_lstring(ctx, idx, &n);
-    *len = n;
-    switch (enc) {
-    case ENC_HEX:
-        out = duk_push_fixed_buffer(ctx, n / 2);
-        for (int hi, lo; k < n / 2 && (hi = hex_val(s[2 * k])) >= 0
-             && (lo = hex_val(s[2 * k + 1])) >= 0; k++)
-            out[k] = (unsigned char)(hi << 4 | lo);
-        *len = k;
-        return out;
-    case ENC_BASE64:
-    case ENC_BASE64URL: {
-        uint32_t acc = 0;
-        int bits = 0;
-        out = duk_push_fixed_buffer(ctx, n * 3 / 4 + 3);
-        for (size_t i = 0; i < n && s[i] != '='; i++) {
-            int v = b64_val(s[i]);
-            if (v < 0)
-                continue;
-            acc = acc << 6 | (uint32_t)v;
-            if ((bits += 6) >= 8)
-                out[k++] = (unsigned char)(acc >> (bits -= 8));
-        }
-        *len = k;
-        return out;
-    }
-    case ENC_LATIN1:
-    case ENC_ASCII:   /* the low byte of each UTF-16 code unit */
-        n = duk_get_length(ctx, idx);
-        out = duk_push_fixed_buffer(ctx, n);
-        for (size_t i = 0; i < n; i++)
-            out[i] = (unsigned char)duk_char_code_at(ctx, idx, i);
-        *len = n;
-        return out;
-    default:   /* utf8 (and 'buffer', as Node): surrogate pairs joined,
-                * lone ones U+FFFD, as TextEncoder (without calling any JS) */
+    if (enc == EIDER_ENC_UTF8 || enc == ENC_BUFFER)   /* 'buffer' reads utf8, as Node */
         return (const unsigned char *)eider_js_bytes(ctx, idx, len);
-    }
-}
-
-/* --- bytes to values --- */
-
-/* Pushes a new Node Buffer of LEN bytes (copied from DATA unless NULL);
- * returns its bytes. */
-static unsigned char *push_node_buffer(duk_context *ctx, const void *data, size_t len)
-{
-    unsigned char *p = duk_push_fixed_buffer(ctx, len);
-
-    if (data != NULL && len > 0)
-        memcpy(p, data, len);
-    duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_NODEJS_BUFFER);
-    duk_remove(ctx, -2);
-    return p;
+    return eider_js_push_decoded(ctx, idx, (enum eider_enc)enc, len);
 }
 
 /* Pushes LEN bytes of DATA in encoding ENC: a Buffer, or a string. */
-static void push_encoded(duk_context *ctx, const unsigned char *data, size_t len, enum enc enc)
+static void push_encoded(duk_context *ctx, const unsigned char *data, size_t len, int enc)
 {
-    char *out;
-
-    switch (enc) {
-    case ENC_HEX:
-        memcpy(duk_push_fixed_buffer(ctx, len), data, len);
-        duk_hex_encode(ctx, -1);
-        return;
-    case ENC_BASE64:
-    case ENC_BASE64URL: {
-        const char *b64;
-        duk_size_t n, k = 0;
-        memcpy(duk_push_fixed_buffer(ctx, len), data, len);
-        b64 = duk_base64_encode(ctx, -1);
-        if (enc == ENC_BASE64)
-            return;
-        n = duk_get_length(ctx, -1);
-        out = duk_push_fixed_buffer(ctx, n);   /* URL-safe alphabet, no padding */
-        for (; k < n && b64[k] != '='; k++)
-            out[k] = b64[k] == '+' ? '-' : b64[k] == '/' ? '_' : b64[k];
-        duk_push_lstring(ctx, out, k);
-        duk_replace(ctx, -3);
-        duk_pop(ctx);
-        return;
-    }
-    case ENC_LATIN1:
-    case ENC_ASCII: {
-        size_t k = 0;
-        out = duk_push_fixed_buffer(ctx, 2 * len);
-        for (size_t i = 0; i < len; i++) {
-            unsigned c = enc == ENC_ASCII ? data[i] & 0x7f : data[i];
-            if (c < 0x80)
-                out[k++] = (char)c;
-            else
-                out[k++] = (char)(0xc0 | c >> 6), out[k++] = (char)(0x80 | (c & 0x3f));
-        }
-        duk_push_lstring(ctx, out, k);
-        duk_remove(ctx, -2);
-        return;
-    }
-    case ENC_UTF8:
-        eider_js_push_utf8(ctx, (const char *)data, len);
-        return;
-    default:
-        push_node_buffer(ctx, data, len);
-        return;
-    }
+    if (enc == ENC_BUFFER)
+        memcpy(eider_js_push_node_buffer(ctx, len, len), data, len);
+    else
+        eider_js_push_text(ctx, (enum eider_enc)enc, data, len);
 }
 
 /* --- Hash and Hmac objects --- */
@@ -327,7 +206,7 @@ static struct digest_state *this_state(duk_context *ctx, int take)
 /* hash.update(data[, inputEncoding]) / hmac.update(...): returns this. */
 static duk_ret_t digest_update(duk_context *ctx)
 {
-    enum enc enc = get_encoding(ctx, 1, ENC_UTF8);
+    int enc = get_encoding(ctx, 1, EIDER_ENC_UTF8);
     size_t len;
     /* The bytes first: only then the state, so nothing between can free it. */
     const unsigned char *p = input_bytes(ctx, 0, enc, "data", &len);
@@ -345,7 +224,7 @@ static duk_ret_t digest_update(duk_context *ctx)
  * context; later calls throw. */
 static duk_ret_t digest_digest(duk_context *ctx)
 {
-    enum enc enc = get_encoding(ctx, 0, ENC_BUFFER);
+    int enc = get_encoding(ctx, 0, ENC_BUFFER);
     struct digest_state *st = this_state(ctx, 1);
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
@@ -406,7 +285,7 @@ static duk_ret_t create_hmac(duk_context *ctx)
 {
     struct digest_alg *alg = find_alg(ctx, 0, "Invalid digest");
     size_t keylen;
-    const unsigned char *key = input_bytes(ctx, 1, ENC_UTF8, "key", &keylen);
+    const unsigned char *key = input_bytes(ctx, 1, EIDER_ENC_UTF8, "key", &keylen);
     struct digest_state *st = push_digest_object(ctx, STASH_HMAC_PROTO);
     OSSL_PARAM params[2];
 
@@ -426,9 +305,9 @@ static duk_ret_t create_hmac(duk_context *ctx)
 static duk_ret_t hash_oneshot(duk_context *ctx)
 {
     struct digest_alg *alg = find_alg(ctx, 0, "Digest method not supported");
-    enum enc enc = get_encoding(ctx, 2, ENC_HEX);
+    int enc = get_encoding(ctx, 2, EIDER_ENC_HEX);
     size_t len;
-    const unsigned char *p = input_bytes(ctx, 1, ENC_UTF8, "data", &len);
+    const unsigned char *p = input_bytes(ctx, 1, EIDER_ENC_UTF8, "data", &len);
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int outlen;
 
@@ -471,7 +350,7 @@ static duk_ret_t random_bytes(duk_context *ctx)
     if (!duk_is_undefined(ctx, 1) && !duk_is_function(ctx, 1))
         return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
                            "The \"callback\" argument must be of type function");
-    p = push_node_buffer(ctx, NULL, (size_t)d);
+    p = eider_js_push_node_buffer(ctx, (size_t)d, (size_t)d);
     if (d > 0 && RAND_bytes(p, (int)d) != 1)
         return duk_error(ctx, DUK_ERR_ERROR, "RAND_bytes failed");
     if (duk_is_undefined(ctx, 1))

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "config.h"
 #include "http.h"
+#include "js_buffer.h"
 #include "js_internal.h"
 #include "js_lib.h"
 #include "log.h"
@@ -230,6 +231,7 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
     (void)udata;
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, native_funcs);
+    eider_js_buffer_natives(ctx, -1);
     duk_dup(ctx, -1);
     duk_put_global_string(ctx, DUK_HIDDEN_SYMBOL("native"));   /* [native] */
     for (const struct eider_js_lib *part = eider_prelude_js; part->id != NULL; part++) {

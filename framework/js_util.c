@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "js_buffer.h"
 #include "js_internal.h"
 
 /* duk_safe_call body: replaces the value on top with its JSON text. */
@@ -62,35 +63,13 @@ void eider_js_format_value(duk_context *ctx, duk_idx_t idx)
  * surrogates (as "\ud83d\ude00" or String.fromCharCode) as two 3-byte
  * sequences (CESU-8). On the wire that is invalid UTF-8: rewrite the string
  * at idx as a buffer of proper UTF-8, pairs joined into 4-byte sequences
- * and lone surrogates made U+FFFD, as TextEncoder does. */
-static const char *utf8_from_cesu(duk_context *ctx, duk_idx_t idx, const unsigned char *s,
-                                  size_t n, size_t *len)
+ * and lone surrogates made U+FFFD, as TextEncoder does (encoding.c). */
+static const char *utf8_from_cesu(duk_context *ctx, duk_idx_t idx, size_t *len)
 {
-    unsigned char *out = duk_push_fixed_buffer(ctx, n);   /* never grows */
-    size_t o = 0;
+    const char *out = (const char *)eider_js_push_decoded(ctx, idx, EIDER_ENC_UTF8, len);
 
-    for (size_t i = 0; i < n;) {
-        if (s[i] == 0xed && i + 2 < n && (s[i + 1] & 0xe0) == 0xa0) {
-            unsigned hi = 0xd800 | (s[i + 1] & 0x0f) << 6 | (s[i + 2] & 0x3f);
-            if (hi < 0xdc00 && i + 5 < n && s[i + 3] == 0xed && (s[i + 4] & 0xf0) == 0xb0) {
-                unsigned lo = 0xdc00 | (s[i + 4] & 0x0f) << 6 | (s[i + 5] & 0x3f);
-                unsigned cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
-                out[o++] = (unsigned char)(0xf0 | cp >> 18);
-                out[o++] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-                out[o++] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-                out[o++] = (unsigned char)(0x80 | (cp & 0x3f));
-                i += 6;
-            } else {
-                out[o++] = 0xef, out[o++] = 0xbf, out[o++] = 0xbd;   /* U+FFFD */
-                i += 3;
-            }
-        } else {
-            out[o++] = s[i++];
-        }
-    }
     duk_replace(ctx, idx);
-    *len = o;
-    return (const char *)out;
+    return out;
 }
 
 /* The bytes of the string (as UTF-8) or buffer at idx and their length
@@ -106,7 +85,7 @@ const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len)
         p = duk_get_lstring(ctx, idx, &n);
         /* 0xED starts every surrogate: most strings have none. */
         if (memchr(p, 0xed, n) != NULL)
-            return utf8_from_cesu(ctx, idx, (const unsigned char *)p, n, len);
+            return utf8_from_cesu(ctx, idx, len);
     } else if (duk_is_buffer_data(ctx, idx)) {
         p = duk_get_buffer_data(ctx, idx, &n);
         if (p == NULL)
@@ -153,59 +132,13 @@ void eider_js_detach(duk_context *ctx, duk_idx_t idx)
     duk_put_prop_literal(ctx, idx, EIDER_JS_EXCHANGE);
 }
 
-/* 1 if S is strict UTF-8 (no overlongs, surrogates or values past
- * U+10FFFF) that Duktape can take as it is: no character past U+FFFF
- * either. Duktape's strings are CESU-8, where such a character is two
- * 3-byte surrogates; a 4-byte sequence pushed as is broke the "3 bytes
- * per character" sizing of TextEncoder.encode() (a heap overflow the
- * fuzz_js target found) and gave it length 1 where Node says 2. */
-static int utf8_bmp_valid(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf) n = 1, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef) n = 2, cp = c & 0x0f;
-        else return 0;   /* invalid, or past U+FFFF: TextDecoder makes surrogates */
-        if (i + n >= len)
-            return 0;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3f);
-        }
-        if (n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-            return 0;
-        i += n + 1;
-    }
-    return 1;
-}
-
 /* Pushes LEN bytes at DATA as a string, decoded as UTF-8 the way Node
- * does (invalid sequences become U+FFFD, astral characters pairs). */
+ * does (invalid sequences become U+FFFD, astral characters pairs; a
+ * 4-byte sequence pushed as is broke the "3 bytes per character" sizing
+ * of TextEncoder.encode(), a heap overflow the fuzz_js target found). */
 void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
 {
-    if (utf8_bmp_valid((const unsigned char *)data, len)) {
-        duk_push_lstring(ctx, data, len);
-        return;
-    }
-    /* Rare: TextDecoder puts U+FFFD where the bytes are invalid, and
-     * surrogate pairs for characters past U+FFFF. */
-    duk_push_heap_stash(ctx);   /* the original, even if a handler replaced the global */
-    duk_get_prop_string(ctx, -1, "TextDecoder");
-    duk_remove(ctx, -2);
-    duk_new(ctx, 0);
-    duk_push_string(ctx, "decode");
-    memcpy(duk_push_fixed_buffer(ctx, len), data, len);
-    duk_call_prop(ctx, -3, 1);
-    duk_remove(ctx, -2);
+    eider_js_push_text(ctx, EIDER_ENC_UTF8, data, len);
 }
 
 #define STASH_DEFERRED "deferred"

@@ -5,6 +5,7 @@
  * Duktape's Buffer ignores encodings: this adds Buffer.from, alloc,
  * allocUnsafe, the encodings (utf8, hex, base64, base64url, latin1/binary,
  * ascii, utf16le/ucs2) in from/toString/write/byteLength/indexOf/fill,
+ * done in C (native.buffer, framework/js_buffer.c and encoding.c), with
  * proper UTF-8 for characters outside the BMP (not CESU-8),
  * indexOf/lastIndexOf/includes, a subarray that is a Buffer, and Node's
  * offset checks and "Uint" aliases on the integer reads and writes.  Same
@@ -17,7 +18,7 @@
   if (typeof Duktape !== 'object' || typeof global.Buffer !== 'function') return;
   var NodeBuffer = global.Buffer;
   var proto = NodeBuffer.prototype;
-  var nativeSlice = proto.slice, nativeWrite = proto.write, nativeFill = proto.fill;
+  var nativeSlice = proto.slice, nativeFill = proto.fill;
   var ENCODINGS = {utf8: 'utf8', 'utf-8': 'utf8', hex: 'hex', base64: 'base64', base64url: 'base64url',
     latin1: 'latin1', binary: 'latin1', ascii: 'ascii', utf16le: 'utf16le', 'utf-16le': 'utf16le',
     ucs2: 'utf16le', 'ucs-2': 'utf16le'};
@@ -50,53 +51,16 @@
     return u;
   }
 
-  // The UTF-8 bytes of s as a Buffer. Duktape's own Buffer(string) writes a
-  // character outside the BMP as two 3-byte surrogates (CESU-8); a string
-  // with surrogates goes through TextEncoder, which joins pairs into one
-  // 4-byte sequence and makes a lone surrogate U+FFFD, as Node does.
-  var SURROGATE = /[\uD800-\uDFFF]/, encoder = null;
-  function utf8Bytes(s) {
-    if (!SURROGATE.test(s)) return new NodeBuffer(s);
-    if (encoder === null) encoder = new TextEncoder();
-    var u = encoder.encode(s);
-    Object.setPrototypeOf(u, proto);
-    return u;
-  }
-
-  // The bytes of string s in encoding enc, as a Buffer.
-  function fromString(s, enc) {
-    var b, i;
-    switch (encodingOf(enc)) {
-    case 'hex':
-      s = s.slice(0, s.length - s.length % 2);
-      var m = /[^0-9a-fA-F]/.exec(s);      // Node stops at the first bad pair
-      if (m) s = s.slice(0, m.index - m.index % 2);
-      return new NodeBuffer(Duktape.dec('hex', s));
-    case 'base64': case 'base64url':
-      s = s.replace(/-/g, '+').replace(/_/g, '/').replace(/[^A-Za-z0-9+\/]/g, '');
-      if (s.length % 4 === 1) s = s.slice(0, -1);
-      return new NodeBuffer(Duktape.dec('base64', s + '==='.slice((s.length + 3) % 4)));
-    case 'latin1': case 'ascii':
-      b = new NodeBuffer(s.length);
-      for (i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 255;
-      return b;
-    case 'utf16le':
-      b = new NodeBuffer(s.length * 2);
-      for (i = 0; i < s.length; i++) {
-        var c = s.charCodeAt(i);
-        b[2 * i] = c & 255;
-        b[2 * i + 1] = c >> 8;
-      }
-      return b;
-    default:
-      return utf8Bytes(s);
-    }
-  }
+  // The encodings themselves are C (framework/js_buffer.c, encoding.c):
+  // native.buffer.from(string, enc) makes the bytes of a string (proper
+  // UTF-8 outside the BMP, not Duktape's CESU-8; Node's lenient hex and
+  // base64), toString(bytes, enc, start, end) the string of bytes.
+  var B = native.buffer;
 
   // The bytes of a needle or fill value: string (in enc), number, bytes.
   function bytesOf(value, enc) {
-    if (typeof value === 'string') return fromString(value, enc);
-    if (typeof value === 'number') return [value & 255];
+    if (typeof value === 'string') return B.from(value, enc);
+    if (typeof value === 'number') return new Uint8Array([value & 255]);
     if (value instanceof Uint8Array) return value;
     if (value instanceof ArrayBuffer) return new Uint8Array(value);
     throw new TypeError('The "value" argument must be one of type number or string or an instance of Buffer or Uint8Array.');
@@ -104,7 +68,7 @@
 
   install(NodeBuffer, {
     from: function from(value, encOrOffset, length) {
-      if (typeof value === 'string') return fromString(value, encOrOffset);
+      if (typeof value === 'string') return B.from(value, encOrOffset);
       if (value instanceof ArrayBuffer) {
         var start = encOrOffset === undefined ? 0 : toInteger(encOrOffset);
         return view(value, start, length === undefined ? value.byteLength - start : toInteger(length));
@@ -129,10 +93,7 @@
       return typeof enc === 'string' && ENCODINGS[enc.toLowerCase()] !== undefined;
     },
     byteLength: function byteLength(value, enc) {
-      if (typeof value === 'string') {
-        var e = encodingOf(enc);
-        return fromString(value, e).length;
-      }
+      if (typeof value === 'string') return B.byteLength(value, enc);
       if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength;
       throw new TypeError('The "string" argument must be of type string or an instance of Buffer or ArrayBuffer.');
     }
@@ -149,21 +110,7 @@
     var n = b.length;
     var off = byteOffset === undefined ? (last ? n : 0) : toInteger(byteOffset);
     if (off < 0) off += n;
-    var needle = bytesOf(value, enc), k = needle.length;
-    if (k === 0) return Math.max(0, Math.min(off, n));
-    var i, j;
-    if (last) {
-      for (i = Math.min(off, n - k); i >= 0; i--) {
-        for (j = 0; j < k && b[i + j] === needle[j]; j++);
-        if (j === k) return i;
-      }
-    } else {
-      for (i = Math.max(off, 0); i <= n - k; i++) {
-        for (j = 0; j < k && b[i + j] === needle[j]; j++);
-        if (j === k) return i;
-      }
-    }
-    return -1;
+    return B.indexOf(b, bytesOf(value, enc), off < 0 ? (last ? -1 : 0) : off, last);
   }
 
   install(proto, {
@@ -181,30 +128,7 @@
     subarray: function subarray(start, end) {
       return nativeSlice.call(this, start, end);
     },
-    toString: function toString(enc, start, end) {
-      var b = this, out = '', i;
-      if (start !== undefined || end !== undefined) {
-        b = nativeSlice.call(b, start === undefined ? 0 : start, end === undefined ? b.length : end);
-      }
-      switch (encodingOf(enc)) {
-      case 'hex': return Duktape.enc('hex', b);
-      case 'base64': return Duktape.enc('base64', b);
-      case 'base64url':
-        return Duktape.enc('base64', b).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      case 'latin1':
-        for (i = 0; i < b.length; i++) out += String.fromCharCode(b[i]);
-        return out;
-      case 'ascii':
-        for (i = 0; i < b.length; i++) out += String.fromCharCode(b[i] & 127);
-        return out;
-      case 'utf16le':
-        for (i = 0; i + 1 < b.length; i += 2) out += String.fromCharCode(b[i] | b[i + 1] << 8);
-        return out;
-      default:
-        // Invalid UTF-8 becomes U+FFFD, as in Node.
-        return new TextDecoder().decode(b);
-      }
-    },
+    toString: B.toStringMethod,   // (enc, start, end), in C
     toLocaleString: function toLocaleString(enc, start, end) {
       return this.toString(enc, start, end);
     },
@@ -217,16 +141,12 @@
         enc = length;
         length = undefined;
       }
-      var e = encodingOf(enc);
+      encodingOf(enc);
       offset = offset === undefined ? 0 : toInteger(offset);
       if (offset < 0 || offset > this.length) throw new RangeError('The value of "offset" is out of range.');
       var room = this.length - offset;
       length = length === undefined ? room : Math.min(Math.max(toInteger(length), 0), room);
-      string = String(string);
-      if (e === 'utf8' && !SURROGATE.test(string)) return nativeWrite.call(this, string, offset, length);
-      var bytes = fromString(string, e), n = Math.min(bytes.length, length);
-      for (var i = 0; i < n; i++) this[offset + i] = bytes[i];
-      return n;
+      return B.write(this, String(string), offset, length, enc);
     },
     // fill(value[, offset[, end]][, encoding])
     fill: function fill(value, offset, end, enc) {

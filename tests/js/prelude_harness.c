@@ -9,9 +9,10 @@
  * Prints each failure, then "N passed, N failed"; exit status 0 only when
  * nothing failed (2 when a file cannot be loaded).  A microtask error or an
  * unhandled rejection the tests did not ask for counts as a failure.
- * Uses only the public duktape.h API.
+ * Uses the public duktape.h API, and js_buffer.c for native.buffer.
  */
 #include <duktape.h>
+#include "js_buffer.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,7 @@ static int run(duk_context *ctx, int nparts, char **parts, const char *test_path
 	duk_put_prop_string(ctx, -2, "reportError");
 	duk_push_c_function(ctx, unhandled_rejection, 2);
 	duk_put_prop_string(ctx, -2, "unhandledRejection");
+	eider_js_buffer_natives(ctx, -1);   /* Buffer's encodings, as eider's */
 	duk_put_prop_string(ctx, -2, "native");
 	duk_pop(ctx);
 

@@ -93,10 +93,37 @@ async function note(req, res, path) {
   }
 }
 
+// The realistic scenarios run eider's handler files themselves: the
+// module's exports[METHOD] (or the module, if a function) is called with
+// the body already read, as eider calls it, and with the two eider
+// helpers they use, req.json() and res.json(value[, status]).
+function eiderHandler(file) {
+  const mod = require(file);
+  return function (req, res) {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      req.json = () => (body === '' ? null : JSON.parse(body));
+      res.json = (value, status) => sendJson(res, value, status);
+      const fn = typeof mod === 'function' ? mod : mod[req.method];
+      if (!fn) return methodNotAllowed(res, Object.keys(mod).join(', '));
+      fn(req, res);
+    });
+  };
+}
+const path = require('path');
+const BENCH_HANDLERS = path.join(__dirname, '..', 'handlers');
+routes['/jwt/verify'] = eiderHandler(path.join(__dirname, '..', '..', '..', 'handlers', 'jwt', 'verify.js'));
+routes['/validate'] = eiderHandler(path.join(BENCH_HANDLERS, 'validate.js'));
+routes['/page'] = eiderHandler(path.join(BENCH_HANDLERS, 'page.js'));
+const routeRest = eiderHandler(path.join(BENCH_HANDLERS, 'route', '[...rest].js'));
+
 function onRequest(req, res) {
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
-  const route = path.startsWith('/notes/') ? note : routes[path];
+  const route = path.startsWith('/notes/') ? note
+    : routes[path] || (path.startsWith('/route/') ? routeRest : undefined);
   if (!route) { res.writeHead(404, {'Content-Length': 0}); res.end(); return; }
   route(req, res, path);
 }
