@@ -14,6 +14,7 @@ apt-get install -y -qq --no-install-recommends \
     curl ca-certificates mandoc man-db valgrind openssl \
     wrk nginx-light libnginx-mod-http-lua haproxy \
     clang libclang-rt-14-dev \
+    debhelper dpkg-dev lintian fakeroot logrotate iproute2 \
     node-events node-path-browserify node-string-decoder
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends nodejs npm
