@@ -25,7 +25,7 @@ import time
 
 import pytest
 
-from eiderlib import builddir, mkdtemp, spawn, srcdir, _kill_group
+from eiderlib import builddir, children_of, mkdtemp, proc_ids, spawn, srcdir, _kill_group
 
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
        "LC_ALL": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"}
@@ -261,8 +261,19 @@ def test_make_deb_installs_serves_and_purges_cleanly():
         assert enabled == [wants + "/eider.service"], enabled
         assert root.curl()[0] is None, "something answers on 127.0.0.1:8080 before the start"
 
+        # Installing again (an upgrade to the same version) keeps the user.
+        p = root.run(["dpkg", "-i", PKG_IN_ROOT])
+        assert p.returncode == 0, "dpkg -i over the installed package failed:\n%s" % p.output
+        assert passwd_entry(root, "eider") == user
+
         p = root.run(["eider", "-t", "-c", "/etc/eider/eider.conf"])
         assert p.returncode == 0, "eider -t of the packaged config:\n%s" % p.output
+        # The installed binary finds the installed lowering compiler.
+        with open(root.path("/tmp/probe.ts"), "w") as f:
+            f.write("const n: number = 6 * 7;\nconsole.log(`lowered ${n}`);\n")
+        p = root.run(["eider", "run", "/tmp/probe.ts"])
+        assert p.returncode == 0 and "lowered 42" in p.output, p.output
+        os.unlink(root.path("/tmp/probe.ts"))
 
         # -- start as eider.service does
         unit = unit_settings(root.read("/lib/systemd/system/eider.service"))
@@ -281,12 +292,11 @@ def test_make_deb_installs_serves_and_purges_cleanly():
         status, body = root.curl("/")
         assert status == 200, (status, body, root.read("/var/log/eider/error.log"))
         assert '"eider":"installed"' in body.replace(" ", ""), body
-        workers = [c for c in os.listdir("/proc") if c.isdigit()
-                   and open("/proc/%s/stat" % c).read().rsplit(")", 1)[1].split()[1] == str(daemon.pid)]
+        workers = children_of(daemon.pid)
         assert workers, "the master has no workers"
         for w in workers:
-            uid = [int(x) for x in open("/proc/%s/status" % w).read().split("Uid:")[1].split()[:4]]
-            assert uid == [int(user[2])] * 4, "worker %s runs as uid %r, not eider" % (w, uid)
+            uids = proc_ids(w)[0]
+            assert uids == [int(user[2])] * 4, "worker %d runs as uid %r, not eider" % (w, uids)
         assert int(root.read("/run/eider/eider.pid")) == daemon.pid
         wait_for_line(root, "/var/log/eider/access.log", "GET / HTTP/1.1")
 
