@@ -17,6 +17,7 @@ apt-get install -y -qq --no-install-recommends \
     wrk nginx-light libnginx-mod-http-lua haproxy \
     redis-server \
     clang libclang-rt-14-dev \
+    debhelper dpkg-dev lintian fakeroot logrotate iproute2 \
     node-events node-path-browserify node-string-decoder \
     python3-prometheus-client chromium chromium-driver python3-selenium \
     libpq-dev postgresql postgresql-client

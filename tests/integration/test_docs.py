@@ -71,7 +71,9 @@ def _documented():
     for name, e in bodies.items():
         d = re.search(r"^Default:\n\.Ic %s (.*?) ;$" % name, e, re.M)
         if d:
-            docs[name] = " ".join(w for w in d.group(1).split() if w not in ("Li", "Cm", "Pa", "Ar"))
+            # \: is roff's optional line break (long values): it prints nothing
+            docs[name] = " ".join(w for w in d.group(1).replace("\\:", "").split()
+                                  if w not in ("Li", "Cm", "Pa", "Ar"))
         else:
             assert re.search(r"^Default: none\b", e, re.M), \
                 "eider.conf(5): the entry of %s gives no Default: line" % name
