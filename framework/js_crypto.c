@@ -27,6 +27,7 @@
 
 #include "alloc.h"
 #include "js_buffer.h"
+#include "js_crypto_internal.h"
 #include "js_internal.h"
 
 #define STATE_KEY DUK_HIDDEN_SYMBOL("digest")
@@ -69,7 +70,7 @@ struct digest_state {
 };
 
 /* Throws an error of TYPE with a printf-style message and .code = CODE. */
-static duk_ret_t throw_coded(duk_context *ctx, duk_errcode_t type, const char *code,
+duk_ret_t eider_crypto_throw(duk_context *ctx, duk_errcode_t type, const char *code,
                              const char *fmt, ...)
 {
     va_list ap;
@@ -89,7 +90,7 @@ static struct digest_alg *find_alg(duk_context *ctx, duk_idx_t idx, const char *
     const char *name;
 
     if (!duk_is_string(ctx, idx))
-        throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
+        eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
                     "The \"algorithm\" argument must be of type string");
     name = duk_get_string(ctx, idx);
     for (size_t i = 0; i < NALGS; i++) {
@@ -123,7 +124,7 @@ static int get_encoding(duk_context *ctx, duk_idx_t idx, int def)
  * encoding.c). Decoded bytes live in a buffer pushed on the stack; the
  * pointer is valid while the C function runs. Throws TypeError for
  * anything else; WHAT names the argument. */
-static const unsigned char *input_bytes(duk_context *ctx, duk_idx_t idx, int enc,
+const unsigned char *eider_crypto_input(duk_context *ctx, duk_idx_t idx, int enc,
                                         const char *what, size_t *len)
 {
     const unsigned char *s;
@@ -135,7 +136,7 @@ static const unsigned char *input_bytes(duk_context *ctx, duk_idx_t idx, int enc
         return s ? s : (const unsigned char *)"";
     }
     if (!duk_is_string(ctx, idx))
-        throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"%s\" argument must "
+        eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"%s\" argument must "
                     "be of type string or an instance of Buffer, TypedArray, or DataView", what);
     if (enc == EIDER_ENC_UTF8 || enc == ENC_BUFFER)   /* 'buffer' reads utf8, as Node */
         return (const unsigned char *)eider_js_bytes(ctx, idx, len);
@@ -194,7 +195,7 @@ static struct digest_state *this_state(duk_context *ctx, int take)
         (void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "not a Hash or Hmac object");
     st = duk_get_pointer(ctx, -1);
     if (st == NULL)
-        throw_coded(ctx, DUK_ERR_ERROR, "ERR_CRYPTO_HASH_FINALIZED", "Digest already called");
+        eider_crypto_throw(ctx, DUK_ERR_ERROR, "ERR_CRYPTO_HASH_FINALIZED", "Digest already called");
     if (take) {
         duk_push_pointer(ctx, NULL);
         duk_put_prop_string(ctx, -3, STATE_KEY);
@@ -209,7 +210,7 @@ static duk_ret_t digest_update(duk_context *ctx)
     int enc = get_encoding(ctx, 1, EIDER_ENC_UTF8);
     size_t len;
     /* The bytes first: only then the state, so nothing between can free it. */
-    const unsigned char *p = input_bytes(ctx, 0, enc, "data", &len);
+    const unsigned char *p = eider_crypto_input(ctx, 0, enc, "data", &len);
     struct digest_state *st = this_state(ctx, 0);
     int ok = st->md ? EVP_DigestUpdate(st->md, p, len) : EVP_MAC_update(st->mac, p, len);
 
@@ -279,15 +280,19 @@ static duk_ret_t create_hash(duk_context *ctx)
     return 1;
 }
 
-/* crypto.createHmac(algorithm, key): an Hmac; key a string (UTF-8) or
- * bytes, may be empty. */
+/* crypto.createHmac(algorithm, key): an Hmac; key a string (UTF-8),
+ * bytes or a secret KeyObject, may be empty. */
 static duk_ret_t create_hmac(duk_context *ctx)
 {
     struct digest_alg *alg = find_alg(ctx, 0, "Invalid digest");
     size_t keylen;
-    const unsigned char *key = input_bytes(ctx, 1, EIDER_ENC_UTF8, "key", &keylen);
-    struct digest_state *st = push_digest_object(ctx, STASH_HMAC_PROTO);
+    const unsigned char *key = eider_crypto_secret_key(ctx, 1, &keylen);
+    struct digest_state *st;
     OSSL_PARAM params[2];
+
+    if (key == NULL)
+        key = eider_crypto_input(ctx, 1, EIDER_ENC_UTF8, "key", &keylen);
+    st = push_digest_object(ctx, STASH_HMAC_PROTO);
 
     if (hmac_mac == NULL)
         hmac_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
@@ -307,7 +312,7 @@ static duk_ret_t hash_oneshot(duk_context *ctx)
     struct digest_alg *alg = find_alg(ctx, 0, "Digest method not supported");
     int enc = get_encoding(ctx, 2, EIDER_ENC_HEX);
     size_t len;
-    const unsigned char *p = input_bytes(ctx, 1, EIDER_ENC_UTF8, "data", &len);
+    const unsigned char *p = eider_crypto_input(ctx, 1, EIDER_ENC_UTF8, "data", &len);
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int outlen;
 
@@ -340,15 +345,15 @@ static duk_ret_t random_bytes(duk_context *ctx)
     unsigned char *p;
 
     if (!duk_is_number(ctx, 0))
-        return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
+        return eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
                            "The \"size\" argument must be of type number");
     d = duk_get_number(ctx, 0);
     if (!(d >= 0 && d <= RANDOM_MAX) || d != (double)(size_t)d)
-        return throw_coded(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"size\" "
+        return eider_crypto_throw(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"size\" "
                            "is out of range. It must be an integer >= 0 && <= %d. Received %s",
                            RANDOM_MAX, duk_safe_to_string(ctx, 0));
     if (!duk_is_undefined(ctx, 1) && !duk_is_function(ctx, 1))
-        return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
+        return eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
                            "The \"callback\" argument must be of type function");
     p = eider_js_push_node_buffer(ctx, (size_t)d, (size_t)d);
     if (d > 0 && RAND_bytes(p, (int)d) != 1)
@@ -389,11 +394,11 @@ static duk_ret_t get_random_values(duk_context *ctx)
     void *p;
 
     if (!duk_is_buffer_data(ctx, 0) || duk_is_string(ctx, 0))
-        return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
+        return eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
                            "The \"typedArray\" argument must be an instance of an integer TypedArray");
     p = duk_get_buffer_data(ctx, 0, &n);
     if (n > RANDOM_MAX)
-        return throw_coded(ctx, DUK_ERR_ERROR, "QuotaExceededError", "The ArrayBufferView's byte "
+        return eider_crypto_throw(ctx, DUK_ERR_ERROR, "QuotaExceededError", "The ArrayBufferView's byte "
                            "length (%lu) exceeds the number of bytes of entropy available via this "
                            "API (%d)", (unsigned long)n, RANDOM_MAX);
     if (n > 0 && RAND_bytes(p, (int)n) != 1)
@@ -412,15 +417,15 @@ static duk_ret_t random_fill_sync(duk_context *ctx)
     double off, size;
 
     if (!duk_is_buffer_data(ctx, 0) || duk_is_string(ctx, 0))
-        return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"buf\" argument "
+        return eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"buf\" argument "
                            "must be an instance of ArrayBuffer or ArrayBufferView");
     p = duk_get_buffer_data(ctx, 0, &n);
     off = duk_is_undefined(ctx, 1) ? 0 : duk_to_number(ctx, 1);
     size = duk_is_undefined(ctx, 2) ? (double)n - off : duk_to_number(ctx, 2);
     if (!(off >= 0 && off <= (double)n) || off != (double)(size_t)off)
-        return throw_coded(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"offset\" is out of range.");
+        return eider_crypto_throw(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"offset\" is out of range.");
     if (!(size >= 0 && off + size <= (double)n) || size != (double)(size_t)size)
-        return throw_coded(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"size\" is out of range.");
+        return eider_crypto_throw(ctx, DUK_ERR_RANGE_ERROR, "ERR_OUT_OF_RANGE", "The value of \"size\" is out of range.");
     if (size > 0 && RAND_bytes(p + (size_t)off, (int)size) != 1)
         return duk_error(ctx, DUK_ERR_ERROR, "RAND_bytes failed");
     duk_dup(ctx, 0);
@@ -438,13 +443,13 @@ static duk_ret_t timing_safe_equal(duk_context *ctx)
 
     for (duk_idx_t i = 0; i < 2; i++)
         if (!duk_is_buffer_data(ctx, i))
-            return throw_coded(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"buf%d\" "
+            return eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE", "The \"buf%d\" "
                                "argument must be an instance of ArrayBuffer, Buffer, TypedArray, "
                                "or DataView", (int)i + 1);
     a = duk_get_buffer_data(ctx, 0, &na);
     b = duk_get_buffer_data(ctx, 1, &nb);
     if (na != nb)
-        return throw_coded(ctx, DUK_ERR_RANGE_ERROR, "ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH",
+        return eider_crypto_throw(ctx, DUK_ERR_RANGE_ERROR, "ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH",
                            "Input buffers must have the same byte length");
     duk_push_boolean(ctx, na == 0 || CRYPTO_memcmp(a, b, na) == 0);
     return 1;
@@ -503,4 +508,5 @@ void eider_js_crypto_push(duk_context *ctx)
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, webcrypto_functions);
     duk_put_prop_string(ctx, -2, "webcrypto");
+    eider_crypto_keys_push(ctx);
 }
