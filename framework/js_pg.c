@@ -3,7 +3,8 @@
  * (framework/js/lib/pg.js, which holds the Pool, Client, type parsers and
  * errors). Each connection is a pg_conn.h connection on the worker's loop,
  * known to JavaScript by a number; a connect or query returns a deferred
- * Promise (eider_js_deferred) that the loop settles.
+ * Promise (eider_js_deferred) that the loop settles; a query calls back the
+ * function pg.js gives it (its Promise is pg.js's).
  *
  * What C does for speed: rows are built here as objects (or arrays in
  * rowMode 'array'), NULL as null, bool, int2/int4/oid/float4/float8 as
@@ -29,7 +30,7 @@ struct js_pg_conn {
     LIST_ENTRY(js_pg_conn) link;   /* in js->pgs */
     struct pg_conn *conn;
     int id;
-    int ref;                       /* deferred Promise; 0: none */
+    int ref;                       /* deferred Promise of the connect; 0: none */
     int array_mode;                /* rows as arrays */
 };
 
@@ -249,32 +250,35 @@ static int take_after(duk_context *ctx, int id)
     return 0;
 }
 
-/* A query of the connection ARG ended: run its after(value, failed),
- * whose answer settles the Promise (pg.js's bookkeeping, without a then()
- * and a microtask per query), then settle. P may be gone after after(). */
+/* A query of the connection ARG ended: call its after(value, failed)
+ * from the loop, then run the microtasks. pg.js settles the query's
+ * Promise in after(), so a query costs no then() and no Promise of C's.
+ * P may be gone once after() returns. */
 static void on_query(PGresult *const *results, int n, const char *error, void *arg)
 {
     struct js_pg_conn *p = arg;
     struct eider_js *js = p->js;
     duk_context *ctx = js->ctx;
     struct outcome o = { results, n, p->array_mode, 0 };
-    int ref = p->ref, rc = 0, failed;
+    int rc = 0;
 
-    p->ref = 0;
     if (error != NULL)
         duk_push_error_object(ctx, DUK_ERR_ERROR, "%s", error);
     else
         rc = duk_safe_call(ctx, push_outcome, &o, 0, 1);
-    failed = error != NULL || rc != 0 || o.failed;
-    if (take_after(ctx, p->id)) {
-        duk_swap_top(ctx, -2);                 /* [after value] */
-        duk_push_boolean(ctx, failed);
-        eider_js_enter(js);
-        if (duk_pcall(ctx, 2) != 0)
-            failed = 1;
-        eider_js_leave(js);
+    if (!take_after(ctx, p->id)) {             /* cannot happen: close() forgets the query */
+        duk_pop(ctx);
+        return;
     }
-    eider_js_settle(ctx, ref, failed);
+    duk_swap_top(ctx, -2);                     /* [after value] */
+    duk_push_boolean(ctx, error != NULL || rc != 0 || o.failed);
+    eider_js_enter(js);
+    if (duk_pcall(ctx, 2) != 0)
+        eider_js_log_error(ctx, -1, "the end of a pg query");
+    duk_pop(ctx);
+    eider_js_drain(ctx);
+    eider_js_leave(js);
+    eider_js_maybe_gc(js);
 }
 
 /* The connect of ARG ended: settle its Promise with the connection's
@@ -334,13 +338,10 @@ static duk_ret_t native_connect(duk_context *ctx)
     return 1;
 }
 
-/* native.query(id, text, params, timeoutMs, arrayMode, after, noPromise):
- * a Promise of the result. PARAMS is an array of strings, Buffers and
- * nulls ($1, $2, ...), or null for the simple protocol (several
- * statements, no parameters). AFTER (a function, optional) is called from
- * the loop with (result or error, failed) and what it returns settles the
- * Promise, rejecting it if failed or if AFTER throws. With NOPROMISE (and
- * AFTER) there is no Promise: AFTER settles the caller's own. */
+/* native.query(id, text, params, timeoutMs, arrayMode, after): sends the
+ * query; AFTER is called from the loop with (result or error, failed).
+ * PARAMS is an array of strings, Buffers and nulls ($1, $2, ...), or null
+ * for the simple protocol (several statements, no parameters). */
 static duk_ret_t native_query(duk_context *ctx)
 {
     struct js_pg_conn *p = conn_arg(ctx, 0);
@@ -350,6 +351,7 @@ static duk_ret_t native_query(duk_context *ctx)
     int *lengths = NULL, *formats = NULL, rc;
     char err[512];
 
+    duk_require_function(ctx, 5);
     if (nparams > 65535)
         return duk_range_error(ctx, "pg: at most 65535 parameters in one query");
     if (nparams > 0) {
@@ -377,24 +379,16 @@ static duk_ret_t native_query(duk_context *ctx)
     if (rc != 0)
         return duk_error(ctx, DUK_ERR_ERROR, "%s", err);
     p->array_mode = duk_to_boolean(ctx, 4);
-    if (duk_is_function(ctx, 5)) {
-        duk_push_heap_stash(ctx);
-        if (!duk_get_prop_literal(ctx, -1, STASH_AFTER)) {
-            duk_pop(ctx);
-            duk_push_bare_object(ctx);
-            duk_dup_top(ctx);
-            duk_put_prop_literal(ctx, -3, STASH_AFTER);
-        }
-        duk_dup(ctx, 5);
-        duk_put_prop_index(ctx, -2, (duk_uarridx_t)p->id);
-        duk_pop_2(ctx);
-        if (duk_to_boolean(ctx, 6)) {
-            p->ref = 0;                        /* settles nothing */
-            return 0;
-        }
+    duk_push_heap_stash(ctx);
+    if (!duk_get_prop_literal(ctx, -1, STASH_AFTER)) {
+        duk_pop(ctx);
+        duk_push_bare_object(ctx);
+        duk_dup_top(ctx);
+        duk_put_prop_literal(ctx, -3, STASH_AFTER);
     }
-    p->ref = eider_js_deferred(ctx);
-    return 1;
+    duk_dup(ctx, 5);
+    duk_put_prop_index(ctx, -2, (duk_uarridx_t)p->id);
+    return 0;
 }
 
 /* native.alive(id): whether the connection can take a query. */
@@ -457,7 +451,7 @@ static duk_ret_t native_database(duk_context *ctx)
 
 static const duk_function_list_entry natives[] = {
     { "connect", native_connect, 3 },
-    { "query", native_query, 7 },
+    { "query", native_query, 6 },
     { "alive", native_alive, 1 },
     { "txStatus", native_tx_status, 1 },
     { "close", native_close, 1 },

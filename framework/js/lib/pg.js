@@ -322,7 +322,7 @@ Client.prototype._send = function (config, after, outer) {
     }
     native.query(this._id, config.text,
                  config.values === undefined || config.values === null ? null : prepareValues(config.values),
-                 timeout || 0, arrayMode, this._onDone, true);
+                 timeout || 0, arrayMode, this._onDone);
   } catch (e) {
     if (after) after(this);
     settle(outer, true, e);
@@ -564,11 +564,13 @@ Pool.prototype._release = function (c, err) {
     return;
   }
   // Handed back inside a transaction: never to the next request as it is.
-  native.query(c._id, 'ROLLBACK', null, 5000, false).then(function () {
-    if (self._ending) { self._destroy(c); self._dispense(); } else self._checkin(c);
-  }, function () {
-    self._destroy(c);
-    self._dispense();
+  native.query(c._id, 'ROLLBACK', null, 5000, false, function (r, failed) {
+    if (failed || self._ending) {
+      self._destroy(c);
+      self._dispense();
+    } else {
+      self._checkin(c);
+    }
   });
 };
 
