@@ -84,27 +84,39 @@ duk_ret_t eider_crypto_throw(duk_context *ctx, duk_errcode_t type, const char *c
 }
 
 /* The table entry for NAME (any case, or its alias) with its EVP_MD
- * fetched; throws Error "<what>: NAME" if there is none. */
-static struct digest_alg *find_alg(duk_context *ctx, duk_idx_t idx, const char *what)
+ * fetched, or NULL if there is none. */
+static struct digest_alg *lookup_alg(const char *name)
 {
-    const char *name;
-
-    if (!duk_is_string(ctx, idx))
-        eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
-                    "The \"algorithm\" argument must be of type string");
-    name = duk_get_string(ctx, idx);
     for (size_t i = 0; i < NALGS; i++) {
         if (strcasecmp(name, algs[i].name) != 0
             && (algs[i].alias == NULL || strcasecmp(name, algs[i].alias) != 0))
             continue;
         if (algs[i].md == NULL)
             algs[i].md = EVP_MD_fetch(NULL, algs[i].ossl, NULL);
-        if (algs[i].md != NULL)
-            return &algs[i];
-        break;
+        return algs[i].md != NULL ? &algs[i] : NULL;
     }
-    (void)duk_error(ctx, DUK_ERR_ERROR, "%s: %s", what, name);
     return NULL;
+}
+
+const EVP_MD *eider_crypto_md(const char *name)
+{
+    struct digest_alg *alg = lookup_alg(name);
+
+    return alg != NULL ? alg->md : NULL;
+}
+
+/* The table entry for the name at idx, as lookup_alg; throws Error
+ * "<what>: NAME" if there is none. */
+static struct digest_alg *find_alg(duk_context *ctx, duk_idx_t idx, const char *what)
+{
+    struct digest_alg *alg;
+
+    if (!duk_is_string(ctx, idx))
+        eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_TYPE",
+                    "The \"algorithm\" argument must be of type string");
+    if ((alg = lookup_alg(duk_get_string(ctx, idx))) == NULL)
+        (void)duk_error(ctx, DUK_ERR_ERROR, "%s: %s", what, duk_get_string(ctx, idx));
+    return alg;
 }
 
 /* The encoding named by argument idx (an enum eider_enc, or ENC_BUFFER);
@@ -509,4 +521,5 @@ void eider_js_crypto_push(duk_context *ctx)
     duk_put_function_list(ctx, -1, webcrypto_functions);
     duk_put_prop_string(ctx, -2, "webcrypto");
     eider_crypto_keys_push(ctx);
+    eider_crypto_sign_push(ctx);
 }

@@ -1,17 +1,19 @@
 /*
  * require('crypto')'s KeyObject: secret keys (createSecretKey), which
- * createHmac takes as a key, as Node's do. Libraries written for Node 16+
- * (jsonwebtoken 9, jose) wrap every key in one before they use it.
+ * createHmac takes, and asymmetric ones (createPrivateKey,
+ * createPublicKey: RSA, RSA-PSS, EC, Ed25519, Ed448 from PEM or DER),
+ * which Sign and Verify take (js_crypto_sign.c). Libraries written for
+ * Node 16+ (jsonwebtoken 9, jose) wrap every key in one before using it.
  *
- * createPrivateKey and createPublicKey exist so that such code can try
- * them, but eider has no asymmetric keys yet: they throw, which is also
- * what Node does for a string that is not a PEM or DER key (jsonwebtoken
- * then makes a secret key of it).
- *
- * A KeyObject keeps its type and a copy of its bytes in hidden
- * properties; export() hands out a fresh copy, so the key cannot be
- * changed through what it gave.
+ * A KeyObject keeps its type ("secret", "public", "private") in a hidden
+ * property, and either a copy of its bytes or an EVP_PKEY reference; the
+ * prototype's finalizer drops the reference. export() hands out fresh
+ * copies, so a key cannot be changed through what it gave.
  */
+#include <openssl/core_names.h>
+#include <openssl/decoder.h>
+#include <openssl/encoder.h>
+#include <openssl/evp.h>
 #include <string.h>
 
 #include "encoding.h"
@@ -21,27 +23,50 @@
 
 #define KEY_TYPE DUK_HIDDEN_SYMBOL("keyType")
 #define KEY_BYTES DUK_HIDDEN_SYMBOL("keyBytes")
+#define KEY_PKEY DUK_HIDDEN_SYMBOL("keyPkey")
 #define STASH_KEY_PROTO "cryptoKeyObject"
 
-/* Pushes the stashed KeyObject.prototype. */
-static void push_key_proto(duk_context *ctx)
+/* Node's asymmetricKeyType names, by OpenSSL key type. */
+static const struct {
+    const char *ossl;
+    const char *node;
+} key_kinds[] = {
+    { "RSA", "rsa" }, { "RSA-PSS", "rsa-pss" }, { "EC", "ec" },
+    { "ED25519", "ed25519" }, { "ED448", "ed448" }, { "X25519", "x25519" },
+    { "X448", "x448" }, { "DSA", "dsa" }, { "DH", "dh" },
+};
+
+/* Pushes a new KeyObject of TYPE, with the stashed prototype. */
+static void push_key(duk_context *ctx, const char *type)
 {
+    duk_push_object(ctx);
     duk_push_heap_stash(ctx);
     duk_get_prop_string(ctx, -1, STASH_KEY_PROTO);
-    duk_remove(ctx, -2);
+    duk_set_prototype(ctx, -3);
+    duk_pop(ctx);
+    duk_push_string(ctx, type);
+    duk_put_prop_string(ctx, -2, KEY_TYPE);
 }
 
-const unsigned char *eider_crypto_secret_key(duk_context *ctx, duk_idx_t idx, size_t *len)
+/* The type of the KeyObject at idx, or NULL if it is none. */
+static const char *key_type_of(duk_context *ctx, duk_idx_t idx)
 {
     const char *type;
-    void *p;
-    duk_size_t n;
 
     if (!duk_is_object(ctx, idx) || duk_is_buffer_data(ctx, idx))
         return NULL;
     duk_get_prop_string(ctx, idx, KEY_TYPE);
-    type = duk_get_string(ctx, -1);
+    type = duk_get_string(ctx, -1);    /* interned: outlives the pop */
     duk_pop(ctx);
+    return type;
+}
+
+const unsigned char *eider_crypto_secret_key(duk_context *ctx, duk_idx_t idx, size_t *len)
+{
+    const char *type = key_type_of(ctx, idx);
+    void *p;
+    duk_size_t n;
+
     if (type == NULL || strcmp(type, "secret") != 0)
         return NULL;
     duk_get_prop_string(ctx, idx, KEY_BYTES);
@@ -51,17 +76,81 @@ const unsigned char *eider_crypto_secret_key(duk_context *ctx, duk_idx_t idx, si
     return p ? p : (const unsigned char *)"";
 }
 
-/* The KeyObject `this`'s bytes; throws unless it is a secret key. */
-static const unsigned char *this_secret(duk_context *ctx, size_t *len)
+EVP_PKEY *eider_crypto_key_pkey(duk_context *ctx, duk_idx_t idx, int *is_private)
 {
-    const unsigned char *p;
+    const char *type = key_type_of(ctx, idx);
+    EVP_PKEY *pkey;
 
-    duk_push_this(ctx);
-    p = eider_crypto_secret_key(ctx, -1, len);
+    if (type == NULL || strcmp(type, "secret") == 0)
+        return NULL;
+    duk_get_prop_string(ctx, idx, KEY_PKEY);
+    pkey = duk_get_pointer(ctx, -1);
     duk_pop(ctx);
-    if (p == NULL)
-        eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_THIS", "not a secret KeyObject");
-    return p;
+    if (is_private != NULL)
+        *is_private = strcmp(type, "private") == 0;
+    return pkey;
+}
+
+/* Decodes the LEN bytes at P (PEM or DER, any structure OpenSSL knows:
+ * PKCS#8, SPKI, PKCS#1, SEC1, certificates aside) into a key with at
+ * least the parts SELECTION asks for. Returns it (the caller owns it) or
+ * NULL. */
+static EVP_PKEY *decode_key(const unsigned char *p, size_t len, int selection,
+                            const char *passphrase)
+{
+    EVP_PKEY *pkey = NULL;
+    OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, NULL, NULL, NULL, selection,
+                                                           NULL, NULL);
+
+    if (dctx == NULL)
+        return NULL;
+    if (passphrase != NULL)
+        OSSL_DECODER_CTX_set_passphrase(dctx, (const unsigned char *)passphrase, strlen(passphrase));
+    if (!OSSL_DECODER_from_data(dctx, &p, &len)) {
+        EVP_PKEY_free(pkey);
+        pkey = NULL;
+    }
+    OSSL_DECODER_CTX_free(dctx);
+    return pkey;
+}
+
+EVP_PKEY *eider_crypto_pkey_arg(duk_context *ctx, duk_idx_t idx, int want_private)
+{
+    const char *passphrase = NULL;
+    const unsigned char *p;
+    EVP_PKEY *pkey;
+    int priv = 0;
+    size_t len;
+
+    idx = duk_normalize_index(ctx, idx);
+    if ((pkey = eider_crypto_key_pkey(ctx, idx, &priv)) != NULL) {
+        if (want_private && !priv)
+            eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE",
+                               "Invalid key object type public, expected private.");
+        EVP_PKEY_up_ref(pkey);
+        return pkey;
+    }
+    if (key_type_of(ctx, idx) != NULL)
+        eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE",
+                           "Invalid key object type secret, expected %s.",
+                           want_private ? "private" : "public");
+    if (duk_is_object(ctx, idx) && !duk_is_buffer_data(ctx, idx)) {
+        duk_get_prop_string(ctx, idx, "passphrase");
+        passphrase = duk_get_string(ctx, -1);
+        duk_get_prop_string(ctx, idx, "key");
+        if (eider_crypto_key_pkey(ctx, -1, NULL) != NULL || key_type_of(ctx, -1) != NULL)
+            return eider_crypto_pkey_arg(ctx, -1, want_private);
+        idx = duk_get_top_index(ctx);
+    }
+    p = eider_crypto_input(ctx, idx, EIDER_ENC_UTF8, "key", &len);
+    pkey = decode_key(p, len, want_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, passphrase);
+    if (pkey == NULL && !want_private)       /* a private key gives its public part */
+        pkey = decode_key(p, len, EVP_PKEY_KEYPAIR, passphrase);
+    if (pkey == NULL)
+        eider_crypto_throw(ctx, DUK_ERR_ERROR, "ERR_OSSL_UNSUPPORTED",
+                           "error:1E08010C:DECODER routines::unsupported (no %s key in PEM or DER)",
+                           want_private ? "private" : "public");
+    return pkey;
 }
 
 /* crypto.createSecretKey(key[, encoding]): a KeyObject of type 'secret'
@@ -74,12 +163,7 @@ static duk_ret_t create_secret_key(duk_context *ctx)
     const unsigned char *key = eider_crypto_input(ctx, 0, enc, "key", &len);
     void *copy;
 
-    push_key_proto(ctx);
-    duk_push_object(ctx);
-    duk_dup(ctx, -2);
-    duk_set_prototype(ctx, -2);
-    duk_push_string(ctx, "secret");
-    duk_put_prop_string(ctx, -2, KEY_TYPE);
+    push_key(ctx, "secret");
     copy = duk_push_fixed_buffer(ctx, len);
     if (len > 0)
         memcpy(copy, key, len);
@@ -87,22 +171,57 @@ static duk_ret_t create_secret_key(duk_context *ctx)
     return 1;
 }
 
-/* crypto.createPrivateKey / createPublicKey: no asymmetric keys yet. */
-static duk_ret_t create_asymmetric_key(duk_context *ctx)
+/* Pushes a KeyObject of TYPE owning PKEY's reference. */
+static void push_pkey(duk_context *ctx, const char *type, EVP_PKEY *pkey)
 {
-    return eider_crypto_throw(ctx, DUK_ERR_ERROR, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM",
-                              "eider's crypto has no asymmetric keys (RSA, EC, Ed25519) yet: "
-                              "only secret keys (createSecretKey) and HMAC");
+    push_key(ctx, type);
+    duk_push_pointer(ctx, NULL);      /* allocates the slot: may throw */
+    duk_put_prop_string(ctx, -2, KEY_PKEY);
+    duk_push_pointer(ctx, pkey);      /* fills it: cannot throw */
+    duk_put_prop_string(ctx, -2, KEY_PKEY);
 }
 
-/* new KeyObject(): refused, as in Node; keys come from createSecretKey. */
+/* crypto.createPrivateKey(key): key PEM or DER (string, bytes, or
+ * { key, passphrase }); a KeyObject of type 'private'. */
+static duk_ret_t create_private_key(duk_context *ctx)
+{
+    EVP_PKEY *pkey = eider_crypto_pkey_arg(ctx, 0, 1);
+
+    push_pkey(ctx, "private", pkey);
+    return 1;
+}
+
+/* crypto.createPublicKey(key): from a public key, or the public part of
+ * a private one (PEM, DER or a private KeyObject). */
+static duk_ret_t create_public_key(duk_context *ctx)
+{
+    EVP_PKEY *pkey = eider_crypto_pkey_arg(ctx, 0, 0);
+
+    push_pkey(ctx, "public", pkey);
+    return 1;
+}
+
+/* new KeyObject(): refused, as in Node; keys come from the create*Key. */
 static duk_ret_t key_object_ctor(duk_context *ctx)
 {
     return eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_ILLEGAL_CONSTRUCTOR",
-                              "Illegal constructor: use crypto.createSecretKey()");
+                              "Illegal constructor: use crypto.createSecretKey() or "
+                              "createPrivateKey()/createPublicKey()");
 }
 
-/* key.type: 'secret'. */
+/* Finalizer of KeyObjects: drops the EVP_PKEY reference, if any. */
+static duk_ret_t key_finalize(duk_context *ctx)
+{
+    if (duk_get_prop_string(ctx, 0, KEY_PKEY)) {
+        EVP_PKEY_free(duk_get_pointer(ctx, -1));
+        duk_pop(ctx);
+        duk_push_pointer(ctx, NULL);
+        duk_put_prop_string(ctx, 0, KEY_PKEY);
+    }
+    return 0;
+}
+
+/* key.type: 'secret', 'public' or 'private'. */
 static duk_ret_t key_type(duk_context *ctx)
 {
     duk_push_this(ctx);
@@ -110,28 +229,117 @@ static duk_ret_t key_type(duk_context *ctx)
     return 1;
 }
 
-/* key.symmetricKeySize: the length in bytes. */
+/* key.symmetricKeySize: a secret key's length in bytes, else undefined. */
 static duk_ret_t key_size(duk_context *ctx)
 {
     size_t len;
 
-    this_secret(ctx, &len);
+    duk_push_this(ctx);
+    if (eider_crypto_secret_key(ctx, -1, &len) == NULL)
+        return 0;
     duk_push_uint(ctx, (duk_uint_t)len);
     return 1;
 }
 
-/* key.export([{ format }]): a Buffer copy of the bytes, or with format
- * 'jwk' the JSON Web Key { kty: 'oct', k: base64url }. */
+/* key.asymmetricKeyType: 'rsa', 'ec', 'ed25519'..., else undefined. */
+static duk_ret_t key_kind(duk_context *ctx)
+{
+    EVP_PKEY *pkey;
+
+    duk_push_this(ctx);
+    if ((pkey = eider_crypto_key_pkey(ctx, -1, NULL)) == NULL)
+        return 0;
+    for (size_t i = 0; i < sizeof(key_kinds) / sizeof(key_kinds[0]); i++)
+        if (EVP_PKEY_is_a(pkey, key_kinds[i].ossl)) {
+            duk_push_string(ctx, key_kinds[i].node);
+            return 1;
+        }
+    return 0;
+}
+
+/* key.asymmetricKeyDetails: { modulusLength } for RSA, { namedCurve }
+ * for EC, {} for the others; undefined for a secret key. */
+static duk_ret_t key_details(duk_context *ctx)
+{
+    EVP_PKEY *pkey;
+    char curve[80];
+
+    duk_push_this(ctx);
+    if ((pkey = eider_crypto_key_pkey(ctx, -1, NULL)) == NULL)
+        return 0;
+    duk_push_object(ctx);
+    if (EVP_PKEY_is_a(pkey, "RSA") || EVP_PKEY_is_a(pkey, "RSA-PSS")) {
+        duk_push_int(ctx, EVP_PKEY_get_bits(pkey));
+        duk_put_prop_string(ctx, -2, "modulusLength");
+    } else if (EVP_PKEY_is_a(pkey, "EC")
+               && EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, curve,
+                                                 sizeof(curve), NULL)) {
+        duk_push_string(ctx, curve);
+        duk_put_prop_string(ctx, -2, "namedCurve");
+    }
+    return 1;
+}
+
+/* Pushes PKEY written as FORMAT ("pem" or "der") in STRUCTURE (spki,
+ * pkcs8, pkcs1); throws if OpenSSL cannot. */
+static void push_exported(duk_context *ctx, EVP_PKEY *pkey, int priv, const char *format,
+                          const char *structure)
+{
+    static const struct { const char *node, *ossl; } structs[] = {
+        { "spki", "SubjectPublicKeyInfo" }, { "pkcs8", "PrivateKeyInfo" },
+        { "pkcs1", "type-specific" }, { "sec1", "type-specific" },
+    };
+    const char *ossl = priv ? "PrivateKeyInfo" : "SubjectPublicKeyInfo";
+    unsigned char *out = NULL;
+    size_t len = 0;
+    OSSL_ENCODER_CTX *ectx;
+    int pem = format == NULL || strcmp(format, "pem") == 0;
+
+    if (!pem && strcmp(format, "der") != 0)
+        eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_ARG_VALUE",
+                           "The property 'options.format' must be one of: 'pem', 'der'");
+    for (size_t i = 0; structure != NULL && i < sizeof(structs) / sizeof(structs[0]); i++)
+        if (strcmp(structure, structs[i].node) == 0)
+            ossl = structs[i].ossl;
+    ectx = OSSL_ENCODER_CTX_new_for_pkey(pkey, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+                                         pem ? "PEM" : "DER", ossl, NULL);
+    if (ectx == NULL || !OSSL_ENCODER_to_data(ectx, &out, &len)) {
+        OSSL_ENCODER_CTX_free(ectx);
+        eider_crypto_throw(ctx, DUK_ERR_ERROR, "ERR_CRYPTO_OPERATION_FAILED",
+                           "cannot export this key as %s %s", structure ? structure : "", pem ? "pem" : "der");
+    }
+    OSSL_ENCODER_CTX_free(ectx);
+    if (pem)
+        duk_push_lstring(ctx, (const char *)out, len);
+    else
+        memcpy(eider_js_push_node_buffer(ctx, len, len), out, len);
+    OPENSSL_free(out);
+}
+
+/* key.export([options]): a secret key's bytes as a Buffer, or as a JWK
+ * { kty: 'oct', k } with format 'jwk'; an asymmetric key as PEM (a
+ * string) or DER (a Buffer) in options.type (spki, pkcs8, pkcs1, sec1). */
 static duk_ret_t key_export(duk_context *ctx)
 {
+    const char *format = NULL, *structure = NULL;
+    const unsigned char *p;
+    EVP_PKEY *pkey;
     size_t len;
-    const unsigned char *p = this_secret(ctx, &len);
-    const char *format = NULL;
+    int priv;
 
     if (duk_is_object(ctx, 0)) {
         duk_get_prop_string(ctx, 0, "format");
         format = duk_get_string(ctx, -1);
+        duk_get_prop_string(ctx, 0, "type");
+        structure = duk_get_string(ctx, -1);
     }
+    duk_push_this(ctx);
+    if ((pkey = eider_crypto_key_pkey(ctx, -1, &priv)) != NULL) {
+        push_exported(ctx, pkey, priv, format, structure);
+        return 1;
+    }
+    if ((p = eider_crypto_secret_key(ctx, -1, &len)) == NULL)
+        return eider_crypto_throw(ctx, DUK_ERR_TYPE_ERROR, "ERR_INVALID_THIS", "not a KeyObject");
     if (format != NULL && strcmp(format, "jwk") == 0) {
         duk_push_object(ctx);
         duk_push_string(ctx, "oct");
@@ -147,13 +355,26 @@ static duk_ret_t key_export(duk_context *ctx)
     return 1;
 }
 
-/* key.equals(other): same type and bytes. */
+/* key.equals(other): same type and the same bytes or key. */
 static duk_ret_t key_equals(duk_context *ctx)
 {
-    size_t a, b;
-    const unsigned char *p = this_secret(ctx, &a), *q = eider_crypto_secret_key(ctx, 0, &b);
+    const char *a = NULL, *b = key_type_of(ctx, 0);
+    const unsigned char *p, *q;
+    size_t n, m;
+    int same;
 
-    duk_push_boolean(ctx, q != NULL && a == b && memcmp(p, q, a) == 0);
+    duk_push_this(ctx);
+    a = key_type_of(ctx, -1);
+    if (a == NULL || b == NULL || strcmp(a, b) != 0) {
+        same = 0;
+    } else if (strcmp(a, "secret") == 0) {
+        p = eider_crypto_secret_key(ctx, -1, &n);
+        q = eider_crypto_secret_key(ctx, 0, &m);
+        same = n == m && memcmp(p, q, n) == 0;
+    } else {
+        same = EVP_PKEY_eq(eider_crypto_key_pkey(ctx, -1, NULL), eider_crypto_key_pkey(ctx, 0, NULL)) == 1;
+    }
+    duk_push_boolean(ctx, same);
     return 1;
 }
 
@@ -163,31 +384,36 @@ static const duk_function_list_entry key_methods[] = {
     { NULL, NULL, 0 }
 };
 
+static const struct {
+    const char *name;
+    duk_c_function get;
+} key_getters[] = {
+    { "type", key_type }, { "symmetricKeySize", key_size },
+    { "asymmetricKeyType", key_kind }, { "asymmetricKeyDetails", key_details },
+};
+
 static const duk_function_list_entry key_functions[] = {
     { "createSecretKey", create_secret_key, 2 },
-    { "createPrivateKey", create_asymmetric_key, 1 },
-    { "createPublicKey", create_asymmetric_key, 1 },
+    { "createPrivateKey", create_private_key, 1 },
+    { "createPublicKey", create_public_key, 1 },
     { NULL, NULL, 0 }
 };
 
-/* Defines the getter NAME on the object on top. */
-static void def_getter(duk_context *ctx, const char *name, duk_c_function fn)
-{
-    duk_push_string(ctx, name);
-    duk_push_c_function(ctx, fn, 0);
-    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_CONFIGURABLE);
-}
-
-/* Adds the key functions and KeyObject (its prototype also stashed, for
- * createSecretKey) to the exports on top. */
+/* Adds the key functions and KeyObject (its prototype, with the getters
+ * and the finalizer, also stashed for push_key) to the exports on top. */
 void eider_crypto_keys_push(duk_context *ctx)
 {
     duk_put_function_list(ctx, -1, key_functions);
     duk_push_c_function(ctx, key_object_ctor, 0);
     duk_push_object(ctx);                               /* [exports ctor proto] */
     duk_put_function_list(ctx, -1, key_methods);
-    def_getter(ctx, "type", key_type);
-    def_getter(ctx, "symmetricKeySize", key_size);
+    for (size_t i = 0; i < sizeof(key_getters) / sizeof(key_getters[0]); i++) {
+        duk_push_string(ctx, key_getters[i].name);
+        duk_push_c_function(ctx, key_getters[i].get, 0);
+        duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_CONFIGURABLE);
+    }
+    duk_push_c_function(ctx, key_finalize, 2);
+    duk_set_finalizer(ctx, -2);
     duk_dup(ctx, -2);
     duk_put_prop_string(ctx, -2, "constructor");
     duk_push_heap_stash(ctx);
