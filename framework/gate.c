@@ -29,6 +29,7 @@
 
 #include "alloc.h"
 #include "config.h"
+#include "gate_read.h"
 #include "http.h"
 #include "http_answer.h"
 #include "log.h"
@@ -75,6 +76,7 @@ static void gate_free(void *ctx)
         event_free(g->later);
     if (g->send_timer != NULL)
         event_free(g->send_timer);
+    eider_gate_read_free(g);
     eider_strict_free(&g->strict);
     free(g);
 }
@@ -268,6 +270,7 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
         g->write_due = 0;
         bufferevent_trigger(g->bev, EV_WRITE, 0);
     }
+    eider_gate_read_resume(g);   /* evhttp reads again once it has answered */
 }
 
 /* send_timeout ran out: the client took none of its answer for that long. */
@@ -554,6 +557,7 @@ static enum bufferevent_filter_result gate_in(struct evbuffer *src, struct evbuf
     size_t before = evbuffer_get_length(dst);
 
     (void)limit, (void)mode;
+    eider_gate_read_take(g);
     if (g->idle)   /* the next request is coming */
         eider_conns_idle_remove(&worker_of(g)->conns, g);
     if (g->phase == PHASE_PROXY)
@@ -700,6 +704,7 @@ void eider_gate_answered(struct eider_gate *g)
         answer_and_close(g, status);
     }
     maybe_idle(g);
+    eider_gate_read_resume(g);
 }
 
 void eider_gate_reclaim(struct eider_gate *g)

@@ -35,6 +35,7 @@ struct eider_gate {
     struct event *timer;            /* PROXY header, request head, body */
     struct event *later;            /* runs on_later outside a socket write */
     struct event *send_timer;       /* send_timeout; made once output waits */
+    struct event *reader;           /* plain sockets: the gate's own read (gate_read.c) */
     struct evhttp_request *end_req; /* its answer ends once written */
     struct eider_exchange *drain_ex; /* told (http.c) once all is written */
     struct evbuffer *dst;           /* evhttp's side, during a filter call */
@@ -58,6 +59,7 @@ struct eider_gate {
     unsigned idle : 1;              /* on the worker's idle list (conns.h) */
     unsigned send_timed : 1;        /* send_timer is armed */
     unsigned write_due : 1;         /* evhttp's write callback, once all is out */
+    unsigned read_paused : 1;       /* reader off the socket until evhttp reads */
     struct eider_gate *idle_prev, *idle_next;
     char peer[48];
 };

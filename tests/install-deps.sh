@@ -12,7 +12,7 @@ apt-get install -y -qq --no-install-recommends \
     node-typescript node-tslib \
     python3 python3-pytest python3-pytest-xdist python3-pytest-timeout \
     curl ca-certificates mandoc man-db valgrind openssl \
-    wrk nginx-light libnginx-mod-http-lua haproxy \
+    wrk nginx-light libnginx-mod-http-lua haproxy strace \
     clang libclang-rt-14-dev \
     node-events node-path-browserify node-string-decoder
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
