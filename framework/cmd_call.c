@@ -173,8 +173,9 @@ int eider_call_worker(struct eider_worker *w, struct eider_capture *cap,
     w->cfg = cfg;
     w->router = router;
     w->rt_ops = &eider_js_runtime;
-    w->id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    w->conns.id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     w->listeners[0].worker = w;
+    w->listeners[0].conns = &w->conns;
     w->listeners[0].cfg = &cfg->listens[0];   /* as if to the first listener */
     w->listeners[0].access_sink = -1;
     w->nlisteners = 1;

@@ -23,7 +23,6 @@ struct event_base;
 struct evbuffer;
 struct evhttp_connection;
 struct evhttp_request;
-struct eider_exchange;
 struct gather;
 struct eider_listener;
 
@@ -37,7 +36,8 @@ struct eider_gate {
     struct event *send_timer;       /* send_timeout; made once output waits */
     struct event *reader;           /* plain sockets: the gate's own read (gate_read.c) */
     struct evhttp_request *end_req; /* its answer ends once written */
-    struct eider_exchange *drain_ex; /* told (http.c) once all is written */
+    void (*drain_fn)(void *);       /* called once all is written ... */
+    void *drain_arg;                /* ... with this (an exchange of http.c's) */
     struct evbuffer *dst;           /* evhttp's side, during a filter call */
     struct gather *gather;          /* ... and what is gathered for it */
     struct eider_strict strict;
@@ -95,9 +95,17 @@ void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *re
 /* The bytes written on G that the client has not taken yet. */
 size_t eider_gate_unsent(struct eider_gate *g);
 
-/* Calls eider_http_drained(EX) once G has written everything, from the
- * loop (never under a socket callback). */
-void eider_gate_drain_to(struct eider_gate *g, struct eider_exchange *ex);
+/* Calls FN(ARG) once G has written everything, from the loop (never
+ * under a socket callback). One at a time: a new one replaces the last. */
+void eider_gate_drain_to(struct eider_gate *g, void (*fn)(void *), void *arg);
+/* Forgets the call drain_to set up for ARG, if it is still to come. */
+void eider_gate_drain_cancel(struct eider_gate *g, const void *arg);
+
+/* A request of G's goes to a handler (it was counted at evhttp's
+ * dispatch): from the first on, the wait for the next one is
+ * keepalive_timeout. Returns 1 if it is the last keepalive_requests
+ * allows, whose answer must say Connection: close. */
+int eider_gate_dispatched(struct eider_gate *g);
 
 /* A request of G's has been answered: an error waiting for evhttp to be
  * idle may go out now. */

@@ -28,8 +28,8 @@
 
 #include "alloc.h"
 #include "config.h"
+#include "conns.h"
 #include "gate.h"
-#include "worker.h"
 
 /* What one recv() asks for: a request head and a small body at once,
  * as evbuffer_read's own cap (4096) would not. */

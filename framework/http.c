@@ -52,47 +52,6 @@ static const char *reason_for(const struct eider_exchange *ex)
     return ex->reason[0] ? ex->reason : eider_http_reason(ex->status);
 }
 
-/* Copies IN into OUT (OUTLEN bytes) for the access log the way nginx
- * does: '"', '\\' and non-printable bytes become \xHH, so a client cannot
- * forge fields or lines. Truncates; returns OUT. */
-static const char *log_escape(const char *in, char *out, size_t outlen)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-
-    if (in == NULL)
-        in = "-";
-    for (; *in && o + 5 < outlen; in++) {
-        unsigned char c = (unsigned char)*in;
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-            out[o++] = '\\';
-            out[o++] = 'x';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* Appends one access log line to SINK (the listener's access log):
- * combined format, request time, request id. REQUEST is the request line
- * as the client sent it (escaped here). */
-static void log_line(int sink, const char *peer, const char *request, int status, size_t bytes,
-                     const char *referer_in, const char *agent_in, double elapsed, const char *id)
-{
-    char line[4096], req[2048], referer[512], agent[512];
-    int n = snprintf(line, sizeof(line), "%s - - [%s] \"%s\" %d %zu \"%s\" \"%s\" %.3f %s\n",
-                     peer, eider_log_time_local(), log_escape(request, req, sizeof(req)), status,
-                     bytes, log_escape(referer_in, referer, sizeof(referer)),
-                     log_escape(agent_in, agent, sizeof(agent)), elapsed, id);
-
-    if (n > 0)
-        eider_access_append(sink, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
 /* The access log line of EX, in its listener's access log. Runs just
  * before the answer is handed to evhttp, which may free the request at
  * once (client gone). */
@@ -110,7 +69,7 @@ static void access_log(struct eider_exchange *ex)
     snprintf(request, sizeof(request), "%s %s HTTP/%d.%d",
              ex->method == (enum eider_method)-1 ? "-" : eider_method_names[ex->method],
              evhttp_request_get_uri(ex->req), ex->req->major, ex->req->minor);
-    log_line(sink, ex->peer, request, ex->status, ex->body_bytes, evhttp_find_header(in, "Referer"),
+    eider_answer_log_line(sink, ex->peer, request, ex->status, ex->body_bytes, evhttp_find_header(in, "Referer"),
              evhttp_find_header(in, "User-Agent"),
              (double)(now.tv_sec - ex->start.tv_sec) + (now.tv_nsec - ex->start.tv_nsec) / 1e9,
              ex->id);
@@ -123,30 +82,6 @@ static void account(struct eider_exchange *ex)
 {
     access_log(ex);
     eider_worker_request_done(ex->worker, ex->status);
-}
-
-void eider_http_log_refused(const struct eider_listener *l, const char *peer, int status,
-                            size_t bytes, const char *id)
-{
-    if (eider_access_enabled(l->access_sink))
-        log_line(l->access_sink, peer, "-", status, bytes, NULL, NULL, 0.0, id);
-}
-
-/* The Date header value, formatted at most once a second. evhttp would
- * format it for every answer (callgrind: 6% of a small request). */
-const char *eider_http_date(void)
-{
-    static char buf[40];
-    static time_t cached = -1;
-    time_t now = time(NULL);
-
-    if (now != cached) {
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-        cached = now;
-    }
-    return buf;
 }
 
 /* Adds ex, left unanswered by its handler, to the worker's waiting list,
@@ -202,8 +137,8 @@ static void release(struct eider_exchange *ex)
 
     struct eider_gate *g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
 
-    if (g != NULL && g->drain_ex == ex)
-        g->drain_ex = NULL;
+    if (g != NULL)
+        eider_gate_drain_cancel(g, ex);
     waiting_remove(ex);
     unpark_remove(ex);
     w->rt_ops->release(w->rt, ex);
@@ -284,6 +219,12 @@ void eider_http_start_chunked(struct eider_exchange *ex)
         evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
 }
 
+/* The gate's drain call (eider_gate_drain_to), ARG the exchange. */
+static void on_drained(void *arg)
+{
+    eider_http_drained(arg);
+}
+
 int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
 {
     struct evbuffer *buf;
@@ -315,7 +256,7 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
     if (g == NULL || (eider_gate_unsent(g) <= EIDER_WRITE_HIGH_WATER
                       && !eider_worker_send_buffer_full(ex->worker)))
         return 1;
-    eider_gate_drain_to(g, ex);
+    eider_gate_drain_to(g, on_drained, ex);
     return 0;
 }
 

@@ -99,12 +99,6 @@ void eider_http_close_waiting(struct eider_worker *w);
  * stay below it. From the worker's loop, never under a socket callback. */
 void eider_http_unpark(struct eider_worker *w);
 
-/* The Date header value for now (formatted at most once a second). */
-const char *eider_http_date(void);
-/* Logs an answer the gate gave without a request, in L's access log: "-"
- * as the request. */
-void eider_http_log_refused(const struct eider_listener *l, const char *peer, int status,
-                            size_t bytes, const char *id);
 
 /* eider call (http_capture.c): the answer to a request that came with no
  * connection, as curl -i prints it, kept until the command prints it. */

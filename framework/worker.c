@@ -39,18 +39,9 @@
 
 static struct eider_worker worker;
 
-/* splitmix64: cheap, and distinct streams per worker from a random seed. */
 void eider_worker_next_id(struct eider_worker *w, char out[17])
 {
-    static const char hex[] = "0123456789abcdef";
-    uint64_t z = (w->id_state += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    for (int i = 15; i >= 0; i--, z >>= 4)
-        out[i] = hex[z & 15];
-    out[16] = '\0';
+    eider_conns_next_id(&w->conns, out);
 }
 
 static uint64_t random_seed(void)
@@ -72,20 +63,11 @@ void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *r
                                 struct eider_gate *g, const char *id, const char *method,
                                 const char *target)
 {
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-    int max = w->cfg->keepalive_requests;
+    int last = g != NULL && eider_gate_dispatched(g);
 
     w->inflight++;
     eider_slot_begin(w->slot, id, method, target);
-    if (g != NULL) {
-        g->dispatched++;
-        /* evhttp has one inactivity timeout; from the first answer on, the
-         * wait for the next request is the keep-alive one. (While draining
-         * this answer closes the connection anyway.) */
-        if (g->dispatched == 1 && evcon != NULL)
-            evhttp_connection_set_timeout(evcon, w->cfg->keepalive_timeout);
-    }
-    if (w->draining || (g != NULL && max > 0 && g->dispatched >= (unsigned)max))
+    if (w->draining || last)
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 }
 
@@ -100,8 +82,14 @@ static void set_accepting(struct eider_worker *w, int on)
     w->accept_paused = !on;
 }
 
-void eider_worker_connection_opened(struct eider_worker *w)
+/* The connection layer's hooks (conns.h), ARG the worker. */
+
+/* A connection opened: the scoreboard, and at worker_connections the
+ * longest idle keep-alive connection is closed to make room, or accepting
+ * pauses while none is idle. */
+static void on_connection_opened(void *arg)
 {
+    struct eider_worker *w = arg;
     struct eider_gate *idle;
 
     if (w->slot != NULL)
@@ -121,15 +109,21 @@ void eider_worker_connection_opened(struct eider_worker *w)
     }
 }
 
-void eider_worker_connection_idle(struct eider_worker *w)
+/* A connection went idle: a worker that stopped accepting at
+ * worker_connections accepts again, reclaiming idle ones as it must. */
+static void on_connection_idle(void *arg)
 {
+    struct eider_worker *w = arg;
+
     /* The next accept reclaims it (or another idle one) if it must. */
     if (w->accept_paused && !w->draining)
         set_accepting(w, 1);
 }
 
-void eider_worker_connection_closed(struct eider_worker *w)
+static void on_connection_closed(void *arg)
 {
+    struct eider_worker *w = arg;
+
     if (w->slot != NULL)
         w->slot->connections = w->conns.count;
     if (w->accept_paused && !w->draining && w->conns.count < (size_t)w->cfg->worker_connections)
@@ -140,11 +134,15 @@ int eider_worker_send_buffer_full(const struct eider_worker *w)
 {
     size_t max = w->cfg->worker_max_send_buffer;
 
-    return max != 0 && w->send_buffered >= max;
+    return max != 0 && w->conns.send_buffered >= max;
 }
 
-void eider_worker_send_buffer_freed(struct eider_worker *w)
+/* Some of the answer bytes held for slow clients were written or
+ * dropped: requests held for them may go on. */
+static void on_send_freed(void *arg)
 {
+    struct eider_worker *w = arg;
+
     if (!TAILQ_EMPTY(&w->parked) && w->unpark != NULL && !eider_worker_send_buffer_full(w))
         event_active(w->unpark, EV_TIMEOUT, 1);
 }
@@ -318,13 +316,22 @@ static struct event_base *new_base(void)
  * way, and the gate needs to know the listener's options. */
 static void setup_http(struct eider_worker *w, const int *fds, int nfds)
 {
-    w->header_tv = common_timeout(w->base, w->cfg->client_header_timeout);
-    w->body_tv = common_timeout(w->base, w->cfg->client_body_timeout);
-    w->proxy_tv = common_timeout(w->base, w->cfg->proxy_protocol_timeout);
-    w->send_tv = common_timeout(w->base, w->cfg->send_timeout);
+    struct eider_conns *c = &w->conns;
+
+    c->cfg = w->cfg;
+    c->slot = w->slot;
+    c->header_tv = common_timeout(w->base, w->cfg->client_header_timeout);
+    c->body_tv = common_timeout(w->base, w->cfg->client_body_timeout);
+    c->proxy_tv = common_timeout(w->base, w->cfg->proxy_protocol_timeout);
+    c->send_tv = common_timeout(w->base, w->cfg->send_timeout);
+    c->hooks = (struct eider_conn_hooks){ .opened = on_connection_opened,
+                                          .closed = on_connection_closed,
+                                          .idle = on_connection_idle,
+                                          .send_freed = on_send_freed, .arg = w };
     for (int i = 0; i < nfds && i < EIDER_MAX_LISTENERS; i++) {
         struct eider_listener *l = &w->listeners[w->nlisteners++];
         l->worker = w;
+        l->conns = c;
         l->cfg = &w->cfg->listens[i];
         /* Once: the sinks are those the master opened for this config. */
         l->access_sink = eider_access_sink(l->cfg->access_log);
@@ -366,11 +373,11 @@ static void worker_init(struct eider_worker *w, const struct eider_worker_args *
     w->rt_ops = &eider_js_runtime;
     LIST_INIT(&w->waiting);
     TAILQ_INIT(&w->parked);
-    w->id_state = random_seed();
+    w->conns.id_state = random_seed();
     /* From the certificate and key the master read (the key is usually
      * readable by root only). */
     if (eider_tls_wanted(w->cfg)
-        && (w->tls = eider_tls_server_ctx(w->cfg, args->sources, err, sizeof(err))) == NULL)
+        && (w->conns.tls = eider_tls_server_ctx(w->cfg, args->sources, err, sizeof(err))) == NULL)
         worker_fail("start", err);
     /* Then no worker code runs privileged. The handlers compile from the
      * texts the master read, so they need no access to disk. */
@@ -417,8 +424,8 @@ static void worker_cleanup(struct eider_worker *w, struct worker_events *ev)
         w->listeners[i].bound = NULL;
         evhttp_free(w->listeners[i].http);
     }
-    if (w->tls != NULL)
-        SSL_CTX_free(w->tls);
+    if (w->conns.tls != NULL)
+        SSL_CTX_free(w->conns.tls);
     for (size_t i = 0; i < NWORKER_SIGNALS; i++)
         event_free(ev->sig[i]);
     event_free(ev->flush);

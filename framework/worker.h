@@ -29,33 +29,18 @@ struct eider_gate;
 struct eider_listen;
 struct timeval;
 
-/* One per listen directive: an evhttp of its own, so that each listener's
- * options (ssl, proxy_protocol) reach its connections' gates. */
-struct eider_listener {
-    struct eider_worker *worker;
-    const struct eider_listen *cfg;
-    struct evhttp *http;
-    struct evhttp_bound_socket *bound;  /* NULL once no longer accepting */
-    int access_sink;                    /* its access log (log.h); -1: off */
-};
-
 struct eider_worker {
     struct event_base *base;
     struct eider_listener listeners[EIDER_MAX_LISTENERS];
     int nlisteners;
-    SSL_CTX *tls;                   /* for listeners with ssl, or NULL */
     const struct eider_config *cfg;
     const struct eider_router *router;
     const struct eider_runtime_ops *rt_ops;
     void *rt;
     struct eider_slot *slot;        /* this worker's scoreboard slot */
     const struct eider_slot *board; /* everyone's, for the status endpoint */
-    uint64_t id_state;              /* request id generator */
-    struct eider_conns conns;       /* open connections (their gates) */
+    struct eider_conns conns;       /* the connection layer's state (conns.h) */
     int accept_paused;              /* at worker_connections */
-    /* libevent common timeouts: O(1) to arm, one per duration */
-    const struct timeval *header_tv, *body_tv, *proxy_tv, *send_tv;
-    size_t send_buffered;           /* answer bytes waiting for slow clients */
     int inflight;                   /* requests not yet answered */
     LIST_HEAD(, eider_exchange) waiting;   /* left unanswered by their handler (http.c) */
     TAILQ_HEAD(, eider_exchange) parked;   /* held for the send buffer, oldest first (http.c) */
@@ -94,20 +79,9 @@ void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *r
                                 const char *target);
 void eider_worker_request_done(struct eider_worker *w, int status);
 
-/* Called by the gate as connections open and close: the scoreboard, and
- * at worker_connections the longest idle keep-alive connection is closed
- * to make room, or accepting pauses while none is idle. */
-void eider_worker_connection_opened(struct eider_worker *w);
-void eider_worker_connection_closed(struct eider_worker *w);
-/* A connection of W went idle (gate.c): a worker that stopped accepting
- * at worker_connections accepts again, reclaiming idle ones as it must. */
-void eider_worker_connection_idle(struct eider_worker *w);
-
 /* 1 if W holds worker_max_send_buffer bytes of answers or more for
  * clients that have not read them yet: a new request waits (http.c's
  * parked list) rather than be answered into memory. */
 int eider_worker_send_buffer_full(const struct eider_worker *w);
-/* Some of those bytes were written or dropped: held requests may go on. */
-void eider_worker_send_buffer_freed(struct eider_worker *w);
 
 #endif
