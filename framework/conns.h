@@ -27,8 +27,8 @@ struct bufferevent;
 struct eider_config;
 struct eider_gate;
 struct eider_listen;
+struct eider_http;
 struct eider_slot;
-struct eider_worker;
 struct evhttp;
 struct evhttp_bound_socket;
 struct timeval;
@@ -64,7 +64,7 @@ struct eider_conns {
  * connection layer reads cfg, access_sink and conns; the rest is the
  * worker's and the HTTP glue's. */
 struct eider_listener {
-    struct eider_worker *worker;
+    struct eider_http *glue;            /* its worker's HTTP glue (http.h) */
     struct eider_conns *conns;          /* its worker's */
     const struct eider_listen *cfg;
     struct evhttp *http;

@@ -2,6 +2,10 @@
  * The status endpoint. Any worker can answer for all: the scoreboard is
  * shared memory, so the numbers of the other workers are read, not asked
  * for. Reads are not synchronised; a counter may be one request stale.
+ *
+ * Layering: an endpoint above the HTTP glue (http.h), which reaches it
+ * only through the status_answer pointer the worker sets; it calls down
+ * into the glue and reads the scoreboard.
  */
 #include "alloc.h"
 #include "status.h"
@@ -19,14 +23,13 @@
 #include "http.h"
 #include "proxy.h"
 #include "scoreboard.h"
-#include "worker.h"
 
 #define STATUS_MAX 65536
 
 void eider_status_answer(struct eider_exchange *ex)
 {
-    const struct eider_worker *w = ex->worker;
-    const struct eider_config *cfg = w->cfg;
+    const struct eider_http *h = ex->glue;
+    const struct eider_config *cfg = h->cfg;
     char *buf;
     size_t n = 0;
     time_t now = time(NULL);
@@ -40,7 +43,7 @@ void eider_status_answer(struct eider_exchange *ex)
     n += (size_t)snprintf(buf + n, STATUS_MAX - n, "{\"version\":\"%s\",\"master_pid\":%d,"
                           "\"workers\":[", PACKAGE_VERSION, (int)getppid());
     for (int i = 0; i < EIDER_SCOREBOARD_SLOTS && n < STATUS_MAX - 512; i++) {
-        const struct eider_slot *s = &w->board[i];
+        const struct eider_slot *s = &h->board[i];
         /* EPERM: alive, as another user (a later generation's). */
         if (s->pid <= 0 || (kill(s->pid, 0) < 0 && errno != EPERM))
             continue;

@@ -32,6 +32,7 @@
 #include "lower.h"
 #include "router.h"
 #include "scoreboard.h"
+#include "status.h"
 #include "tls.h"
 
 #define DRAIN_IDLE_FUSE 1           /* seconds an idle connection may stay */
@@ -59,18 +60,6 @@ static uint64_t random_seed(void)
     return seed;
 }
 
-void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
-                                struct eider_gate *g, const char *id, const char *method,
-                                const char *target)
-{
-    int last = g != NULL && eider_gate_dispatched(g);
-
-    w->inflight++;
-    eider_slot_begin(w->slot, id, method, target);
-    if (w->draining || last)
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-}
-
 /* Stops or resumes accepting on every listener. */
 static void set_accepting(struct eider_worker *w, int on)
 {
@@ -92,8 +81,8 @@ static void on_connection_opened(void *arg)
     struct eider_worker *w = arg;
     struct eider_gate *idle;
 
-    if (w->slot != NULL)
-        w->slot->connections = w->conns.count;
+    if (w->glue.slot != NULL)
+        w->glue.slot->connections = w->conns.count;
     if (w->conns.count < (size_t)w->cfg->worker_connections)
         return;
     /* As nginx does: an idle keep-alive connection makes room for the
@@ -116,7 +105,7 @@ static void on_connection_idle(void *arg)
     struct eider_worker *w = arg;
 
     /* The next accept reclaims it (or another idle one) if it must. */
-    if (w->accept_paused && !w->draining)
+    if (w->accept_paused && !w->glue.draining)
         set_accepting(w, 1);
 }
 
@@ -124,17 +113,10 @@ static void on_connection_closed(void *arg)
 {
     struct eider_worker *w = arg;
 
-    if (w->slot != NULL)
-        w->slot->connections = w->conns.count;
-    if (w->accept_paused && !w->draining && w->conns.count < (size_t)w->cfg->worker_connections)
+    if (w->glue.slot != NULL)
+        w->glue.slot->connections = w->conns.count;
+    if (w->accept_paused && !w->glue.draining && w->conns.count < (size_t)w->cfg->worker_connections)
         set_accepting(w, 1);
-}
-
-int eider_worker_send_buffer_full(const struct eider_worker *w)
-{
-    size_t max = w->cfg->worker_max_send_buffer;
-
-    return max != 0 && w->conns.send_buffered >= max;
 }
 
 /* Some of the answer bytes held for slow clients were written or
@@ -143,23 +125,14 @@ static void on_send_freed(void *arg)
 {
     struct eider_worker *w = arg;
 
-    if (!TAILQ_EMPTY(&w->parked) && w->unpark != NULL && !eider_worker_send_buffer_full(w))
+    if (!TAILQ_EMPTY(&w->glue.parked) && w->unpark != NULL && !eider_http_send_buffer_full(&w->glue))
         event_active(w->unpark, EV_TIMEOUT, 1);
 }
 
 static void on_unpark(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd, (void)what;
-    eider_http_unpark(arg);
-}
-
-void eider_worker_request_done(struct eider_worker *w, int status)
-{
-    w->inflight--;
-    eider_slot_end(w->slot, status);
-    if (w->slot != NULL) {
-        w->slot->heap_bytes = w->rt_ops->heap_bytes(w->rt);
-    }
+    eider_http_unpark(&((struct eider_worker *)arg)->glue);
 }
 
 static long long ms_until(const struct timespec *t)
@@ -183,11 +156,11 @@ static void on_drain_tick(evutil_socket_t fd, short what, void *arg)
     long long elapsed = (long long)w->cfg->worker_shutdown_timeout * 1000 - left;
 
     (void)fd, (void)what;
-    if ((w->inflight == 0 && w->conns.count == 0 && elapsed >= DRAIN_MIN_MS) || left <= 0) {
+    if ((w->glue.inflight == 0 && w->conns.count == 0 && elapsed >= DRAIN_MIN_MS) || left <= 0) {
         if (left <= 0)
             eider_log(EIDER_LOG_WARN, "worker_shutdown_timeout: closing %zu connection%s, "
                       "%d request%s unanswered", w->conns.count, w->conns.count == 1 ? "" : "s",
-                      w->inflight, w->inflight == 1 ? "" : "s");
+                      w->glue.inflight, w->glue.inflight == 1 ? "" : "s");
         event_base_loopexit(w->base, NULL);
     }
 }
@@ -196,9 +169,9 @@ static void start_drain(struct eider_worker *w)
 {
     struct timeval tick = { 0, 100 * 1000 };
 
-    if (w->draining)
+    if (w->glue.draining)
         return;
-    w->draining = 1;
+    w->glue.draining = 1;
     for (int i = 0; i < w->nlisteners; i++) {
         if (w->listeners[i].bound != NULL)
             evhttp_del_accept_socket(w->listeners[i].http, w->listeners[i].bound);
@@ -319,7 +292,11 @@ static void setup_http(struct eider_worker *w, const int *fds, int nfds)
     struct eider_conns *c = &w->conns;
 
     c->cfg = w->cfg;
-    c->slot = w->slot;
+    c->slot = w->glue.slot;
+    w->glue.base = w->base;
+    w->glue.cfg = w->cfg;
+    w->glue.conns = c;
+    w->glue.status_answer = eider_status_answer;
     c->header_tv = common_timeout(w->base, w->cfg->client_header_timeout);
     c->body_tv = common_timeout(w->base, w->cfg->client_body_timeout);
     c->proxy_tv = common_timeout(w->base, w->cfg->proxy_protocol_timeout);
@@ -330,7 +307,7 @@ static void setup_http(struct eider_worker *w, const int *fds, int nfds)
                                           .send_freed = on_send_freed, .arg = w };
     for (int i = 0; i < nfds && i < EIDER_MAX_LISTENERS; i++) {
         struct eider_listener *l = &w->listeners[w->nlisteners++];
-        l->worker = w;
+        l->glue = &w->glue;
         l->conns = c;
         l->cfg = &w->cfg->listens[i];
         /* Once: the sinks are those the master opened for this config. */
@@ -367,12 +344,12 @@ static void worker_init(struct eider_worker *w, const struct eider_worker_args *
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     w->cfg = args->cfg;
-    w->router = args->router;
-    w->slot = args->slot;
-    w->board = args->board;
-    w->rt_ops = &eider_js_runtime;
-    LIST_INIT(&w->waiting);
-    TAILQ_INIT(&w->parked);
+    w->glue.router = args->router;
+    w->glue.slot = args->slot;
+    w->glue.board = args->board;
+    w->glue.rt_ops = &eider_js_runtime;
+    LIST_INIT(&w->glue.waiting);
+    TAILQ_INIT(&w->glue.parked);
     w->conns.id_state = random_seed();
     /* From the certificate and key the master read (the key is usually
      * readable by root only). */
@@ -394,10 +371,10 @@ static void worker_init(struct eider_worker *w, const struct eider_worker_args *
     }
     if ((w->base = new_base()) == NULL)
         worker_fail("create its event loop", NULL);
-    struct eider_runtime_env env = { .cfg = w->cfg, .router = w->router,
+    struct eider_runtime_env env = { .cfg = w->cfg, .router = w->glue.router,
                                      .sources = args->sources, .base = w->base,
                                      .lower = eider_lower_one };
-    if ((w->rt = w->rt_ops->create(&env, err, sizeof(err))) == NULL)
+    if ((w->glue.rt = w->glue.rt_ops->create(&env, err, sizeof(err))) == NULL)
         worker_fail("start", err);
     setup_http(w, args->fds, args->nfds);
     for (size_t i = 0; i < NWORKER_SIGNALS; i++) {
@@ -417,9 +394,9 @@ static void worker_cleanup(struct eider_worker *w, struct worker_events *ev)
     /* Before evhttp_free, which would not free them: exchanges a handler
      * left waiting (at worker_shutdown_timeout, or on INT). Their access
      * log lines go out with the flush below. */
-    eider_http_close_waiting(w);
+    eider_http_close_waiting(&w->glue);
     eider_access_flush();
-    w->draining = 1;   /* closing connections must not resume accepting */
+    w->glue.draining = 1;   /* closing connections must not resume accepting */
     for (int i = 0; i < w->nlisteners; i++) {
         w->listeners[i].bound = NULL;
         evhttp_free(w->listeners[i].http);
@@ -434,7 +411,7 @@ static void worker_cleanup(struct eider_worker *w, struct worker_events *ev)
     if (w->unpark)
         event_free(w->unpark);
     eider_conns_free(&w->conns);
-    w->rt_ops->destroy(w->rt);
+    w->glue.rt_ops->destroy(w->glue.rt);
     event_base_free(w->base);
 }
 
@@ -449,8 +426,8 @@ void eider_worker_run(const struct eider_worker_args *args)
         (void)n;   /* the master also notices a worker that dies instead */
         close(args->ready_fd);
     }
-    eider_log(EIDER_LOG_INFO, "worker started, %zu handler%s", eider_router_count(w->router),
-              eider_router_count(w->router) == 1 ? "" : "s");
+    eider_log(EIDER_LOG_INFO, "worker started, %zu handler%s", eider_router_count(w->glue.router),
+              eider_router_count(w->glue.router) == 1 ? "" : "s");
     event_base_dispatch(w->base);
     worker_cleanup(w, &ev);
     exit(0);
