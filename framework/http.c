@@ -530,3 +530,29 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     }
     eider_http_handler_returned(ex);
 }
+
+void eider_http_error_json(struct eider_exchange *ex, int status, const char *body, size_t len)
+{
+    struct evkeyvalq *out;
+
+    if (ex->done)
+        return;
+    if (ex->head_sent) {
+        /* Too late for a status: end what was started. */
+        eider_http_end_chunked(ex, NULL, 0);
+        return;
+    }
+    out = evhttp_request_get_output_headers(ex->req);
+    ex->reason[0] = '\0';
+    evhttp_remove_header(out, "Content-Type");
+    evhttp_add_header(out, "Content-Type", "application/json");
+    eider_http_send(ex, status, body, len);
+}
+
+void eider_http_error(struct eider_exchange *ex, int status)
+{
+    char body[160];
+    int n = eider_http_error_body(status, ex->id, body, sizeof(body));
+
+    eider_http_error_json(ex, status, body, (size_t)n);
+}

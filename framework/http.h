@@ -110,8 +110,7 @@ void eider_http_drained(struct eider_exchange *ex);
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len);
 /* Answers STATUS with eider's JSON error body through eider_http_send, or
  * ends a chunked answer already started (too late for a status); no-op if
- * already answered. In http_answer.c, so the fuzzer's stand-in for the
- * send functions answers errors with the real thing. */
+ * already answered. */
 void eider_http_error(struct eider_exchange *ex, int status);
 /* The same with BODY (LEN bytes of JSON, copied) instead of the standard
  * one: watch mode's error answers, which add the message and stack. */

@@ -1,4 +1,8 @@
 /*
+ * Layering: formatting only, below the connection layer and the HTTP
+ * glue alike (the gate's own 408/4xx and http.c's answers); it includes
+ * neither.
+ *
  * The head of a whole answer, formatted by eider instead of evhttp.
  * evhttp_send_reply looks its headers up one by one and prints each line
  * with evbuffer_add_printf: about 11,000 of the 55,000 instructions a
@@ -19,7 +23,6 @@
 #include <sys/queue.h>
 #include <time.h>
 
-#include "http.h"
 #include "log.h"
 
 static int header_is(const char *value, const char *want)
@@ -234,30 +237,4 @@ int eider_http_error_body(int status, const char *id, char *out, size_t len)
 {
     return snprintf(out, len, "{\"error\":\"%s\",\"status\":%d,\"requestId\":\"%s\"}\n",
                     eider_http_reason(status), status, id);
-}
-
-void eider_http_error_json(struct eider_exchange *ex, int status, const char *body, size_t len)
-{
-    struct evkeyvalq *out;
-
-    if (ex->done)
-        return;
-    if (ex->head_sent) {
-        /* Too late for a status: end what was started. */
-        eider_http_end_chunked(ex, NULL, 0);
-        return;
-    }
-    out = evhttp_request_get_output_headers(ex->req);
-    ex->reason[0] = '\0';
-    evhttp_remove_header(out, "Content-Type");
-    evhttp_add_header(out, "Content-Type", "application/json");
-    eider_http_send(ex, status, body, len);
-}
-
-void eider_http_error(struct eider_exchange *ex, int status)
-{
-    char body[160];
-    int n = eider_http_error_body(status, ex->id, body, sizeof(body));
-
-    eider_http_error_json(ex, status, body, (size_t)n);
 }
