@@ -8,10 +8,12 @@
  * An error the gate answers itself must not overtake answers evhttp still
  * owes for earlier requests on the connection (pipelining): it waits in
  * g->pending until evhttp has answered every request it was given.
+ *
+ * Layering: connection layer (see gate.h); calls down only, and up to the
+ * worker through conns.h's hooks.
  */
 #include "gate.h"
 
-#include <ctype.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -23,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netdb.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -761,44 +762,4 @@ void eider_gate_shorten(struct eider_gate *g, int seconds)
      * in the middle of a request head). */
     if (g->timer != NULL && g->phase != PHASE_CLOSED && g->passed == g->answered)
         event_add(g->timer, &tv);
-}
-
-void eider_gate_peer(struct eider_gate *g, char *out, size_t len)
-{
-    evutil_socket_t fd;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    char *addr = NULL;
-    ev_uint16_t port;
-
-    if (g->has_peer || g->peer_known) {
-        size_t n = strnlen(g->peer, sizeof(g->peer) - 1);
-        if (len == 0)
-            return;
-        n = n < len - 1 ? n : len - 1;
-        memcpy(out, g->peer, n);   /* per request: snprintf cost 600 instructions */
-        out[n] = '\0';
-        return;
-    }
-    /* evhttp has the address as text already; it says "localhost" for a
-     * unix socket, where eider says "unix:". */
-    if (g->evcon != NULL) {
-        evhttp_connection_get_peer(g->evcon, &addr, &port);
-        if (addr != NULL && (isdigit((unsigned char)addr[0]) || addr[0] == ':')) {
-            snprintf(g->peer, sizeof(g->peer), "%s", addr);
-            g->peer_known = 1;
-            snprintf(out, len, "%s", g->peer);
-            return;
-        }
-    }
-    fd = bufferevent_getfd(g->under);
-    if (fd >= 0 && getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) {
-        if (ss.ss_family == AF_UNIX) {
-            snprintf(out, len, "unix:");
-            return;
-        }
-        if (getnameinfo((struct sockaddr *)&ss, sl, out, (socklen_t)len, NULL, 0, NI_NUMERICHOST) == 0)
-            return;
-    }
-    snprintf(out, len, "-");
 }

@@ -9,6 +9,13 @@
  * It also owns the per-connection limits evhttp 2.1 lacks: header and body
  * read timeouts, requests per keep-alive connection, and connections per
  * worker (accepting pauses at worker_connections).
+ *
+ * Layering: the connection layer (with conns.h, gate_read.c for a plain
+ * socket's reads, gate_peer.c for the client's address). Below it:
+ * http_strict.c, proxy_protocol.c, tls.c, http_answer.c's formatting and
+ * the scoreboard; above it the HTTP glue (http.c), which finds a request's
+ * gate and answers through it, and the worker, which hears of connections
+ * through conns.h's hooks. It includes neither.
  */
 #ifndef EIDER_GATE_H
 #define EIDER_GATE_H

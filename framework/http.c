@@ -1,4 +1,7 @@
 /*
+ * Layering: the HTTP glue (see http.h): above the connection layer and
+ * http_answer.c, below the worker and the status endpoint.
+ *
  * evhttp glue. Dispatch turns an evhttp request into an eider_exchange,
  * routes it and hands it to the runtime; the send functions below are the
  * only place responses leave, so the access log sees every one of them.
