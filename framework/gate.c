@@ -102,20 +102,34 @@ static struct event *own_event(struct event_base *base, event_callback_fn cb, st
     return ev;
 }
 
+static void on_timer(evutil_socket_t fd, short what, void *arg);
+
+/* G's timer, made when first armed: an idle keep-alive connection (whose
+ * wait evhttp times) holds none. */
+static struct event *timer_of(struct eider_gate *g)
+{
+    if (g->timer == NULL)
+        g->timer = own_event(bufferevent_get_base(g->under), on_timer, g);
+    return g->timer;
+}
+
 /* Arms G's timer for TV (one of the worker's common timeouts). */
 static void arm(struct eider_gate *g, const struct timeval *tv)
 {
-    if (g->timer != NULL && tv != NULL) {
-        event_add(g->timer, tv);
+    if (tv != NULL) {
+        event_add(timer_of(g), tv);
         g->timer_armed = 1;
     }
 }
 
-/* Disarms G's timer; cheap when it is not armed, the common case. */
+/* Disarms G's timer and frees it (a request head that comes in one read,
+ * the common case, arms none); cheap when it is not armed. Not from
+ * on_timer, which clears timer_armed first. */
 static void disarm(struct eider_gate *g)
 {
     if (g->timer_armed) {
-        event_del(g->timer);
+        event_free(g->timer);
+        g->timer = NULL;
         g->timer_armed = 0;
     }
 }
@@ -618,7 +632,6 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
     g->phase = l->cfg->proxy_protocol ? PHASE_PROXY : PHASE_HTTP;
     hooks.arg = g;
     eider_strict_init(&g->strict, &lim, &hooks);
-    g->timer = own_event(base, on_timer, g);
     g->later = own_event(base, on_later, g);
     arm(g, g->phase == PHASE_PROXY ? c->proxy_tv : c->header_tv);
     eider_conns_add(c, g);
@@ -760,6 +773,6 @@ void eider_gate_shorten(struct eider_gate *g, int seconds)
     /* A connection that has not sent a whole request yet: its own timer,
      * which closes it if it is still idle then (and answers 408 if it is
      * in the middle of a request head). */
-    if (g->timer != NULL && g->phase != PHASE_CLOSED && g->passed == g->answered)
-        event_add(g->timer, &tv);
+    if (g->phase != PHASE_CLOSED && g->passed == g->answered)
+        event_add(timer_of(g), &tv);
 }

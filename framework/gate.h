@@ -38,7 +38,7 @@ struct eider_gate {
     struct bufferevent *bev;        /* the filter evhttp reads from */
     struct bufferevent *under;      /* the socket's (or TLS) bufferevent */
     struct evhttp_connection *evcon; /* known from its first request */
-    struct event *timer;            /* PROXY header, request head, body */
+    struct event *timer;            /* PROXY header, request head, body; NULL unarmed */
     struct event *later;            /* runs on_later outside a socket write */
     struct event *send_timer;       /* send_timeout; made once output waits */
     struct event *reader;           /* plain sockets: the gate's own read (gate_read.c) */
