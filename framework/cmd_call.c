@@ -171,20 +171,27 @@ int eider_call_worker(struct eider_worker *w, struct eider_capture *cap,
                                      .base = w->base, .lower = eider_lower_one };
 
     w->cfg = cfg;
-    w->router = router;
-    w->rt_ops = &eider_js_runtime;
-    w->id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    w->listeners[0].worker = w;
+    w->conns.cfg = cfg;
+    w->glue.base = w->base;
+    w->glue.cfg = cfg;
+    w->glue.conns = &w->conns;
+    LIST_INIT(&w->glue.waiting);
+    TAILQ_INIT(&w->glue.parked);
+    w->glue.router = router;
+    w->glue.rt_ops = &eider_js_runtime;
+    w->conns.id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    w->listeners[0].glue = &w->glue;
+    w->listeners[0].conns = &w->conns;
     w->listeners[0].cfg = &cfg->listens[0];   /* as if to the first listener */
     w->listeners[0].access_sink = -1;
     w->nlisteners = 1;
-    w->capture = cap;
+    w->glue.capture = cap;
     cap->base = w->base;
     if ((cap->out = evbuffer_new()) == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return (w->rt = w->rt_ops->create(&env, err, errlen)) == NULL ? -1 : 0;
+    return (w->glue.rt = w->glue.rt_ops->create(&env, err, errlen)) == NULL ? -1 : 0;
 }
 
 /* Runs REQ through a worker on CFG, ROUTER and SOURCES with no listener,
@@ -209,11 +216,11 @@ static int call(const struct eider_config *cfg, const struct eider_router *route
         if (!cap.done)
             event_base_dispatch(w.base);   /* until the answer is complete */
         /* Answers left waiting (none unless the loop ran dry). */
-        eider_http_close_waiting(&w);
+        eider_http_close_waiting(&w.glue);
         fwrite(evbuffer_pullup(cap.out, -1), 1, evbuffer_get_length(cap.out), stdout);
         fflush(stdout);
         rc = cap.status >= 200 && cap.status < 400 ? 0 : cap.status >= 400 && cap.status < 500 ? 1 : 2;
-        w.rt_ops->destroy(w.rt);
+        w.glue.rt_ops->destroy(w.glue.rt);
     }
     if (cap.out != NULL)
         evbuffer_free(cap.out);

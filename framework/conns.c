@@ -1,6 +1,9 @@
 /*
  * The connection table: open addressing with linear probing and
  * backward-shift deletion (no tombstones), kept at most half full.
+ *
+ * Layering: the bottom of the connection layer (see conns.h); includes
+ * gate.h only for the gate's key and idle links.
  */
 #include "conns.h"
 
@@ -133,4 +136,18 @@ void eider_conns_idle_remove(struct eider_conns *c, struct eider_gate *g)
 struct eider_gate *eider_conns_idle_oldest(const struct eider_conns *c)
 {
     return c->idle_oldest;
+}
+
+/* splitmix64: cheap, and distinct streams per worker from a random seed. */
+void eider_conns_next_id(struct eider_conns *c, char out[17])
+{
+    static const char hex[] = "0123456789abcdef";
+    uint64_t z = (c->id_state += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    for (int i = 15; i >= 0; i--, z >>= 4)
+        out[i] = hex[z & 15];
+    out[16] = '\0';
 }

@@ -1,11 +1,21 @@
 /*
- * A worker's open connections: their gates, found by the bufferevent
- * evhttp reads from (evhttp keeps its own list but does not show it, and
- * a filter bufferevent does not give its context back). Lets a graceful
- * stop see when the last connection is gone, and http.c find a request's
- * gate. It also keeps the idle keep-alive connections in the order they
- * became idle, so that a worker at worker_connections can close the
- * oldest of them to admit a new client (as nginx does).
+ * A worker's connection layer: what every connection (its gate, gate.h)
+ * shares with the others of its worker. The table of open connections,
+ * found by the bufferevent evhttp reads from (evhttp keeps its own list
+ * but does not show it, and a filter bufferevent does not give its
+ * context back), which lets a graceful stop see when the last one is gone
+ * and the HTTP glue find a request's gate; the idle keep-alive
+ * connections in the order they became idle, so that a worker at
+ * worker_connections can close the oldest of them to admit a new client
+ * (as nginx does); the limits, timeouts and counters connections obey;
+ * and the hooks by which the worker hears of them.
+ *
+ * Layering, bottom up: the connection layer (conns.c, gate.c,
+ * gate_read.c, with http_strict.c, proxy_protocol.c, tls.c and
+ * http_answer.c's formatting below it) -> the HTTP glue (http.c) -> the
+ * worker (worker.c) and the status endpoint (status.c). A file includes
+ * and calls only files below it; what goes up goes through the hooks
+ * here, which the worker sets.
  */
 #ifndef EIDER_CONNS_H
 #define EIDER_CONNS_H
@@ -14,16 +24,58 @@
 #include <stdint.h>
 
 struct bufferevent;
+struct eider_config;
 struct eider_gate;
+struct eider_listen;
+struct eider_http;
+struct eider_slot;
+struct evhttp;
+struct evhttp_bound_socket;
+struct timeval;
+typedef struct ssl_ctx_st SSL_CTX;
+
+/* What the connection layer tells the worker above it; each gets ARG. */
+struct eider_conn_hooks {
+    void (*opened)(void *arg);      /* a connection opened (count is up) */
+    void (*closed)(void *arg);      /* one closed (count is down) */
+    void (*idle)(void *arg);        /* one went idle (reclaimable) */
+    void (*send_freed)(void *arg);  /* send_buffered went down */
+    void *arg;
+};
 
 struct eider_conns {
     struct eider_gate **slots;  /* open addressing on gate->bev; NULL = empty */
     size_t cap;
     size_t count;
     struct eider_gate *idle_oldest, *idle_newest;   /* through gate->idle_prev/next */
+    /* Set by the worker before the first connection. */
+    const struct eider_config *cfg;
+    /* libevent common timeouts: O(1) to arm, one per duration */
+    const struct timeval *header_tv, *body_tv, *proxy_tv, *send_tv;
+    SSL_CTX *tls;                   /* for listeners with ssl, or NULL */
+    struct eider_slot *slot;        /* the worker's scoreboard slot, or NULL */
+    uint64_t id_state;              /* request id generator */
+    struct eider_conn_hooks hooks;
+    size_t send_buffered;           /* answer bytes waiting for slow clients */
     size_t nidle;               /* on the idle list */
     volatile uint64_t *nidle_out;   /* kept equal to nidle if set (the scoreboard) */
 };
+
+/* One per listen directive: an evhttp of its own, so that each listener's
+ * options (ssl, proxy_protocol) reach its connections' gates. The
+ * connection layer reads cfg, access_sink and conns; the rest is the
+ * worker's and the HTTP glue's. */
+struct eider_listener {
+    struct eider_http *glue;            /* its worker's HTTP glue (http.h) */
+    struct eider_conns *conns;          /* its worker's */
+    const struct eider_listen *cfg;
+    struct evhttp *http;
+    struct evhttp_bound_socket *bound;  /* NULL once no longer accepting */
+    int access_sink;                    /* its access log (log.h); -1: off */
+};
+
+/* Writes C's next request id (16 hex digits and a NUL) into OUT. */
+void eider_conns_next_id(struct eider_conns *c, char out[17]);
 
 /* Adds G (keyed by g->bev, which must be set); the table grows as needed
  * (alloc.h's policy: never fails). */

@@ -8,10 +8,12 @@
  * An error the gate answers itself must not overtake answers evhttp still
  * owes for earlier requests on the connection (pipelining): it waits in
  * g->pending until evhttp has answered every request it was given.
+ *
+ * Layering: connection layer (see gate.h); calls down only, and up to the
+ * worker through conns.h's hooks.
  */
 #include "gate.h"
 
-#include <ctype.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -23,19 +25,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netdb.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "alloc.h"
 #include "config.h"
-#include "http.h"
+#include "conns.h"
+#include "gate_read.h"
 #include "http_answer.h"
 #include "log.h"
 #include "proxy_protocol.h"
 #include "scoreboard.h"
 #include "tls.h"
-#include "worker.h"
 
 /* A PROXY v2 header may carry TLVs; more than this is refused rather
  * than buffered (HAProxy's own recommended receive size). */
@@ -45,9 +47,18 @@ enum { PHASE_PROXY, PHASE_HTTP, PHASE_CLOSED };
 
 static uint64_t serials;
 
-static struct eider_worker *worker_of(struct eider_gate *g)
+/* The connection layer G belongs to: its limits, timeouts, table and
+ * the hooks up to the worker. */
+static struct eider_conns *conns_of(const struct eider_gate *g)
 {
-    return g->listener->worker;
+    return g->listener->conns;
+}
+
+/* Runs hook FN of C, if the worker set one. */
+static void tell(struct eider_conns *c, void (*fn)(void *))
+{
+    if (fn != NULL)
+        fn(c->hooks.arg);
 }
 
 /* Watches the socket's output: once it is all written, what evhttp owes
@@ -58,23 +69,24 @@ static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info 
 static void gate_free(void *ctx)
 {
     struct eider_gate *g = ctx;
-    struct eider_worker *w = worker_of(g);
+    struct eider_conns *c = conns_of(g);
 
     /* The bufferevent under the filter lives until the filter lets go of
      * it, just after this. */
     evbuffer_remove_cb(bufferevent_get_output(g->under), on_under_output, g);
     /* What the client never read goes with the bufferevent. */
-    w->send_buffered -= evbuffer_get_length(bufferevent_get_output(g->under));
-    eider_worker_send_buffer_freed(w);
-    eider_conns_idle_remove(&w->conns, g);
-    eider_conns_remove(&w->conns, g);
-    eider_worker_connection_closed(w);
+    c->send_buffered -= evbuffer_get_length(bufferevent_get_output(g->under));
+    tell(c, c->hooks.send_freed);
+    eider_conns_idle_remove(c, g);
+    eider_conns_remove(c, g);
+    tell(c, c->hooks.closed);
     if (g->timer != NULL)
         event_free(g->timer);
     if (g->later != NULL)
         event_free(g->later);
     if (g->send_timer != NULL)
         event_free(g->send_timer);
+    eider_gate_read_free(g);
     eider_strict_free(&g->strict);
     free(g);
 }
@@ -90,20 +102,34 @@ static struct event *own_event(struct event_base *base, event_callback_fn cb, st
     return ev;
 }
 
+static void on_timer(evutil_socket_t fd, short what, void *arg);
+
+/* G's timer, made when first armed: an idle keep-alive connection (whose
+ * wait evhttp times) holds none. */
+static struct event *timer_of(struct eider_gate *g)
+{
+    if (g->timer == NULL)
+        g->timer = own_event(bufferevent_get_base(g->under), on_timer, g);
+    return g->timer;
+}
+
 /* Arms G's timer for TV (one of the worker's common timeouts). */
 static void arm(struct eider_gate *g, const struct timeval *tv)
 {
-    if (g->timer != NULL && tv != NULL) {
-        event_add(g->timer, tv);
+    if (tv != NULL) {
+        event_add(timer_of(g), tv);
         g->timer_armed = 1;
     }
 }
 
-/* Disarms G's timer; cheap when it is not armed, the common case. */
+/* Disarms G's timer and frees it (a request head that comes in one read,
+ * the common case, arms none); cheap when it is not armed. Not from
+ * on_timer, which clears timer_armed first. */
 static void disarm(struct eider_gate *g)
 {
     if (g->timer_armed) {
-        event_del(g->timer);
+        event_free(g->timer);
+        g->timer = NULL;
         g->timer_armed = 0;
     }
 }
@@ -112,7 +138,7 @@ static void disarm(struct eider_gate *g)
  * event is deferred so that nothing is freed under a running callback. */
 static void drop(struct eider_gate *g)
 {
-    eider_conns_idle_remove(&worker_of(g)->conns, g);
+    eider_conns_idle_remove(conns_of(g), g);
     g->phase = PHASE_CLOSED;
     g->stop = 1;
     disarm(g);
@@ -129,7 +155,7 @@ static void on_written(struct eider_gate *g);
  * closing it loses nothing, and it may be reclaimed at worker_connections. */
 static void maybe_idle(struct eider_gate *g)
 {
-    struct eider_worker *w = worker_of(g);
+    struct eider_conns *c = conns_of(g);
 
     if (g->idle || g->phase != PHASE_HTTP || g->stop || g->closing || g->closed
         || g->passed == 0 || g->passed != g->answered || g->end_req != NULL || g->owe_written
@@ -137,8 +163,8 @@ static void maybe_idle(struct eider_gate *g)
         || eider_strict_phase(&g->strict) != EIDER_STRICT_IDLE
         || evbuffer_get_length(bufferevent_get_output(g->under)) > 0)
         return;
-    eider_conns_idle_add(&w->conns, g);
-    eider_worker_connection_idle(w);
+    eider_conns_idle_add(c, g);
+    tell(c, c->hooks.idle);
 }
 
 /* The socket, when bytes can go to it at once: a plain socket with
@@ -254,10 +280,10 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
         evhttp_send_reply_end(req);
         maybe_idle(g);
     }
-    if (g->drain_ex != NULL && eider_gate_unsent(g) == 0) {
-        struct eider_exchange *ex = g->drain_ex;
-        g->drain_ex = NULL;
-        eider_http_drained(ex);   /* handler code: may write, end, or close */
+    if (g->drain_fn != NULL && eider_gate_unsent(g) == 0) {
+        void (*fn)(void *) = g->drain_fn;
+        g->drain_fn = NULL;
+        fn(g->drain_arg);   /* handler code: may write, end, or close */
     }
     /* evhttp's write callback, only while its output is really all out:
      * one deferred from an earlier chunk came after the handler had
@@ -268,6 +294,7 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
         g->write_due = 0;
         bufferevent_trigger(g->bev, EV_WRITE, 0);
     }
+    eider_gate_read_resume(g);   /* evhttp reads again once it has answered */
 }
 
 /* send_timeout ran out: the client took none of its answer for that long. */
@@ -280,7 +307,7 @@ static void on_send_timeout(evutil_socket_t fd, short what, void *arg)
     g->send_timed = 0;
     eider_gate_peer(g, peer, sizeof(peer));
     eider_log(EIDER_LOG_INFO, "%s took no more of its answer within send_timeout (%ds), "
-              "%zu bytes unsent; closing", peer, worker_of(g)->cfg->send_timeout,
+              "%zu bytes unsent; closing", peer, conns_of(g)->cfg->send_timeout,
               evbuffer_get_length(bufferevent_get_output(g->under)));
     drop(g);
 }
@@ -300,7 +327,7 @@ static void time_sending(struct eider_gate *g, size_t left, int progress)
         return;
     if (g->send_timer == NULL)
         g->send_timer = own_event(bufferevent_get_base(g->under), on_send_timeout, g);
-    event_add(g->send_timer, worker_of(g)->send_tv);
+    event_add(g->send_timer, conns_of(g)->send_tv);
     g->send_timed = 1;
 }
 
@@ -310,12 +337,13 @@ static void time_sending(struct eider_gate *g, size_t left, int progress)
 static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
     struct eider_gate *g = arg;
+    struct eider_conns *c = conns_of(g);
     size_t left = evbuffer_get_length(buf);
 
-    worker_of(g)->send_buffered += info->n_added;
-    worker_of(g)->send_buffered -= info->n_deleted;
+    c->send_buffered += info->n_added;
+    c->send_buffered -= info->n_deleted;
     if (info->n_deleted > 0)
-        eider_worker_send_buffer_freed(worker_of(g));
+        tell(c, c->hooks.send_freed);
     time_sending(g, left, info->n_deleted > 0);
     if (info->n_deleted > 0 && left == 0)
         on_written(g);
@@ -326,7 +354,7 @@ static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info 
  * is deferred. */
 static void on_written(struct eider_gate *g)
 {
-    if ((g->end_req != NULL || g->drain_ex != NULL) && g->later != NULL)
+    if ((g->end_req != NULL || g->drain_fn != NULL) && g->later != NULL)
         event_active(g->later, EV_TIMEOUT, 1);
     if (g->owe_written) {
         g->owe_written = 0;
@@ -346,7 +374,7 @@ static void on_written(struct eider_gate *g)
  * out behind evhttp's last answer. */
 static void answer_and_close(struct eider_gate *g, int status)
 {
-    struct eider_worker *w = worker_of(g);
+    struct eider_conns *c = conns_of(g);
     char id[17], body[192], blen[24], peer[48];
     /* No evhttp request to hold them: a list on the stack. */
     struct evkeyval row[] = {
@@ -360,15 +388,16 @@ static void answer_and_close(struct eider_gate *g, int status)
     struct eider_answer_head head;
     int n;
 
-    eider_worker_next_id(w, id);
+    eider_conns_next_id(c, id);
     n = eider_http_error_body(status, id, body, sizeof(body));
     snprintf(blen, sizeof(blen), "%d", n);
     for (size_t i = 0; i < sizeof(row) / sizeof(row[0]); i++)
         TAILQ_INSERT_TAIL(&headers, &row[i], next);
     eider_gate_peer(g, peer, sizeof(peer));
-    eider_slot_begin(w->slot, id, "-", "-");
-    eider_http_log_refused(g->listener, peer, status, (size_t)n, id);
-    eider_slot_end(w->slot, status);
+    eider_slot_begin(c->slot, id, "-", "-");
+    eider_answer_log_line(g->listener->access_sink, peer, "-", status, (size_t)n, NULL, NULL, 0.0,
+                          id);
+    eider_slot_end(c->slot, status);
     g->closing = 1;
     bufferevent_enable(g->under, EV_WRITE);
     /* A head this small fits in head.small: formatting it cannot fail. */
@@ -464,7 +493,7 @@ static void on_begin(void *arg)
 static void on_done(void *arg)
 {
     struct eider_gate *g = arg;
-    int max = worker_of(g)->cfg->keepalive_requests;
+    int max = conns_of(g)->cfg->keepalive_requests;
 
     if (g->stop)
         return;
@@ -500,7 +529,7 @@ static int read_proxy_header(struct eider_gate *g, struct evbuffer *src)
     }
     evbuffer_drain(src, (size_t)len);
     g->phase = PHASE_HTTP;
-    arm(g, worker_of(g)->header_tv);
+    arm(g, conns_of(g)->header_tv);
     return 1;
 }
 
@@ -532,12 +561,12 @@ static void read_http(struct eider_gate *g, struct evbuffer *src, struct evbuffe
     switch (eider_strict_phase(&g->strict)) {
     case EIDER_STRICT_HEAD:
         if (!g->head_timed) {
-            arm(g, worker_of(g)->header_tv);
+            arm(g, conns_of(g)->header_tv);
             g->head_timed = 1;
         }
         break;
     case EIDER_STRICT_BODY:
-        arm(g, worker_of(g)->body_tv);
+        arm(g, conns_of(g)->body_tv);
         break;
     case EIDER_STRICT_IDLE:
         if (g->passed > 0)
@@ -554,8 +583,9 @@ static enum bufferevent_filter_result gate_in(struct evbuffer *src, struct evbuf
     size_t before = evbuffer_get_length(dst);
 
     (void)limit, (void)mode;
+    eider_gate_read_take(g);
     if (g->idle)   /* the next request is coming */
-        eider_conns_idle_remove(&worker_of(g)->conns, g);
+        eider_conns_idle_remove(conns_of(g), g);
     if (g->phase == PHASE_PROXY)
         read_proxy_header(g, src);
     if (g->phase == PHASE_HTTP && !g->stop)
@@ -570,17 +600,17 @@ static enum bufferevent_filter_result gate_in(struct evbuffer *src, struct evbuf
  * which frees a BIO OpenSSL 3 still uses during a TLS 1.3 handshake.) */
 static struct bufferevent *new_under(const struct eider_listener *l, struct event_base *base)
 {
-    return l->cfg->ssl ? eider_tls_bevcb(base, l->worker->tls)
+    return l->cfg->ssl ? eider_tls_bevcb(base, l->conns->tls)
                        : bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 }
 
 struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
 {
     struct eider_listener *l = arg;
-    struct eider_worker *w = l->worker;
+    struct eider_conns *c = l->conns;
     struct eider_gate *g = eider_calloc(1, sizeof(*g));
-    struct eider_strict_limits lim = { .max_header = w->cfg->client_max_header_size,
-                                       .max_body = w->cfg->client_max_body_size };
+    struct eider_strict_limits lim = { .max_header = c->cfg->client_max_header_size,
+                                       .max_body = c->cfg->client_max_body_size };
     struct eider_strict_hooks hooks = { .emit = on_emit, .begin = on_begin, .done = on_done };
 
     g->listener = l;
@@ -602,11 +632,10 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
     g->phase = l->cfg->proxy_protocol ? PHASE_PROXY : PHASE_HTTP;
     hooks.arg = g;
     eider_strict_init(&g->strict, &lim, &hooks);
-    g->timer = own_event(base, on_timer, g);
     g->later = own_event(base, on_later, g);
-    arm(g, g->phase == PHASE_PROXY ? w->proxy_tv : w->header_tv);
-    eider_conns_add(&w->conns, g);
-    eider_worker_connection_opened(w);
+    arm(g, g->phase == PHASE_PROXY ? c->proxy_tv : c->header_tv);
+    eider_conns_add(c, g);
+    tell(c, c->hooks.opened);
     return g->bev;
 }
 
@@ -634,7 +663,7 @@ struct eider_gate *eider_gate_of(struct eider_listener *l, struct evhttp_connect
 
     if (evcon == NULL)
         return NULL;
-    g = eider_conns_find(&l->worker->conns, evhttp_connection_get_bufferevent(evcon));
+    g = eider_conns_find(l->conns, evhttp_connection_get_bufferevent(evcon));
     if (g != NULL && g->evcon == NULL && !g->closed) {
         g->evcon = evcon;
         evhttp_connection_set_closecb(evcon, on_evcon_close, g);
@@ -645,7 +674,7 @@ struct eider_gate *eider_gate_of(struct eider_listener *l, struct evhttp_connect
 struct eider_gate *eider_gate_find(struct eider_listener *l, const struct bufferevent *bev,
                                    uint64_t serial)
 {
-    struct eider_gate *g = eider_conns_find(&l->worker->conns, bev);
+    struct eider_gate *g = eider_conns_find(l->conns, bev);
 
     return g != NULL && g->serial == serial && !g->closed ? g : NULL;
 }
@@ -681,9 +710,30 @@ size_t eider_gate_unsent(struct eider_gate *g)
          + evbuffer_get_length(bufferevent_get_output(g->under));
 }
 
-void eider_gate_drain_to(struct eider_gate *g, struct eider_exchange *ex)
+void eider_gate_drain_to(struct eider_gate *g, void (*fn)(void *), void *arg)
 {
-    g->drain_ex = ex;
+    g->drain_fn = fn;
+    g->drain_arg = arg;
+}
+
+void eider_gate_drain_cancel(struct eider_gate *g, const void *arg)
+{
+    if (g->drain_arg == arg)
+        g->drain_fn = NULL, g->drain_arg = NULL;
+}
+
+int eider_gate_dispatched(struct eider_gate *g)
+{
+    const struct eider_config *cfg = conns_of(g)->cfg;
+    int max = cfg->keepalive_requests;
+
+    g->dispatched++;
+    /* evhttp has one inactivity timeout; from the first answer on, the
+     * wait for the next request is the keep-alive one. (While draining
+     * this answer closes the connection anyway.) */
+    if (g->dispatched == 1 && g->evcon != NULL)
+        evhttp_connection_set_timeout(g->evcon, cfg->keepalive_timeout);
+    return max > 0 && g->dispatched >= (unsigned)max;
 }
 
 void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *req)
@@ -700,6 +750,7 @@ void eider_gate_answered(struct eider_gate *g)
         answer_and_close(g, status);
     }
     maybe_idle(g);
+    eider_gate_read_resume(g);
 }
 
 void eider_gate_reclaim(struct eider_gate *g)
@@ -722,46 +773,6 @@ void eider_gate_shorten(struct eider_gate *g, int seconds)
     /* A connection that has not sent a whole request yet: its own timer,
      * which closes it if it is still idle then (and answers 408 if it is
      * in the middle of a request head). */
-    if (g->timer != NULL && g->phase != PHASE_CLOSED && g->passed == g->answered)
-        event_add(g->timer, &tv);
-}
-
-void eider_gate_peer(struct eider_gate *g, char *out, size_t len)
-{
-    evutil_socket_t fd;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    char *addr = NULL;
-    ev_uint16_t port;
-
-    if (g->has_peer || g->peer_known) {
-        size_t n = strnlen(g->peer, sizeof(g->peer) - 1);
-        if (len == 0)
-            return;
-        n = n < len - 1 ? n : len - 1;
-        memcpy(out, g->peer, n);   /* per request: snprintf cost 600 instructions */
-        out[n] = '\0';
-        return;
-    }
-    /* evhttp has the address as text already; it says "localhost" for a
-     * unix socket, where eider says "unix:". */
-    if (g->evcon != NULL) {
-        evhttp_connection_get_peer(g->evcon, &addr, &port);
-        if (addr != NULL && (isdigit((unsigned char)addr[0]) || addr[0] == ':')) {
-            snprintf(g->peer, sizeof(g->peer), "%s", addr);
-            g->peer_known = 1;
-            snprintf(out, len, "%s", g->peer);
-            return;
-        }
-    }
-    fd = bufferevent_getfd(g->under);
-    if (fd >= 0 && getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) {
-        if (ss.ss_family == AF_UNIX) {
-            snprintf(out, len, "unix:");
-            return;
-        }
-        if (getnameinfo((struct sockaddr *)&ss, sl, out, (socklen_t)len, NULL, 0, NI_NUMERICHOST) == 0)
-            return;
-    }
-    snprintf(out, len, "-");
+    if (g->phase != PHASE_CLOSED && g->passed == g->answered)
+        event_add(timer_of(g), &tv);
 }

@@ -9,6 +9,13 @@
  * It also owns the per-connection limits evhttp 2.1 lacks: header and body
  * read timeouts, requests per keep-alive connection, and connections per
  * worker (accepting pauses at worker_connections).
+ *
+ * Layering: the connection layer (with conns.h, gate_read.c for a plain
+ * socket's reads, gate_peer.c for the client's address). Below it:
+ * http_strict.c, proxy_protocol.c, tls.c, http_answer.c's formatting and
+ * the scoreboard; above it the HTTP glue (http.c), which finds a request's
+ * gate and answers through it, and the worker, which hears of connections
+ * through conns.h's hooks. It includes neither.
  */
 #ifndef EIDER_GATE_H
 #define EIDER_GATE_H
@@ -23,7 +30,6 @@ struct event_base;
 struct evbuffer;
 struct evhttp_connection;
 struct evhttp_request;
-struct eider_exchange;
 struct gather;
 struct eider_listener;
 
@@ -32,11 +38,13 @@ struct eider_gate {
     struct bufferevent *bev;        /* the filter evhttp reads from */
     struct bufferevent *under;      /* the socket's (or TLS) bufferevent */
     struct evhttp_connection *evcon; /* known from its first request */
-    struct event *timer;            /* PROXY header, request head, body */
+    struct event *timer;            /* PROXY header, request head, body; NULL unarmed */
     struct event *later;            /* runs on_later outside a socket write */
     struct event *send_timer;       /* send_timeout; made once output waits */
+    struct event *reader;           /* plain sockets: the gate's own read (gate_read.c) */
     struct evhttp_request *end_req; /* its answer ends once written */
-    struct eider_exchange *drain_ex; /* told (http.c) once all is written */
+    void (*drain_fn)(void *);       /* called once all is written ... */
+    void *drain_arg;                /* ... with this (an exchange of http.c's) */
     struct evbuffer *dst;           /* evhttp's side, during a filter call */
     struct gather *gather;          /* ... and what is gathered for it */
     struct eider_strict strict;
@@ -58,6 +66,7 @@ struct eider_gate {
     unsigned idle : 1;              /* on the worker's idle list (conns.h) */
     unsigned send_timed : 1;        /* send_timer is armed */
     unsigned write_due : 1;         /* evhttp's write callback, once all is out */
+    unsigned read_paused : 1;       /* reader off the socket until evhttp reads */
     struct eider_gate *idle_prev, *idle_next;
     char peer[48];
 };
@@ -93,9 +102,17 @@ void eider_gate_end_when_written(struct eider_gate *g, struct evhttp_request *re
 /* The bytes written on G that the client has not taken yet. */
 size_t eider_gate_unsent(struct eider_gate *g);
 
-/* Calls eider_http_drained(EX) once G has written everything, from the
- * loop (never under a socket callback). */
-void eider_gate_drain_to(struct eider_gate *g, struct eider_exchange *ex);
+/* Calls FN(ARG) once G has written everything, from the loop (never
+ * under a socket callback). One at a time: a new one replaces the last. */
+void eider_gate_drain_to(struct eider_gate *g, void (*fn)(void *), void *arg);
+/* Forgets the call drain_to set up for ARG, if it is still to come. */
+void eider_gate_drain_cancel(struct eider_gate *g, const void *arg);
+
+/* A request of G's goes to a handler (it was counted at evhttp's
+ * dispatch): from the first on, the wait for the next one is
+ * keepalive_timeout. Returns 1 if it is the last keepalive_requests
+ * allows, whose answer must say Connection: close. */
+int eider_gate_dispatched(struct eider_gate *g);
 
 /* A request of G's has been answered: an error waiting for evhttp to be
  * idle may go out now. */

@@ -1,4 +1,7 @@
 /*
+ * Layering: the HTTP glue (see http.h): above the connection layer and
+ * http_answer.c, below the worker and the status endpoint.
+ *
  * evhttp glue. Dispatch turns an evhttp request into an eider_exchange,
  * routes it and hands it to the runtime; the send functions below are the
  * only place responses leave, so the access log sees every one of them.
@@ -26,9 +29,9 @@
 #include "log.h"
 #include "proxy.h"
 #include "scoreboard.h"
-#include "status.h"
 #include "tls.h"
-#include "worker.h"
+#include "conns.h"
+#include "scoreboard.h"
 
 const char *const eider_method_names[EIDER_NMETHODS] = {
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
@@ -53,47 +56,6 @@ static const char *reason_for(const struct eider_exchange *ex)
     return ex->reason[0] ? ex->reason : eider_http_reason(ex->status);
 }
 
-/* Copies IN into OUT (OUTLEN bytes) for the access log the way nginx
- * does: '"', '\\' and non-printable bytes become \xHH, so a client cannot
- * forge fields or lines. Truncates; returns OUT. */
-static const char *log_escape(const char *in, char *out, size_t outlen)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-
-    if (in == NULL)
-        in = "-";
-    for (; *in && o + 5 < outlen; in++) {
-        unsigned char c = (unsigned char)*in;
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-            out[o++] = '\\';
-            out[o++] = 'x';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* Appends one access log line to SINK (the listener's access log):
- * combined format, request time, request id. REQUEST is the request line
- * as the client sent it (escaped here). */
-static void log_line(int sink, const char *peer, const char *request, int status, size_t bytes,
-                     const char *referer_in, const char *agent_in, double elapsed, const char *id)
-{
-    char line[4096], req[2048], referer[512], agent[512];
-    int n = snprintf(line, sizeof(line), "%s - - [%s] \"%s\" %d %zu \"%s\" \"%s\" %.3f %s\n",
-                     peer, eider_log_time_local(), log_escape(request, req, sizeof(req)), status,
-                     bytes, log_escape(referer_in, referer, sizeof(referer)),
-                     log_escape(agent_in, agent, sizeof(agent)), elapsed, id);
-
-    if (n > 0)
-        eider_access_append(sink, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
 /* The access log line of EX, in its listener's access log. Runs just
  * before the answer is handed to evhttp, which may free the request at
  * once (client gone). */
@@ -111,10 +73,40 @@ static void access_log(struct eider_exchange *ex)
     snprintf(request, sizeof(request), "%s %s HTTP/%d.%d",
              ex->method == (enum eider_method)-1 ? "-" : eider_method_names[ex->method],
              evhttp_request_get_uri(ex->req), ex->req->major, ex->req->minor);
-    log_line(sink, ex->peer, request, ex->status, ex->body_bytes, evhttp_find_header(in, "Referer"),
+    eider_answer_log_line(sink, ex->peer, request, ex->status, ex->body_bytes, evhttp_find_header(in, "Referer"),
              evhttp_find_header(in, "User-Agent"),
              (double)(now.tv_sec - ex->start.tv_sec) + (now.tv_nsec - ex->start.tv_nsec) / 1e9,
              ex->id);
+}
+
+/* A request arrives: counted, on the scoreboard, and told to close its
+ * connection when the worker drains or it is the last one keepalive_requests
+ * allows on its connection G (NULL: none). */
+static void request_started(struct eider_http *h, struct evhttp_request *req, struct eider_gate *g,
+                            const char *id, const char *method, const char *target)
+{
+    int last = g != NULL && eider_gate_dispatched(g);
+
+    h->inflight++;
+    eider_slot_begin(h->slot, id, method, target);
+    if (h->draining || last)
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+}
+
+/* Its answer is complete: off the scoreboard, with the heap's size. */
+static void request_done(struct eider_http *h, int status)
+{
+    h->inflight--;
+    eider_slot_end(h->slot, status);
+    if (h->slot != NULL)
+        h->slot->heap_bytes = h->rt_ops->heap_bytes(h->rt);
+}
+
+int eider_http_send_buffer_full(const struct eider_http *h)
+{
+    size_t max = h->cfg->worker_max_send_buffer;
+
+    return max != 0 && h->conns->send_buffered >= max;
 }
 
 /* The answer is complete and about to leave: log it and free the
@@ -123,40 +115,16 @@ static void access_log(struct eider_exchange *ex)
 static void account(struct eider_exchange *ex)
 {
     access_log(ex);
-    eider_slot_observe(ex->worker->slot, &ex->start,
+    eider_slot_observe(ex->glue->slot, &ex->start,
                        evbuffer_get_length(evhttp_request_get_input_buffer(ex->req)), ex->body_bytes);
-    eider_worker_request_done(ex->worker, ex->status);
-}
-
-void eider_http_log_refused(const struct eider_listener *l, const char *peer, int status,
-                            size_t bytes, const char *id)
-{
-    if (eider_access_enabled(l->access_sink))
-        log_line(l->access_sink, peer, "-", status, bytes, NULL, NULL, 0.0, id);
-}
-
-/* The Date header value, formatted at most once a second. evhttp would
- * format it for every answer (callgrind: 6% of a small request). */
-const char *eider_http_date(void)
-{
-    static char buf[40];
-    static time_t cached = -1;
-    time_t now = time(NULL);
-
-    if (now != cached) {
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-        cached = now;
-    }
-    return buf;
+    request_done(ex->glue, ex->status);
 }
 
 /* Adds ex, left unanswered by its handler, to the worker's waiting list,
  * so that a worker leaving its loop still finds it to free. */
 static void waiting_add(struct eider_exchange *ex)
 {
-    LIST_INSERT_HEAD(&ex->worker->waiting, ex, wait_link);
+    LIST_INSERT_HEAD(&ex->glue->waiting, ex, wait_link);
     ex->waiting = 1;
 }
 
@@ -174,7 +142,7 @@ static void waiting_remove(struct eider_exchange *ex)
  * request_timeout runs meanwhile (503 if it runs out). */
 static void park(struct eider_exchange *ex)
 {
-    struct eider_worker *w = ex->worker;
+    struct eider_http *h = ex->glue;
     static time_t logged;
     time_t now = time(NULL);
 
@@ -182,10 +150,10 @@ static void park(struct eider_exchange *ex)
         logged = now;
         eider_log(EIDER_LOG_WARN, "worker_max_send_buffer (%zu bytes) reached by answers clients "
                   "have not read: new requests wait until they read, or send_timeout closes them",
-                  w->cfg->worker_max_send_buffer);
+                  h->cfg->worker_max_send_buffer);
     }
     ex->parked = 1;
-    TAILQ_INSERT_TAIL(&w->parked, ex, park_link);
+    TAILQ_INSERT_TAIL(&h->parked, ex, park_link);
 }
 
 /* Takes EX off the parked list, if it is on it. */
@@ -193,7 +161,7 @@ static void unpark_remove(struct eider_exchange *ex)
 {
     if (!ex->parked)
         return;
-    TAILQ_REMOVE(&ex->worker->parked, ex, park_link);
+    TAILQ_REMOVE(&ex->glue->parked, ex, park_link);
     ex->parked = 0;
 }
 
@@ -201,15 +169,15 @@ static void unpark_remove(struct eider_exchange *ex)
  * that JS objects bound to it let go. */
 static void release(struct eider_exchange *ex)
 {
-    struct eider_worker *w = ex->worker;
+    struct eider_http *h = ex->glue;
 
     struct eider_gate *g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
 
-    if (g != NULL && g->drain_ex == ex)
-        g->drain_ex = NULL;
+    if (g != NULL)
+        eider_gate_drain_cancel(g, ex);
     waiting_remove(ex);
     unpark_remove(ex);
-    w->rt_ops->release(w->rt, ex);
+    h->rt_ops->release(h->rt, ex);
     if (ex->timeout != NULL)
         event_free(ex->timeout);
     eider_match_clear(&ex->match);
@@ -262,10 +230,10 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
     ex->head_sent = 1;
     account(ex);
     g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
-    if (ex->worker->capture != NULL) {
-        eider_capture_head(ex->worker->capture, ex->req, status, reason_for(ex), 0, content_length);
-        eider_capture_body(ex->worker->capture, body, len);
-        eider_capture_end(ex->worker->capture, ex->req);
+    if (ex->glue->capture != NULL) {
+        eider_capture_head(ex->glue->capture, ex->req, status, reason_for(ex), 0, content_length);
+        eider_capture_body(ex->glue->capture, body, len);
+        eider_capture_end(ex->glue->capture, ex->req);
     } else if (g != NULL && eider_answer_head(&head, ex->req, status, reason_for(ex), content_length) == 0) {
         eider_gate_answer(g, ex->req, head.data, head.len, body, len);
         eider_answer_head_free(&head);
@@ -281,10 +249,16 @@ void eider_http_start_chunked(struct eider_exchange *ex)
         return;
     ex->head_sent = 1;
     ex->chunked = 1;
-    if (ex->worker->capture != NULL)
-        eider_capture_head(ex->worker->capture, ex->req, ex->status, reason_for(ex), 1, 0);
+    if (ex->glue->capture != NULL)
+        eider_capture_head(ex->glue->capture, ex->req, ex->status, reason_for(ex), 1, 0);
     else
         evhttp_send_reply_start(ex->req, ex->status, reason_for(ex));
+}
+
+/* The gate's drain call (eider_gate_drain_to), ARG the exchange. */
+static void on_drained(void *arg)
+{
+    eider_http_drained(arg);
 }
 
 int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
@@ -295,9 +269,9 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
     if (ex->done || len == 0)
         return 1;
     eider_http_start_chunked(ex);
-    if (ex->worker->capture != NULL) {
+    if (ex->glue->capture != NULL) {
         if (ex->method != EIDER_HEAD) {
-            eider_capture_body(ex->worker->capture, data, len);
+            eider_capture_body(ex->glue->capture, data, len);
             ex->body_bytes += len;
         }
         return 1;
@@ -316,16 +290,16 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
         ex->body_bytes += len;
     g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
     if (g == NULL || (eider_gate_unsent(g) <= EIDER_WRITE_HIGH_WATER
-                      && !eider_worker_send_buffer_full(ex->worker)))
+                      && !eider_http_send_buffer_full(ex->glue)))
         return 1;
-    eider_gate_drain_to(g, ex);
+    eider_gate_drain_to(g, on_drained, ex);
     return 0;
 }
 
 void eider_http_drained(struct eider_exchange *ex)
 {
     if (!ex->done)
-        ex->worker->rt_ops->drain(ex->worker->rt, ex);
+        ex->glue->rt_ops->drain(ex->glue->rt, ex);
 }
 
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len)
@@ -337,8 +311,8 @@ void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t 
     eider_http_write_chunk(ex, data, len);
     eider_http_start_chunked(ex);
     account(ex);
-    if (ex->worker->capture != NULL) {
-        eider_capture_end(ex->worker->capture, ex->req);
+    if (ex->glue->capture != NULL) {
+        eider_capture_end(ex->glue->capture, ex->req);
         answered(ex);
         return;
     }
@@ -358,20 +332,20 @@ static void on_request_timeout(evutil_socket_t fd, short what, void *arg)
     if (ex->parked) {
         eider_log(EIDER_LOG_WARN, "request %s: waited request_timeout (%ds) for slow clients to "
                   "read (worker_max_send_buffer); answering 503", ex->id,
-                  ex->worker->cfg->request_timeout);
+                  ex->glue->cfg->request_timeout);
         evhttp_add_header(evhttp_request_get_output_headers(ex->req), "Retry-After", "1");
         eider_http_error(ex, 503);
         return;
     }
     eider_log(EIDER_LOG_WARN, "request %s: no answer within request_timeout (%ds); answering 504",
-              ex->id, ex->worker->cfg->request_timeout);
+              ex->id, ex->glue->cfg->request_timeout);
     eider_http_error(ex, 504);
 }
 
 void eider_http_handler_returned(struct eider_exchange *ex)
 {
-    struct eider_worker *w = ex->worker;
-    struct timeval tv = { w->cfg->request_timeout, 0 };
+    struct eider_http *h = ex->glue;
+    struct timeval tv = { h->cfg->request_timeout, 0 };
 
     ex->in_handler = 0;
     if (ex->done) {
@@ -381,24 +355,24 @@ void eider_http_handler_returned(struct eider_exchange *ex)
     if (!ex->waiting)
         waiting_add(ex);
     if (ex->timeout == NULL) {
-        if ((ex->timeout = evtimer_new(w->base, on_request_timeout, ex)) == NULL)
+        if ((ex->timeout = evtimer_new(h->base, on_request_timeout, ex)) == NULL)
             eider_oom(event_get_struct_event_size());   /* alloc.h's policy */
         evtimer_add(ex->timeout, &tv);
     }
 }
 
-void eider_http_close_waiting(struct eider_worker *w)
+void eider_http_close_waiting(struct eider_http *h)
 {
     struct eider_exchange *ex;
 
-    while ((ex = LIST_FIRST(&w->waiting)) != NULL) {
+    while ((ex = LIST_FIRST(&h->waiting)) != NULL) {
         if (!ex->head_sent) {
             struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
             evhttp_remove_header(out, "Connection");
             evhttp_add_header(out, "Connection", "close");
         }
         eider_http_error(ex, 503);
-        if (LIST_FIRST(&w->waiting) == ex)   /* not released by the answer: still free it */
+        if (LIST_FIRST(&h->waiting) == ex)   /* not released by the answer: still free it */
             release(ex);
     }
 }
@@ -406,20 +380,20 @@ void eider_http_close_waiting(struct eider_worker *w)
 /* Runs EX's handler (routed, its method allowed). */
 static void run_handler(struct eider_exchange *ex)
 {
-    struct eider_worker *w = ex->worker;
+    struct eider_http *h = ex->glue;
 
-    w->rt_ops->handle(w->rt, ex);
+    h->rt_ops->handle(h->rt, ex);
     /* libevent times events from the time cached when the loop woke;
      * after a long handler that is stale, and timeouts armed now would
      * fire before the answer is written. */
-    event_base_update_cache_time(w->base);
+    event_base_update_cache_time(h->base);
 }
 
-void eider_http_unpark(struct eider_worker *w)
+void eider_http_unpark(struct eider_http *h)
 {
     struct eider_exchange *ex;
 
-    while ((ex = TAILQ_FIRST(&w->parked)) != NULL && !eider_worker_send_buffer_full(w)) {
+    while ((ex = TAILQ_FIRST(&h->parked)) != NULL && !eider_http_send_buffer_full(h)) {
         unpark_remove(ex);
         /* request_timeout starts afresh for the handler. */
         if (ex->timeout != NULL) {
@@ -506,7 +480,7 @@ static void allow_header(unsigned mask, char *buf, size_t len)
 void eider_http_dispatch(struct evhttp_request *req, void *arg)
 {
     struct eider_listener *l = arg;
-    struct eider_worker *w = l->worker;
+    struct eider_http *h = l->glue;
     struct eider_gate *g = eider_gate_of(l, evhttp_request_get_connection(req));
     struct eider_exchange *ex = eider_calloc(1, sizeof(*ex));
     const char *status_path;
@@ -515,7 +489,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     unsigned mask;
 
     ex->req = req;
-    ex->worker = w;
+    ex->glue = h;
     ex->listener = l;
     ex->gate_bev = g != NULL ? g->bev : NULL;
     ex->gate_serial = g != NULL ? g->serial : 0;
@@ -523,13 +497,13 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     ex->match.handler = -1;
     ex->in_handler = 1;   /* until this function is done with it */
     clock_gettime(CLOCK_MONOTONIC, &ex->start);
-    eider_worker_next_id(w, ex->id);
+    eider_conns_next_id(h->conns, ex->id);
     if (g != NULL)
         eider_gate_peer(g, ex->peer, sizeof(ex->peer));
     else
         snprintf(ex->peer, sizeof(ex->peer), "-");
     ex->https = l->cfg->ssl;
-    eider_proxy_resolve(w->cfg, evhttp_request_get_input_headers(req), ex->peer, sizeof(ex->peer),
+    eider_proxy_resolve(h->cfg, evhttp_request_get_input_headers(req), ex->peer, sizeof(ex->peer),
                         &ex->https);
     evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Date", eider_http_date());
@@ -537,27 +511,54 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     ex->method = (enum eider_method)method;
     ex->path = uri ? evhttp_uri_get_path(uri) : NULL;
     ex->query = uri ? evhttp_uri_get_query(uri) : NULL;
-    eider_worker_request_start(w, req, g, ex->id, method < 0 ? "-" : eider_method_names[method],
+    request_started(h, req, g, ex->id, method < 0 ? "-" : eider_method_names[method],
                                evhttp_request_get_uri(req));
     if (method < 0) {
         eider_http_error(ex, 501);
     } else if (ex->path == NULL || ex->path[0] != '/' || (g == NULL && malformed(req))) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
         eider_http_error(ex, 400);
-    } else if ((status_path = l->cfg->status_path ? l->cfg->status_path : w->cfg->status_path) != NULL
+    } else if (h->status_answer != NULL
+               && (status_path = l->cfg->status_path ? l->cfg->status_path : h->cfg->status_path) != NULL
                && strcmp(status_path, "off") != 0 && strcmp(ex->path, status_path) == 0) {
-        eider_status_answer(ex);
-    } else if (eider_router_match(w->router, ex->path, strlen(ex->path), &ex->match) < 0) {
+        h->status_answer(ex);
+    } else if (eider_router_match(h->router, ex->path, strlen(ex->path), &ex->match) < 0) {
         eider_http_error(ex, 404);
-    } else if (!((mask = w->rt_ops->methods(w->rt, ex->match.handler)) & (1u << method))) {
+    } else if (!((mask = h->rt_ops->methods(h->rt, ex->match.handler)) & (1u << method))) {
         char allow[128];
         allow_header(mask, allow, sizeof(allow));
         evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
         eider_http_error(ex, 405);
-    } else if (!TAILQ_EMPTY(&w->parked) || eider_worker_send_buffer_full(w)) {
+    } else if (!TAILQ_EMPTY(&h->parked) || eider_http_send_buffer_full(h)) {
         park(ex);   /* behind those already waiting */
     } else {
         run_handler(ex);
     }
     eider_http_handler_returned(ex);
+}
+
+void eider_http_error_json(struct eider_exchange *ex, int status, const char *body, size_t len)
+{
+    struct evkeyvalq *out;
+
+    if (ex->done)
+        return;
+    if (ex->head_sent) {
+        /* Too late for a status: end what was started. */
+        eider_http_end_chunked(ex, NULL, 0);
+        return;
+    }
+    out = evhttp_request_get_output_headers(ex->req);
+    ex->reason[0] = '\0';
+    evhttp_remove_header(out, "Content-Type");
+    evhttp_add_header(out, "Content-Type", "application/json");
+    eider_http_send(ex, status, body, len);
+}
+
+void eider_http_error(struct eider_exchange *ex, int status)
+{
+    char body[160];
+    int n = eider_http_error_body(status, ex->id, body, sizeof(body));
+
+    eider_http_error_json(ex, status, body, (size_t)n);
 }

@@ -1,4 +1,9 @@
 /*
+ * Layering: the HTTP glue, above the connection layer (gate.h, conns.h)
+ * and http_answer.c's formatting, below the worker (worker.h) and the
+ * status endpoint (status.h), which it reaches only through the
+ * status_answer pointer the worker sets.
+ *
  * The evhttp glue: one eider_exchange per request, from dispatch (routing,
  * 404/405) to the last byte of the answer and the access log line.
  *
@@ -21,13 +26,42 @@
 struct evhttp_request;
 struct evbuffer;
 struct event;
-struct eider_worker;
+struct event_base;
+struct eider_capture;
+struct eider_config;
+struct eider_conns;
+struct eider_exchange;
 struct eider_listener;
+struct eider_router;
+struct eider_slot;
 struct bufferevent;
+
+/* The HTTP glue's state in one worker (or one eider call, eider test):
+ * what it routes to, the runtime it hands requests to, the exchanges it
+ * holds. The worker embeds it and fills it in; nothing in it points up. */
+struct eider_http {
+    struct event_base *base;
+    const struct eider_config *cfg;
+    const struct eider_router *router;
+    const struct eider_runtime_ops *rt_ops;
+    void *rt;
+    struct eider_conns *conns;      /* request ids; the send buffer's level */
+    struct eider_slot *slot;        /* this worker's scoreboard slot, or NULL */
+    const struct eider_slot *board; /* everyone's, for the status endpoint */
+    /* status_path's answer (status.c, set by the worker); NULL: none. */
+    void (*status_answer)(struct eider_exchange *ex);
+    int inflight;                   /* requests not yet answered */
+    int draining;                   /* stopping: every answer closes */
+    LIST_HEAD(, eider_exchange) waiting;   /* left unanswered by their handler */
+    TAILQ_HEAD(, eider_exchange) parked;   /* held for the send buffer, oldest first */
+    /* eider call: requests come with no connection and their answers go
+     * here (http_capture.c); NULL in a serving worker. */
+    struct eider_capture *capture;
+};
 
 struct eider_exchange {
     struct evhttp_request *req;    /* NULL once answered (evhttp owns it) */
-    struct eider_worker *worker;
+    struct eider_http *glue;
     struct eider_listener *listener;
     /* Its connection's gate, found again by these (never dereferenced:
      * the connection may be gone by the time the answer is written). */
@@ -76,8 +110,7 @@ void eider_http_drained(struct eider_exchange *ex);
 void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len);
 /* Answers STATUS with eider's JSON error body through eider_http_send, or
  * ends a chunked answer already started (too late for a status); no-op if
- * already answered. In http_answer.c, so the fuzzer's stand-in for the
- * send functions answers errors with the real thing. */
+ * already answered. */
 void eider_http_error(struct eider_exchange *ex, int status);
 /* The same with BODY (LEN bytes of JSON, copied) instead of the standard
  * one: watch mode's error answers, which add the message and stack. */
@@ -92,19 +125,18 @@ void eider_http_handler_returned(struct eider_exchange *ex);
  * waiting with 503 and Connection: close, which frees it, and frees
  * evhttp's request too (evhttp keeps one whose client left until it is
  * answered). The loop does not run again, so the client may not see it. */
-void eider_http_close_waiting(struct eider_worker *w);
+void eider_http_close_waiting(struct eider_http *h);
 
 /* Runs the handlers of the requests held while the worker's unread
  * answers were at worker_max_send_buffer, oldest first, as long as they
  * stay below it. From the worker's loop, never under a socket callback. */
-void eider_http_unpark(struct eider_worker *w);
+void eider_http_unpark(struct eider_http *h);
 
-/* The Date header value for now (formatted at most once a second). */
-const char *eider_http_date(void);
-/* Logs an answer the gate gave without a request, in L's access log: "-"
- * as the request. */
-void eider_http_log_refused(const struct eider_listener *l, const char *peer, int status,
-                            size_t bytes, const char *id);
+/* 1 if H holds worker_max_send_buffer bytes of answers or more for
+ * clients that have not read them yet: a new request waits (the parked
+ * list) rather than be answered into memory. */
+int eider_http_send_buffer_full(const struct eider_http *h);
+
 
 /* eider call (http_capture.c): the answer to a request that came with no
  * connection, as curl -i prints it, kept until the command prints it. */

@@ -50,6 +50,18 @@ int eider_answer_body_allowed(int status);
  * STATUS has none); a static string. */
 const char *eider_http_reason(int status);
 
+/* The Date header value for now (formatted at most once a second). */
+const char *eider_http_date(void);
+
+/* Appends one access log line to SINK (a listener's access log; nothing
+ * if it is off): combined format, request time, request id. REQUEST is the
+ * request line as the client sent it, "-" for an answer given without a
+ * request; it, REFERER and AGENT (NULL: "-") are escaped here as nginx
+ * escapes them, so that a client cannot forge fields or lines. */
+void eider_answer_log_line(int sink, const char *peer, const char *request, int status,
+                           size_t bytes, const char *referer, const char *agent, double elapsed,
+                           const char *id);
+
 /* Writes eider's JSON error body for STATUS and request ID into OUT (LEN
  * bytes): {"error":REASON,"status":STATUS,"requestId":ID} and a newline.
  * Returns its length as snprintf does. */

@@ -14,24 +14,33 @@
 #include <event2/util.h>
 #include <sys/queue.h>
 
+#include "http_answer.h"
+
 void eider_capture_head(struct eider_capture *c, struct evhttp_request *req, int status,
                         const char *reason, int chunked, size_t length)
 {
-    struct evkeyval *kv;
+    struct evkeyval te = { .key = "Transfer-Encoding", .value = "chunked" };
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    struct eider_answer_head head;
+    int failed;
 
     if (c->status != 0)
         return;
     c->status = status;
-    evbuffer_add_printf(c->out, "HTTP/1.%d %d %s\r\n", req->minor == 0 ? 0 : 1, status, reason);
-    TAILQ_FOREACH(kv, evhttp_request_get_output_headers(req), next)
-        if (evutil_ascii_strcasecmp(kv->key, "Content-Length") != 0)
-            evbuffer_add_printf(c->out, "%s: %s\r\n", kv->key, kv->value);
-    /* As http_answer.c writes them on a connection. */
-    if (chunked)
-        evbuffer_add_printf(c->out, "Transfer-Encoding: chunked\r\n");
-    else if (status >= 200 && status != 204 && status != 304)
-        evbuffer_add_printf(c->out, "Content-Length: %zu\r\n", length);
-    evbuffer_add(c->out, "\r\n", 2);
+    /* As on a connection: http_answer.c's writer (evhttp writes a chunked
+     * head there, with the same lines). */
+    if (chunked) {
+        TAILQ_INSERT_TAIL(out, &te, next);
+        failed = eider_answer_format(&head, req->minor, status, reason, out, EIDER_ANSWER_NO_LENGTH);
+        TAILQ_REMOVE(out, &te, next);
+    } else {
+        failed = eider_answer_head(&head, req, status, reason, length);
+    }
+    if (failed)
+        evbuffer_add_printf(c->out, "HTTP/1.1 500 Internal Server Error\r\n\r\n");
+    else
+        evbuffer_add(c->out, head.data, head.len);
+    eider_answer_head_free(&head);
 }
 
 void eider_capture_body(struct eider_capture *c, const void *data, size_t len)

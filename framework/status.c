@@ -6,6 +6,10 @@
  * One endpoint, three formats, chosen by the first media type of the
  * Accept header that names one (or ?format=): JSON by default, the
  * Prometheus text format for scrapers, the live page for browsers.
+ *
+ * Layering: an endpoint above the HTTP glue (http.h), which reaches it
+ * only through the status_answer pointer the worker sets; it calls down
+ * into the glue and reads the scoreboard.
  */
 #include "alloc.h"
 #include "status.h"
@@ -20,8 +24,8 @@
 #include "config.h"
 #include "http.h"
 #include "proxy.h"
+#include "scoreboard.h"
 #include "status_internal.h"
-#include "worker.h"
 
 enum status_format { FORMAT_JSON, FORMAT_PROMETHEUS, FORMAT_HTML };
 
@@ -119,13 +123,13 @@ void status_view_free(struct status_view *v)
 
 void eider_status_answer(struct eider_exchange *ex)
 {
-    const struct eider_worker *w = ex->worker;
+    const struct eider_http *h = ex->glue;
     struct evkeyvalq *headers = evhttp_request_get_output_headers(ex->req);
     size_t f;
     struct evbuffer *out;
     struct status_view v;
 
-    if (!eider_cidr_match(&w->cfg->status_allow, ex->peer)) {
+    if (!eider_cidr_match(&h->cfg->status_allow, ex->peer)) {
         eider_http_error(ex, 403);
         return;
     }
@@ -139,7 +143,7 @@ void eider_status_answer(struct eider_exchange *ex)
                           "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
                           "connect-src 'self'");
     } else {
-        status_view_take(&v, w->board);
+        status_view_take(&v, h->board);
         (formats[f].format == FORMAT_JSON ? status_json : status_prometheus)(&v, out);
         status_view_free(&v);
     }

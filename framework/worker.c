@@ -32,6 +32,7 @@
 #include "lower.h"
 #include "router.h"
 #include "scoreboard.h"
+#include "status.h"
 #include "tls.h"
 
 #define DRAIN_IDLE_FUSE 1           /* seconds an idle connection may stay */
@@ -39,18 +40,9 @@
 
 static struct eider_worker worker;
 
-/* splitmix64: cheap, and distinct streams per worker from a random seed. */
 void eider_worker_next_id(struct eider_worker *w, char out[17])
 {
-    static const char hex[] = "0123456789abcdef";
-    uint64_t z = (w->id_state += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    for (int i = 15; i >= 0; i--, z >>= 4)
-        out[i] = hex[z & 15];
-    out[16] = '\0';
+    eider_conns_next_id(&w->conns, out);
 }
 
 static uint64_t random_seed(void)
@@ -68,27 +60,6 @@ static uint64_t random_seed(void)
     return seed;
 }
 
-void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
-                                struct eider_gate *g, const char *id, const char *method,
-                                const char *target)
-{
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-    int max = w->cfg->keepalive_requests;
-
-    w->inflight++;
-    eider_slot_begin(w->slot, id, method, target);
-    if (g != NULL) {
-        g->dispatched++;
-        /* evhttp has one inactivity timeout; from the first answer on, the
-         * wait for the next request is the keep-alive one. (While draining
-         * this answer closes the connection anyway.) */
-        if (g->dispatched == 1 && evcon != NULL)
-            evhttp_connection_set_timeout(evcon, w->cfg->keepalive_timeout);
-    }
-    if (w->draining || (g != NULL && max > 0 && g->dispatched >= (unsigned)max))
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-}
-
 /* Stops or resumes accepting on every listener. */
 static void set_accepting(struct eider_worker *w, int on)
 {
@@ -100,12 +71,18 @@ static void set_accepting(struct eider_worker *w, int on)
     w->accept_paused = !on;
 }
 
-void eider_worker_connection_opened(struct eider_worker *w)
+/* The connection layer's hooks (conns.h), ARG the worker. */
+
+/* A connection opened: the scoreboard, and at worker_connections the
+ * longest idle keep-alive connection is closed to make room, or accepting
+ * pauses while none is idle. */
+static void on_connection_opened(void *arg)
 {
+    struct eider_worker *w = arg;
     struct eider_gate *idle;
 
-    if (w->slot != NULL)
-        w->slot->connections = w->conns.count;
+    if (w->glue.slot != NULL)
+        w->glue.slot->connections = w->conns.count;
     if (w->conns.count < (size_t)w->cfg->worker_connections)
         return;
     /* As nginx does: an idle keep-alive connection makes room for the
@@ -121,47 +98,41 @@ void eider_worker_connection_opened(struct eider_worker *w)
     }
 }
 
-void eider_worker_connection_idle(struct eider_worker *w)
+/* A connection went idle: a worker that stopped accepting at
+ * worker_connections accepts again, reclaiming idle ones as it must. */
+static void on_connection_idle(void *arg)
 {
+    struct eider_worker *w = arg;
+
     /* The next accept reclaims it (or another idle one) if it must. */
-    if (w->accept_paused && !w->draining)
+    if (w->accept_paused && !w->glue.draining)
         set_accepting(w, 1);
 }
 
-void eider_worker_connection_closed(struct eider_worker *w)
+static void on_connection_closed(void *arg)
 {
-    if (w->slot != NULL)
-        w->slot->connections = w->conns.count;
-    if (w->accept_paused && !w->draining && w->conns.count < (size_t)w->cfg->worker_connections)
+    struct eider_worker *w = arg;
+
+    if (w->glue.slot != NULL)
+        w->glue.slot->connections = w->conns.count;
+    if (w->accept_paused && !w->glue.draining && w->conns.count < (size_t)w->cfg->worker_connections)
         set_accepting(w, 1);
 }
 
-int eider_worker_send_buffer_full(const struct eider_worker *w)
+/* Some of the answer bytes held for slow clients were written or
+ * dropped: requests held for them may go on. */
+static void on_send_freed(void *arg)
 {
-    size_t max = w->cfg->worker_max_send_buffer;
+    struct eider_worker *w = arg;
 
-    return max != 0 && w->send_buffered >= max;
-}
-
-void eider_worker_send_buffer_freed(struct eider_worker *w)
-{
-    if (!TAILQ_EMPTY(&w->parked) && w->unpark != NULL && !eider_worker_send_buffer_full(w))
+    if (!TAILQ_EMPTY(&w->glue.parked) && w->unpark != NULL && !eider_http_send_buffer_full(&w->glue))
         event_active(w->unpark, EV_TIMEOUT, 1);
 }
 
 static void on_unpark(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd, (void)what;
-    eider_http_unpark(arg);
-}
-
-void eider_worker_request_done(struct eider_worker *w, int status)
-{
-    w->inflight--;
-    eider_slot_end(w->slot, status);
-    if (w->slot != NULL) {
-        w->slot->heap_bytes = w->rt_ops->heap_bytes(w->rt);
-    }
+    eider_http_unpark(&((struct eider_worker *)arg)->glue);
 }
 
 static long long ms_until(const struct timespec *t)
@@ -185,11 +156,11 @@ static void on_drain_tick(evutil_socket_t fd, short what, void *arg)
     long long elapsed = (long long)w->cfg->worker_shutdown_timeout * 1000 - left;
 
     (void)fd, (void)what;
-    if ((w->inflight == 0 && w->conns.count == 0 && elapsed >= DRAIN_MIN_MS) || left <= 0) {
+    if ((w->glue.inflight == 0 && w->conns.count == 0 && elapsed >= DRAIN_MIN_MS) || left <= 0) {
         if (left <= 0)
             eider_log(EIDER_LOG_WARN, "worker_shutdown_timeout: closing %zu connection%s, "
                       "%d request%s unanswered", w->conns.count, w->conns.count == 1 ? "" : "s",
-                      w->inflight, w->inflight == 1 ? "" : "s");
+                      w->glue.inflight, w->glue.inflight == 1 ? "" : "s");
         event_base_loopexit(w->base, NULL);
     }
 }
@@ -198,9 +169,9 @@ static void start_drain(struct eider_worker *w)
 {
     struct timeval tick = { 0, 100 * 1000 };
 
-    if (w->draining)
+    if (w->glue.draining)
         return;
-    w->draining = 1;
+    w->glue.draining = 1;
     for (int i = 0; i < w->nlisteners; i++) {
         if (w->listeners[i].bound != NULL)
             evhttp_del_accept_socket(w->listeners[i].http, w->listeners[i].bound);
@@ -318,13 +289,26 @@ static struct event_base *new_base(void)
  * way, and the gate needs to know the listener's options. */
 static void setup_http(struct eider_worker *w, const int *fds, int nfds)
 {
-    w->header_tv = common_timeout(w->base, w->cfg->client_header_timeout);
-    w->body_tv = common_timeout(w->base, w->cfg->client_body_timeout);
-    w->proxy_tv = common_timeout(w->base, w->cfg->proxy_protocol_timeout);
-    w->send_tv = common_timeout(w->base, w->cfg->send_timeout);
+    struct eider_conns *c = &w->conns;
+
+    c->cfg = w->cfg;
+    c->slot = w->glue.slot;
+    w->glue.base = w->base;
+    w->glue.cfg = w->cfg;
+    w->glue.conns = c;
+    w->glue.status_answer = eider_status_answer;
+    c->header_tv = common_timeout(w->base, w->cfg->client_header_timeout);
+    c->body_tv = common_timeout(w->base, w->cfg->client_body_timeout);
+    c->proxy_tv = common_timeout(w->base, w->cfg->proxy_protocol_timeout);
+    c->send_tv = common_timeout(w->base, w->cfg->send_timeout);
+    c->hooks = (struct eider_conn_hooks){ .opened = on_connection_opened,
+                                          .closed = on_connection_closed,
+                                          .idle = on_connection_idle,
+                                          .send_freed = on_send_freed, .arg = w };
     for (int i = 0; i < nfds && i < EIDER_MAX_LISTENERS; i++) {
         struct eider_listener *l = &w->listeners[w->nlisteners++];
-        l->worker = w;
+        l->glue = &w->glue;
+        l->conns = c;
         l->cfg = &w->cfg->listens[i];
         /* Once: the sinks are those the master opened for this config. */
         l->access_sink = eider_access_sink(l->cfg->access_log);
@@ -360,18 +344,18 @@ static void worker_init(struct eider_worker *w, const struct eider_worker_args *
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     w->cfg = args->cfg;
-    w->router = args->router;
-    w->slot = args->slot;
-    w->board = args->board;
-    w->conns.nidle_out = w->slot != NULL ? &w->slot->idle : NULL;   /* status: idle connections */
-    w->rt_ops = &eider_js_runtime;
-    LIST_INIT(&w->waiting);
-    TAILQ_INIT(&w->parked);
-    w->id_state = random_seed();
+    w->glue.router = args->router;
+    w->glue.slot = args->slot;
+    w->glue.board = args->board;
+    w->conns.nidle_out = w->glue.slot != NULL ? &w->glue.slot->idle : NULL;   /* status: idle connections */
+    w->glue.rt_ops = &eider_js_runtime;
+    LIST_INIT(&w->glue.waiting);
+    TAILQ_INIT(&w->glue.parked);
+    w->conns.id_state = random_seed();
     /* From the certificate and key the master read (the key is usually
      * readable by root only). */
     if (eider_tls_wanted(w->cfg)
-        && (w->tls = eider_tls_server_ctx(w->cfg, args->sources, err, sizeof(err))) == NULL)
+        && (w->conns.tls = eider_tls_server_ctx(w->cfg, args->sources, err, sizeof(err))) == NULL)
         worker_fail("start", err);
     /* Then no worker code runs privileged. The handlers compile from the
      * texts the master read, so they need no access to disk. */
@@ -388,10 +372,10 @@ static void worker_init(struct eider_worker *w, const struct eider_worker_args *
     }
     if ((w->base = new_base()) == NULL)
         worker_fail("create its event loop", NULL);
-    struct eider_runtime_env env = { .cfg = w->cfg, .router = w->router,
+    struct eider_runtime_env env = { .cfg = w->cfg, .router = w->glue.router,
                                      .sources = args->sources, .base = w->base,
                                      .lower = eider_lower_one };
-    if ((w->rt = w->rt_ops->create(&env, err, sizeof(err))) == NULL)
+    if ((w->glue.rt = w->glue.rt_ops->create(&env, err, sizeof(err))) == NULL)
         worker_fail("start", err);
     setup_http(w, args->fds, args->nfds);
     for (size_t i = 0; i < NWORKER_SIGNALS; i++) {
@@ -411,15 +395,15 @@ static void worker_cleanup(struct eider_worker *w, struct worker_events *ev)
     /* Before evhttp_free, which would not free them: exchanges a handler
      * left waiting (at worker_shutdown_timeout, or on INT). Their access
      * log lines go out with the flush below. */
-    eider_http_close_waiting(w);
+    eider_http_close_waiting(&w->glue);
     eider_access_flush();
-    w->draining = 1;   /* closing connections must not resume accepting */
+    w->glue.draining = 1;   /* closing connections must not resume accepting */
     for (int i = 0; i < w->nlisteners; i++) {
         w->listeners[i].bound = NULL;
         evhttp_free(w->listeners[i].http);
     }
-    if (w->tls != NULL)
-        SSL_CTX_free(w->tls);
+    if (w->conns.tls != NULL)
+        SSL_CTX_free(w->conns.tls);
     for (size_t i = 0; i < NWORKER_SIGNALS; i++)
         event_free(ev->sig[i]);
     event_free(ev->flush);
@@ -428,7 +412,7 @@ static void worker_cleanup(struct eider_worker *w, struct worker_events *ev)
     if (w->unpark)
         event_free(w->unpark);
     eider_conns_free(&w->conns);
-    w->rt_ops->destroy(w->rt);
+    w->glue.rt_ops->destroy(w->glue.rt);
     event_base_free(w->base);
 }
 
@@ -443,8 +427,8 @@ void eider_worker_run(const struct eider_worker_args *args)
         (void)n;   /* the master also notices a worker that dies instead */
         close(args->ready_fd);
     }
-    eider_log(EIDER_LOG_INFO, "worker started, %zu handler%s", eider_router_count(w->router),
-              eider_router_count(w->router) == 1 ? "" : "s");
+    eider_log(EIDER_LOG_INFO, "worker started, %zu handler%s", eider_router_count(w->glue.router),
+              eider_router_count(w->glue.router) == 1 ? "" : "s");
     event_base_dispatch(w->base);
     worker_cleanup(w, &ev);
     exit(0);

@@ -1,5 +1,10 @@
 /*
  * A worker process: one event loop, one evhttp, one JS runtime.
+ *
+ * Layering: the top of a worker. It sets up the connection layer
+ * (conns.h, gate.h) and the HTTP glue (http.h) below it, gives them their
+ * hooks (its own reactions to connections opening, closing, going idle;
+ * the status endpoint, status.h), and calls down only.
  */
 #ifndef EIDER_WORKER_H
 #define EIDER_WORKER_H
@@ -9,12 +14,12 @@
 #include <time.h>
 
 #include "conns.h"
+#include "http.h"
 #include "runtime.h"
 
 struct event;
 struct event_base;
 struct evhttp;
-typedef struct ssl_ctx_st SSL_CTX;
 struct evhttp_bound_socket;
 struct evhttp_request;
 struct eider_config;
@@ -29,43 +34,17 @@ struct eider_gate;
 struct eider_listen;
 struct timeval;
 
-/* One per listen directive: an evhttp of its own, so that each listener's
- * options (ssl, proxy_protocol) reach its connections' gates. */
-struct eider_listener {
-    struct eider_worker *worker;
-    const struct eider_listen *cfg;
-    struct evhttp *http;
-    struct evhttp_bound_socket *bound;  /* NULL once no longer accepting */
-    int access_sink;                    /* its access log (log.h); -1: off */
-};
-
 struct eider_worker {
     struct event_base *base;
     struct eider_listener listeners[EIDER_MAX_LISTENERS];
     int nlisteners;
-    SSL_CTX *tls;                   /* for listeners with ssl, or NULL */
     const struct eider_config *cfg;
-    const struct eider_router *router;
-    const struct eider_runtime_ops *rt_ops;
-    void *rt;
-    struct eider_slot *slot;        /* this worker's scoreboard slot */
-    const struct eider_slot *board; /* everyone's, for the status endpoint */
-    uint64_t id_state;              /* request id generator */
-    struct eider_conns conns;       /* open connections (their gates) */
+    struct eider_http glue;         /* the HTTP glue's state (http.h) */
+    struct eider_conns conns;       /* the connection layer's state (conns.h) */
     int accept_paused;              /* at worker_connections */
-    /* libevent common timeouts: O(1) to arm, one per duration */
-    const struct timeval *header_tv, *body_tv, *proxy_tv, *send_tv;
-    size_t send_buffered;           /* answer bytes waiting for slow clients */
-    int inflight;                   /* requests not yet answered */
-    LIST_HEAD(, eider_exchange) waiting;   /* left unanswered by their handler (http.c) */
-    TAILQ_HEAD(, eider_exchange) parked;   /* held for the send buffer, oldest first (http.c) */
     struct event *unpark;           /* runs eider_http_unpark */
-    int draining;                   /* stopping: answer, close, exit */
     struct timespec drain_deadline;
     struct event *drain_timer;
-    /* eider call: requests come with no connection and their answers go
-     * here (http.c); NULL in a serving worker. */
-    struct eider_capture *capture;
 };
 
 /* What the master hands a new worker. */
@@ -86,28 +65,5 @@ void eider_worker_run(const struct eider_worker_args *args) __attribute__((noret
 
 /* Writes the next request id (16 hex digits and a NUL) into out. */
 void eider_worker_next_id(struct eider_worker *w, char out[17]);
-
-/* Called by the HTTP glue when a request arrives and when its answer is
- * complete: connection tracking, keep-alive, draining, the scoreboard. */
-void eider_worker_request_start(struct eider_worker *w, struct evhttp_request *req,
-                                struct eider_gate *g, const char *id, const char *method,
-                                const char *target);
-void eider_worker_request_done(struct eider_worker *w, int status);
-
-/* Called by the gate as connections open and close: the scoreboard, and
- * at worker_connections the longest idle keep-alive connection is closed
- * to make room, or accepting pauses while none is idle. */
-void eider_worker_connection_opened(struct eider_worker *w);
-void eider_worker_connection_closed(struct eider_worker *w);
-/* A connection of W went idle (gate.c): a worker that stopped accepting
- * at worker_connections accepts again, reclaiming idle ones as it must. */
-void eider_worker_connection_idle(struct eider_worker *w);
-
-/* 1 if W holds worker_max_send_buffer bytes of answers or more for
- * clients that have not read them yet: a new request waits (http.c's
- * parked list) rather than be answered into memory. */
-int eider_worker_send_buffer_full(const struct eider_worker *w);
-/* Some of those bytes were written or dropped: held requests may go on. */
-void eider_worker_send_buffer_freed(struct eider_worker *w);
 
 #endif

@@ -14,7 +14,7 @@ apt-get install -y -qq --no-install-recommends \
     node-typescript node-tslib \
     python3 python3-pytest python3-pytest-xdist python3-pytest-timeout \
     curl ca-certificates mandoc man-db valgrind openssl \
-    wrk nginx-light libnginx-mod-http-lua haproxy \
+    wrk nginx-light libnginx-mod-http-lua haproxy strace \
     redis-server \
     clang libclang-rt-14-dev \
     debhelper dpkg-dev lintian fakeroot logrotate iproute2 \

@@ -11,19 +11,19 @@
  * when it asks for that through its scoreboard slot (js_memory_limit
  * reached), or when its heap grows past what a worker is recycled at.
  *
- * What is not eider's is the HTTP glue: http.c needs a live evhttp
- * connection (and its gate) to answer, so this file implements the part of
- * http.h the bindings call (eider_http_send and friends) the way http.c
- * does, minus the socket. The evhttp_request is real (evhttp_request_new),
- * holding the fuzzed headers and body, and it is freed the moment the
- * answer "leaves", as evhttp frees a request with no connection: a
- * binding that touches it afterwards is a use-after-free ASan reports.
- * The glue checks what a client would receive: a status of three digits,
- * header names that are tokens and values without CR or LF (the bindings
- * promise a handler cannot split a response), and no second answer. The
- * head of a whole answer is the real one, from http_answer.c's writer,
- * read back line by line; error answers are http_answer.c's own
- * eider_http_error, so what the fuzzer checks cannot drift from http.c.
+ * The HTTP glue is eider's too: the request is built by eider call's
+ * builder (eider_call_request), dispatched by http.c's
+ * eider_http_dispatch (routing, 404/405, the handler), and answered by
+ * http.c's send functions into the capture eider call prints
+ * (http_capture.c), whose head comes from http_answer.c's one writer, as
+ * on a connection. evhttp frees a request with no connection the moment
+ * its answer leaves: a binding that touches it afterwards is a
+ * use-after-free ASan reports. The fuzzer reads the captured answer as a
+ * client would: a status line of three digits, header names that are
+ * tokens and values without CR or LF (the bindings promise a handler
+ * cannot split a response), a Content-Length that is the body's, and no
+ * second answer. What a handler leaves unanswered after a few turns of
+ * the loop gets http.c's 503, as in a stopping worker.
  *
  * The input is read as a loose request: "METHOD TARGET" on the first line,
  * "Name: value" lines up to an empty line, then the body; a line that is
@@ -55,6 +55,7 @@
 #include <sys/queue.h>
 
 #include "fuzz.h"
+#include "cmd.h"
 #include "config.h"
 #include "config_internal.h"
 #include "http.h"
@@ -65,6 +66,7 @@
 #include "runtime.h"
 #include "scoreboard.h"
 #include "sources.h"
+#include "worker.h"
 
 /* A worker would be recycled well before this; the runtime is rebuilt. */
 #define HEAP_RECYCLE (96u << 20)
@@ -192,10 +194,13 @@ static struct eider_config *cfg;
 static struct eider_router *router;
 static struct eider_sources *sources;
 static struct event_base *base;
-static void *rt;
 static const struct eider_runtime_ops *ops = &eider_js_runtime;
 static int answers;              /* answers sent for the current input */
 static struct eider_slot slot;   /* this "worker's" scoreboard slot */
+static struct eider_worker w;    /* as eider call's: no listener, a capture */
+static struct eider_capture cap;
+
+static void on_answer_end(struct eider_capture *c);
 
 /* fuzzViolation(message): a property the JS side checks is broken. */
 static duk_ret_t fuzz_violation(duk_context *ctx)
@@ -204,18 +209,29 @@ static duk_ret_t fuzz_violation(duk_context *ctx)
     return 0;
 }
 
+/* The runtime, made as eider call makes it (eider_call_worker), with the
+ * fuzzer's two globals. */
 static void runtime_start(void)
 {
-    struct eider_runtime_env env = { .cfg = cfg, .router = router, .sources = sources, .base = base };
     char err[1024];
     duk_context *ctx;
 
-    rt = ops->create(&env, err, sizeof(err));
-    if (rt == NULL) {
-        fprintf(stderr, "fuzz_js: cannot create the runtime: %s\n", err);
-        exit(2);
+    if (w.glue.rt == NULL && cap.out == NULL) {
+        if (eider_call_worker(&w, &cap, cfg, router, sources, err, sizeof(err)) < 0) {
+            fprintf(stderr, "fuzz_js: cannot create the runtime: %s\n", err);
+            exit(2);
+        }
+        cap.on_end = on_answer_end;
+        w.glue.slot = &slot;
+    } else {
+        struct eider_runtime_env env = { .cfg = cfg, .router = router, .sources = sources,
+                                         .base = base };
+        if ((w.glue.rt = ops->create(&env, err, sizeof(err))) == NULL) {
+            fprintf(stderr, "fuzz_js: cannot create the runtime: %s\n", err);
+            exit(2);
+        }
     }
-    ctx = ((struct eider_js *)rt)->ctx;
+    ctx = ((struct eider_js *)w.glue.rt)->ctx;
     duk_push_c_function(ctx, fuzz_violation, 1);
     duk_put_global_string(ctx, "fuzzViolation");
     duk_push_boolean(ctx, getenv("FUZZ_JS_SKIP_KNOWN") != NULL);
@@ -234,8 +250,10 @@ static int has_directive(const char *name)
  * the runtime leaked over the whole run. */
 static void teardown(void)
 {
-    if (rt != NULL)
-        ops->destroy(rt);
+    if (w.glue.rt != NULL)
+        ops->destroy(w.glue.rt);
+    if (cap.out != NULL)
+        evbuffer_free(cap.out);
     eider_router_free(router);
     eider_config_free(cfg);
     eider_sources_free(sources);
@@ -304,18 +322,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         eider_log_open("/dev/null", EIDER_LOG_CRIT);
     sources = eider_sources_new();
     base = event_base_new();
+    w.base = base;
     eider_scoreboard_set_self(&slot);
     runtime_start();
     atexit(teardown);
     return 0;
 }
 
-/* --- the part of http.h the bindings call, as http.c does it (its error
- * answers and every head come from http_answer.c itself) --- */
-
-const char *const eider_method_names[EIDER_NMETHODS] = {
-    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
-};
+/* --- the answer, as a client reads it --- */
 
 static int is_tchar(unsigned char c)
 {
@@ -323,166 +337,71 @@ static int is_tchar(unsigned char c)
         || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-/* The head as a client would get it: the checks stand in for the
- * client. */
-static void check_head(struct eider_exchange *ex)
+/* The capture's end of an answer (http_capture.c), instead of stopping
+ * the loop: counted, so that a second answer to one request shows. */
+static void on_answer_end(struct eider_capture *c)
 {
-    struct evkeyval *kv;
-
-    FUZZ_ASSERT(ex->status >= 100 && ex->status <= 999, "status %d", ex->status);
-    FUZZ_ASSERT(strpbrk(ex->reason, "\r\n") == NULL, "reason phrase with CR or LF");
-    TAILQ_FOREACH(kv, evhttp_request_get_output_headers(ex->req), next) {
-        FUZZ_ASSERT(kv->key[0] != '\0', "an empty header name");
-        for (const char *p = kv->key; *p; p++)
-            FUZZ_ASSERT(is_tchar((unsigned char)*p), "header name \"%s\"", kv->key);
-        FUZZ_ASSERT(strpbrk(kv->value, "\r\n") == NULL, "header %s: value with CR or LF",
-                    kv->key);
-    }
-}
-
-/* Reads every byte handed over, as the socket would; the sum keeps the
- * compiler from skipping the reads. */
-volatile unsigned char fuzz_js_sum;
-
-static void sink(const void *data, size_t len)
-{
-    const unsigned char *p = data;
-
-    for (size_t i = 0; i < len; i++)
-        fuzz_js_sum = (unsigned char)(fuzz_js_sum ^ p[i]);
-}
-
-static void release(struct eider_exchange *ex)
-{
-    ops->release(rt, ex);
-    eider_match_clear(&ex->match);
-    free(ex);
-}
-
-/* The answer is gone: evhttp frees a request without a connection at
- * once (evhttp_send), so it is freed here too. */
-static void answered(struct eider_exchange *ex)
-{
+    (void)c;
     answers++;
     FUZZ_ASSERT(answers == 1, "a second answer for one request");
-    evhttp_request_free(ex->req);
-    ex->done = 1;
-    ex->req = NULL;
-    if (!ex->in_handler)
-        release(ex);
 }
 
-/* The head http.c would write, from the one writer (http_answer.c), read
- * back as a client would: one status line, "Name: value" lines, a blank
- * line, and the Content-Length the body has (none for 1xx, 204, 304). */
-static void check_written_head(struct eider_exchange *ex, size_t content_length)
+/* The answer http.c wrote, as a client would read it: one status line of
+ * three digits, "Name: value" lines with token names and no bare CR or
+ * LF, a blank line, then a body as long as Content-Length says (none for
+ * HEAD, 1xx, 204, 304; a chunked answer comes de-chunked, with no
+ * Content-Length). */
+static void check_answer(const char *p, size_t len, int head_request)
 {
-    struct eider_answer_head head;
-    const char *reason = ex->reason[0] ? ex->reason : eider_http_reason(ex->status);
-    const char *p, *end, *eol;
-    int lengths = 0;
+    const char *end = p + len, *eol, *body;
+    long long length = -1;
+    int chunked = 0, status;
 
-    FUZZ_ASSERT(eider_answer_head(&head, ex->req, ex->status, reason, content_length) == 0,
-                "no head for status %d", ex->status);
-    p = head.data;
-    end = head.data + head.len;
-    FUZZ_ASSERT(head.len >= 16 && memcmp(p, "HTTP/1.1 ", 9) == 0, "status line %.*s",
-                (int)head.len, p);
-    FUZZ_ASSERT(memcmp(end - 4, "\r\n\r\n", 4) == 0, "a head not ended by a blank line");
-    p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
-    for (; p < end - 2; p = eol + 2) {
+    FUZZ_ASSERT(len >= 17 && memcmp(p, "HTTP/1.", 7) == 0 && (p[7] == '0' || p[7] == '1')
+                && p[8] == ' ', "status line %.*s", (int)(len < 40 ? len : 40), p);
+    for (int i = 9; i < 12; i++)
+        FUZZ_ASSERT(p[i] >= '0' && p[i] <= '9', "status %.3s", p + 9);
+    status = atoi(p + 9);
+    eol = memmem(p, len, "\r\n", 2);
+    FUZZ_ASSERT(eol != NULL && memchr(p, '\n', (size_t)(eol - p)) == NULL
+                && memchr(p, '\r', (size_t)(eol - p)) == NULL, "reason phrase with CR or LF");
+    body = memmem(p, len, "\r\n\r\n", 4);
+    FUZZ_ASSERT(body != NULL, "a head not ended by a blank line");
+    body += 4;
+    for (p = eol + 2; p < body - 2; p = eol + 2) {
         const char *colon;
-        eol = memchr(p, '\r', (size_t)(end - p));
-        FUZZ_ASSERT(eol != NULL && eol[1] == '\n', "a bare CR or LF in the head");
-        FUZZ_ASSERT(memchr(p, '\n', (size_t)(eol - p)) == NULL, "a bare LF in a header line");
+        eol = memmem(p, (size_t)(body - p), "\r\n", 2);
+        FUZZ_ASSERT(eol != NULL, "a header line without CR LF");
+        FUZZ_ASSERT(memchr(p, '\n', (size_t)(eol - p)) == NULL
+                    && memchr(p, '\r', (size_t)(eol - p)) == NULL, "a bare CR or LF in %.*s",
+                    (int)(eol - p), p);
         colon = memchr(p, ':', (size_t)(eol - p));
         FUZZ_ASSERT(colon != NULL && colon > p && colon[1] == ' ', "header line %.*s",
                     (int)(eol - p), p);
         for (const char *c = p; c < colon; c++)
             FUZZ_ASSERT(is_tchar((unsigned char)*c), "header name %.*s", (int)(colon - p), p);
         if ((size_t)(colon - p) == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
-            lengths++;
-            FUZZ_ASSERT(strtoull(colon + 2, NULL, 10) == content_length,
-                        "Content-Length %.*s for %zu bytes", (int)(eol - p), p, content_length);
+            FUZZ_ASSERT(length < 0, "two Content-Length headers");
+            length = strtoll(colon + 2, NULL, 10);
         }
+        if ((size_t)(colon - p) == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0)
+            chunked = 1;
     }
-    FUZZ_ASSERT(lengths == eider_answer_body_allowed(ex->status), "%d Content-Length for %d",
-                lengths, ex->status);
-    eider_answer_head_free(&head);
-}
-
-void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len)
-{
-    if (ex->done || ex->head_sent)
-        return;
-    ex->status = status;
-    check_head(ex);
-    check_written_head(ex, len);
-    /* HEAD answers carry GET's length and no body; 204 and 304 no body. */
-    if (body == NULL || ex->method == EIDER_HEAD || !eider_answer_body_allowed(status))
-        len = 0;
-    sink(body, len);
-    ex->body_bytes = len;
-    ex->head_sent = 1;
-    answered(ex);
-}
-
-void eider_http_start_chunked(struct eider_exchange *ex)
-{
-    if (ex->head_sent || ex->done)
-        return;
-    check_head(ex);
-    ex->head_sent = 1;
-    ex->chunked = 1;
-}
-
-/* Never more than the socket takes: drain is left to the integration
- * tests. */
-int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t len)
-{
-    if (ex->done || len == 0)
-        return 1;
-    eider_http_start_chunked(ex);
-    sink(data, len);
-    if (ex->method != EIDER_HEAD)
-        ex->body_bytes += len;
-    return 1;
-}
-
-void eider_http_end_chunked(struct eider_exchange *ex, const void *data, size_t len)
-{
-    if (ex->done)
-        return;
-    eider_http_write_chunk(ex, data, len);
-    eider_http_start_chunked(ex);
-    answered(ex);
-}
-
-/* Called after a 'drain' handler, which write_chunk never asks for. */
-void eider_http_handler_returned(struct eider_exchange *ex)
-{
-    ex->in_handler = 0;
-    if (ex->done)
-        release(ex);
-}
-
-const char *eider_http_peer(struct eider_exchange *ex)
-{
-    return ex->peer;
-}
-
-struct evbuffer *eider_http_body(struct eider_exchange *ex)
-{
-    FUZZ_ASSERT(ex->req != NULL, "the body of an answered request");
-    return evhttp_request_get_input_buffer(ex->req);
+    if (chunked || status < 200 || status == 204 || status == 304) {
+        FUZZ_ASSERT(length < 0, "Content-Length on a %s%d answer", chunked ? "chunked " : "",
+                    status);
+    } else {
+        FUZZ_ASSERT(length >= 0, "no Content-Length on a %d answer", status);
+        if (!head_request)
+            FUZZ_ASSERT(length == end - body, "Content-Length %lld for %zu bytes", length,
+                        (size_t)(end - body));
+    }
+    if (head_request || status < 200 || status == 204 || status == 304)
+        FUZZ_ASSERT(end == body, "%zu bytes of body on a %d answer%s", (size_t)(end - body),
+                    status, head_request ? " to HEAD" : "");
 }
 
 /* --- one request per input --- */
-
-static const enum evhttp_cmd_type ev_methods[EIDER_NMETHODS] = {
-    EVHTTP_REQ_GET, EVHTTP_REQ_HEAD, EVHTTP_REQ_POST, EVHTTP_REQ_PUT, EVHTTP_REQ_PATCH,
-    EVHTTP_REQ_DELETE, EVHTTP_REQ_OPTIONS
-};
 
 /* The next line of [*p, end) without its CR LF, as a C string (cut at a
  * NUL, as evhttp's parser would see it) in buf. */
@@ -502,16 +421,20 @@ static const char *next_line(const char **p, const char *end, char *buf, size_t 
     return buf;
 }
 
-/* Builds the exchange http.c's dispatch would, from the fuzzed request;
- * NULL when dispatch would answer it without a handler. */
-static struct eider_exchange *make_exchange(const uint8_t *data, size_t size)
+#define MAX_HEADERS 64
+
+/* The request eider call would make of the fuzzed one (cmd_call.c's
+ * eider_call_request, the real builder), or NULL when it refuses it.
+ * *HEAD_REQUEST says whether it is a HEAD. */
+static struct evhttp_request *make_request(const uint8_t *data, size_t size, int *head_request)
 {
     const char *p = (const char *)data, *end = p + size;
-    char line[8192], target[8192];
-    struct eider_exchange *ex;
-    struct evhttp_request *req;
-    char *sp, *q;
-    int method = EIDER_POST;
+    static char lines[MAX_HEADERS][1024];
+    const char *headers[MAX_HEADERS];
+    char line[8192], target[8192], err[256];
+    const char *method = "POST";
+    int nheaders = 0;
+    char *sp;
 
     next_line(&p, end, line, sizeof(line));
     sp = strchr(line, ' ');
@@ -519,93 +442,53 @@ static struct eider_exchange *make_exchange(const uint8_t *data, size_t size)
         *sp = '\0';
         for (int m = 0; m < EIDER_NMETHODS; m++)
             if (strcmp(line, eider_method_names[m]) == 0)
-                method = m;
+                method = eider_method_names[m];
         snprintf(target, sizeof(target), "%s%s", sp[1] == '/' ? "" : "/", sp + 1);
     } else {
         snprintf(target, sizeof(target), "/%s", line);
     }
-    /* dispatch answers 400 for these: no handler sees them. */
-    for (const unsigned char *u = (const unsigned char *)target; *u; u++)
-        if (*u <= 0x20 || *u == 0x7f)
-            return NULL;
-
-    req = evhttp_request_new(NULL, NULL);
-    req->type = ev_methods[method];
-    req->major = 1;
-    req->minor = 1;
-    req->uri = strdup(target);
-    while (p < end) {
+    while (p < end && nheaders < MAX_HEADERS) {
         const char *at = p;
-        char *colon;
         next_line(&p, end, line, sizeof(line));
-        colon = strchr(line, ':');
         if (line[0] == '\0')
             break;
-        if (colon == NULL || colon == line) {
+        if (strchr(line, ':') == NULL || line[0] == ':') {
             p = at;   /* not a header: the body starts here */
             break;
         }
-        *colon = '\0';
-        for (colon++; *colon == ' ' || *colon == '\t'; colon++)
-            ;
-        evhttp_add_header(evhttp_request_get_input_headers(req), line, colon);
+        snprintf(lines[nheaders], sizeof(lines[nheaders]), "%s", line);
+        headers[nheaders] = lines[nheaders];
+        nheaders++;
     }
-    evbuffer_add(evhttp_request_get_input_buffer(req), p, (size_t)(end - p));
-
-    ex = calloc(1, sizeof(*ex));
-    ex->req = req;
-    ex->method = (enum eider_method)method;
-    ex->status = 200;
-    ex->match.handler = -1;
-    ex->in_handler = 1;
-    snprintf(ex->id, sizeof(ex->id), "00000000fuzz%04zx", size & 0xffff);
-    snprintf(ex->peer, sizeof(ex->peer), "192.0.2.1");
-    q = strchr(req->uri, '?');
-    ex->path = strndup(req->uri, q ? (size_t)(q - req->uri) : strlen(req->uri));
-    ex->query = q ? q + 1 : NULL;
-    if (eider_router_match(router, ex->path, strlen(ex->path), &ex->match) < 0
-        || !(ops->methods(rt, ex->match.handler) & (1u << method))) {
-        eider_match_clear(&ex->match);
-        free((char *)ex->path);
-        free(ex);
-        evhttp_request_free(req);
-        return NULL;
-    }
-    return ex;
+    *head_request = strcmp(method, "HEAD") == 0;
+    return eider_call_request(method, target, headers, nheaders, p, (size_t)(end - p), err,
+                              sizeof(err));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct eider_exchange *ex = make_exchange(data, size);
-    char *path;
+    int head_request;
+    struct evhttp_request *req = make_request(data, size, &head_request);
 
-    if (ex == NULL)
+    if (req == NULL)
         return 0;
     answers = 0;
-    /* ex->path points into the request in http.c; here it is our copy,
-     * kept until the exchange is gone. */
-    path = (char *)ex->path;
-    ops->handle(rt, ex);
-    ex->in_handler = 0;
-    if (ex->done) {
-        release(ex);
-    } else {
-        /* Waiting: give timers, immediates and Promises their turns. */
-        for (int i = 0; i < LOOP_TURNS && answers == 0; i++)
-            event_base_loop(base, EVLOOP_NONBLOCK);
-        if (answers == 0) {
-            ex->in_handler = 1;   /* still ours after the answer, for release() */
-            eider_http_error(ex, 503);
-            ex->in_handler = 0;
-            release(ex);
-        }
-    }
-    free(path);
+    cap.status = cap.done = 0;
+    evbuffer_drain(cap.out, evbuffer_get_length(cap.out));
+    eider_http_dispatch(req, &w.listeners[0]);
+    /* Waiting: give timers, immediates and Promises their turns. */
+    for (int i = 0; i < LOOP_TURNS && answers == 0; i++)
+        event_base_loop(base, EVLOOP_NONBLOCK);
+    /* Then 503, as a stopping worker answers what is left waiting. */
+    eider_http_close_waiting(&w.glue);
+    FUZZ_ASSERT(answers == 1, "%d answers for one request", answers);
+    check_answer((const char *)evbuffer_pullup(cap.out, -1), evbuffer_get_length(cap.out),
+                 head_request);
     /* Timers a handler left behind fire for no request; let them run out. */
     for (int i = 0; i < LOOP_TURNS; i++)
         event_base_loop(base, EVLOOP_NONBLOCK);
-    if (slot.retire || ops->heap_bytes(rt) > HEAP_RECYCLE) {
-        ops->destroy(rt);
+    if (slot.retire || ops->heap_bytes(w.glue.rt) > HEAP_RECYCLE) {
+        ops->destroy(w.glue.rt);
         memset(&slot, 0, sizeof(slot));
         runtime_start();
     }

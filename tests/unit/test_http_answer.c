@@ -1,7 +1,7 @@
 /*
  * Unit tests for framework/http_answer.c: eider_answer_format, the one
  * writer of an answer head (http.c's answers, the gate's early refusals,
- * the fuzzer's stand-in), and eider_http_error_body. Each row is the exact
+ * eider call's capture), and eider_http_error_body. Each row is the exact
  * bytes a client reads.
  */
 #include <event2/keyvalq_struct.h>
