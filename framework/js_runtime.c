@@ -305,6 +305,7 @@ static const struct binding bindings[] = {
     { "process", eider_js_process_init },
     { "fetch",   eider_js_fetch_init },
     { "JSON",    eider_js_json_init },
+    { "RegExp",  eider_js_regexp_init },   /* PCRE2, for prelude_regexp.js */
 };
 
 /* --- handler loading --- */

@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
-    libevent-dev duktape-dev libhttp-parser-dev libssl-dev libmimalloc-dev \
+    libevent-dev duktape-dev libhttp-parser-dev libssl-dev libmimalloc-dev libpcre2-dev \
     node-typescript node-tslib \
     python3 python3-pytest python3-pytest-xdist python3-pytest-timeout \
     curl ca-certificates mandoc man-db valgrind openssl \
