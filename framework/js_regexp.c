@@ -49,7 +49,7 @@ void eider_re_subject(duk_context *ctx, duk_idx_t idx)
     S.ptr = ptr;
     duk_push_heap_stash(ctx);
     duk_dup(ctx, idx < 0 ? idx - 1 : idx);
-    duk_put_prop_string(ctx, -2, STASH_SUBJECT);
+    duk_put_prop_literal(ctx, -2, STASH_SUBJECT);
     duk_pop(ctx);
 }
 
@@ -97,7 +97,7 @@ struct re_code *eider_re_code_of(duk_context *ctx, duk_idx_t idx)
 {
     struct re_code *rc;
 
-    duk_get_prop_string(ctx, idx, HIDDEN_CODE);
+    duk_get_prop_literal(ctx, idx, HIDDEN_CODE);
     rc = duk_get_pointer(ctx, -1);
     duk_pop(ctx);
     if (rc == NULL || rc->code == NULL)
@@ -163,7 +163,7 @@ size_t eider_re_advance(const struct re_code *rc, size_t i)
 static double last_index(duk_context *ctx, duk_idx_t re)
 {
     double v;
-    duk_get_prop_string(ctx, re, "lastIndex");
+    duk_get_prop_literal(ctx, re, "lastIndex");
     v = duk_to_number(ctx, -1);
     duk_pop(ctx);
     return isnan(v) || v < 0 ? 0 : v;
@@ -172,7 +172,7 @@ static double last_index(duk_context *ctx, duk_idx_t re)
 void eider_re_set_last_index(duk_context *ctx, duk_idx_t re, double v)
 {
     duk_push_number(ctx, v);
-    duk_put_prop_string(ctx, re, "lastIndex");
+    duk_put_prop_literal(ctx, re, "lastIndex");
 }
 
 /* RegExpBuiltinExec's lastIndex steps around one match of the regexp at
@@ -228,11 +228,11 @@ void eider_re_push_match(duk_context *ctx, const struct re_code *rc, duk_idx_t s
         duk_put_prop_index(ctx, -2, g);
     }
     duk_push_number(ctx, (double)ov[0]);
-    duk_put_prop_string(ctx, -2, "index");
+    duk_put_prop_literal(ctx, -2, "index");
     duk_dup(ctx, subj);
-    duk_put_prop_string(ctx, -2, "input");
+    duk_put_prop_literal(ctx, -2, "input");
     eider_re_push_groups(ctx, rc);
-    duk_put_prop_string(ctx, -2, "groups");
+    duk_put_prop_literal(ctx, -2, "groups");
     if (rc->flags & EIDER_RE_D) {
         duk_push_array(ctx);
         for (uint32_t g = 0; g <= rc->ngroups; g++) {
@@ -247,7 +247,7 @@ void eider_re_push_match(duk_context *ctx, const struct re_code *rc, duk_idx_t s
             }
             duk_put_prop_index(ctx, -2, g);
         }
-        duk_put_prop_string(ctx, -2, "indices");
+        duk_put_prop_literal(ctx, -2, "indices");
     }
 }
 
@@ -257,11 +257,11 @@ static duk_ret_t code_finalizer(duk_context *ctx)
 {
     struct re_code *rc;
 
-    duk_get_prop_string(ctx, 0, HIDDEN_CODE);
+    duk_get_prop_literal(ctx, 0, HIDDEN_CODE);
     rc = duk_get_pointer(ctx, -1);
     if (rc != NULL) {
         duk_push_pointer(ctx, NULL);
-        duk_put_prop_string(ctx, 0, HIDDEN_CODE);
+        duk_put_prop_literal(ctx, 0, HIDDEN_CODE);
         if (rc->names != NULL)
             for (uint32_t g = 0; g <= rc->ngroups; g++)
                 free(rc->names[g]);
@@ -328,7 +328,7 @@ static duk_ret_t re_compile(duk_context *ctx)
     read_names(rc);
     duk_push_bare_object(ctx);
     duk_push_pointer(ctx, rc);
-    duk_put_prop_string(ctx, -2, HIDDEN_CODE);
+    duk_put_prop_literal(ctx, -2, HIDDEN_CODE);
     duk_push_c_function(ctx, code_finalizer, 1);
     duk_set_finalizer(ctx, -2);
     return 1;
@@ -360,37 +360,109 @@ static duk_ret_t re_test(duk_context *ctx)
 /* --- the methods, called by user code directly --- */
 
 #define STASH_HOOKS DUK_HIDDEN_SYMBOL("reHooks")
+#define STASH_NATIVE DUK_HIDDEN_SYMBOL("reNative")
 #define HIDDEN_RE_CODE DUK_HIDDEN_SYMBOL("reCode")
+
+/* The hooks object and the tables of Duktape's RegExps (below) of the
+ * heap that called setup(), which its stash keeps alive: pushed by heap
+ * pointer, a hot path's stash lookups cost more than the match. */
+static struct {
+    duk_context *ctx;
+    void *hooks, *tables;
+} H;
+
+/* Pushes the tables (TABLES) or the hooks. */
+static void push_stashed(duk_context *ctx, int tables)
+{
+    if (H.ctx == ctx) {
+        duk_push_heapptr(ctx, tables ? H.tables : H.hooks);
+        return;
+    }
+    duk_push_heap_stash(ctx);
+    if (tables)
+        duk_get_prop_literal(ctx, -1, STASH_NATIVE);
+    else
+        duk_get_prop_literal(ctx, -1, STASH_HOOKS);
+    duk_remove(ctx, -2);
+}
 
 /* Pushes hook NAME of prelude_regexp.js (setup()). */
 static void push_hook(duk_context *ctx, const char *name)
 {
-    duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -1, STASH_HOOKS);
+    push_stashed(ctx, 0);
     duk_get_prop_string(ctx, -1, name);
     duk_remove(ctx, -2);
-    duk_remove(ctx, -2);
+}
+
+/* Duktape's own RegExp objects (ES5 literals: a new one each time a
+ * literal is evaluated) are looked up by their internal source, in one
+ * table per combination of Duktape's flags g, i and m (its bytecode's
+ * first byte), without a call into JavaScript. */
+#define DUK_INT_BYTECODE "\x82" "Bytecode"
+#define DUK_INT_SOURCE "\x82" "Source"
+
+/* The code of Duktape's RegExp at IDX from the table: 1 with the code
+ * object pushed, 0 for a pattern left to Duktape (nothing pushed), -1 for
+ * no entry (nothing pushed; the table and the source are left below for
+ * remember()). */
+static int native_lookup(duk_context *ctx, duk_idx_t idx)
+{
+    size_t bl;
+    const unsigned char *bc;
+
+    if (!duk_get_prop_literal(ctx, idx, DUK_INT_BYTECODE) || !duk_is_string(ctx, -1)) {
+        duk_pop(ctx);
+        return -2;
+    }
+    bc = (const unsigned char *)duk_get_lstring(ctx, -1, &bl);
+    push_stashed(ctx, 1);
+    duk_get_prop_index(ctx, -1, bl > 0 ? bc[0] & 7 : 0);     /* [bc tables table] */
+    duk_replace(ctx, -3);
+    duk_pop(ctx);                                             /* [table] */
+    duk_get_prop_literal(ctx, idx, DUK_INT_SOURCE);            /* [table src] */
+    duk_dup_top(ctx);
+    duk_get_prop(ctx, -3);                                    /* [table src code] */
+    if (duk_is_object(ctx, -1) || duk_is_null(ctx, -1)) {
+        int r = duk_is_object(ctx, -1);
+        duk_replace(ctx, -3);
+        duk_pop(ctx);
+        if (!r)
+            duk_pop(ctx);
+        return r;
+    }
+    duk_pop(ctx);
+    return -1;
 }
 
 /* The code of the value at IDX as a regexp: 1 with the code object
  * pushed; 0 (nothing pushed) for one of Duktape's RegExp objects whose
  * pattern PCRE2 refused, which Duktape's engine then runs; -1 (nothing
- * pushed) if the value is no RegExp. A RegExp made by Duktape (an ES5
- * literal) gets its code on first use, from the hook codeFor. */
+ * pushed) if the value is no RegExp. A RegExp made by Duktape gets its
+ * code from the hook codeFor the first time its pattern is seen. */
 static int resolve(duk_context *ctx, duk_idx_t idx)
 {
+    int r, known;
+
     if (!duk_is_object(ctx, idx))
         return -1;
-    if (duk_get_prop_string(ctx, idx, HIDDEN_RE_CODE) && duk_is_object(ctx, -1))
+    if (duk_get_prop_literal(ctx, idx, HIDDEN_RE_CODE) && duk_is_object(ctx, -1))
         return 1;
     duk_pop(ctx);
+    if ((known = native_lookup(ctx, idx)) >= 0)
+        return known;
     push_hook(ctx, "codeFor");
     duk_dup(ctx, idx);
     duk_call(ctx, 1);
-    if (duk_is_object(ctx, -1))
-        return 1;
-    int r = duk_is_null(ctx, -1) ? 0 : -1;
-    duk_pop(ctx);
+    r = duk_is_object(ctx, -1) ? 1 : duk_is_null(ctx, -1) ? 0 : -1;
+    if (known == -1) {                    /* [table src code]: remember it */
+        duk_dup(ctx, -2);
+        duk_dup(ctx, -2);
+        duk_put_prop(ctx, -5);
+        duk_replace(ctx, -3);
+        duk_pop(ctx);
+    }
+    if (r != 1)
+        duk_pop(ctx);
     return r;
 }
 
@@ -494,7 +566,16 @@ static duk_ret_t re_setup(duk_context *ctx)
 {
     duk_push_heap_stash(ctx);
     duk_dup(ctx, 0);
-    duk_put_prop_string(ctx, -2, STASH_HOOKS);
+    H.hooks = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, STASH_HOOKS);
+    duk_push_array(ctx);
+    for (duk_uarridx_t i = 0; i < 8; i++) {
+        duk_push_bare_object(ctx);
+        duk_put_prop_index(ctx, -2, i);
+    }
+    H.tables = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, STASH_NATIVE);
+    H.ctx = ctx;
     return 0;
 }
 
@@ -530,6 +611,7 @@ void eider_js_regexp_init(duk_context *ctx)
     /* A new heap may sit where an old one was: forget its subject. */
     S.ctx = NULL;
     S.ptr = NULL;
+    H.ctx = NULL;
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, re_funcs);
     for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
