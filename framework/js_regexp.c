@@ -368,7 +368,7 @@ static duk_ret_t re_test(duk_context *ctx)
  * pointer, a hot path's stash lookups cost more than the match. */
 static struct {
     duk_context *ctx;
-    void *hooks, *tables;
+    void *hooks, *tables, *proto, *made;
 } H;
 
 /* Pushes the tables (TABLES) or the hooks. */
@@ -560,8 +560,54 @@ static duk_ret_t str_match(duk_context *ctx)
     return eider_re_code_of(ctx, 1)->flags & EIDER_RE_G ? eider_re_match_global(ctx) : re_exec(ctx);
 }
 
-/* setup(hooks): codeFor, RegExp and Duktape's own exec, test, replace,
- * split, match and search, for the methods above. */
+/* make(source, flags) -> a new RegExp (what `new RegExp(source, flags)`
+ * gives, and what the lowering writes for a literal): its code from a
+ * table by flags and source, compiled through the hook compile on a
+ * miss; the object made here, prototype RegExp.prototype, lastIndex 0. */
+static duk_ret_t re_make(duk_context *ctx)
+{
+    duk_set_top(ctx, 2);
+    duk_to_string(ctx, 0);
+    duk_to_string(ctx, 1);
+    if (H.ctx != ctx)
+        return duk_error(ctx, DUK_ERR_ERROR, "RegExp used before the prelude set it up");
+    duk_push_heapptr(ctx, H.made);                        /* [src flags made] */
+    duk_dup(ctx, 1);
+    if (!duk_get_prop(ctx, 2)) {                          /* [src flags made byflags] */
+        duk_pop(ctx);
+        duk_push_bare_object(ctx);
+        duk_dup(ctx, 1);
+        duk_dup(ctx, -2);
+        duk_put_prop(ctx, 2);
+    }
+    duk_dup(ctx, 0);
+    if (!duk_get_prop(ctx, 3)) {                          /* [src flags made byflags code] */
+        duk_pop(ctx);
+        push_hook(ctx, "compile");
+        duk_dup(ctx, 0);
+        duk_dup(ctx, 1);
+        duk_call(ctx, 2);
+        duk_dup(ctx, 0);
+        duk_dup(ctx, -2);
+        duk_put_prop(ctx, 3);
+    }
+    duk_push_object(ctx);
+    duk_push_heapptr(ctx, H.proto);
+    duk_set_prototype(ctx, -2);
+    duk_push_literal(ctx, HIDDEN_RE_CODE);               /* [... code re key] */
+    duk_dup(ctx, -3);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE);   /* own: no walk */
+    duk_remove(ctx, -2);                                  /* [... re] */
+    duk_push_literal(ctx, "lastIndex");
+    duk_push_int(ctx, 0);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE
+                 | DUK_DEFPROP_CLEAR_CONFIGURABLE);
+    return 1;
+}
+
+/* setup(hooks): codeFor, compile, RegExp, proto (RegExp.prototype) and
+ * Duktape's own exec, test, replace, split, match and search, for the
+ * functions above. */
 static duk_ret_t re_setup(duk_context *ctx)
 {
     duk_push_heap_stash(ctx);
@@ -575,6 +621,12 @@ static duk_ret_t re_setup(duk_context *ctx)
     }
     H.tables = duk_get_heapptr(ctx, -1);
     duk_put_prop_literal(ctx, -2, STASH_NATIVE);
+    duk_push_bare_object(ctx);
+    H.made = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reMade"));
+    duk_get_prop_literal(ctx, 0, "proto");
+    H.proto = duk_get_heapptr(ctx, -1);   /* RegExp.prototype: global, kept */
+    duk_pop(ctx);
     H.ctx = ctx;
     return 0;
 }
@@ -588,6 +640,7 @@ static const duk_function_list_entry re_funcs[] = {
     { "replace", eider_re_replace, 4 },
     { "split", eider_re_split, 3 },
     { "setup", re_setup, 1 },
+    { "make", re_make, 2 },
     { NULL, NULL, 0 }
 };
 

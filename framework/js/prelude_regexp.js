@@ -116,12 +116,12 @@
       src = pattern === undefined ? '' : String(pattern);
       fl = flags === undefined ? '' : String(flags);
     }
-    var code = compile(src, fl);
-    var re = this instanceof RegExp && this[CODE] === undefined && !isNative(this)
-      ? this : Object.create(proto);
-    re[CODE] = code;
-    Object.defineProperty(re, 'lastIndex', { value: 0, writable: true, enumerable: false, configurable: false });
-    return re;
+    // A subclass's object (new.target other than RegExp) is this; else
+    // the object is made in C (js_regexp.c, make()).
+    if (!(this instanceof RegExp) || Object.getPrototypeOf(this) === proto) return R.make(src, fl);
+    this[CODE] = compile(src, fl);
+    Object.defineProperty(this, 'lastIndex', { value: 0, writable: true, enumerable: false, configurable: false });
+    return this;
   }
   RegExp.prototype = proto;
   Object.defineProperty(proto, 'constructor', { value: RegExp, writable: true, configurable: true });
@@ -178,7 +178,7 @@
 
   // The methods that take a regexp are C (js_regexp.c), falling back to
   // Duktape's own for what is no RegExp.
-  R.setup({ codeFor: codeFor, RegExp: RegExp, exec: origExec, test: origTest,
+  R.setup({ codeFor: codeFor, compile: compile, RegExp: RegExp, proto: proto, exec: origExec, test: origTest,
             replace: strProto.replace, split: strProto.split, match: strProto.match,
             search: strProto.search });
   install(strProto, { replace: R.strReplace, split: R.strSplit, match: R.strMatch,
@@ -187,7 +187,7 @@
   global.RegExp = RegExp;
   // What the lowering writes for a regex literal (lower.js).
   Object.defineProperty(global, '__eiderRegExp', {
-    value: function __eiderRegExp(source, flags) { return new RegExp(source, flags); },
+    value: R.make,
     writable: false, enumerable: false, configurable: false
   });
   Object.defineProperty(global, 'RegExp', { enumerable: false });
