@@ -144,21 +144,24 @@ duk_ret_t eider_re_replace(duk_context *ctx)
 {
     struct re_code *rc = eider_re_code_of(ctx, 1);
     int global = rc->flags & EIDER_RE_G, is_fn = duk_is_function(ctx, 3);
-    struct eider_u16 repl = { 0 };
-    size_t at = 0, last = 0;
-    char *out = NULL;
-    size_t outlen = 0, outcap = 0;
+    /* A replacement string takes no call into JavaScript, so its UTF-16
+     * copy can be the process's; the result is a buffer on the value
+     * stack, freed however this ends (a throwing replacer, the time limit). */
+    static struct eider_u16 repl;
+    size_t at = 0, last = 0, outlen = 0;
+    char *out;
 
+    duk_set_top(ctx, 4);
     if (!is_fn) {
         size_t rl;
         const char *rs = duk_to_lstring(ctx, 3, &rl);
         eider_u16_decode(rs, rl, &repl, NULL, NULL);
     }
+    duk_push_dynamic_buffer(ctx, 0);                    /* [re code str repl out] */
     eider_re_subject(ctx, 2);
     if (global)
         eider_re_set_last_index(ctx, 0, 0);
     else if (!eider_re_builtin_exec(ctx, 0, rc)) {
-        eider_u16_free(&repl);
         duk_dup(ctx, 2);
         return 1;
     }
@@ -181,10 +184,9 @@ duk_ret_t eider_re_replace(duk_context *ctx)
         } else {
             substitute(rc, repl.p, repl.n, ctx);
         }
-        if (outcap < outlen + S.slen + 1) {
-            outcap = (outlen + S.slen + 1) * 2;
-            out = eider_realloc(out, outcap);
-        }
+        if (duk_get_buffer(ctx, 4, NULL) == NULL || outlen + S.slen > duk_get_length(ctx, 4))
+            duk_resize_buffer(ctx, 4, (outlen + S.slen) * 2 + 64);
+        out = duk_get_buffer(ctx, 4, NULL);
         memcpy(out + outlen, S.scratch, S.slen);
         outlen += S.slen;
         last = e;
@@ -194,13 +196,12 @@ duk_ret_t eider_re_replace(duk_context *ctx)
     }
     S.slen = 0;
     eider_re_append_sub(last, S.u.n);
-    if (outcap < outlen + S.slen + 1)
-        out = eider_realloc(out, outlen + S.slen + 1);
+    if (outlen + S.slen > duk_get_length(ctx, 4))
+        duk_resize_buffer(ctx, 4, outlen + S.slen + 1);
+    out = duk_get_buffer(ctx, 4, NULL);
     if (S.slen)
         memcpy(out + outlen, S.scratch, S.slen);
     duk_push_lstring(ctx, out ? out : "", outlen + S.slen);
-    free(out);
-    eider_u16_free(&repl);
     return 1;
 }
 
