@@ -126,8 +126,8 @@ int eider_re_match_at(duk_context *ctx, struct re_code *rc, size_t start)
         return 0;
     for (;;) {
         pcre2_set_match_limit_16(S.mctx, limit);
-        r = pcre2_match_16(rc->code, S.u.p, S.u.n, start,
-                           0, rc->md, S.mctx);
+        r = rc->jit ? pcre2_jit_match_16(rc->code, S.u.p, S.u.n, start, 0, rc->md, S.mctx)
+            : pcre2_match_16(rc->code, S.u.p, S.u.n, start, 0, rc->md, S.mctx);
         if (r >= 0)
             return 1;
         if (r == PCRE2_ERROR_NOMATCH)
@@ -322,6 +322,10 @@ static duk_ret_t re_compile(duk_context *ctx)
     rc->code = code;
     rc->flags = bits;
     pcre2_pattern_info_16(code, PCRE2_INFO_CAPTURECOUNT, &rc->ngroups);
+    {
+        size_t jitsize = 0;
+        rc->jit = pcre2_pattern_info_16(code, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0;
+    }
     rc->md = pcre2_match_data_create_from_pattern_16(code, NULL);
     if (rc->md == NULL)
         eider_oom(sizeof(void *));

@@ -15,6 +15,7 @@ struct re_code {
     pcre2_code_16 *code;
     pcre2_match_data_16 *md;
     unsigned flags;
+    int jit;                    /* JIT-compiled: pcre2_jit_match */
     uint32_t ngroups;
     char **names;               /* per group number, NULL if unnamed */
 };

@@ -148,14 +148,17 @@ duk_ret_t eider_re_replace(duk_context *ctx)
      * copy can be the process's; the result is a buffer on the value
      * stack, freed however this ends (a throwing replacer, the time limit). */
     static struct eider_u16 repl;
-    size_t at = 0, last = 0, outlen = 0;
-    char *out;
+    size_t at = 0, last = 0, outlen = 0, rl = 0, cap = 0;
+    const char *plain = NULL;       /* a replacement without $: its bytes */
+    char *out = NULL;
 
     duk_set_top(ctx, 4);
     if (!is_fn) {
-        size_t rl;
         const char *rs = duk_to_lstring(ctx, 3, &rl);
-        eider_u16_decode(rs, rl, &repl, NULL, NULL);
+        if (memchr(rs, '$', rl) == NULL)
+            plain = rs;
+        else
+            eider_u16_decode(rs, rl, &repl, NULL, NULL);
     }
     duk_push_dynamic_buffer(ctx, 0);                    /* [re code str repl out] */
     eider_re_subject(ctx, 2);
@@ -181,12 +184,15 @@ duk_ret_t eider_re_replace(duk_context *ctx)
             const char *r = duk_get_lstring(ctx, -1, &len);
             eider_re_append_bytes(r, len);
             duk_pop(ctx);
+        } else if (plain != NULL) {
+            eider_re_append_bytes(plain, rl);
         } else {
             substitute(rc, repl.p, repl.n, ctx);
         }
-        if (duk_get_buffer(ctx, 4, NULL) == NULL || outlen + S.slen > duk_get_length(ctx, 4))
-            duk_resize_buffer(ctx, 4, (outlen + S.slen) * 2 + 64);
-        out = duk_get_buffer(ctx, 4, NULL);
+        if (outlen + S.slen > cap) {
+            cap = (outlen + S.slen) * 2 + 64;
+            out = duk_resize_buffer(ctx, 4, cap);
+        }
         memcpy(out + outlen, S.scratch, S.slen);
         outlen += S.slen;
         last = e;
@@ -196,9 +202,8 @@ duk_ret_t eider_re_replace(duk_context *ctx)
     }
     S.slen = 0;
     eider_re_append_sub(last, S.u.n);
-    if (outlen + S.slen > duk_get_length(ctx, 4))
-        duk_resize_buffer(ctx, 4, outlen + S.slen + 1);
-    out = duk_get_buffer(ctx, 4, NULL);
+    if (outlen + S.slen > cap)
+        out = duk_resize_buffer(ctx, 4, outlen + S.slen + 1);
     if (S.slen)
         memcpy(out + outlen, S.scratch, S.slen);
     duk_push_lstring(ctx, out ? out : "", outlen + S.slen);
