@@ -365,6 +365,7 @@ static duk_ret_t re_test(duk_context *ctx)
 
 #define STASH_HOOKS DUK_HIDDEN_SYMBOL("reHooks")
 #define STASH_NATIVE DUK_HIDDEN_SYMBOL("reNative")
+#define STASH_MADE DUK_HIDDEN_SYMBOL("reMade")
 #define HIDDEN_RE_CODE DUK_HIDDEN_SYMBOL("reCode")
 
 /* The hooks object and the tables of Duktape's RegExps (below) of the
@@ -375,25 +376,37 @@ static struct {
     void *hooks, *tables, *proto, *made;
 } H;
 
-/* Pushes the tables (TABLES) or the hooks. */
-static void push_stashed(duk_context *ctx, int tables)
+/* What push_stashed() pushes. */
+enum { ST_HOOKS, ST_TABLES, ST_MADE, ST_PROTO };
+
+/* Pushes the hooks, the tables of Duktape's RegExps, make()'s table or
+ * RegExp.prototype: by heap pointer for the heap that set up last, from
+ * the stash for another (a check or eider test may hold two heaps). */
+static void push_stashed(duk_context *ctx, int which)
 {
     if (H.ctx == ctx) {
-        duk_push_heapptr(ctx, tables ? H.tables : H.hooks);
+        duk_push_heapptr(ctx, which == ST_HOOKS ? H.hooks : which == ST_TABLES ? H.tables
+                         : which == ST_MADE ? H.made : H.proto);
         return;
     }
     duk_push_heap_stash(ctx);
-    if (tables)
+    if (which == ST_TABLES)
         duk_get_prop_literal(ctx, -1, STASH_NATIVE);
+    else if (which == ST_MADE)
+        duk_get_prop_literal(ctx, -1, STASH_MADE);
     else
         duk_get_prop_literal(ctx, -1, STASH_HOOKS);
+    if (which == ST_PROTO) {
+        duk_get_prop_literal(ctx, -1, "proto");
+        duk_remove(ctx, -2);
+    }
     duk_remove(ctx, -2);
 }
 
 /* Pushes hook NAME of prelude_regexp.js (setup()). */
 static void push_hook(duk_context *ctx, const char *name)
 {
-    push_stashed(ctx, 0);
+    push_stashed(ctx, ST_HOOKS);
     duk_get_prop_string(ctx, -1, name);
     duk_remove(ctx, -2);
 }
@@ -419,7 +432,7 @@ static int native_lookup(duk_context *ctx, duk_idx_t idx)
         return -2;
     }
     bc = (const unsigned char *)duk_get_lstring(ctx, -1, &bl);
-    push_stashed(ctx, 1);
+    push_stashed(ctx, ST_TABLES);
     duk_get_prop_index(ctx, -1, bl > 0 ? bc[0] & 7 : 0);     /* [bc tables table] */
     duk_replace(ctx, -3);
     duk_pop(ctx);                                             /* [table] */
@@ -573,9 +586,7 @@ static duk_ret_t re_make(duk_context *ctx)
     duk_set_top(ctx, 2);
     duk_to_string(ctx, 0);
     duk_to_string(ctx, 1);
-    if (H.ctx != ctx)
-        return duk_error(ctx, DUK_ERR_ERROR, "RegExp used before the prelude set it up");
-    duk_push_heapptr(ctx, H.made);                        /* [src flags made] */
+    push_stashed(ctx, ST_MADE);                           /* [src flags made] */
     duk_dup(ctx, 1);
     if (!duk_get_prop(ctx, 2)) {                          /* [src flags made byflags] */
         duk_pop(ctx);
@@ -596,7 +607,7 @@ static duk_ret_t re_make(duk_context *ctx)
         duk_put_prop(ctx, 3);
     }
     duk_push_object(ctx);
-    duk_push_heapptr(ctx, H.proto);
+    push_stashed(ctx, ST_PROTO);
     duk_set_prototype(ctx, -2);
     duk_push_literal(ctx, HIDDEN_RE_CODE);               /* [... code re key] */
     duk_dup(ctx, -3);
@@ -627,7 +638,7 @@ static duk_ret_t re_setup(duk_context *ctx)
     duk_put_prop_literal(ctx, -2, STASH_NATIVE);
     duk_push_bare_object(ctx);
     H.made = duk_get_heapptr(ctx, -1);
-    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reMade"));
+    duk_put_prop_literal(ctx, -2, STASH_MADE);
     duk_get_prop_literal(ctx, 0, "proto");
     H.proto = duk_get_heapptr(ctx, -1);   /* RegExp.prototype: global, kept */
     duk_pop(ctx);
