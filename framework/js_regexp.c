@@ -451,6 +451,48 @@ static int native_lookup(duk_context *ctx, duk_idx_t idx)
     return -1;
 }
 
+/* The tables only grow when a pattern is compiled; past TABLE_MAX
+ * patterns (new RegExp of ever new text) they start over, as the
+ * prelude's own cache does: a RegExp still held keeps its code alive. */
+#define TABLE_MAX 1000
+
+static void new_tables(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_push_array(ctx);
+    for (duk_uarridx_t i = 0; i < 8; i++) {
+        duk_push_bare_object(ctx);
+        duk_put_prop_index(ctx, -2, i);
+    }
+    if (H.ctx == ctx)
+        H.tables = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, STASH_NATIVE);
+    duk_push_bare_object(ctx);
+    if (H.ctx == ctx)
+        H.made = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, STASH_MADE);
+    duk_push_int(ctx, 0);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reCount"));
+    duk_pop(ctx);
+}
+
+/* Counts one more compiled pattern in the tables; starts them over when
+ * full. Call with nothing of the tables on the stack above what is kept. */
+static void count_compiled(duk_context *ctx)
+{
+    int n;
+
+    duk_push_heap_stash(ctx);
+    duk_get_prop_literal(ctx, -1, DUK_HIDDEN_SYMBOL("reCount"));
+    n = duk_get_int(ctx, -1) + 1;
+    duk_pop(ctx);
+    duk_push_int(ctx, n);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reCount"));
+    duk_pop(ctx);
+    if (n > TABLE_MAX)
+        new_tables(ctx);
+}
+
 /* The code of the value at IDX as a regexp: 1 with the code object
  * pushed; 0 (nothing pushed) for one of Duktape's RegExp objects whose
  * pattern PCRE2 refused, which Duktape's engine then runs; -1 (nothing
@@ -477,6 +519,7 @@ static int resolve(duk_context *ctx, duk_idx_t idx)
         duk_put_prop(ctx, -5);
         duk_replace(ctx, -3);
         duk_pop(ctx);
+        count_compiled(ctx);
     }
     if (r != 1)
         duk_pop(ctx);
@@ -605,6 +648,7 @@ static duk_ret_t re_make(duk_context *ctx)
         duk_dup(ctx, 0);
         duk_dup(ctx, -2);
         duk_put_prop(ctx, 3);
+        count_compiled(ctx);
     }
     duk_push_object(ctx);
     push_stashed(ctx, ST_PROTO);
@@ -629,20 +673,12 @@ static duk_ret_t re_setup(duk_context *ctx)
     duk_dup(ctx, 0);
     H.hooks = duk_get_heapptr(ctx, -1);
     duk_put_prop_literal(ctx, -2, STASH_HOOKS);
-    duk_push_array(ctx);
-    for (duk_uarridx_t i = 0; i < 8; i++) {
-        duk_push_bare_object(ctx);
-        duk_put_prop_index(ctx, -2, i);
-    }
-    H.tables = duk_get_heapptr(ctx, -1);
-    duk_put_prop_literal(ctx, -2, STASH_NATIVE);
-    duk_push_bare_object(ctx);
-    H.made = duk_get_heapptr(ctx, -1);
-    duk_put_prop_literal(ctx, -2, STASH_MADE);
+    duk_pop(ctx);
+    H.ctx = ctx;
+    new_tables(ctx);
     duk_get_prop_literal(ctx, 0, "proto");
     H.proto = duk_get_heapptr(ctx, -1);   /* RegExp.prototype: global, kept */
     duk_pop(ctx);
-    H.ctx = ctx;
     return 0;
 }
 

@@ -53,6 +53,13 @@ module.exports = function (req, res) {
 """,
     "catastrophic.js": ("module.exports = function (req, res) {\n"
                         "  res.end(String(/^(?<x>a+)+$/u.test(new Array(40).join('a') + '!')));\n};\n"),
+    # Ever new patterns: the per-heap tables start over past 1000 and
+    # what is still held keeps working.
+    "dynamic.js": ("var held = new RegExp('^held(\\\\d+)$');\n"
+                   "module.exports = function (req, res) {\n"
+                   "  var n = 0;\n"
+                   "  for (var i = 0; i < 3000; i++) if (new RegExp('^x' + i + '$').test('x' + i)) n++;\n"
+                   "  res.end(n + ' ' + held.exec('held42')[1]);\n};\n"),
     "ok.js": "module.exports = function (req, res) { res.end('ok ' + process.pid); };\n",
 }
 
@@ -99,6 +106,13 @@ def test_es5_literals_and_new_regexp_run_on_pcre2():
     assert j["replaced"] == "bonono"
     assert j["dynamic"] == "word"
     assert j["syntaxError"].startswith("SyntaxError: Invalid regular expression: /(?<=a+)b/:"), j
+
+
+def test_many_distinct_patterns_keep_working():
+    for _ in range(2):
+        r = srv.get().get("/dynamic")
+        assert_status(r, 200)
+        assert r[2] == b"3000 42"
 
 
 def test_catastrophic_pattern_is_stopped_with_503_and_worker_serves():
