@@ -193,7 +193,8 @@ duk_ret_t eider_re_replace(duk_context *ctx)
             cap = (outlen + S.slen) * 2 + 64;
             out = duk_resize_buffer(ctx, 4, cap);
         }
-        memcpy(out + outlen, S.scratch, S.slen);
+        if (S.slen > 0)
+            memcpy(out + outlen, S.scratch, S.slen);
         outlen += S.slen;
         last = e;
         if (!global)
