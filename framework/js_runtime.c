@@ -309,6 +309,7 @@ static const struct binding bindings[] = {
     { "JSON",    eider_js_json_init },
     { "Error.prototype.stack", eider_js_sourcemap_init },
     { "String.prototype.normalize", eider_js_normalize_init },
+    { "RegExp",  eider_js_regexp_init },   /* PCRE2, for prelude_regexp.js */
 };
 
 /* --- handler loading --- */

@@ -24,6 +24,7 @@
 #include "file.h"
 #include "js_engine.h"
 #include "lower.h"
+#include "regexp.h"
 
 /* Sends VERDICT ('E' or 'O'; 0 for none) and then S as a chunk. A failed
  * write means the parent is gone: nothing is left to do but exit. */
@@ -71,6 +72,21 @@ static duk_ret_t call_lower(duk_context *ctx, void *udata)
     return 1;
 }
 
+/* __eiderRegExpCheck(body, flags): undefined, or why PCRE2 (as the
+ * workers translate for it, regexp.c) refuses the literal, so that the
+ * lowering reports it at the literal's line. */
+static duk_ret_t regexp_check(duk_context *ctx)
+{
+    size_t blen;
+    const char *body = duk_require_lstring(ctx, 0, &blen), *flags = duk_require_string(ctx, 1);
+    char err[256];
+
+    if (eider_re_check(body, blen, flags, err, sizeof(err)) == 0)
+        return 0;
+    duk_push_string(ctx, err);
+    return 1;
+}
+
 /* A new heap with the compiler loaded, in a process with the master's
  * signal handlers undone. */
 static duk_context *start(const char *compiler, int out)
@@ -84,6 +100,8 @@ static duk_context *start(const char *compiler, int out)
     if ((ctx = duk_create_heap_default()) == NULL)
         _exit(1);
     load_compiler(ctx, compiler, out);
+    duk_push_c_function(ctx, regexp_check, 2);
+    duk_put_global_string(ctx, "__eiderRegExpCheck");
     return ctx;
 }
 

@@ -11,6 +11,7 @@ apt-get install -y -qq --no-install-recommends \
     libevent-dev duktape-dev libhttp-parser-dev libssl-dev libmimalloc-dev \
     libutf8proc-dev \
     libhiredis-dev \
+    libpcre2-dev \
     node-typescript node-tslib \
     python3 python3-pytest python3-pytest-xdist python3-pytest-timeout \
     curl ca-certificates mandoc man-db valgrind openssl \

@@ -290,79 +290,31 @@ var eiderLower = (function () {
     };
   }
 
-  // Regular expression literals with what Duktape's ES5 engine lacks, made
-  // ES5 where the meaning survives: the u flag (\u{...} escapes become
-  // \uXXXX or a surrogate pair), the s flag (. outside a class becomes
-  // [\s\S]), the d flag, and named groups (made plain groups, \k<name>
-  // a numbered back reference; match.groups stays undefined). Lookbehind,
-  // \p{...} and the y flag stay, and Duktape refuses them at load.
-  function lowerRegExp(text) {
-    var end = text.lastIndexOf('/'), body = text.slice(1, end), flags = text.slice(end + 1);
-    if (!/[usd]/.test(flags) && body.indexOf('(?<') < 0) return null;
-    // Without the u flag, \p{...} would silently match "p{...}".
-    if (/\\[pP]\{/.test(body)) return null;
-    var out = '', inClass = false, names = [], group = 0, i, c;
-    // Count groups and their names first, for \k<name>.
-    for (i = 0; i < body.length; i++) {
-      c = body[i];
-      if (c === '\\') { i++; continue; }
-      if (inClass) { if (c === ']') inClass = false; continue; }
-      if (c === '[') { inClass = true; continue; }
-      if (c === '(' && body[i + 1] !== '?') group++;
-      else if (c === '(' && body.substr(i + 1, 2) === '?<' && body[i + 3] !== '=' && body[i + 3] !== '!') {
-        group++;
-        names[body.slice(i + 3, body.indexOf('>', i))] = group;
-      }
-    }
-    inClass = false;
-    for (i = 0; i < body.length; i++) {
-      c = body[i];
-      if (c === '\\') {
-        var m;
-        if (body[i + 1] === 'u' && body[i + 2] === '{' && (m = /^\\u\{([0-9a-fA-F]+)\}/.exec(body.slice(i)))) {
-          var cp = parseInt(m[1], 16);
-          out += cp <= 0xffff ? '\\u' + ('000' + cp.toString(16)).slice(-4)
-            : '\\u' + (0xd800 + ((cp - 0x10000) >> 10)).toString(16) + '\\u' + (0xdc00 + ((cp - 0x10000) & 0x3ff)).toString(16);
-          i += m[0].length - 1;
-          continue;
-        }
-        if (body[i + 1] === 'k' && body[i + 2] === '<' && (m = /^\\k<([^>]+)>/.exec(body.slice(i))) && names[m[1]]) {
-          out += '\\' + names[m[1]];
-          i += m[0].length - 1;
-          continue;
-        }
-        out += c + (body[i + 1] || '');
-        i++;
-        continue;
-      }
-      if (inClass) {
-        if (c === ']') inClass = false;
-        out += c;
-        continue;
-      }
-      if (c === '[') { inClass = true; out += c; continue; }
-      if (c === '.' && flags.indexOf('s') >= 0) { out += '[\\s\\S]'; continue; }
-      if (c === '(' && body.substr(i + 1, 2) === '?<' && body[i + 3] !== '=' && body[i + 3] !== '!') {
-        out += '(';
-        i = body.indexOf('>', i);
-        continue;
-      }
-      out += c;
-    }
-    return '/' + out + '/' + flags.replace(/[usd]/g, '');
-  }
-
+  // Every regular expression literal becomes __eiderRegExp(body, flags):
+  // a RegExp on PCRE2 (prelude_regexp.js), compiled once per heap for
+  // each distinct pattern, whatever syntax Duktape's own engine would
+  // refuse (named groups, lookbehind, the s, u, y and d flags, \p{...}).
+  // Each is checked here (__eiderRegExpCheck, lower_helper.c), so that a
+  // pattern PCRE2 cannot run fails the load at its file:line:column.
   function regExpLiterals(context) {
-    var f = context.factory;
+    var f = context.factory, sf;
     function visit(node) {
       if (node.kind === SK.RegularExpressionLiteral) {
-        var lowered = lowerRegExp(node.text);
-        return lowered === null ? node : ts.setTextRange(f.createRegularExpressionLiteral(lowered), node);
+        var text = node.text, end = text.lastIndexOf('/');
+        var body = text.slice(1, end), flags = text.slice(end + 1);
+        var why = typeof __eiderRegExpCheck === 'function' ? __eiderRegExpCheck(body, flags) : undefined;
+        if (why !== undefined) {
+          var at = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+          throw (at.line + 1) + ':' + (at.character + 1) + ': Invalid regular expression: ' + text + ': ' + why;
+        }
+        return ts.setTextRange(f.createCallExpression(f.createIdentifier('__eiderRegExp'), undefined,
+          [f.createStringLiteral(body), f.createStringLiteral(flags)]), node);
       }
       return ts.visitEachChild(node, visit, context);
     }
-    return function (sf) {
-      return /\/[gimsuyd]*[usd][gimsuyd]*\b|\(\?</.test(sf.text) ? ts.visitEachChild(sf, visit, context) : sf;
+    return function (file) {
+      sf = file;
+      return ts.visitEachChild(file, visit, context);
     };
   }
 

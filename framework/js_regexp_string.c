@@ -1,0 +1,269 @@
+/*
+ * The String methods that take a regexp, on PCRE2 (js_regexp.h): match
+ * with the g flag, search, replace (a replacement string with its $
+ * patterns, or a function) and split. Each builds its result in C: a
+ * replace of 1 KB with a hundred matches is one call into JavaScript's
+ * heap, not a hundred.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "js_regexp.h"
+
+#define S eider_re_state
+
+/* match(re, code, string) with the g flag -> the matched strings or null. */
+duk_ret_t eider_re_match_global(duk_context *ctx)
+{
+    struct re_code *rc = eider_re_code_of(ctx, 1);
+    size_t at = 0;
+    duk_uarridx_t n = 0;
+
+    eider_re_subject(ctx, 2);
+    duk_push_array(ctx);
+    while (eider_re_match_at(ctx, rc, at)) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer_16(rc->md);
+        eider_re_push_sub(ctx, ov[0], ov[1]);
+        duk_put_prop_index(ctx, -2, n++);
+        at = ov[1] == ov[0] ? eider_re_advance(rc, ov[1]) : ov[1];
+    }
+    eider_re_set_last_index(ctx, 0, 0);
+    if (n == 0)
+        duk_push_null(ctx);
+    return 1;
+}
+
+/* search(code, string) -> the index of the first match, or -1. */
+duk_ret_t eider_re_search(duk_context *ctx)
+{
+    struct re_code *rc = eider_re_code_of(ctx, 0);
+
+    eider_re_subject(ctx, 1);
+    duk_push_number(ctx, eider_re_match_at(ctx, rc, 0)
+                    ? (double)pcre2_get_ovector_pointer_16(rc->md)[0] : -1);
+    return 1;
+}
+
+/* Appends GetSubstitution(REPL) for the match in rc->md; REPL is a
+ * UTF-16 copy of the replacement string whose bytes are RB/RBLEN. */
+static void substitute(const struct re_code *rc, const uint16_t *r, size_t rn, duk_context *ctx)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer_16(rc->md);
+    size_t lit = 0;
+
+    for (size_t i = 0; i < rn; i++) {
+        size_t g, used = 0;
+        if (r[i] != '$' || i + 1 >= rn)
+            continue;
+        uint16_t c = r[i + 1];
+        if (c == '$' || c == '&' || c == '`' || c == '\'') {
+            eider_u16_encode(r, lit, i, &S.scratch, &S.slen, &S.scap);
+            if (c == '$')
+                eider_re_append_bytes("$", 1);
+            else if (c == '&')
+                eider_re_append_sub(ov[0], ov[1]);
+            else if (c == '`')
+                eider_re_append_sub(0, ov[0]);
+            else
+                eider_re_append_sub(ov[1], S.u.n);
+            lit = i + 2;
+            i++;
+            continue;
+        }
+        if (c >= '0' && c <= '9') {
+            g = c - '0';
+            used = 2;
+            if (i + 2 < rn && r[i + 2] >= '0' && r[i + 2] <= '9' && g * 10 + (r[i + 2] - '0') <= rc->ngroups
+                && g * 10 + (r[i + 2] - '0') > 0) {
+                g = g * 10 + (r[i + 2] - '0');
+                used = 3;
+            }
+            if (g == 0 || g > rc->ngroups)
+                continue;
+            eider_u16_encode(r, lit, i, &S.scratch, &S.slen, &S.scap);
+            if (ov[2 * g] != PCRE2_UNSET)
+                eider_re_append_sub(ov[2 * g], ov[2 * g + 1]);
+            lit = i + used;
+            i += used - 1;
+        } else if (c == '<' && rc->names != NULL) {
+            size_t close = i + 2;
+            while (close < rn && r[close] != '>')
+                close++;
+            if (close >= rn)
+                continue;
+            eider_u16_encode(r, lit, i, &S.scratch, &S.slen, &S.scap);
+            for (g = 1; g <= rc->ngroups; g++) {
+                const char *nm = rc->names[g];
+                size_t k = 0;
+                if (nm == NULL)
+                    continue;
+                while (nm[k] != '\0' && i + 2 + k < close && r[i + 2 + k] == (uint16_t)nm[k])
+                    k++;
+                if (nm[k] == '\0' && i + 2 + k == close)
+                    break;
+            }
+            if (g <= rc->ngroups && ov[2 * g] != PCRE2_UNSET)
+                eider_re_append_sub(ov[2 * g], ov[2 * g + 1]);
+            lit = close + 1;
+            i = close;
+        }
+    }
+    (void)ctx;
+    eider_u16_encode(r, lit, rn, &S.scratch, &S.slen, &S.scap);
+}
+
+/* Calls the replacer function at FN for the match in rc->md and leaves
+ * what it returns, a string, on top. */
+static void call_replacer(duk_context *ctx, const struct re_code *rc, duk_idx_t fn, duk_idx_t subj)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer_16(rc->md);
+
+    duk_dup(ctx, fn);
+    duk_push_undefined(ctx);
+    for (uint32_t g = 0; g <= rc->ngroups; g++) {
+        if (ov[2 * g] == PCRE2_UNSET)
+            duk_push_undefined(ctx);
+        else
+            eider_re_push_sub(ctx, ov[2 * g], ov[2 * g + 1]);
+    }
+    duk_push_number(ctx, (double)ov[0]);
+    duk_dup(ctx, subj);
+    if (rc->names != NULL)
+        eider_re_push_groups(ctx, rc);
+    duk_call_method(ctx, (duk_idx_t)rc->ngroups + 3 + (rc->names != NULL));
+    duk_to_string(ctx, -1);
+    /* The callback may have matched other strings: the subject again. */
+    eider_re_subject(ctx, subj);
+}
+
+/* replace(re, code, string, replacement) -> the new string; replacement
+ * a function or a string. The scratch holds the result as it grows, so
+ * a replacer function's own regexp calls build it aside. */
+duk_ret_t eider_re_replace(duk_context *ctx)
+{
+    struct re_code *rc = eider_re_code_of(ctx, 1);
+    int global = rc->flags & EIDER_RE_G, is_fn = duk_is_function(ctx, 3);
+    /* A replacement string takes no call into JavaScript, so its UTF-16
+     * copy can be the process's; the result is a buffer on the value
+     * stack, freed however this ends (a throwing replacer, the time limit). */
+    static struct eider_u16 repl;
+    size_t at = 0, last = 0, outlen = 0, rl = 0, cap = 0;
+    const char *plain = NULL;       /* a replacement without $: its bytes */
+    char *out = NULL;
+
+    duk_set_top(ctx, 4);
+    if (!is_fn) {
+        const char *rs = duk_to_lstring(ctx, 3, &rl);
+        if (memchr(rs, '$', rl) == NULL)
+            plain = rs;
+        else
+            eider_u16_decode(rs, rl, &repl, NULL, NULL);
+    }
+    duk_push_dynamic_buffer(ctx, 0);                    /* [re code str repl out] */
+    eider_re_subject(ctx, 2);
+    if (global)
+        eider_re_set_last_index(ctx, 0, 0);
+    else if (!eider_re_builtin_exec(ctx, 0, rc)) {
+        duk_dup(ctx, 2);
+        return 1;
+    }
+    for (;;) {
+        PCRE2_SIZE s, e;
+        if (global && !eider_re_match_at(ctx, rc, at))
+            break;
+        s = pcre2_get_ovector_pointer_16(rc->md)[0];
+        e = pcre2_get_ovector_pointer_16(rc->md)[1];
+        /* Built in the scratch, then moved aside: a replacer uses it too. */
+        if (is_fn)
+            call_replacer(ctx, rc, 3, 2);
+        S.slen = 0;
+        eider_re_append_sub(last, s);
+        if (is_fn) {
+            size_t len;
+            const char *r = duk_get_lstring(ctx, -1, &len);
+            eider_re_append_bytes(r, len);
+            duk_pop(ctx);
+        } else if (plain != NULL) {
+            eider_re_append_bytes(plain, rl);
+        } else {
+            substitute(rc, repl.p, repl.n, ctx);
+        }
+        if (outlen + S.slen > cap) {
+            cap = (outlen + S.slen) * 2 + 64;
+            out = duk_resize_buffer(ctx, 4, cap);
+        }
+        if (S.slen > 0)
+            memcpy(out + outlen, S.scratch, S.slen);
+        outlen += S.slen;
+        last = e;
+        if (!global)
+            break;
+        at = e == s ? eider_re_advance(rc, e) : e;
+    }
+    S.slen = 0;
+    eider_re_append_sub(last, S.u.n);
+    if (outlen + S.slen > cap)
+        out = duk_resize_buffer(ctx, 4, outlen + S.slen + 1);
+    if (S.slen)
+        memcpy(out + outlen, S.scratch, S.slen);
+    duk_push_lstring(ctx, out ? out : "", outlen + S.slen);
+    return 1;
+}
+
+/* split(code, string, limit) -> the array (String.prototype.split with a
+ * regexp separator: empty matches at the split point do not split). */
+duk_ret_t eider_re_split(duk_context *ctx)
+{
+    struct re_code *rc = eider_re_code_of(ctx, 0);
+    double lim = duk_is_undefined(ctx, 2) ? 4294967295.0 : (double)duk_to_uint32(ctx, 2);
+    duk_uarridx_t n = 0;
+    size_t p = 0, q = 0;
+
+    eider_re_subject(ctx, 1);
+    duk_push_array(ctx);
+    if (lim == 0)
+        return 1;
+    if (S.u.n == 0) {
+        if (!eider_re_match_at(ctx, rc, 0)) {
+            duk_dup(ctx, 1);
+            duk_put_prop_index(ctx, -2, 0);
+        }
+        return 1;
+    }
+    while (q < S.u.n) {
+        PCRE2_SIZE *ov;
+        if (!eider_re_match_at(ctx, rc, q)) {
+            if (!(rc->flags & EIDER_RE_Y))
+                break;
+            q = eider_re_advance(rc, q);     /* sticky: tried at q only */
+            continue;
+        }
+        ov = pcre2_get_ovector_pointer_16(rc->md);
+        if (ov[0] >= S.u.n)
+            break;
+        if (ov[1] == p) {           /* empty, where the last piece ended */
+            q = eider_re_advance(rc, q);
+            continue;
+        }
+        eider_re_push_sub(ctx, p, ov[0]);
+        duk_put_prop_index(ctx, -2, n++);
+        if (n >= lim)
+            return 1;
+        for (uint32_t g = 1; g <= rc->ngroups; g++) {
+            ov = pcre2_get_ovector_pointer_16(rc->md);
+            if (ov[2 * g] == PCRE2_UNSET)
+                duk_push_undefined(ctx);
+            else
+                eider_re_push_sub(ctx, ov[2 * g], ov[2 * g + 1]);
+            duk_put_prop_index(ctx, -2, n++);
+            if (n >= lim)
+                return 1;
+        }
+        ov = pcre2_get_ovector_pointer_16(rc->md);
+        p = q = ov[1];
+    }
+    eider_re_push_sub(ctx, p, S.u.n);
+    duk_put_prop_index(ctx, -2, n);
+    return 1;
+}
