@@ -158,9 +158,12 @@
     }
   }
 
-  // Queue fn(arg) to run in the current or the next drain.
+  // Queue fn(arg) to run in the current or the next drain. Stores by
+  // index: jobs.push() is a property lookup and a native call.
   function enqueue(fn, arg) {
-    jobs.push(fn, arg);
+    var queue = jobs, n = queue.length;
+    queue[n] = fn;
+    queue[n + 1] = arg;
     if (!draining) requestDrain();
   }
 
