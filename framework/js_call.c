@@ -17,6 +17,7 @@
 
 #define STASH_HANDLERS "handlers"
 #define STASH_WAITING "waiting"
+#define STASH_ON_SETTLED "handlerSettled"
 
 void eider_js_log_error(duk_context *ctx, duk_idx_t idx, const char *what)
 {
@@ -159,17 +160,73 @@ static duk_ret_t on_rejected(duk_context *ctx)
     return 0;
 }
 
+/* What the prelude's awaitValue calls once a Promise of its own that a
+ * handler returned settles: (res, outcome, rejected). A rejection is
+ * answered as the handler's error, unless the exchange was answered or
+ * released (res detached) meanwhile. One function for all exchanges. */
+static duk_ret_t on_settled(duk_context *ctx)
+{
+    struct eider_exchange *ex;
+
+    if (!duk_to_boolean(ctx, 2) || !duk_is_object(ctx, 0))
+        return 0;
+    duk_get_prop_literal(ctx, 0, EIDER_JS_EXCHANGE);
+    ex = duk_get_pointer(ctx, -1);
+    duk_pop(ctx);
+    if (ex != NULL && !ex->done)
+        answer_error(ctx, eider_js_of(ctx), ex, 1);
+    return 0;
+}
+
+/* [result then] -> [result then]: 1 if then is the prelude's own
+ * Promise.prototype.then, i.e. result is one of its promises that waits
+ * as the prelude says (no then() of the user's to call). */
+static int is_own_then(duk_context *ctx)
+{
+    int own;
+
+    duk_push_heap_stash(ctx);
+    duk_get_prop_literal(ctx, -1, EIDER_STASH_PROMISE_THEN);
+    own = duk_strict_equals(ctx, -1, -3);
+    duk_pop_2(ctx);
+    return own;
+}
+
+/* [result res] -> [result]: awaitValue(result, on_settled, res), the
+ * function made once per heap and kept in the stash. Against
+ * result.then(undefined, callback) it spares a function, a derived
+ * promise and its settling per request. */
+static void await_result(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_get_prop_literal(ctx, -1, EIDER_STASH_AWAIT_VALUE);   /* [result res stash await] */
+    duk_dup(ctx, -4);
+    if (!duk_get_prop_literal(ctx, -3, STASH_ON_SETTLED)) {
+        duk_pop(ctx);
+        duk_push_c_function(ctx, on_settled, 3);
+        duk_dup_top(ctx);
+        duk_put_prop_literal(ctx, -5, STASH_ON_SETTLED);
+    }
+    duk_dup(ctx, -5);                         /* [result res stash await result fn res] */
+    duk_call(ctx, 3);
+    duk_pop_3(ctx);
+}
+
 /* The handler call, in a safe call: everything in it may run user code
  * that throws (a getter on exports or on the returned value's "then", a
  * Proxy), and an error outside a protected call would be fatal to the
  * worker. Stack in: [exports req res]; out: the rejection callback
- * attached to a returned thenable, or undefined. */
+ * attached to a returned foreign thenable, or undefined. */
 static duk_ret_t call_handler(duk_context *ctx, void *udata)
 {
     struct eider_exchange *ex = udata;
     /* A safe call runs in the caller's frame: its arguments are the top
-     * three values, not indices 0..2. */
+     * three values, not indices 0..2. Keep a copy of res below them, for
+     * await_result. */
     duk_idx_t fn = duk_get_top(ctx) - 3;
+
+    duk_dup_top(ctx);
+    duk_insert(ctx, fn++);                    /* [res exports req res] */
 
     if (!duk_is_function(ctx, fn)) {
         /* HEAD uses GET unless the module exports HEAD itself. */
@@ -179,9 +236,16 @@ static duk_ret_t call_handler(duk_context *ctx, void *udata)
         duk_get_prop_string(ctx, fn, method);
         duk_replace(ctx, fn);
     }
-    duk_call(ctx, 2);                         /* [result] */
+    duk_call(ctx, 2);                         /* [res result] */
     if (!duk_is_object(ctx, -1) || !duk_get_prop_literal(ctx, -1, "then")
         || !duk_is_function(ctx, -1)) {
+        duk_push_undefined(ctx);
+        return 1;
+    }
+    if (is_own_then(ctx)) {
+        duk_pop(ctx);
+        duk_dup(ctx, -2);                     /* [res result res] */
+        await_result(ctx);
         duk_push_undefined(ctx);
         return 1;
     }

@@ -147,10 +147,13 @@ void eider_js_redis_push(duk_context *ctx);
  * destruction). */
 void eider_js_redis_free(struct eider_js *js);
 
-/* Stash keys of the prelude's native.newPromise and native.settlePromise
- * (set by run_prelude, used by eider_js_deferred and eider_js_settle). */
+/* Stash keys of the prelude's native.newPromise, native.settlePromise and
+ * native.awaitValue (set by run_prelude, used by eider_js_deferred,
+ * eider_js_settle and the eider/promise module). */
 #define EIDER_STASH_NEW_PROMISE "newPromise"
 #define EIDER_STASH_SETTLE_PROMISE "settlePromise"
+#define EIDER_STASH_AWAIT_VALUE "awaitValue"
+#define EIDER_STASH_PROMISE_THEN "promiseThen"   /* Promise.prototype.then */
 
 /* Pushes a new pending Promise and keeps it in the stash under a fresh
  * number, returned. Settle it later with eider_js_settle(). */

@@ -406,9 +406,10 @@ int eider_js_require_path(duk_context *ctx, const char *path)
     return 0;
 }
 
-/* eider/promise: the prelude's pending Promise without an executor and
- * its settle function (prelude.js, native.newPromise/settlePromise), for
- * eider's own modules that settle promises from outside (eider/async). */
+/* eider/promise: the prelude's pending Promise without an executor, its
+ * settle function and what an await waits with (prelude.js,
+ * native.newPromise/settlePromise/awaitValue), for eider's own modules
+ * that settle promises from outside or await (eider/async). */
 static void push_promise_module(duk_context *ctx)
 {
     duk_push_object(ctx);
@@ -417,6 +418,8 @@ static void push_promise_module(duk_context *ctx)
     duk_put_prop_string(ctx, -3, "newPromise");
     duk_get_prop_string(ctx, -1, EIDER_STASH_SETTLE_PROMISE);
     duk_put_prop_string(ctx, -3, "settlePromise");
+    duk_get_prop_string(ctx, -1, EIDER_STASH_AWAIT_VALUE);
+    duk_put_prop_string(ctx, -3, "awaitValue");
     duk_pop(ctx);
 }
 

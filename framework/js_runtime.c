@@ -250,7 +250,13 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
     duk_put_prop_string(ctx, -2, EIDER_STASH_NEW_PROMISE);
     duk_get_prop_string(ctx, -2, "settlePromise");
     duk_put_prop_string(ctx, -2, EIDER_STASH_SETTLE_PROMISE);
+    duk_get_prop_string(ctx, -2, "awaitValue");
+    duk_put_prop_string(ctx, -2, EIDER_STASH_AWAIT_VALUE);
     duk_get_global_string(ctx, "Promise");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    duk_get_prop_literal(ctx, -1, "then");
+    duk_put_prop_string(ctx, -4, EIDER_STASH_PROMISE_THEN);   /* for js_call.c */
+    duk_pop(ctx);
     duk_put_prop_string(ctx, -2, "Promise");   /* for eider_js_deferred */
     duk_get_global_string(ctx, "TextDecoder");
     duk_put_prop_string(ctx, -2, "TextDecoder");   /* for eider_js_push_utf8 */

@@ -22,6 +22,10 @@
  *                                     settle such a promise once: what the
  *                                     executor's reject(value) (rejected
  *                                     true) or resolve(value) would do;
+ *             native.awaitValue(value, resume, state)
+ *                                     what `await value` waits for: calls
+ *                                     resume(state, outcome, rejected) in
+ *                                     a job once value settles;
  *           and calls, when the host provides them,
  *             native.requestDrain()   work was queued; call runMicrotasks soon
  *                                     (called once until the next drain);
@@ -123,8 +127,11 @@
   // Only STATE is set when a promise is made; the others are added when
   // first needed (an absent one reads as undefined), as each property put
   // on a new object costs Duktape about as much as a function call.
-  var PENDING = 0, FULFILLED = 1, REJECTED = 2;
-  var STATE = internalKey('state');           // PENDING, FULFILLED or REJECTED
+  // A promise's state is 0 (pending), 1 (fulfilled) or 2 (rejected),
+  // written as literals below: Duktape reads a variable of an enclosing
+  // function (such as a constant PENDING) by a lookup by name that costs
+  // hundreds of instructions, and these run several times per then().
+  var STATE = internalKey('state');           // 0, 1 or 2
   var RESULT = internalKey('result');         // while pending: its reactions (one
                                          // reaction, or an array of two or
                                          // more); once settled: the value
@@ -151,9 +158,12 @@
     }
   }
 
-  // Queue fn(arg) to run in the current or the next drain.
+  // Queue fn(arg) to run in the current or the next drain. Stores by
+  // index: jobs.push() is a property lookup and a native call.
   function enqueue(fn, arg) {
-    jobs.push(fn, arg);
+    var queue = jobs, n = queue.length;
+    queue[n] = fn;
+    queue[n + 1] = arg;
     if (!draining) requestDrain();
   }
 
@@ -273,7 +283,7 @@
   // Promise in every way (instanceof, constructor); a constructor of our
   // own is cheaper than Object.create(Promise.prototype) plus a call.
   function PendingPromise() {
-    this[STATE] = PENDING;
+    this[STATE] = 0 /* pending */;
   }
   PendingPromise.prototype = Promise.prototype;
 
@@ -295,7 +305,7 @@
       reject: function (reason) {
         if (!done) {
           done = true;
-          settle(promise, REJECTED, reason);
+          settle(promise, 2 /* rejected */, reason);
         }
       }
     };
@@ -305,7 +315,7 @@
   // follow x if it is a thenable (from a job, as ES2015 does).
   function resolvePromise(promise, x) {
     if (x === promise) {
-      settle(promise, REJECTED, new TypeError('Chaining cycle detected for promise'));
+      settle(promise, 2 /* rejected */, new TypeError('Chaining cycle detected for promise'));
       return;
     }
     if (x !== null && (typeof x === 'object' || typeof x === 'function')) {
@@ -313,7 +323,7 @@
       try {
         then = x.then;
       } catch (err) {
-        settle(promise, REJECTED, err);
+        settle(promise, 2 /* rejected */, err);
         return;
       }
       if (typeof then === 'function') {
@@ -329,7 +339,7 @@
         return;
       }
     }
-    settle(promise, FULFILLED, x);
+    settle(promise, 1 /* fulfilled */, x);
   }
 
   // Job: what x.then(resolve, reject) does for our own promise x, given
@@ -353,7 +363,7 @@
   // is; an array holds them from the second on.
   function subscribe(source, reaction) {
     source[HANDLED] = true;
-    if (source[STATE] !== PENDING) {
+    if (source[STATE] !== 0 /* pending */) {
       enqueue(runReaction, reaction);
       return;
     }
@@ -368,7 +378,7 @@
     var reactions = promise[RESULT];
     promise[STATE] = state;
     promise[RESULT] = value;
-    if (state === REJECTED && !promise[HANDLED]) {
+    if (state === 2 /* rejected */ && !promise[HANDLED]) {
       rejections.push(promise);
       requestDrain();
     }
@@ -382,8 +392,14 @@
 
   // Job: run the callback of reaction r for its settled source promise and
   // resolve r.promise with the outcome; a missing callback passes it on.
+  // An await's reaction (awaitValue: r.promise null) hands the outcome to
+  // r.resume instead, with no derived promise to settle.
   function runReaction(r) {
-    var source = r.source, value = source[RESULT], fulfilled = source[STATE] === FULFILLED;
+    var source = r.source, value = source[RESULT], fulfilled = source[STATE] === 1 /* fulfilled */;
+    if (r.promise === null) {
+      r.resume(r.state, value, !fulfilled);
+      return;
+    }
     var handler = fulfilled ? r.onFulfilled : r.onRejected;
     if (typeof handler === 'function') {
       try {
@@ -395,7 +411,7 @@
       }
     }
     if (fulfilled) resolvePromise(r.promise, value);
-    else settle(r.promise, REJECTED, value);
+    else settle(r.promise, 2 /* rejected */, value);
   }
 
   // Promise.resolve(value) without a receiver.
@@ -404,6 +420,26 @@
     var promise = new PendingPromise();
     resolvePromise(promise, value);
     return promise;
+  }
+
+  // What `await value` does, for a coroutine (eider/async) or the host:
+  // resume(state, outcome, rejected) runs in a job once value settles.
+  // Like the language's await, and unlike Promise.resolve(value).then(),
+  // it never calls an overridden then() of one of our promises, makes no
+  // derived promise and no closure, and a value that is no thenable costs
+  // no promise at all; what resume throws goes to the drain's reportError.
+  function awaitValue(value, resume, state) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+      enqueue(resumeWithValue, {value: value, resume: resume, state: state});
+      return;
+    }
+    var source = promiseResolve(value);
+    subscribe(source, {source: source, promise: null, resume: resume, state: state});
+  }
+
+  // Job: an await of a value that is no thenable goes on with it.
+  function resumeWithValue(job) {
+    job.resume(job.state, job.value, false);
   }
 
   // Promise.all / allSettled: a promise for an array holding, in order,
@@ -456,7 +492,7 @@
     resolve: promiseResolve,
     reject: function reject(reason) {
       var promise = new PendingPromise();
-      settle(promise, REJECTED, reason);
+      settle(promise, 2 /* rejected */, reason);
       return promise;
     },
     all: function all(iterable) {
@@ -680,7 +716,7 @@
   // pending, 1 fulfilled, 2 rejected), or undefined for another object.
   Object.defineProperty(Promise, Symbol['for']('eider.promiseState'), {
     value: function (p) {
-      return isPromise(p) ? [p[STATE], p[STATE] === PENDING ? undefined : p[RESULT]] : undefined;
+      return isPromise(p) ? [p[STATE], p[STATE] === 0 /* pending */ ? undefined : p[RESULT]] : undefined;
     }
   });
   Object.defineProperty(CollectionIterator.prototype, ITERATOR, {
@@ -695,9 +731,10 @@
     return new PendingPromise();
   };
   native.settlePromise = function settlePromise(promise, rejected, value) {
-    if (rejected) settle(promise, REJECTED, value);
+    if (rejected) settle(promise, 2 /* rejected */, value);
     else resolvePromise(promise, value);
   };
+  native.awaitValue = awaitValue;
 
   // ---- Object, Array, String ------------------------------------------------
   install(Object, {

@@ -6,45 +6,55 @@
 // __eiderAwait, which yields the awaited value; once that settles, the
 // thread is resumed with its value (or its reason, thrown at the await).
 // The Promise it returns settles with what the body returns or throws.
-// Against TypeScript's __awaiter and __generator this saves the state
-// machine and most closures: per call, three functions and a thread. An
-// await cannot yield through a native call, which the language never asks
-// for (await stands only directly in its function's body).
+// Per call: a thread, a promise and one small object (the coroutine);
+// per await, one reaction object and a job, as the prelude's awaitValue
+// waits the way the language's await does (no Promise.resolve() wrapper,
+// no derived promise, no closures). An await cannot yield through a
+// native call, which the language never asks for (await stands only
+// directly in its function's body).
 'use strict';
 
 var Thread = Duktape.Thread, resume = Thread.resume, yieldTo = Thread.yield;
 var promises = require('eider/promise');
 var newPromise = promises.newPromise, settle = promises.settlePromise;
+var awaitValue = promises.awaitValue;
 
-// What the body's thread yields when it returns, as opposed to an await:
-// the thread function is the body itself, so this box tells them apart.
-function Awaiting(value) {
-  this.value = value;
-}
+// Whether the thread that just yielded did so at an await, as opposed to
+// returning (the thread function is the body itself, so both come back
+// from resume()). A flag rather than a box around the awaited value: it
+// is set right before the yield and read right after the resume, with no
+// code of another coroutine in between.
+var awaiting = false;
 
 function eiderAwait(value) {
-  return yieldTo(new Awaiting(value));
+  awaiting = true;
+  return yieldTo(value);
+}
+
+// Runs co's body until its next await or its end; at an await, has
+// awaitValue call step again with the outcome (isError: throw it there).
+function step(co, value, isError) {
+  var out;
+  awaiting = false;
+  try {
+    out = resume(co.thread, value, isError);
+  } catch (e) {
+    awaiting = false;
+    settle(co.promise, true, e);
+    return;
+  }
+  if (awaiting) {
+    awaiting = false;
+    awaitValue(out, step, co);
+  } else {
+    settle(co.promise, false, out);
+  }
 }
 
 function eiderAsync(body) {
-  var promise = newPromise(), thread = new Thread(body);
-
-  function step(value, isError) {
-    var out;
-    try {
-      out = resume(thread, value, isError);
-    } catch (e) {
-      settle(promise, true, e);
-      return;
-    }
-    if (out instanceof Awaiting) Promise.resolve(out.value).then(onValue, onError);
-    else settle(promise, false, out);
-  }
-  function onValue(v) { step(v, false); }
-  function onError(e) { step(e, true); }
-
-  step(undefined, false);
-  return promise;
+  var co = {thread: new Thread(body), promise: newPromise()};
+  step(co, undefined, false);
+  return co.promise;
 }
 
 exports.__eiderAsync = global.__eiderAsync = eiderAsync;
