@@ -244,7 +244,8 @@ def test_draining_worker_during_reload():
 
         def slow():
             try:
-                got["r"] = e.get("/slow?ms=1500", timeout=15)
+                # 6 s: long enough to outlast a reload on a loaded machine
+                got["r"] = e.get("/slow?ms=6000", timeout=40)
             except Exception as ex:   # reported below
                 got["err"] = ex
         t = threading.Thread(target=slow, daemon=True)
@@ -267,11 +268,11 @@ def test_draining_worker_during_reload():
         assert fresh[0]["state"] == "serving", fresh[0]
         assert fresh[0]["generation"] > g0, (g0, fresh[0])
         assert fresh[0]["pid"] in children_of(e.pid), (fresh[0], children_of(e.pid))
-        t.join(10)
+        t.join(30)
         assert not t.is_alive(), "slow request still running"
         assert "err" not in got, "slow request failed during reload: %r" % got.get("err")
         assert_status(got["r"], 200, "the in-flight request")
-        assert got["r"].body == b"slow done 1500", got["r"].body
+        assert got["r"].body == b"slow done 6000", got["r"].body
         # once it has drained, the old worker leaves the list
         wait_until(lambda: not pid_alive(old[0]), 10, msg="old worker %d to exit" % old[0])
         j = wait_until(lambda: (lambda j: j if old[0] not in by_pid(j) else None)(status(e)), 3,
