@@ -244,8 +244,9 @@ def test_draining_worker_during_reload():
 
         def slow():
             try:
-                # 6 s: long enough to outlast a reload on a loaded machine
-                got["r"] = e.get("/slow?ms=6000", timeout=40)
+                # 4 s: long enough to outlast a reload on a loaded machine,
+                # short of js_time_limit's 5 s
+                got["r"] = e.get("/slow?ms=4000", timeout=40)
             except Exception as ex:   # reported below
                 got["err"] = ex
         t = threading.Thread(target=slow, daemon=True)
@@ -272,7 +273,7 @@ def test_draining_worker_during_reload():
         assert not t.is_alive(), "slow request still running"
         assert "err" not in got, "slow request failed during reload: %r" % got.get("err")
         assert_status(got["r"], 200, "the in-flight request")
-        assert got["r"].body == b"slow done 6000", got["r"].body
+        assert got["r"].body == b"slow done 4000", got["r"].body
         # once it has drained, the old worker leaves the list
         wait_until(lambda: not pid_alive(old[0]), 10, msg="old worker %d to exit" % old[0])
         j = wait_until(lambda: (lambda j: j if old[0] not in by_pid(j) else None)(status(e)), 3,
