@@ -52,6 +52,11 @@ void eider_directives_free(struct eider_config *cfg);
  * h2o_configurator_get_one_of). */
 int eider_one_of(const char *arg, const char *words);
 
+/* directives_listen.c: the listen directive's setter (ADDR and options);
+ * NULL, or what to fix. */
+const char *eider_set_listen(struct eider_config *cfg, const struct eider_directive *d,
+                             int argc, char **argv);
+
 /* A malloc'd absolute path: PATH itself, or DIR/PATH. */
 char *eider_config_path(const char *dir, const char *path);
 
