@@ -223,6 +223,22 @@ def wait_until(pred, timeout=5.0, interval=0.05, msg="condition"):
         time.sleep(interval)
 
 
+def wait_listening(proc, port, name, diagnostics, timeout=10):
+    """Waits until something accepts on 127.0.0.1:PORT, failing with
+    DIAGNOSTICS() if PROC (a helper server NAME: nginx, haproxy...) exits
+    first or nothing listens within TIMEOUT seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError("%s exited with status %s\n%s" % (name, proc.returncode, diagnostics()))
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("%s did not listen on %d within %ds\n%s" % (name, port, timeout, diagnostics()))
+
+
 # ---------------------------------------------------------------- network
 
 _handed_out = []   # ports free_port returned lately: the kernel may offer one again

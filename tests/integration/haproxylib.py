@@ -3,11 +3,9 @@
 in front of a PROXY protocol listener, the scaling-out test in front of
 two eider instances."""
 import os
-import socket
 import subprocess
-import time
 
-from eiderlib import free_port, mkdtemp, spawn, _kill_group
+from eiderlib import free_port, mkdtemp, spawn, wait_listening, _kill_group
 
 HAPROXY = "/usr/sbin/haproxy"
 
@@ -53,18 +51,8 @@ class HAProxy:
         self._out = open(self.out_path, "wb")
         self.proc = spawn([HAPROXY, "-db", "-f", self.cfg], stdout=self._out,
                           stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("haproxy exited with status %s\n%s"
-                                     % (self.proc.returncode, self.diagnostics()))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("haproxy did not listen on %d within 10s\n%s"
-                             % (self.port, self.diagnostics()))
+        wait_listening(self.proc, self.port, "haproxy", self.diagnostics)
+        return self
 
     def output(self):
         try:

@@ -7,11 +7,10 @@ import http.client
 import os
 import pwd
 import re
-import socket
 import subprocess
-import time
 
 from eiderlib import (ipv6_loopback_port, Eider, Shared, fixture, assert_status, free_port, mkdtemp, spawn,
+                      wait_listening,
                       _kill_group, wait_until, request_on, http_request, run_eider)
 
 NGINX = "/usr/sbin/nginx"
@@ -389,18 +388,8 @@ class Nginx:
         self.proc = spawn([NGINX, "-p", self.tmp + "/", "-e", self.error_log_path,
                            "-c", self.conf, "-g", "daemon off;"],
                           stdout=self._out, stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("nginx exited with status %s\n%s"
-                                     % (self.proc.returncode, self.diagnostics()))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("nginx did not listen on %d within 10s\n%s"
-                             % (self.port, self.diagnostics()))
+        wait_listening(self.proc, self.port, "nginx", self.diagnostics)
+        return self
 
     def diagnostics(self):
         out = []
