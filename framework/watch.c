@@ -33,6 +33,8 @@ struct dir_watch {
 struct eider_watch {
     int fd;
     char *root;
+    int parent_wd;          /* the root's parent, for the root coming back; or -1 */
+    char *root_name;        /* the root's last path component */
     char *skip;             /* the lowering cache, or NULL */
     struct dir_watch *dirs;
     size_t ndirs, cap;
@@ -93,6 +95,59 @@ static const char *path_of(const struct eider_watch *w, int wd)
     return NULL;
 }
 
+/* Whether the root itself is watched (it is not after it was deleted). */
+static int root_watched(const struct eider_watch *w)
+{
+    for (size_t i = 0; i < w->ndirs; i++)
+        if (strcmp(w->dirs[i].path, w->root) == 0)
+            return 1;
+    return 0;
+}
+
+/* Watches the root's parent for the root's name only, so that a root that
+ * is deleted and made again (a checkout, an rsync --delete, rm -rf and
+ * cp -r) is watched again: inotify drops a deleted directory's watch and
+ * nothing under the root could tell. */
+static void watch_parent(struct eider_watch *w)
+{
+    char parent[PATH_MAX];
+    size_t n = strlen(w->root);
+    char *slash;
+
+    w->parent_wd = -1;
+    while (n > 1 && w->root[n - 1] == '/')
+        n--;   /* "handlers/" names the same directory */
+    if (n >= sizeof(parent))
+        return;
+    memcpy(parent, w->root, n);
+    parent[n] = '\0';
+    if ((slash = strrchr(parent, '/')) == NULL) {
+        w->root_name = eider_strdup(parent);
+        strcpy(parent, ".");
+    } else if (slash[1] == '\0') {
+        return;   /* the root is / */
+    } else {
+        w->root_name = eider_strdup(slash + 1);
+        slash[slash == parent ? 1 : 0] = '\0';
+    }
+    w->parent_wd = inotify_add_watch(w->fd, parent, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
+}
+
+/* An event in the root's parent: returns 1 (and watches the root again)
+ * when it is the root coming back, else 0. */
+static int parent_event(struct eider_watch *w, const struct inotify_event *ev)
+{
+    if (ev->mask & IN_IGNORED) {
+        w->parent_wd = -1;
+        return 0;
+    }
+    if (ev->len == 0 || strcmp(ev->name, w->root_name) != 0 || root_watched(w))
+        return 0;
+    eider_log(EIDER_LOG_NOTICE, "watch: %s is back, watching it again", w->root);
+    add_tree(w, w->root);
+    return 1;
+}
+
 /* Drops WD from the table once the kernel has dropped the watch. */
 static void forget(struct eider_watch *w, int wd)
 {
@@ -117,6 +172,7 @@ struct eider_watch *eider_watch_open(const char *root, const char *skip, char *e
     }
     w->root = eider_strdup(root);
     w->skip = skip != NULL ? eider_strdup(skip) : NULL;
+    watch_parent(w);
     add_tree(w, root);
     return w;
 }
@@ -130,6 +186,7 @@ void eider_watch_free(struct eider_watch *w)
         free(w->dirs[i].path);
     free(w->dirs);
     free(w->root);
+    free(w->root_name);
     free(w->skip);
     free(w);
 }
@@ -155,6 +212,10 @@ int eider_watch_changed(struct eider_watch *w)
         for (char *p = buf; p < buf + n;) {
             const struct inotify_event *ev = (const struct inotify_event *)p;
             p += sizeof(*ev) + ev->len;
+            if (ev->wd == w->parent_wd && w->parent_wd >= 0) {
+                changed |= parent_event(w, ev);
+                continue;
+            }
             if (ev->mask & IN_IGNORED)
                 forget(w, ev->wd);   /* its directory is gone: the number may come back */
             if (ev->mask & (IN_DELETE_SELF | IN_Q_OVERFLOW)) {

@@ -114,6 +114,25 @@ def test_added_file_is_a_new_route_and_removed_file_is_gone():
         e.stop()
 
 
+def test_root_deleted_and_made_again_is_watched_again():
+    """rm -rf of the whole handlers root (a checkout, rsync --delete) drops
+    inotify's watches: the root's parent is watched for its name, so the
+    root made again is served and its later edits reload too."""
+    e = _server({"index.js": _handler("before")})
+    try:
+        shutil.rmtree(e.handlers_dir)
+        wait_until(lambda: "reload failed" in e.error_log(), 10,
+                   msg="the reload of the missing root failed")
+        assert _status_body(e, "/") == (200, "before")   # the last good generation
+        write_tree(e.handlers_dir, {"index.js": _handler("after")})
+        _wait_answer(e, "/", 200, "after")
+        assert "is back, watching it again" in e.error_log()
+        _write(e, "index.js", _handler("edited"))
+        _wait_answer(e, "/", 200, "edited")
+    finally:
+        e.stop()
+
+
 def test_broken_file_keeps_the_last_good_answer_until_fixed():
     e = _server({"index.js": _handler("good")})
     try:
