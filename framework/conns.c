@@ -151,3 +151,9 @@ void eider_conns_next_id(struct eider_conns *c, char out[17])
         out[i] = hex[z & 15];
     out[16] = '\0';
 }
+
+void eider_conns_tell(struct eider_conns *c, void (*fn)(void *))
+{
+    if (fn != NULL)
+        fn(c->hooks.arg);
+}

@@ -74,6 +74,9 @@ struct eider_listener {
     int access_sink;                    /* its access log (log.h); -1: off */
 };
 
+/* Runs hook FN of C (one of c->hooks) with its arg, if the worker set it. */
+void eider_conns_tell(struct eider_conns *c, void (*fn)(void *));
+
 /* Writes C's next request id (16 hex digits and a NUL) into OUT. */
 void eider_conns_next_id(struct eider_conns *c, char out[17]);
 
