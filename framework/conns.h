@@ -58,6 +58,7 @@ struct eider_conns {
     struct eider_conn_hooks hooks;
     size_t send_buffered;           /* answer bytes waiting for slow clients */
     size_t nidle;               /* on the idle list */
+    void *spare_events;         /* event structs gates gave back (a list) */
     volatile uint64_t *nidle_out;   /* kept equal to nidle if set (the scoreboard) */
 };
 
@@ -76,6 +77,16 @@ struct eider_listener {
 
 /* Runs hook FN of C (one of c->hooks) with its arg, if the worker set it. */
 void eider_conns_tell(struct eider_conns *c, void (*fn)(void *));
+
+/* Storage for an event a gate holds only while something is pending
+ * (event_assign it): one C's gates gave back, else newly allocated
+ * (alloc.h's policy). Reusing them keeps a request from paying malloc,
+ * free and libevent's event_new/event_free for it (callgrind: 350
+ * instructions), while idle connections hold none: the spares number at
+ * most the connections that were busy at once. */
+struct event *eider_conns_event_take(struct eider_conns *c);
+/* Gives EV back to C's spares: it must be neither pending nor active. */
+void eider_conns_event_give(struct eider_conns *c, struct event *ev);
 
 /* Writes C's next request id (16 hex digits and a NUL) into OUT. */
 void eider_conns_next_id(struct eider_conns *c, char out[17]);

@@ -69,8 +69,10 @@ static void gate_free(void *ctx)
     eider_conns_tell(c, c->hooks.closed);
     if (g->timer != NULL)
         event_free(g->timer);
-    if (g->later != NULL)
-        event_free(g->later);
+    if (g->later != NULL) {
+        event_del(g->later);   /* it may still be due */
+        eider_conns_event_give(c, g->later);
+    }
     eider_gate_read_free(g);
     eider_strict_free(&g->strict);
     free(g);
@@ -90,24 +92,26 @@ static struct event *own_event(struct event_base *base, event_callback_fn cb, st
 static void on_timer(evutil_socket_t fd, short what, void *arg);
 static void on_later(evutil_socket_t fd, short what, void *arg);
 
-/* Runs on_later for G from the loop, soon. Its event is made on first
- * need and freed once G is idle again (later_release): an idle
- * keep-alive connection holds none. */
+/* Runs on_later for G from the loop, soon. Its event is taken from the
+ * worker's spares on first need and given back once G is idle again
+ * (later_release): an idle keep-alive connection holds none. */
 static void later_soon(struct eider_gate *g)
 {
-    if (g->later == NULL)
-        g->later = own_event(bufferevent_get_base(g->under), on_later, g);
+    if (g->later == NULL) {
+        g->later = eider_conns_event_take(conns_of(g));
+        event_assign(g->later, bufferevent_get_base(g->under), -1, 0, on_later, g);
+    }
     event_active(g->later, EV_TIMEOUT, 1);
 }
 
-/* Frees G's deferred event if nothing is left for it to run. G is idle
+/* Gives G's deferred event back if nothing is left for it to run. G is idle
  * (maybe_idle): its answers are written and ended. May run inside
  * on_later, which touches the event no more. */
 static void later_release(struct eider_gate *g)
 {
     if (g->later != NULL && !g->move_pending && g->drain_fn == NULL && !g->write_due
         && g->end_req == NULL && !event_pending(g->later, EV_TIMEOUT, NULL)) {
-        event_free(g->later);
+        eider_conns_event_give(conns_of(g), g->later);
         g->later = NULL;
     }
 }
