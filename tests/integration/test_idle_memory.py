@@ -14,7 +14,7 @@ import time
 from eiderlib import Eider, handlers_tree, parse_responses, skip_rss_check_if_sanitized, proc_status
 
 CONNS = 2000
-MAX_KB_PER_CONN = 6.0
+MAX_KB_PER_CONN = 5.0
 
 
 def setup_module():
