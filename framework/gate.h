@@ -11,7 +11,8 @@
  * worker (accepting pauses at worker_connections).
  *
  * Layering: the connection layer (with conns.h, gate_read.c for a plain
- * socket's reads, gate_peer.c for the client's address). Below it:
+ * socket's reads, gate_peer.c for the client's address, gate_send.c for
+ * what waits in the socket's output). Below it:
  * http_strict.c, proxy_protocol.c, tls.c, http_answer.c's formatting and
  * the scoreboard; above it the HTTP glue (http.c), which finds a request's
  * gate and answers through it, and the worker, which hears of connections
