@@ -13,10 +13,9 @@
  * Layering, bottom up: the connection layer (conns.c, gate.c,
  * gate_read.c, gate_peer.c, gate_send.c, with http_strict.c,
  * proxy_protocol.c, tls.c and http_answer.c's formatting below it) -> the
- * HTTP glue (http.c) -> the
- * worker (worker.c) and the status endpoint (status.c). A file includes
- * and calls only files below it; what goes up goes through the hooks
- * here, which the worker sets.
+ * HTTP glue (http.c) -> the worker (worker.c) and the status endpoint
+ * (status.c). A file includes and calls only files below it; what goes
+ * up goes through the hooks here, which the worker sets.
  */
 #ifndef EIDER_CONNS_H
 #define EIDER_CONNS_H
