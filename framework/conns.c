@@ -177,6 +177,12 @@ struct event *eider_conns_event_take(struct eider_conns *c)
 void eider_conns_event_give(struct eider_conns *c, struct event *ev)
 {
     event_debug_unassign(ev);
+    /* No table: C has been freed (libevent may finalize a gate in
+     * event_base_free, after eider_conns_free); nobody would take it. */
+    if (c->slots == NULL) {
+        free(ev);
+        return;
+    }
     *(void **)ev = c->spare_events;
     c->spare_events = ev;
 }

@@ -85,7 +85,8 @@ void eider_conns_tell(struct eider_conns *c, void (*fn)(void *));
  * instructions), while idle connections hold none: the spares number at
  * most the connections that were busy at once. */
 struct event *eider_conns_event_take(struct eider_conns *c);
-/* Gives EV back to C's spares: it must be neither pending nor active. */
+/* Gives EV back to C's spares (frees it once C is freed): it must be
+ * neither pending nor active. */
 void eider_conns_event_give(struct eider_conns *c, struct event *ev);
 
 /* Writes C's next request id (16 hex digits and a NUL) into OUT. */
