@@ -7,6 +7,7 @@
  */
 #include "conns.h"
 
+#include <event2/event.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -92,6 +93,11 @@ void eider_conns_foreach(struct eider_conns *c, void (*fn)(struct eider_gate *, 
 
 void eider_conns_free(struct eider_conns *c)
 {
+    while (c->spare_events != NULL) {
+        void *next = *(void **)c->spare_events;
+        free(c->spare_events);
+        c->spare_events = next;
+    }
     free(c->slots);
     c->slots = NULL;
     c->cap = c->count = 0;
@@ -150,4 +156,33 @@ void eider_conns_next_id(struct eider_conns *c, char out[17])
     for (int i = 15; i >= 0; i--, z >>= 4)
         out[i] = hex[z & 15];
     out[16] = '\0';
+}
+
+void eider_conns_tell(struct eider_conns *c, void (*fn)(void *))
+{
+    if (fn != NULL)
+        fn(c->hooks.arg);
+}
+
+struct event *eider_conns_event_take(struct eider_conns *c)
+{
+    void *ev = c->spare_events;
+
+    if (ev == NULL)
+        return eider_malloc(event_get_struct_event_size());
+    c->spare_events = *(void **)ev;   /* a spare's first bytes link the list */
+    return ev;
+}
+
+void eider_conns_event_give(struct eider_conns *c, struct event *ev)
+{
+    event_debug_unassign(ev);
+    /* No table: C has been freed (libevent may finalize a gate in
+     * event_base_free, after eider_conns_free); nobody would take it. */
+    if (c->slots == NULL) {
+        free(ev);
+        return;
+    }
+    *(void **)ev = c->spare_events;
+    c->spare_events = ev;
 }

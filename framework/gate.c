@@ -33,6 +33,7 @@
 #include "config.h"
 #include "conns.h"
 #include "gate_read.h"
+#include "gate_send.h"
 #include "http_answer.h"
 #include "log.h"
 #include "proxy_protocol.h"
@@ -54,17 +55,6 @@ static struct eider_conns *conns_of(const struct eider_gate *g)
     return g->listener->conns;
 }
 
-/* Runs hook FN of C, if the worker set one. */
-static void tell(struct eider_conns *c, void (*fn)(void *))
-{
-    if (fn != NULL)
-        fn(c->hooks.arg);
-}
-
-/* Watches the socket's output: once it is all written, what evhttp owes
- * its write callback and a pending close can go on. */
-static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg);
-
 /* The filter's free_context: evhttp freed the connection. */
 static void gate_free(void *ctx)
 {
@@ -73,19 +63,16 @@ static void gate_free(void *ctx)
 
     /* The bufferevent under the filter lives until the filter lets go of
      * it, just after this. */
-    evbuffer_remove_cb(bufferevent_get_output(g->under), on_under_output, g);
-    /* What the client never read goes with the bufferevent. */
-    c->send_buffered -= evbuffer_get_length(bufferevent_get_output(g->under));
-    tell(c, c->hooks.send_freed);
+    eider_gate_send_free(g);
     eider_conns_idle_remove(c, g);
     eider_conns_remove(c, g);
-    tell(c, c->hooks.closed);
+    eider_conns_tell(c, c->hooks.closed);
     if (g->timer != NULL)
         event_free(g->timer);
-    if (g->later != NULL)
-        event_free(g->later);
-    if (g->send_timer != NULL)
-        event_free(g->send_timer);
+    if (g->later != NULL) {
+        event_del(g->later);   /* it may still be due */
+        eider_conns_event_give(c, g->later);
+    }
     eider_gate_read_free(g);
     eider_strict_free(&g->strict);
     free(g);
@@ -103,6 +90,31 @@ static struct event *own_event(struct event_base *base, event_callback_fn cb, st
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg);
+static void on_later(evutil_socket_t fd, short what, void *arg);
+
+/* Runs on_later for G from the loop, soon. Its event is taken from the
+ * worker's spares on first need and given back once G is idle again
+ * (later_release): an idle keep-alive connection holds none. */
+static void later_soon(struct eider_gate *g)
+{
+    if (g->later == NULL) {
+        g->later = eider_conns_event_take(conns_of(g));
+        event_assign(g->later, bufferevent_get_base(g->under), -1, 0, on_later, g);
+    }
+    event_active(g->later, EV_TIMEOUT, 1);
+}
+
+/* Gives G's deferred event back if nothing is left for it to run. G is idle
+ * (maybe_idle): its answers are written and ended. May run inside
+ * on_later, which touches the event no more. */
+static void later_release(struct eider_gate *g)
+{
+    if (g->later != NULL && !g->move_pending && g->drain_fn == NULL && !g->write_due
+        && g->end_req == NULL && !event_pending(g->later, EV_TIMEOUT, NULL)) {
+        eider_conns_event_give(conns_of(g), g->later);
+        g->later = NULL;
+    }
+}
 
 /* G's timer, made when first armed: an idle keep-alive connection (whose
  * wait evhttp times) holds none. */
@@ -136,7 +148,7 @@ static void disarm(struct eider_gate *g)
 
 /* Makes evhttp drop the connection, as if the client had closed it; the
  * event is deferred so that nothing is freed under a running callback. */
-static void drop(struct eider_gate *g)
+void eider_gate_drop(struct eider_gate *g)
 {
     eider_conns_idle_remove(conns_of(g), g);
     g->phase = PHASE_CLOSED;
@@ -147,8 +159,6 @@ static void drop(struct eider_gate *g)
     g->send_timed = 0;
     bufferevent_trigger_event(g->bev, BEV_EVENT_EOF | BEV_EVENT_READING, BEV_TRIG_DEFER_CALLBACKS);
 }
-
-static void on_written(struct eider_gate *g);
 
 /* Puts G on the worker's idle list if it is a keep-alive connection
  * waiting for its next request with every answer out of the socket: then
@@ -164,7 +174,8 @@ static void maybe_idle(struct eider_gate *g)
         || evbuffer_get_length(bufferevent_get_output(g->under)) > 0)
         return;
     eider_conns_idle_add(c, g);
-    tell(c, c->hooks.idle);
+    later_release(g);
+    eider_conns_tell(c, c->hooks.idle);
 }
 
 /* The socket, when bytes can go to it at once: a plain socket with
@@ -192,10 +203,11 @@ static void push_down(struct eider_gate *g, struct evbuffer *src)
     if ((fd = direct_fd(g)) >= 0) {
         evbuffer_write(src, fd);
         if (evbuffer_get_length(src) == 0) {
-            on_written(g);
+            eider_gate_written(g);
             return;
         }
     }
+    eider_gate_send_watch(g);
     evbuffer_add_buffer(bufferevent_get_output(g->under), src);
 }
 
@@ -218,11 +230,12 @@ static void send_own(struct eider_gate *g, const struct iovec *iov, int n)
             sent -= iov[i].iov_len;
             continue;
         }
+        eider_gate_send_watch(g);
         evbuffer_add(under_out, (const char *)iov[i].iov_base + sent, iov[i].iov_len - sent);
         sent = 0;
     }
     if (evbuffer_get_length(under_out) == 0)
-        on_written(g);
+        eider_gate_written(g);
 }
 
 /* evhttp's side of the output. The filter would tell evhttp its answer is
@@ -252,9 +265,9 @@ static void on_evhttp_output(struct evbuffer *buf, const struct evbuffer_cb_info
     struct eider_gate *g = arg;
 
     /* Once per turn of the loop, not per header line evhttp prints. */
-    if (info->n_added > 0 && evbuffer_get_length(buf) > 0 && !g->move_pending && g->later != NULL) {
+    if (info->n_added > 0 && evbuffer_get_length(buf) > 0 && !g->move_pending) {
         g->move_pending = 1;
-        event_active(g->later, EV_TIMEOUT, 1);
+        later_soon(g);
     }
 }
 
@@ -295,76 +308,25 @@ static void on_later(evutil_socket_t fd, short what, void *arg)
         bufferevent_trigger(g->bev, EV_WRITE, 0);
     }
     eider_gate_read_resume(g);   /* evhttp reads again once it has answered */
-}
-
-/* send_timeout ran out: the client took none of its answer for that long. */
-static void on_send_timeout(evutil_socket_t fd, short what, void *arg)
-{
-    struct eider_gate *g = arg;
-    char peer[48];
-
-    (void)fd, (void)what;
-    g->send_timed = 0;
-    eider_gate_peer(g, peer, sizeof(peer));
-    eider_log(EIDER_LOG_INFO, "%s took no more of its answer within send_timeout (%ds), "
-              "%zu bytes unsent; closing", peer, conns_of(g)->cfg->send_timeout,
-              evbuffer_get_length(bufferevent_get_output(g->under)));
-    drop(g);
-}
-
-/* Times the wait for the client to read what waits in its output, from
- * the last progress on (as nginx's send_timeout); stops once it is all
- * written. The timer exists only for connections that ever had to wait. */
-static void time_sending(struct eider_gate *g, size_t left, int progress)
-{
-    if (left == 0) {
-        if (g->send_timed)
-            event_del(g->send_timer);
-        g->send_timed = 0;
-        return;
-    }
-    if (g->send_timed && !progress)
-        return;
-    if (g->send_timer == NULL)
-        g->send_timer = own_event(bufferevent_get_base(g->under), on_send_timeout, g);
-    event_add(g->send_timer, conns_of(g)->send_tv);
-    g->send_timed = 1;
-}
-
-/* Watches the socket's output: counts what the worker holds for slow
- * clients, times them, and once it is all written, what evhttp owes its
- * write callback and a pending close can go on. */
-static void on_under_output(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
-{
-    struct eider_gate *g = arg;
-    struct eider_conns *c = conns_of(g);
-    size_t left = evbuffer_get_length(buf);
-
-    c->send_buffered += info->n_added;
-    c->send_buffered -= info->n_deleted;
-    if (info->n_deleted > 0)
-        tell(c, c->hooks.send_freed);
-    time_sending(g, left, info->n_deleted > 0);
-    if (info->n_deleted > 0 && left == 0)
-        on_written(g);
+    if (g->idle)   /* it went idle before this ran */
+        later_release(g);
 }
 
 /* Everything evhttp wrote is in the socket: what waited for that goes on.
  * May run inside the socket's write, so whatever may free the connection
  * is deferred. */
-static void on_written(struct eider_gate *g)
+void eider_gate_written(struct eider_gate *g)
 {
-    if ((g->end_req != NULL || g->drain_fn != NULL) && g->later != NULL)
-        event_active(g->later, EV_TIMEOUT, 1);
+    if (g->end_req != NULL || g->drain_fn != NULL)
+        later_soon(g);
     if (g->owe_written) {
         g->owe_written = 0;
         g->write_due = 1;
-        if (g->later != NULL)
-            event_active(g->later, EV_TIMEOUT, 1);
+        later_soon(g);
     }
     if (g->closing) {
         g->closing = 0;
-        drop(g);
+        eider_gate_drop(g);
     }
     maybe_idle(g);
 }
@@ -438,13 +400,13 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         eider_gate_peer(g, peer, sizeof(peer));
         eider_log(EIDER_LOG_INFO, "no PROXY header from %s within proxy_protocol_timeout; closing",
                   peer);
-        drop(g);
+        eider_gate_drop(g);
     } else if (g->phase == PHASE_HTTP && eider_strict_phase(&g->strict) != EIDER_STRICT_IDLE) {
         refuse(g, 408, eider_strict_phase(&g->strict) == EIDER_STRICT_HEAD
                ? "request head not complete within client_header_timeout"
                : "request body stalled longer than client_body_timeout");
     } else if (g->phase == PHASE_HTTP && g->passed == g->answered) {
-        drop(g);   /* nothing asked: an idle connection's time is up */
+        eider_gate_drop(g);   /* nothing asked: an idle connection's time is up */
     }
 }
 
@@ -520,7 +482,7 @@ static int read_proxy_header(struct eider_gate *g, struct evbuffer *src)
         eider_gate_peer(g, peer, sizeof(peer));
         eider_log(EIDER_LOG_INFO, "bad PROXY header from %s (%s); closing", peer,
                   len == 0 ? "too long" : why);
-        drop(g);
+        eider_gate_drop(g);
         return 0;
     }
     if (!h.local) {
@@ -626,16 +588,14 @@ struct bufferevent *eider_gate_bevcb(struct event_base *base, void *arg)
         return NULL;
     }
     /* From here on gate_free owns g. */
-    evbuffer_add_cb(bufferevent_get_output(g->under), on_under_output, g);
     evbuffer_add_cb(bufferevent_get_output(g->bev), on_evhttp_output, g);
     g->serial = ++serials;
     g->phase = l->cfg->proxy_protocol ? PHASE_PROXY : PHASE_HTTP;
     hooks.arg = g;
     eider_strict_init(&g->strict, &lim, &hooks);
-    g->later = own_event(base, on_later, g);
     arm(g, g->phase == PHASE_PROXY ? c->proxy_tv : c->header_tv);
     eider_conns_add(c, g);
-    tell(c, c->hooks.opened);
+    eider_conns_tell(c, c->hooks.opened);
     return g->bev;
 }
 
@@ -700,7 +660,7 @@ void eider_gate_answer(struct eider_gate *g, struct evhttp_request *req, const v
     req->chunked = 0;
     req->userdone = 1;
     bufferevent_enable(g->bev, EV_WRITE);
-    g->end_req = req;   /* on_written runs on_later once it is all out */
+    g->end_req = req;   /* eider_gate_written runs on_later once it is all out */
     send_own(g, iov, body_len > 0 ? 2 : 1);
 }
 
@@ -761,7 +721,7 @@ void eider_gate_reclaim(struct eider_gate *g)
         eider_log(EIDER_LOG_DEBUG, "worker_connections reached: closing the longest idle "
                   "keep-alive connection (%s) to admit a new one", peer);
     }
-    drop(g);
+    eider_gate_drop(g);
 }
 
 void eider_gate_shorten(struct eider_gate *g, int seconds)

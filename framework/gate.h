@@ -11,7 +11,8 @@
  * worker (accepting pauses at worker_connections).
  *
  * Layering: the connection layer (with conns.h, gate_read.c for a plain
- * socket's reads, gate_peer.c for the client's address). Below it:
+ * socket's reads, gate_peer.c for the client's address, gate_send.c for
+ * what waits in the socket's output). Below it:
  * http_strict.c, proxy_protocol.c, tls.c, http_answer.c's formatting and
  * the scoreboard; above it the HTTP glue (http.c), which finds a request's
  * gate and answers through it, and the worker, which hears of connections
@@ -39,7 +40,7 @@ struct eider_gate {
     struct bufferevent *under;      /* the socket's (or TLS) bufferevent */
     struct evhttp_connection *evcon; /* known from its first request */
     struct event *timer;            /* PROXY header, request head, body; NULL unarmed */
-    struct event *later;            /* runs on_later outside a socket write */
+    struct event *later;            /* runs on_later outside a socket write; NULL idle */
     struct event *send_timer;       /* send_timeout; made once output waits */
     struct event *reader;           /* plain sockets: the gate's own read (gate_read.c) */
     struct evhttp_request *end_req; /* its answer ends once written */
@@ -67,6 +68,7 @@ struct eider_gate {
     unsigned send_timed : 1;        /* send_timer is armed */
     unsigned write_due : 1;         /* evhttp's write callback, once all is out */
     unsigned read_paused : 1;       /* reader off the socket until evhttp reads */
+    unsigned send_watched : 1;      /* gate_send.c watches the socket's output */
     struct eider_gate *idle_prev, *idle_next;
     char peer[48];
 };
@@ -126,6 +128,13 @@ void eider_gate_reclaim(struct eider_gate *g);
  * (Not at once: a request may be on its way, and is better answered with
  * Connection: close than lost.) */
 void eider_gate_shorten(struct eider_gate *g, int seconds);
+
+/* For the connection layer's own files (gate_send.c): everything written
+ * on G is out of the socket, so what waited for that goes on (may run
+ * inside the socket's write; what may free the connection is deferred);
+ * and G closes now, as if the client had closed it (deferred too). */
+void eider_gate_written(struct eider_gate *g);
+void eider_gate_drop(struct eider_gate *g);
 
 /* Copies the client address of G into out: the PROXY header's source if
  * there was one, else the socket peer ("unix:" for a unix socket). */

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "config.h"
@@ -138,10 +139,12 @@ void eider_tls_init_ticket_secret(void)
     }
     /* Best effort: a core dump of any process then lacks the secret and the
      * keys. (Not mlock(): locks are not inherited by fork.) */
+    /* getrandom, not RAND_bytes: in the master, OpenSSL's first RAND_bytes
+     * loads its default provider and DRBG, 1.9 MB of RSS (libcrypto's
+     * pages) that a master without TLS listeners never needs. */
     (void)madvise(t, sizeof(*t), MADV_DONTDUMP);
-    if (RAND_bytes(t->secret, sizeof(t->secret)) != 1) {
-        eider_log(EIDER_LOG_WARN, "no TLS session tickets: no random secret");
-        ERR_clear_error();
+    if (getrandom(t->secret, sizeof(t->secret), 0) != (ssize_t)sizeof(t->secret)) {
+        eider_log(EIDER_LOG_WARN, "no TLS session tickets: no random secret: %s", strerror(errno));
         munmap(t, sizeof(*t));
         return;
     }
