@@ -1,0 +1,166 @@
+"""Host names of fetch, require('redis') and require('pg') are looked up
+without blocking the worker (framework/resolve.c, issue 15's loose end):
+hiredis and libpq would call getaddrinfo() on the event loop, so a slow or
+dead DNS server stalled every request of the worker for seconds per
+connect. A DNS server of the test's own (dnslib.py) answers, refuses, or
+never answers, named by the `resolver` directive; the real redis-server and
+PostgreSQL are reached through the names it answers. One test points the
+system's /etc/resolv.conf (in a mount namespace of eider's own) at a dead
+server, as a user's broken DNS would: that is the stall the old code had."""
+import os
+import shutil
+import subprocess
+import time
+import urllib.parse
+
+import pytest
+
+import eiderlib
+from dnslib import DNS
+from eiderlib import Eider, handlers_tree, json_upstream, mkdtemp, run_eider, wait_until, write_tree
+from pglib import Postgres
+from redislib import REDIS_SERVER, Redis
+
+needs_redis = pytest.mark.skipif(REDIS_SERVER is None,
+                                 reason="redis-server not installed (apt-get install redis-server)")
+
+READY = {"ready.js": "module.exports = (req, res) => res.json({ ok: true });\n"}
+
+# One Redis client per worker: op=start makes it connect (and sends SET at
+# once when v is given, before the name is even resolved); any other op
+# says how far it got.
+REDIS_JS = r"""
+const { createClient } = require('redis');
+let client = null, state = 'idle', errors = [], stored = null;
+module.exports = (req, res) => {
+    const q = req.query;
+    if (q.op === 'start') {
+        state = 'pending';
+        errors = [];
+        client = createClient({ url: q.url, socket: { connectTimeout: Number(q.timeout || 20000),
+                                                       reconnectStrategy: q.retry ? 100 : false } });
+        client.on('error', (e) => errors.push(e.message));
+        client.connect().then(() => { state = 'connected'; }, (e) => { state = 'failed: ' + e.message; });
+        if (q.v) client.set('dns-k', q.v).then(() => client.get('dns-k'))
+            .then((v) => { stored = v; }, (e) => { stored = 'error: ' + e.message; });
+        return res.json({ state });
+    }
+    res.json({ state, errors, stored });
+};
+"""
+
+# One pg Client per worker, the same way: op=start connects with
+# connection string q.conn and runs a query once connected.
+PG_JS = r"""
+const { Client } = require('pg');
+let state = 'idle';
+module.exports = (req, res) => {
+    const q = req.query;
+    if (q.op === 'start') {
+        state = 'pending';
+        const client = new Client({ connectionString: q.conn,
+                                    connectionTimeoutMillis: Number(q.timeout || 20000) });
+        client.connect()
+            .then(() => client.query('SELECT 40 + 2 AS n'))
+            .then((r) => { state = 'connected ' + r.rows[0].n; return client.end(); },
+                  (e) => { state = 'failed: ' + e.message; });
+        return res.json({ state });
+    }
+    res.json({ state });
+};
+"""
+
+FETCH_JS = r"""
+module.exports = async (req, res) => {
+    try {
+        const r = await fetch(req.query.url);
+        res.json({ status: r.status, body: await r.json() });
+    } catch (e) {
+        res.json({ error: e.message });
+    }
+};
+"""
+
+_pg = None
+
+
+def pg():
+    """The module's PostgreSQL server, started on first use."""
+    global _pg
+    if _pg is None:
+        _pg = Postgres().start()
+    return _pg
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _stop_postgres():
+    yield
+    global _pg
+    if _pg is not None:
+        _pg.close()
+        _pg = None
+
+
+@pytest.fixture(scope="module")
+def redis():
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server not installed")
+    r = Redis().start()
+    yield r
+    r.stop()
+
+
+def serve(dns=None, conf=""):
+    """One worker serving /redis, /pg and /fetch, asking DNS's server."""
+    root = mkdtemp()
+    write_tree(root, dict(READY, **{"redis.js": REDIS_JS, "pg.js": PG_JS, "fetch.js": FETCH_JS}))
+    if dns is not None:
+        conf = "resolver %s;\n%s" % (dns.address, conf)
+    return Eider(root, extra_conf=conf, workers=1, ready_path="/ready")
+
+
+def start(e, what, **q):
+    r = e.get("/%s?op=start&%s" % (what, urllib.parse.urlencode(q)), timeout=30)
+    assert r.status == 200 and r.json()["state"] == "pending", r
+    return r
+
+
+def state(e, what, timeout=30):
+    """The state of the worker's client. A worker stuck in a blocking
+    lookup answers this only once the lookup returns."""
+    r = e.get("/%s?op=state" % what, timeout=timeout)
+    assert r.status == 200, r
+    return r.json()
+
+
+def wait_state(e, what, prefix, timeout=30):
+    return wait_until(lambda: (lambda s: s if s["state"].startswith(prefix) else None)(state(e, what)),
+                      timeout, msg="%s state %r" % (what, prefix))
+
+
+def wait_asked(dns, name, count=1, timeout=30):
+    wait_until(lambda: dns.names_asked().count(name) >= count, timeout,
+               msg="%d queries for %s at the test's DNS server (saw %s)" % (count, name, dns.names_asked()))
+
+
+# ----------------------------------------------------------------- fetch
+
+def test_fetch_asks_the_resolver_directives_nameserver():
+    with DNS({"up.eider-test": "127.0.0.1"}) as dns, json_upstream(b'{"from": "upstream"}') as up:
+        with serve(dns) as e:
+            r = e.get("/fetch?url=" + urllib.parse.quote("http://up.eider-test:%d/x" % up))
+            assert r.json() == {"status": 200, "body": {"from": "upstream"}}, r
+            r = e.get("/fetch?url=" + urllib.parse.quote("http://nosuch.eider-test:%d/" % up))
+            assert "DNS lookup failed for nosuch.eider-test" in r.json()["error"], r
+        assert "up.eider-test" in dns.names_asked()
+
+
+# ------------------------------------------------------------ the directive
+
+def test_resolver_directive_errors_name_the_line():
+    conf, _ = handlers_tree({"h/index.js": "module.exports = (req, res) => res.json({});\n"})
+    with open(conf, "a") as f:
+        f.write("resolver 127.0.0.1:5353 [::1]:53 10.0.0.2;\nresolver dns.example;\n")
+    r = run_eider(["-t", "-c", conf])
+    assert r.returncode != 0, r
+    assert "%s:3" % conf in r.stderr and "expected nameserver IP addresses" in r.stderr, r.stderr
