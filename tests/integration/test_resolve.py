@@ -155,6 +155,62 @@ def test_fetch_asks_the_resolver_directives_nameserver():
         assert "up.eider-test" in dns.names_asked()
 
 
+# ----------------------------------------------------------------- Redis
+
+@needs_redis
+def test_redis_name_from_dns_connects_and_commands_sent_before_wait_for_it(redis):
+    with DNS({"cache.eider-test": "127.0.0.1"}) as dns, serve(dns) as e:
+        start(e, "redis", url="redis://cache.eider-test:%d" % redis.port, v="via-dns")
+        s = wait_state(e, "redis", "connected")
+        wait_until(lambda: state(e, "redis")["stored"] is not None, 30, msg="SET and GET answered")
+        assert state(e, "redis")["stored"] == "via-dns"
+        assert redis.cmd("GET", "dns-k") == b"via-dns"
+        assert "cache.eider-test" in dns.names_asked(), dns.names_asked()
+        assert s["errors"] == [], s
+
+
+@needs_redis
+def test_redis_localhost_needs_no_dns(redis):
+    with DNS(silent=True) as dns, serve(dns) as e:
+        start(e, "redis", url="redis://localhost:%d" % redis.port, v="local")
+        wait_state(e, "redis", "connected")
+        wait_until(lambda: state(e, "redis")["stored"] == "local", 30, msg="SET and GET answered")
+        assert dns.names_asked() == []
+
+
+@needs_redis
+def test_redis_unanswered_name_leaves_the_worker_answering(redis):
+    with DNS(silent=True) as dns, serve(dns) as e:
+        start(e, "redis", url="redis://cache.eider-test:%d" % redis.port, v="never", timeout=15000)
+        wait_asked(dns, "cache.eider-test")
+        # The lookup is under way and unanswered: the same worker answers.
+        s = state(e, "redis")
+        assert s["state"] == "pending" and s["stored"] is None, s
+        assert e.get("/ready", timeout=30).status == 200
+        # connectTimeout bounds the lookup, and the SET waiting for it fails
+        # with the connection (the one timer, armed for the connect deadline,
+        # may find the SET's redis_timeout passed too and say that).
+        s = wait_state(e, "redis", "failed", timeout=60)
+        why = ("Redis cache.eider-test:%d: not connected within the connect timeout" % redis.port,
+               "Redis cache.eider-test:%d: no reply within 5000 ms" % redis.port)
+        assert any(w in s["state"] for w in why), s
+        wait_until(lambda: state(e, "redis")["stored"] is not None, 30, msg="the SET failed")
+        assert any(w in state(e, "redis")["stored"] for w in why), state(e, "redis")
+
+
+@needs_redis
+def test_redis_name_that_does_not_resolve_fails_like_a_refused_connect(redis):
+    with DNS({}) as dns, serve(dns) as e:
+        start(e, "redis", url="redis://nosuch.eider-test:%d" % redis.port, retry="1")
+        s = wait_state(e, "redis", "failed")
+        want = "Redis nosuch.eider-test:%d: DNS lookup failed" % redis.port
+        assert want in s["state"], s
+        # The client reconnects with its back-off, looking the name up again.
+        wait_asked(dns, "nosuch.eider-test", count=3)
+        assert all(want in m for m in state(e, "redis")["errors"]), state(e, "redis")
+        assert e.get("/ready").status == 200
+
+
 # ------------------------------------------------------------ the directive
 
 def test_resolver_directive_errors_name_the_line():
