@@ -211,6 +211,91 @@ def test_redis_name_that_does_not_resolve_fails_like_a_refused_connect(redis):
         assert e.get("/ready").status == 200
 
 
+# ------------------------------------------------------------ PostgreSQL
+
+def test_pg_name_from_dns_connects():
+    server = pg()
+    with DNS({"db.eider-test": "127.0.0.1"}) as dns, serve(dns) as e:
+        for conn in ("postgresql://postgres@db.eider-test:%d/postgres" % server.port,
+                     "host=db.eider-test port=%d user=postgres dbname=postgres" % server.port):
+            start(e, "pg", conn=conn)
+            assert wait_state(e, "pg", "connected")["state"] == "connected 42", conn
+        assert dns.names_asked().count("db.eider-test") >= 2, dns.names_asked()
+
+
+def test_pg_localhost_and_unix_socket_need_no_dns():
+    server = pg()
+    with DNS(silent=True) as dns, serve(dns) as e:
+        for conn in ("postgresql://postgres@localhost:%d/postgres" % server.port,
+                     "host=%s port=%d user=postgres dbname=postgres" % (server.sockdir, server.port),
+                     "host=nosuch.eider-test hostaddr=127.0.0.1 port=%d user=postgres dbname=postgres"
+                     % server.port):
+            start(e, "pg", conn=conn)
+            assert wait_state(e, "pg", "connected")["state"] == "connected 42", conn
+        assert dns.names_asked() == []
+
+
+def test_pg_unanswered_name_leaves_the_worker_answering():
+    server = pg()
+    with DNS(silent=True) as dns, serve(dns) as e:
+        start(e, "pg", conn="postgresql://postgres@db.eider-test:%d/postgres" % server.port, timeout=15000)
+        wait_asked(dns, "db.eider-test")
+        assert state(e, "pg")["state"] == "pending"
+        assert e.get("/ready", timeout=30).status == 200
+        s = wait_state(e, "pg", "failed", timeout=60)
+        assert "timeout expired while connecting" in s["state"], s
+
+
+def test_pg_name_that_does_not_resolve_names_the_host():
+    server = pg()
+    with DNS({}) as dns, serve(dns) as e:
+        start(e, "pg", conn="postgresql://postgres@nosuch.eider-test:%d/postgres" % server.port)
+        s = wait_state(e, "pg", "failed")
+        assert 'could not translate host name "nosuch.eider-test" to address' in s["state"], s
+
+
+# ------------------------------------------- the system's resolv.conf
+
+def _can_bind_mount():
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    r = subprocess.run(["unshare", "-m", "sh", "-c", "mount --bind /etc/hostname /etc/resolv.conf"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return r.returncode == 0
+
+
+@needs_redis
+@pytest.mark.skipif(not _can_bind_mount(),
+                    reason="needs root and mount namespaces (unshare -m) to give eider its own resolv.conf")
+def test_dead_nameserver_of_resolv_conf_stalls_nothing(redis, monkeypatch):
+    # eider in a mount namespace of its own where /etc/resolv.conf names a
+    # nameserver (port 53, as resolv.conf allows no other) that never
+    # answers, with the longest timeouts glibc takes: getaddrinfo() on the
+    # loop (the old code) held the worker for minutes; now only the
+    # connect waits.
+    server = pg()
+    with DNS(silent=True, host="127.53.%d.%d" % (os.getpid() % 250 + 1, 53), port=53) as dns:
+        d = mkdtemp()
+        resolv = os.path.join(d, "resolv.conf")
+        with open(resolv, "w") as f:
+            f.write("nameserver %s\noptions timeout:30 attempts:5\n" % dns.host)
+        wrapper = os.path.join(d, "eider-ns")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\nexec unshare -m sh -c \'mount --bind "$0" /etc/resolv.conf && exec "$@"\' '
+                    '%s %s "$@"\n' % (resolv, eiderlib.require_bin()))
+        os.chmod(wrapper, 0o755)
+        monkeypatch.setattr(eiderlib, "require_bin", lambda: wrapper)
+        with serve() as e:
+            start(e, "redis", url="redis://cache.eider-test:%d" % redis.port, timeout=20000)
+            start(e, "pg", conn="postgresql://postgres@db.eider-test:%d/postgres" % server.port,
+                  timeout=20000)
+            wait_asked(dns, "cache.eider-test")
+            wait_asked(dns, "db.eider-test")
+            assert state(e, "redis")["state"] == "pending"
+            assert state(e, "pg")["state"] == "pending"
+            assert e.get("/ready", timeout=30).status == 200
+
+
 # ------------------------------------------------------------ the directive
 
 def test_resolver_directive_errors_name_the_line():
