@@ -16,7 +16,7 @@ struct redis_conn;
 
 struct redis_conn_opts {
     const char *host;          /* an IP address or a name; unused with path */
-    struct eider_resolver *resolver;   /* for a name (resolve.h); unused with path */
+    struct eider_resolver *resolver;   /* looks host up (resolve.h); required without path */
     int port;
     const char *path;          /* a unix socket, or NULL */
     long connect_timeout_ms;   /* 0: none */
