@@ -6,7 +6,9 @@
  * A lookup's memory outlives its cancel: evdns answers a cancelled lookup
  * with EVUTIL_EAI_CANCEL later, from the loop, so the lookup waits for
  * that on the resolver's list of cancelled ones, and eider_resolver_free
- * frees whatever still waits there.
+ * frees whatever still waits there. What evdns itself holds for such a
+ * lookup is freed by that answer only: a worker that ends with lookups
+ * in flight leaves it to the exit (LeakSanitizer reports it).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
