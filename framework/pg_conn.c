@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "log.h"
@@ -35,7 +36,9 @@ struct pg_conn {
     struct event_base *base;
     struct event *ev;           /* on fd for events */
     struct event *timer;        /* connect or query timeout */
+    struct event *rearm;        /* adds ev a turn later (see arm) */
     int fd;
+    ino_t ino;                  /* fd's socket, while connecting */
     short events;
     enum pg_state state;
     int flushing;               /* PQflush said 1: wait for write readiness */
@@ -53,25 +56,57 @@ struct pg_conn {
 
 static void on_io(evutil_socket_t fd, short what, void *arg);
 
+/* The inode of socket FD, which tells a new socket from a closed one
+ * whose number it reuses; 0 if FD is not open. */
+static ino_t socket_ino(int fd)
+{
+    struct stat st;
+
+    return fd >= 0 && fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+/* The rearm timer: adds the event that arm() held back. */
+static void on_rearm(evutil_socket_t fd, short what, void *arg)
+{
+    struct pg_conn *c = arg;
+
+    (void)fd, (void)what;
+    if (c->ev != NULL && !event_pending(c->ev, EV_READ | EV_WRITE, NULL))
+        event_add(c->ev, NULL);
+}
+
 /* Watches C's current socket for EVENTS (EV_READ, EV_WRITE or both),
- * remaking the event only when the socket or the directions changed. */
+ * remaking the event only when the socket or the directions changed.
+ * While connecting, libpq closes a socket that failed and opens the next
+ * address's, often under the same number: epoll forgot the closed one,
+ * and the worker's changelist would merge the old event's removal and the
+ * new one's addition into no change at all, leaving the new socket
+ * unwatched until the timeout. So a new socket under the old number is
+ * added one turn of the loop later, after the removal reached epoll. */
 static void arm(struct pg_conn *c, short events)
 {
     int fd = c->pg ? PQsocket(c->pg) : -1;
+    ino_t ino = c->state == PG_CONNECTING ? socket_ino(fd) : c->ino;
+    int reused = c->ev != NULL && fd == c->fd && ino != c->ino;
+    struct timeval now = { 0, 0 };
 
-    if (c->ev != NULL && fd == c->fd && events == c->events)
+    if (c->ev != NULL && fd == c->fd && !reused && events == c->events)
         return;
     if (c->ev != NULL)
         event_free(c->ev);
     c->ev = NULL;
     c->fd = fd;
+    c->ino = ino;
     c->events = events;
     if (fd < 0)
         return;
     c->ev = event_new(c->base, fd, events | EV_PERSIST, on_io, c);
     if (c->ev == NULL)
         eider_oom(sizeof(struct event *));
-    event_add(c->ev, NULL);
+    if (reused)
+        evtimer_add(c->rearm, &now);
+    else
+        event_add(c->ev, NULL);
 }
 
 /* Clears the results gathered so far. */
@@ -460,7 +495,8 @@ struct pg_conn *pg_conn_start(struct event_base *base, struct eider_resolver *re
     c->fd = -1;
     c->state = PG_CONNECTING;
     c->timer = evtimer_new(base, on_timeout, c);
-    if (c->timer == NULL)
+    c->rearm = evtimer_new(base, on_rearm, c);
+    if (c->timer == NULL || c->rearm == NULL)
         eider_oom(sizeof(struct event *));
     c->starting = 1;
     if (!resolve_first(c, resolver, keys, values))
@@ -533,6 +569,8 @@ void pg_conn_free(struct pg_conn *c)
         event_free(c->ev);
     if (c->timer != NULL)
         event_free(c->timer);
+    if (c->rearm != NULL)
+        event_free(c->rearm);
     if (c->pg != NULL)
         PQfinish(c->pg);
     forget_lookup(c);

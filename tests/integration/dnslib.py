@@ -10,7 +10,7 @@ import threading
 
 class DNS:
     """A nameserver on HOST:PORT (UDP). ANSWERS maps lower-case names to
-    IPv4 addresses; SILENT drops every query."""
+    an IPv4 address or a list of them; SILENT drops every query."""
 
     def __init__(self, answers=None, silent=False, host="127.0.0.1", port=None):
         self.answers = {k.lower(): v for k, v in (answers or {}).items()}
@@ -78,9 +78,9 @@ class DNS:
         (qid, flags) = struct.unpack("!HH", data[:4])
         addr = self.answers.get(name)
         rcode = 0 if addr is not None else 3          # NXDOMAIN
-        answers = b""
-        if addr is not None and qtype == 1:           # A
-            answers = (struct.pack("!HHHIH", 0xC00C, 1, 1, 60, 4) + socket.inet_aton(addr))
+        addrs = ([addr] if isinstance(addr, str) else addr) if addr is not None and qtype == 1 else []
+        answers = b"".join(struct.pack("!HHHIH", 0xC00C, 1, 1, 60, 4) + socket.inet_aton(a)
+                           for a in addrs)       # A records, in the order given
         head = struct.pack("!HHHHHH", qid, 0x8000 | (flags & 0x0100) | 0x0080 | rcode, 1,
-                           1 if answers else 0, 0, 0)
+                           len(addrs), 0, 0)
         return head + data[12:end] + answers

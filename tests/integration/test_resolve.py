@@ -50,7 +50,8 @@ module.exports = (req, res) => {
 """
 
 # One pg Client per worker, the same way: op=start connects with
-# connection string q.conn and runs a query once connected.
+# connection string q.conn (or options host and port) and runs a query
+# once connected.
 PG_JS = r"""
 const { Client } = require('pg');
 let state = 'idle';
@@ -58,8 +59,10 @@ module.exports = (req, res) => {
     const q = req.query;
     if (q.op === 'start') {
         state = 'pending';
-        const client = new Client({ connectionString: q.conn,
-                                    connectionTimeoutMillis: Number(q.timeout || 20000) });
+        const client = new Client(q.host
+            ? { host: q.host, port: Number(q.port), user: 'postgres', database: 'postgres',
+                connectionTimeoutMillis: Number(q.timeout || 20000) }
+            : { connectionString: q.conn, connectionTimeoutMillis: Number(q.timeout || 20000) });
         client.connect()
             .then(() => client.query('SELECT 40 + 2 AS n'))
             .then((r) => { state = 'connected ' + r.rows[0].n; return client.end(); },
@@ -220,7 +223,28 @@ def test_pg_name_from_dns_connects():
                      "host=db.eider-test port=%d user=postgres dbname=postgres" % server.port):
             start(e, "pg", conn=conn)
             assert wait_state(e, "pg", "connected")["state"] == "connected 42", conn
-        assert dns.names_asked().count("db.eider-test") >= 2, dns.names_asked()
+        start(e, "pg", host="db.eider-test", port=server.port)
+        assert wait_state(e, "pg", "connected")["state"] == "connected 42"
+        assert dns.names_asked().count("db.eider-test") >= 3, dns.names_asked()
+
+
+def test_pg_name_with_several_addresses_tries_each():
+    # PostgreSQL listens on 127.0.0.1 only: the first address, 127.0.0.2,
+    # refuses, and libpq goes on to the next as it would with a name.
+    server = pg()
+    with DNS({"db.eider-test": ["127.0.0.2", "127.0.0.1"]}) as dns, serve(dns) as e:
+        start(e, "pg", conn="postgresql://postgres@db.eider-test:%d/postgres" % server.port)
+        assert wait_state(e, "pg", "connected")["state"] == "connected 42"
+    # Every address refuses: the connect fails at once with libpq's word
+    # for each (it used to wait for its timeout, as libpq's next socket
+    # often has the number of the one it closed: pg_conn.c's arm()). A
+    # host list given as addresses goes to libpq as it is, and fails alike.
+    with DNS({"db.eider-test": ["127.0.0.2", "127.0.0.3"]}) as dns, serve(dns) as e:
+        for conn in ("postgresql://postgres@db.eider-test:%d/postgres" % server.port,
+                     "host=127.0.0.2,127.0.0.3 port=%d user=postgres dbname=postgres" % server.port):
+            start(e, "pg", conn=conn, timeout=600000)
+            s = wait_state(e, "pg", "failed", timeout=60)["state"]
+            assert "127.0.0.2" in s and "127.0.0.3" in s and "refused" in s, (conn, s)
 
 
 def test_pg_localhost_and_unix_socket_need_no_dns():
