@@ -71,6 +71,8 @@ struct eider_config {
     char **fs_roots;              /* realpath'd dirs require('fs') may read */
     size_t nfs_roots;
     char *fetch_ca_file;          /* extra trusted CAs for fetch(), or NULL */
+    char **resolvers;             /* resolver: nameservers (IP[:port]); none: resolv.conf's */
+    size_t nresolvers;
     struct eider_cidrs trusted;   /* trusted_proxies */
     char *ssl_certificate;        /* PEM chain: certificate, then intermediates */
     char *ssl_certificate_key;

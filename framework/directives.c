@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <event2/util.h>
 #include <libpq-fe.h>
 
 #include "config.h"
@@ -377,6 +378,27 @@ static const char *set_cidrs(struct eider_config *cfg, const struct eider_direct
     return NULL;
 }
 
+/* A resolver nameserver: an IP address, with a port or not (evdns's
+ * syntax: 10.0.0.2, 10.0.0.2:5353, ::1, [::1]:5353); NULL if so. */
+static const char *nameserver_addr(const char *s)
+{
+    struct sockaddr_storage ss;
+    int len = (int)sizeof(ss);
+
+    if (evutil_parse_sockaddr_port(s, (struct sockaddr *)&ss, &len) != 0)
+        return "expected nameserver IP addresses, with a port or not, like 10.0.0.2, "
+               "127.0.0.1:5353 or [::1]:53 (not host names)";
+    return NULL;
+}
+
+/* resolver ADDRESS...: the nameservers of fetch, Redis and PostgreSQL
+ * host names, appended (the directive may repeat). */
+static const char *set_resolver(struct eider_config *cfg, const struct eider_directive *d,
+                                int argc, char **argv)
+{
+    return push_strings(cfg, d, argc, argv, nameserver_addr);
+}
+
 /* --- other setters of their own --- */
 
 /* workers: "auto" (one per core) or a count within the row's bounds. */
@@ -605,6 +627,8 @@ const struct eider_directive eider_directives[] = {
              "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305" },
     { .name = "fetch_ca_file", .set = set_path, STRING(fetch_ca_file) },
     { .name = "fetch_timeout", .set = set_time, VALUE(fetch_timeout), .def = "30s" },
+    { .name = "resolver", .max_args = 16, .repeatable = 1, .set = set_resolver,
+      .offset = FIELD(resolvers), .holds = EIDER_HOLDS_STRINGS, .count = FIELD(nresolvers) },
     { .name = "fetch_max_response_size", .set = set_size, VALUE(fetch_max_response_size), .def = "16m" },
     { .name = "shared_dict", .min_args = 2, .repeatable = 1, .set = set_shared_dict },
     { .name = "redis_url", .set = set_redis_url, STRING(redis_url) },

@@ -6,7 +6,7 @@
  *
  * Life of a request: hc_request_start() checks the URL and schedules
  * hc_attempt() on the loop. hc_attempt() takes an idle pooled connection
- * to the URL's origin or opens one: DNS (evdns; literal IPs and
+ * to the URL's origin or opens one: DNS (resolve.h; literal IPs and
  * "localhost" need none), a non-blocking connect tried on each address in
  * turn, then a socket or OpenSSL bufferevent on the connected descriptor.
  * The request is written at once; the response is fed to http-parser as
@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/dns.h>
 #include <event2/event.h>
 #include <openssl/ssl.h>
 
@@ -85,10 +84,9 @@ static void release_io(struct hc_request *r)
         hc_conn_free(r->conn);
         r->conn = NULL;
     }
-    if (r->dns_req) {
-        struct evdns_getaddrinfo_request *q = r->dns_req;
-        r->dns_req = NULL;
-        evdns_getaddrinfo_cancel(q);   /* calls dns_cb with EVUTIL_EAI_CANCEL */
+    if (r->lookup) {
+        eider_lookup_cancel(r->lookup);
+        r->lookup = NULL;
     }
     if (r->connect_ev)
         event_free(r->connect_ev);
@@ -256,6 +254,7 @@ struct hc_client *hc_client_new(struct event_base *base, const struct hc_client_
     cl->ca_file = o->ca_file ? eider_strdup(o->ca_file) : NULL;
     cl->user_agent = o->user_agent ? eider_strdup(o->user_agent) : NULL;
     cl->no_pool = o->no_pool;
+    cl->resolver = o->resolver;
     return cl;
 }
 
@@ -269,8 +268,7 @@ void hc_client_free(struct hc_client *cl)
         hc_request_cancel(LIST_FIRST(&cl->reqs));
     while (!TAILQ_EMPTY(&cl->idle))
         hc_conn_free(TAILQ_FIRST(&cl->idle));
-    if (cl->dns)
-        evdns_base_free(cl->dns, 0);
+    eider_resolver_free(cl->own_resolver);
     if (cl->ssl_ctx)
         SSL_CTX_free(cl->ssl_ctx);
     free(cl->ca_file);

@@ -2,9 +2,9 @@
  * An HTTP/1.1 and HTTPS client on a libevent loop, with no JavaScript in
  * it: js_fetch.c binds it to fetch().
  *
- * One hc_client per event loop (per worker) owns the DNS resolver, the
- * TLS context (both created on first use) and a keep-alive pool of idle
- * connections keyed by scheme, host and port. A request runs the whole
+ * One hc_client per event loop (per worker) uses the loop's resolver
+ * (resolve.h), owns the TLS context (created on first use) and a
+ * keep-alive pool of idle connections keyed by scheme, host and port. A request runs the whole
  * exchange (DNS, connect, TLS handshake with certificate and host name
  * verification, request, response parsed by http-parser, redirects) and
  * ends with exactly one call of its callback, from a libevent callback
@@ -17,6 +17,7 @@
 
 struct event_base;
 struct evbuffer;
+struct eider_resolver;
 struct hc_client;
 struct hc_request;
 
@@ -33,6 +34,9 @@ struct hc_client_opts {
      * for the next: a script's loop (eider run) ends once nothing is
      * pending, and a pooled connection would hold it for its idle time. */
     int no_pool;
+    /* The loop's resolver (resolve.h), which must outlive the client; NULL:
+     * the client makes its own on its first lookup. */
+    struct eider_resolver *resolver;
 };
 
 enum hc_redirect {

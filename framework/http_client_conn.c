@@ -1,7 +1,7 @@
 /*
  * Connections for the HTTP client: a hop (hc_attempt) takes a live idle
  * connection to its origin from the keep-alive pool, or opens one: the
- * host's addresses (literal, localhost, or evdns), a non-blocking connect
+ * host's addresses (resolve.h: literal, localhost, or evdns), a non-blocking connect
  * tried on each in turn, then a socket or OpenSSL bufferevent verifying
  * the certificate and host name. Then http_client_exchange.c takes over.
  */
@@ -18,7 +18,6 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
-#include <event2/dns.h>
 #include <event2/event.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -26,12 +25,12 @@
 
 #include "alloc.h"
 #include "http_client_internal.h"
+#include "resolve.h"
 
 #define IDLE_TIMEOUT_SEC 4      /* pooled connections close after this */
 #define MAX_IDLE 256            /* pooled connections per worker: a busy worker keeps
                                    * as many in flight (at 32, c=512 reconnected 0.7 times
                                    * a request) */
-#define DNS_PENDING 1000000     /* no getaddrinfo answer yet */
 
 /* ----------------------------------------------------- the idle pool */
 
@@ -162,13 +161,6 @@ static SSL_CTX *client_ssl_ctx(struct hc_client *cl, char *err, size_t errlen)
     return ctx;
 }
 
-/* host is an IPv4 or IPv6 address (no SNI, verified as an IP). */
-static int is_ip_literal(const char *host)
-{
-    unsigned char buf[sizeof(struct in6_addr)];
-    return evutil_inet_pton(AF_INET, host, buf) == 1 || evutil_inet_pton(AF_INET6, host, buf) == 1;
-}
-
 /* The TCP connection on fd is up: wrap it (in TLS for https) and go. */
 static void connected(struct hc_request *r, evutil_socket_t fd)
 {
@@ -187,7 +179,7 @@ static void connected(struct hc_request *r, evutil_socket_t fd)
         ssl = SSL_new(cl->ssl_ctx);
         if (ssl == NULL)
             goto oom;
-        if (is_ip_literal(r->url.host)) {
+        if (eider_is_ip_literal(r->url.host)) {
             X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), r->url.host);
         } else {
             SSL_set_tlsext_host_name(ssl, r->url.host);
@@ -280,95 +272,35 @@ static void connect_next(struct hc_request *r)
     hc_fail(r, "%s (%s port %d)", connect_error(r->connect_errno), r->url.host, r->url.port);
 }
 
-/* The lookup of r's host ended (result 0 and res) or failed. */
-static void dns_done(struct hc_request *r, int result, struct evutil_addrinfo *res)
-{
-    r->naddrs = r->next_addr = 0;
-    for (struct evutil_addrinfo *ai = result == 0 ? res : NULL; ai && r->naddrs < MAX_ADDRS;
-         ai = ai->ai_next)
-        if (ai->ai_addrlen <= sizeof(r->addrs[0]))
-            memcpy(&r->addrs[r->naddrs++], ai->ai_addr, ai->ai_addrlen);
-    if (res)
-        evutil_freeaddrinfo(res);
-    if (r->naddrs == 0) {
-        hc_fail(r, "DNS lookup failed for %s (%s)", r->url.host,
-             result == 0 || result == DNS_PENDING ? "no address" : evutil_gai_strerror(result));
-        return;
-    }
-    connect_next(r);
-}
-
-/* evdns's answer. It may come from inside evdns_getaddrinfo() (hosts
- * file), where resolve() takes it over, or with EVUTIL_EAI_CANCEL from
- * release_io(), when r is going away. */
-static void dns_cb(int result, struct evutil_addrinfo *res, void *arg)
+/* The addresses of r's host (resolve.h): connect to each in turn. */
+static void on_resolved(void *arg, const struct sockaddr_storage *addrs, int naddrs, const char *error)
 {
     struct hc_request *r = arg;
 
-    if (result == EVUTIL_EAI_CANCEL) {
-        if (res)
-            evutil_freeaddrinfo(res);
+    r->lookup = NULL;
+    if (error != NULL) {
+        hc_fail(r, "DNS lookup failed for %s (%s)", r->url.host, error);
         return;
     }
-    if (r->dns_sync) {            /* answered inside evdns_getaddrinfo() */
-        r->dns_result = result;
-        r->dns_res = res;
-        return;
-    }
-    r->dns_req = NULL;
-    dns_done(r, result, res);
+    memcpy(r->addrs, addrs, (size_t)naddrs * sizeof(*addrs));
+    r->naddrs = naddrs;
+    r->next_addr = 0;
+    connect_next(r);
 }
 
-/* Finds the addresses of r's host: literal, localhost, or through DNS. */
+/* Finds the addresses of r's host (literal, localhost, or through DNS),
+ * then connects. */
 static void resolve(struct hc_request *r)
 {
     struct hc_client *cl = r->client;
-    const char *host = r->url.host;
-    size_t hl = strlen(host);
-    struct evutil_addrinfo hints;
-    struct evdns_getaddrinfo_request *q;
-    char port[8];
+    struct eider_lookup *q;
 
-    memset(&r->addrs[0], 0, sizeof(r->addrs[0]));
-    if (strcmp(host, "localhost") == 0 || (hl > 10 && strcmp(host + hl - 10, ".localhost") == 0))
-        host = "127.0.0.1";       /* always the loopback, never asked */
+    if (cl->resolver == NULL)
+        cl->resolver = cl->own_resolver = eider_resolver_new(cl->base, NULL, 0);
     r->naddrs = r->next_addr = 0;
-    if (evutil_inet_pton(AF_INET, host, &((struct sockaddr_in *)&r->addrs[0])->sin_addr) == 1) {
-        struct sockaddr_in *sin = (struct sockaddr_in *)&r->addrs[0];
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons((unsigned short)r->url.port);
-        r->naddrs = 1;
-    } else if (evutil_inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)&r->addrs[0])->sin6_addr) == 1) {
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&r->addrs[0];
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons((unsigned short)r->url.port);
-        r->naddrs = 1;
-    }
-    if (r->naddrs) {
-        connect_next(r);
-        return;
-    }
-    if (cl->dns == NULL)
-        cl->dns = evdns_base_new(cl->base, EVDNS_BASE_INITIALIZE_NAMESERVERS
-                                 | EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-    if (cl->dns == NULL) {
-        hc_fail(r, "DNS lookup failed for %s (no resolver)", host);
-        return;
-    }
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    snprintf(port, sizeof(port), "%d", r->url.port);
-    r->dns_sync = 1;
-    r->dns_result = DNS_PENDING;
-    r->dns_res = NULL;
-    q = evdns_getaddrinfo(cl->dns, host, port, &hints, dns_cb, r);
-    r->dns_sync = 0;
-    if (q != NULL)
-        r->dns_req = q;
-    else
-        dns_done(r, r->dns_result, r->dns_res);
+    q = eider_resolve(cl->resolver, r->url.host, r->url.port, on_resolved, r);
+    if (q != NULL)              /* else r may be gone already: answered at once */
+        r->lookup = q;
 }
 
 /* One hop of r: reset the response, then reuse or open a connection. */

@@ -26,11 +26,11 @@
 
 #include "http_client.h"
 
-#define MAX_ADDRS 8             /* addresses of a name tried in turn */
+#include "resolve.h"
+
+#define MAX_ADDRS EIDER_RESOLVE_MAX   /* addresses of a name tried in turn */
 
 struct bufferevent;
-struct evdns_base;
-struct evdns_getaddrinfo_request;
 struct event;
 
 /* A URL split the way the client uses it. */
@@ -59,7 +59,8 @@ struct hc_conn {
 /* The client of one event loop. */
 struct hc_client {
     struct event_base *base;
-    struct evdns_base *dns;        /* on first DNS lookup */
+    struct eider_resolver *resolver;       /* hc_client_opts.resolver, or: */
+    struct eider_resolver *own_resolver;   /* made on the first lookup without one */
     SSL_CTX *ssl_ctx;              /* on first https request */
     char *ca_file;
     char *user_agent;
@@ -92,9 +93,7 @@ struct hc_request {
     int close_conn;                /* the request said Connection: close */
     struct event *start_ev, *timer;
     /* connecting */
-    struct evdns_getaddrinfo_request *dns_req;
-    int dns_sync, dns_result;
-    struct evutil_addrinfo *dns_res;
+    struct eider_lookup *lookup;   /* the host's, while it runs */
     struct sockaddr_storage addrs[MAX_ADDRS];
     int naddrs, next_addr, connect_errno;
     evutil_socket_t fd;            /* while connecting, else -1 */

@@ -40,6 +40,7 @@
 #include "js_internal.h"
 #include "js_lib.h"
 #include "log.h"
+#include "resolve.h"
 
 /* A fetch in flight: the deferred Promise it settles. An aborted one has
  * no request any more, only the event that rejects its Promise from the
@@ -57,6 +58,20 @@ struct fetch_op {
 /* framework/js/fetch.js as bytecode (jsbc table: the one row "fetch"). */
 extern const struct eider_js_lib eider_fetch_js[];
 
+struct eider_resolver *eider_js_resolver(struct eider_js *js)
+{
+    if (js->resolver == NULL)
+        js->resolver = eider_resolver_new(js->base, js->cfg ? js->cfg->resolvers : NULL,
+                                          js->cfg ? js->cfg->nresolvers : 0);
+    return js->resolver;
+}
+
+void eider_js_resolver_free(struct eider_js *js)
+{
+    eider_resolver_free(js->resolver);
+    js->resolver = NULL;
+}
+
 /* The client of js, made on first use. NULL only when out of memory. */
 static struct hc_client *client_of(struct eider_js *js)
 {
@@ -64,6 +79,7 @@ static struct hc_client *client_of(struct eider_js *js)
         .ca_file = js->cfg ? js->cfg->fetch_ca_file : NULL,
         .user_agent = "eider/" PACKAGE_VERSION,
         .no_pool = js->script,
+        .resolver = eider_js_resolver(js),
     };
 
     if (js->fetch_client == NULL)

@@ -63,6 +63,8 @@ struct eider_js {
      * fetch in flight */
     struct hc_client *fetch_client;
     LIST_HEAD(eider_js_fetches, fetch_op) fetches;
+    /* the loop's resolver (resolve.h) of fetch, Redis and PostgreSQL */
+    struct eider_resolver *resolver;
     /* js_redis.c's: open Redis connections, the last number given */
     LIST_HEAD(eider_js_redis, redis_client) redis_clients;
     int next_redis_id;
@@ -140,6 +142,11 @@ void eider_js_pg_free(struct eider_js *js);
 void eider_js_fetch_init(duk_context *ctx);
 /* Frees fetches still in flight (at heap destruction). */
 void eider_js_fetch_free(struct eider_js *js);
+/* The resolver of js's loop (resolve.h) for fetch, Redis and PostgreSQL,
+ * made on first use with the resolver directive's nameservers. */
+struct eider_resolver *eider_js_resolver(struct eider_js *js);
+/* Frees it, after everything that used it (at heap destruction). */
+void eider_js_resolver_free(struct eider_js *js);
 
 /* require('eider/redis'), the native half of require('redis'). */
 void eider_js_redis_push(duk_context *ctx);

@@ -325,8 +325,8 @@ static duk_ret_t native_connect(duk_context *ctx)
     p = eider_calloc(1, sizeof(*p));
     p->js = js;
     p->id = ++js->next_pg_id;
-    p->conn = pg_conn_start(js->base, keys, values, (long)duk_get_number_default(ctx, 2, 0), on_connect,
-                            p, err, sizeof(err));
+    p->conn = pg_conn_start(js->base, eider_js_resolver(js), keys, values,
+                            (long)duk_get_number_default(ctx, 2, 0), on_connect, p, err, sizeof(err));
     free(keys);
     free(values);
     if (p->conn == NULL) {

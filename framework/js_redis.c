@@ -217,6 +217,7 @@ static duk_ret_t native_open(duk_context *ctx)
 
     if (js->base == NULL)
         return duk_error(ctx, DUK_ERR_ERROR, "Redis is unavailable while checking the configuration");
+    o.resolver = eider_js_resolver(js);
     cl = eider_calloc(1, sizeof(*cl));
     cl->js = js;
     cl->conn = redis_conn_open(js->base, &o, &events, cl, err, sizeof(err));

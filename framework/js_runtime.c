@@ -473,6 +473,7 @@ static void js_destroy(void *rt)
     eider_js_fetch_free(js);
     eider_js_redis_free(js);
     eider_js_pg_free(js);
+    eider_js_resolver_free(js);
     if (js->ctx)
         duk_destroy_heap(js->ctx);
     free(js->methods);

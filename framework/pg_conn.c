@@ -7,15 +7,27 @@
  * is watched for reading too, so that a server that closes it (restart,
  * idle timeout, pg_terminate_backend) marks it broken at once rather than
  * failing the next query. Timeouts (connect, query) are one timer.
+ *
+ * Host names: PQconnectStartParams() and PQconnectPoll() resolve a host
+ * name with getaddrinfo() on the loop's thread, which stalls the worker
+ * while the DNS server answers (or never does). So when the options name
+ * one host by name and no hostaddr, resolve.h looks it up first, and
+ * libpq gets its addresses as hostaddr next to the host (kept for TLS
+ * verification, .pgpass and messages): several addresses become as many
+ * entries of the host list, tried in turn as libpq would. A hostaddr
+ * given, a Unix socket directory, a literal address and a host list
+ * (comma-separated) go to libpq unchanged.
  */
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "log.h"
 #include "pg_conn.h"
+#include "resolve.h"
 
 enum pg_state { PG_CONNECTING, PG_IDLE, PG_BUSY, PG_BROKEN };
 
@@ -24,7 +36,9 @@ struct pg_conn {
     struct event_base *base;
     struct event *ev;           /* on fd for events */
     struct event *timer;        /* connect or query timeout */
+    struct event *rearm;        /* adds ev a turn later (see arm) */
     int fd;
+    ino_t ino;                  /* fd's socket, while connecting */
     short events;
     enum pg_state state;
     int flushing;               /* PQflush said 1: wait for write readiness */
@@ -32,29 +46,67 @@ struct pg_conn {
     void *arg;
     PGresult **results;         /* of the query in flight */
     int nresults, cap;
+    /* while the host name is looked up (pg is NULL): */
+    struct eider_lookup *lookup;
+    char **keys, **values;      /* the options, copied, NULL-terminated */
+    char *host;                 /* the name looked up */
+    int starting;               /* inside pg_conn_start */
+    char start_err[512];        /* a failure while starting */
 };
 
 static void on_io(evutil_socket_t fd, short what, void *arg);
 
+/* The inode of socket FD, which tells a new socket from a closed one
+ * whose number it reuses; 0 if FD is not open. */
+static ino_t socket_ino(int fd)
+{
+    struct stat st;
+
+    return fd >= 0 && fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+/* The rearm timer: adds the event that arm() held back. */
+static void on_rearm(evutil_socket_t fd, short what, void *arg)
+{
+    struct pg_conn *c = arg;
+
+    (void)fd, (void)what;
+    if (c->ev != NULL && !event_pending(c->ev, EV_READ | EV_WRITE, NULL))
+        event_add(c->ev, NULL);
+}
+
 /* Watches C's current socket for EVENTS (EV_READ, EV_WRITE or both),
- * remaking the event only when the socket or the directions changed. */
+ * remaking the event only when the socket or the directions changed.
+ * While connecting, libpq closes a socket that failed and opens the next
+ * address's, often under the same number: epoll forgot the closed one,
+ * and the worker's changelist would merge the old event's removal and the
+ * new one's addition into no change at all, leaving the new socket
+ * unwatched until the timeout. So a new socket under the old number is
+ * added one turn of the loop later, after the removal reached epoll. */
 static void arm(struct pg_conn *c, short events)
 {
     int fd = c->pg ? PQsocket(c->pg) : -1;
+    ino_t ino = c->state == PG_CONNECTING ? socket_ino(fd) : c->ino;
+    int reused = c->ev != NULL && fd == c->fd && ino != c->ino;
+    struct timeval now = { 0, 0 };
 
-    if (c->ev != NULL && fd == c->fd && events == c->events)
+    if (c->ev != NULL && fd == c->fd && !reused && events == c->events)
         return;
     if (c->ev != NULL)
         event_free(c->ev);
     c->ev = NULL;
     c->fd = fd;
+    c->ino = ino;
     c->events = events;
     if (fd < 0)
         return;
     c->ev = event_new(c->base, fd, events | EV_PERSIST, on_io, c);
     if (c->ev == NULL)
         eider_oom(sizeof(struct event *));
-    event_add(c->ev, NULL);
+    if (reused)
+        evtimer_add(c->rearm, &now);
+    else
+        event_add(c->ev, NULL);
 }
 
 /* Clears the results gathered so far. */
@@ -65,10 +117,28 @@ static void clear_results(struct pg_conn *c)
     c->nresults = 0;
 }
 
+/* Forgets the copied options and the lookup, if any. */
+static void forget_lookup(struct pg_conn *c)
+{
+    if (c->lookup != NULL)
+        eider_lookup_cancel(c->lookup);
+    c->lookup = NULL;
+    for (int i = 0; c->keys && c->keys[i]; i++) {
+        free(c->keys[i]);
+        free(c->values[i]);
+    }
+    free(c->keys);
+    free(c->values);
+    free(c->host);
+    c->keys = c->values = NULL;
+    c->host = NULL;
+}
+
 /* Marks C broken: closes the socket now (the server sees the end of the
  * session at once), stops watching. */
 static void close_broken(struct pg_conn *c)
 {
+    forget_lookup(c);
     c->state = PG_BROKEN;
     if (c->ev != NULL)
         event_free(c->ev);
@@ -257,31 +327,189 @@ static void arm_timeout(struct pg_conn *c, long timeout_ms)
         evtimer_add(c->timer, &tv);
 }
 
-struct pg_conn *pg_conn_start(struct event_base *base, const char *const *keys,
-                              const char *const *values, long timeout_ms, pg_conn_done_fn *done,
-                              void *arg, char *err, size_t errlen)
+/* The connection string in a "dbname" value that libpq expands: a URI or
+ * keyword=value pairs (libpq's recognized_connection_string()). */
+static int is_conninfo(const char *v)
+{
+    return strncmp(v, "postgresql://", 13) == 0 || strncmp(v, "postgres://", 11) == 0 ||
+           strchr(v, '=') != NULL;
+}
+
+/* The host and hostaddr libpq would use with KEYS/VALUES (expand_dbname
+ * set): the first dbname that is a connection string sets what it holds,
+ * the other keywords set theirs in order, PGHOST/PGHOSTADDR fill what is
+ * left. Copies them into HOST and HOSTADDR (LEN bytes each, "" for none).
+ * A service file's host is not seen (libpq then resolves it). */
+static void effective_host(const char *const *keys, const char *const *values, char *host,
+                           char *hostaddr, size_t len)
+{
+    int expanded = 0;
+
+    host[0] = hostaddr[0] = '\0';
+    for (int i = 0; keys[i] != NULL; i++) {
+        if (values[i] == NULL || values[i][0] == '\0')
+            continue;
+        if (strcmp(keys[i], "dbname") == 0 && !expanded && is_conninfo(values[i])) {
+            PQconninfoOption *opts = PQconninfoParse(values[i], NULL);
+            expanded = 1;
+            for (PQconninfoOption *o = opts; o && o->keyword; o++)
+                if (o->val != NULL && strcmp(o->keyword, "host") == 0)
+                    snprintf(host, len, "%s", o->val);
+                else if (o->val != NULL && strcmp(o->keyword, "hostaddr") == 0)
+                    snprintf(hostaddr, len, "%s", o->val);
+            PQconninfoFree(opts);
+        } else if (strcmp(keys[i], "host") == 0) {
+            snprintf(host, len, "%s", values[i]);
+        } else if (strcmp(keys[i], "hostaddr") == 0) {
+            snprintf(hostaddr, len, "%s", values[i]);
+        }
+    }
+    if (host[0] == '\0' && getenv("PGHOST"))
+        snprintf(host, len, "%s", getenv("PGHOST"));
+    if (hostaddr[0] == '\0' && getenv("PGHOSTADDR"))
+        snprintf(hostaddr, len, "%s", getenv("PGHOSTADDR"));
+}
+
+/* Starts libpq's connect with KEYS/VALUES. Returns 0, or -1 with the
+ * reason in err (C has no PGconn then). */
+static int begin(struct pg_conn *c, const char *const *keys, const char *const *values, char *err,
+                 size_t errlen)
+{
+    char buf[512];
+
+    c->pg = PQconnectStartParams(keys, values, 1);
+    if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
+        snprintf(err, errlen, "%s", c->pg ? pq_error(c, "cannot connect", buf, sizeof(buf))
+                                          : "out of memory");
+        if (c->pg != NULL)
+            PQfinish(c->pg);
+        c->pg = NULL;
+        return -1;
+    }
+    PQsetNoticeProcessor(c->pg, on_notice, NULL);
+    arm(c, EV_WRITE);   /* libpq: behave as if the last poll said PGRES_POLLING_WRITING */
+    return 0;
+}
+
+/* Ends the start of C with ERR: kept for pg_conn_start to return while
+ * inside it, else DONE gets it from here (the loop). */
+static void start_failed(struct pg_conn *c, const char *err)
+{
+    if (c->starting) {
+        snprintf(c->start_err, sizeof(c->start_err), "%s", err);
+        return;
+    }
+    finish(c, err);
+}
+
+/* N copies of NAME joined by commas, malloc'd ("" for N 0). */
+static char *repeat_list(const char *name, int n)
+{
+    size_t len = strlen(name) + 1;
+    char *s = eider_malloc(len * (size_t)(n > 0 ? n : 1));
+
+    s[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            strcat(s, ",");
+        strcat(s, name);
+    }
+    return s;
+}
+
+/* The host name's addresses (resolve.h): libpq connects with them as
+ * hostaddr, the name as host, one entry per address; or the connect fails
+ * as libpq says a name it cannot resolve. */
+static void on_resolved(void *arg, const struct sockaddr_storage *addrs, int naddrs, const char *error)
+{
+    struct pg_conn *c = arg;
+    char err[512], ip[64], hostaddr[EIDER_RESOLVE_MAX * 64] = "";
+    const char **keys, **values;
+    int n = 0, rc;
+
+    c->lookup = NULL;
+    if (error != NULL) {
+        snprintf(err, sizeof(err), "could not translate host name \"%s\" to address: %s", c->host, error);
+        start_failed(c, err);
+        return;
+    }
+    for (int i = 0; i < naddrs; i++)
+        snprintf(hostaddr + strlen(hostaddr), sizeof(hostaddr) - strlen(hostaddr), "%s%s",
+                 i ? "," : "", eider_addr_text(&addrs[i], ip, sizeof(ip)));
+    while (c->keys[n] != NULL)
+        n++;
+    keys = eider_calloc((size_t)n + 3, sizeof(*keys));
+    values = eider_calloc((size_t)n + 3, sizeof(*values));
+    memcpy(keys, c->keys, (size_t)n * sizeof(*keys));
+    memcpy(values, c->values, (size_t)n * sizeof(*values));
+    keys[n] = "host";       /* later keywords win: these override what came before */
+    values[n] = repeat_list(c->host, naddrs);
+    keys[n + 1] = "hostaddr";
+    values[n + 1] = hostaddr;
+    rc = begin(c, keys, values, err, sizeof(err));
+    free((char *)values[n]);
+    free(keys);
+    free(values);
+    forget_lookup(c);
+    if (rc < 0)
+        start_failed(c, err);
+}
+
+/* Looks C's host name up when libpq would resolve one by itself (see the
+ * top): copies the options for later and starts the lookup. Returns 1 if
+ * it did (and the connect goes on in on_resolved), 0 if libpq can be
+ * given the options as they are. */
+static int resolve_first(struct pg_conn *c, struct eider_resolver *resolver,
+                         const char *const *keys, const char *const *values)
+{
+    char host[256], hostaddr[256];
+    struct eider_lookup *q;
+    int n = 0;
+
+    effective_host(keys, values, host, hostaddr, sizeof(host));
+    if (resolver == NULL || hostaddr[0] != '\0' || host[0] == '\0' || host[0] == '/' ||
+        host[0] == '@' || strchr(host, ',') != NULL || eider_is_ip_literal(host))
+        return 0;
+    while (keys[n] != NULL)
+        n++;
+    c->keys = eider_calloc((size_t)n + 1, sizeof(*c->keys));
+    c->values = eider_calloc((size_t)n + 1, sizeof(*c->values));
+    for (int i = 0; i < n; i++) {
+        c->keys[i] = eider_strdup(keys[i]);
+        c->values[i] = eider_strdup(values[i] ? values[i] : "");
+    }
+    c->host = eider_strdup(host);
+    q = eider_resolve(resolver, host, 5432, on_resolved, c);
+    if (q != NULL)
+        c->lookup = q;
+    return 1;
+}
+
+struct pg_conn *pg_conn_start(struct event_base *base, struct eider_resolver *resolver,
+                              const char *const *keys, const char *const *values, long timeout_ms,
+                              pg_conn_done_fn *done, void *arg, char *err, size_t errlen)
 {
     struct pg_conn *c = eider_calloc(1, sizeof(*c));
-    char buf[512];
 
     c->base = base;
     c->fd = -1;
     c->state = PG_CONNECTING;
     c->timer = evtimer_new(base, on_timeout, c);
-    if (c->timer == NULL)
+    c->rearm = evtimer_new(base, on_rearm, c);
+    if (c->timer == NULL || c->rearm == NULL)
         eider_oom(sizeof(struct event *));
-    c->pg = PQconnectStartParams(keys, values, 1);
-    if (c->pg == NULL || PQstatus(c->pg) == CONNECTION_BAD) {
-        snprintf(err, errlen, "%s", c->pg ? pq_error(c, "cannot connect", buf, sizeof(buf))
-                                          : "out of memory");
+    c->starting = 1;
+    if (!resolve_first(c, resolver, keys, values))
+        begin(c, keys, values, c->start_err, sizeof(c->start_err));
+    c->starting = 0;
+    if (c->pg == NULL && c->lookup == NULL) {
+        snprintf(err, errlen, "%s", c->start_err[0] ? c->start_err : "cannot connect");
         pg_conn_free(c);
         return NULL;
     }
-    PQsetNoticeProcessor(c->pg, on_notice, NULL);
     c->done = done;
     c->arg = arg;
     arm_timeout(c, timeout_ms);
-    arm(c, EV_WRITE);   /* libpq: behave as if the last poll said PGRES_POLLING_WRITING */
     return c;
 }
 
@@ -341,8 +569,11 @@ void pg_conn_free(struct pg_conn *c)
         event_free(c->ev);
     if (c->timer != NULL)
         event_free(c->timer);
+    if (c->rearm != NULL)
+        event_free(c->rearm);
     if (c->pg != NULL)
         PQfinish(c->pg);
+    forget_lookup(c);
     clear_results(c);
     free(c->results);
     free(c);

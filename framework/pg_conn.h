@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 struct event_base;
+struct eider_resolver;
 struct pg_conn;
 
 /* The end of a connect or a query. ERROR is NULL on success, else what
@@ -24,12 +25,15 @@ struct pg_conn;
 typedef void pg_conn_done_fn(PGresult *const *results, int nresults, const char *error, void *arg);
 
 /* Starts connecting on BASE with libpq's KEYS/VALUES (NULL-terminated;
- * "dbname" may be a connection string). DONE(ARG) is called from the loop
- * once connected or failed; TIMEOUT_MS > 0 bounds the whole connect.
- * Returns the connection, or NULL with the reason in err. */
-struct pg_conn *pg_conn_start(struct event_base *base, const char *const *keys,
-                              const char *const *values, long timeout_ms, pg_conn_done_fn *done,
-                              void *arg, char *err, size_t errlen);
+ * "dbname" may be a connection string; copied as needed). One host given
+ * by name is looked up first with RESOLVER (resolve.h), without blocking
+ * (pg_conn.c says which hosts). DONE(ARG) is called from the loop once
+ * connected or failed (a name that does not resolve: "could not translate
+ * host name ..."); TIMEOUT_MS > 0 bounds the whole connect, lookup
+ * included. Returns the connection, or NULL with the reason in err. */
+struct pg_conn *pg_conn_start(struct event_base *base, struct eider_resolver *resolver,
+                              const char *const *keys, const char *const *values, long timeout_ms,
+                              pg_conn_done_fn *done, void *arg, char *err, size_t errlen);
 
 /* Sends TEXT on idle connection C. NPARAMS < 0 uses the simple protocol
  * (several statements, no parameters); else VALUES/LENGTHS/FORMATS are

@@ -12,6 +12,14 @@
  * context would pull it from under hiredis; replies are delivered inside
  * hiredis's reply callback, where it allows new commands and a close.
  *
+ * Host names: hiredis 0.14's redisAsyncConnect() would resolve one with
+ * getaddrinfo() on the loop's thread, stalling the worker while the DNS
+ * server answers (or never does). So a name goes to resolve.h first, and
+ * hiredis gets the numeric address once it is known. Until then the
+ * connection has no hiredis context: commands sent meanwhile wait here,
+ * formatted, in the order sent, and go to the context when it is made. A
+ * lookup that fails ends the connection like a refused connect.
+ *
  * Timeouts: Redis answers in order, so a command unanswered past its
  * deadline means the server is stuck or gone: the connection is ended
  * (every waiting command fails with "no reply within N ms") and the owner
@@ -32,6 +40,16 @@
 #include <time.h>
 
 #include "redis_conn.h"
+#include "resolve.h"
+
+/* A command or (un)subscribe sent while the host name is looked up:
+ * hiredis's wire format, for redisAsyncFormattedCommand() later. */
+struct redis_queued {
+    TAILQ_ENTRY(redis_queued) link;
+    char *text;                    /* redisFormatCommandArgv's */
+    size_t len;
+    struct redis_cmd *cmd;         /* NULL: a pub/sub command */
+};
 
 struct redis_cmd {
     TAILQ_ENTRY(redis_cmd) link;   /* in c->cmds, in reply order */
@@ -43,7 +61,11 @@ struct redis_cmd {
 };
 
 struct redis_conn {
-    redisAsyncContext *ac;         /* NULL once the connection ended */
+    redisAsyncContext *ac;         /* NULL while resolving and once the connection ended */
+    struct event_base *base;
+    struct eider_lookup *lookup;   /* the host name's, while it runs */
+    TAILQ_HEAD(redis_queue, redis_queued) queued;   /* sent while it runs */
+    int port;
     const struct redis_conn_events *ev;   /* NULL: redis_conn_free'd */
     void *arg;
     struct event *timer;           /* connect timeout, then the oldest command's */
@@ -86,13 +108,44 @@ static void mark_ended(struct redis_conn *c)
         event_active(c->notify, 0, 0);
 }
 
+/* Fails the commands sent while the host name was looked up (a NULL
+ * reply and c->why to their callbacks, as hiredis does when it frees a
+ * context) and forgets the pub/sub ones. */
+static void fail_queued(struct redis_conn *c)
+{
+    struct redis_queued *q;
+
+    while ((q = TAILQ_FIRST(&c->queued)) != NULL) {
+        TAILQ_REMOVE(&c->queued, q, link);
+        if (q->cmd != NULL) {
+            TAILQ_REMOVE(&c->cmds, q->cmd, link);
+            if (q->cmd->cb != NULL)
+                q->cmd->cb(q->cmd->arg, q->cmd->ref, NULL, c->why);
+            free(q->cmd);
+        }
+        redisFreeCommand(q->text);
+        free(q);
+    }
+}
+
 /* Ends the connection now, for a timeout or the owner: hiredis runs the
  * waiting callbacks (with a NULL reply) and its own disconnect callback,
- * now or, inside one of its callbacks, as soon as that returns. */
+ * now or, inside one of its callbacks, as soon as that returns. While the
+ * host name is looked up there is no context yet: the lookup stops and
+ * the waiting commands fail here. */
 static void drop(struct redis_conn *c)
 {
     redisAsyncContext *ac = c->ac;
 
+    if (c->lookup != NULL) {
+        eider_lookup_cancel(c->lookup);
+        c->lookup = NULL;
+        if (c->by_owner)
+            set_why(c, "the connection was closed by its client");
+        fail_queued(c);
+        mark_ended(c);
+        return;
+    }
     if (ac == NULL)
         return;
     c->ac = NULL;                  /* new commands fail from here on */
@@ -253,57 +306,141 @@ static void schedule_flush(struct redis_conn *c)
     }
 }
 
-struct redis_conn *redis_conn_open(struct event_base *base, const struct redis_conn_opts *o,
-                                   const struct redis_conn_events *ev, void *arg,
-                                   char *err, size_t errlen)
+/* Frees C's events and C (no context was made). */
+static void destroy_unopened(struct redis_conn *c)
 {
-    struct redis_conn *c;
-    redisAsyncContext *ac;
+    if (c->timer)
+        event_free(c->timer);
+    if (c->notify)
+        event_free(c->notify);
+    if (c->flush)
+        event_free(c->flush);
+    free(c);
+}
 
-    ac = o->path ? redisAsyncConnectUnix(o->path) : redisAsyncConnect(o->host, o->port);
+/* Hands the commands sent while the host name was looked up to the new
+ * context, in order. One hiredis refuses (an unsubscribe while not
+ * subscribed) is dropped, a command failing with a NULL reply. */
+static void replay_queued(struct redis_conn *c)
+{
+    struct redis_queued *q;
+
+    while ((q = TAILQ_FIRST(&c->queued)) != NULL) {
+        TAILQ_REMOVE(&c->queued, q, link);
+        if (q->cmd == NULL) {
+            redisAsyncFormattedCommand(c->ac, on_push, c, q->text, q->len);
+        } else if (redisAsyncFormattedCommand(c->ac, on_reply, q->cmd, q->text, q->len) != REDIS_OK) {
+            TAILQ_REMOVE(&c->cmds, q->cmd, link);
+            if (q->cmd->cb != NULL)
+                q->cmd->cb(q->cmd->arg, q->cmd->ref, NULL, "the command could not be sent");
+            free(q->cmd);
+        }
+        redisFreeCommand(q->text);
+        free(q);
+    }
+}
+
+/* Makes C's hiredis context: to the unix socket PATH, or to numeric
+ * address IP (no lookup in hiredis) and C's port. Returns 0, or -1 with
+ * the reason in err. */
+static int open_context(struct redis_conn *c, const char *path, const char *ip, char *err, size_t errlen)
+{
+    redisAsyncContext *ac = path ? redisAsyncConnectUnix(path) : redisAsyncConnect(ip, c->port);
+
     if (ac == NULL) {
         snprintf(err, errlen, "out of memory");
-        return NULL;
+        return -1;
     }
     if (ac->err) {
         snprintf(err, errlen, "%s", ac->errstr);
         redisAsyncFree(ac);
-        return NULL;
+        return -1;
     }
-    c = eider_calloc(1, sizeof(*c));
-    if (o->path)
-        snprintf(c->name, sizeof(c->name), "%s", o->path);
-    else
-        snprintf(c->name, sizeof(c->name), strchr(o->host, ':') ? "[%s]:%d" : "%s:%d", o->host, o->port);
-    c->ev = ev;
-    c->arg = arg;
-    c->command_timeout_ms = o->command_timeout_ms;
-    TAILQ_INIT(&c->cmds);
-    c->timer = evtimer_new(base, on_timer, c);
-    c->notify = event_new(base, -1, 0, on_notify, c);
-    c->flush = event_new(base, -1, 0, on_flush, c);
-    if (c->timer == NULL || c->notify == NULL || c->flush == NULL
-        || redisLibeventAttach(ac, base) != REDIS_OK) {
+    if (redisLibeventAttach(ac, c->base) != REDIS_OK) {
         snprintf(err, errlen, "out of memory");
         redisAsyncFree(ac);
-        if (c->timer)
-            event_free(c->timer);
-        if (c->notify)
-            event_free(c->notify);
-        if (c->flush)
-            event_free(c->flush);
-        free(c);
-        return NULL;
+        return -1;
     }
     ac->data = c;
     c->ac = ac;
     redisAsyncSetConnectCallback(ac, on_connect);
     redisAsyncSetDisconnectCallback(ac, on_disconnect);
-    if (o->connect_timeout_ms > 0) {
-        c->connect_deadline = now_ms() + o->connect_timeout_ms;
-        arm(c);
+    replay_queued(c);
+    return 0;
+}
+
+/* The host name's addresses (resolve.h): a context to the first that
+ * takes one, or the connection ends as a refused connect would. */
+static void on_resolved(void *arg, const struct sockaddr_storage *addrs, int naddrs, const char *error)
+{
+    struct redis_conn *c = arg;
+    char ip[64], msg[256] = "";
+
+    c->lookup = NULL;
+    if (error != NULL)
+        snprintf(msg, sizeof(msg), "DNS lookup failed (%s)", error);
+    for (int i = 0; error == NULL && i < naddrs; i++)
+        if (open_context(c, NULL, eider_addr_text(&addrs[i], ip, sizeof(ip)), msg, sizeof(msg)) == 0)
+            return;
+    set_why(c, msg);
+    fail_queued(c);
+    mark_ended(c);
+}
+
+struct redis_conn *redis_conn_open(struct event_base *base, const struct redis_conn_opts *o,
+                                   const struct redis_conn_events *ev, void *arg,
+                                   char *err, size_t errlen)
+{
+    struct redis_conn *c = eider_calloc(1, sizeof(*c));
+    struct eider_lookup *q;
+
+    if (o->path)
+        snprintf(c->name, sizeof(c->name), "%s", o->path);
+    else
+        snprintf(c->name, sizeof(c->name), strchr(o->host, ':') ? "[%s]:%d" : "%s:%d", o->host, o->port);
+    c->base = base;
+    c->port = o->port;
+    c->ev = ev;
+    c->arg = arg;
+    c->command_timeout_ms = o->command_timeout_ms;
+    TAILQ_INIT(&c->cmds);
+    TAILQ_INIT(&c->queued);
+    c->timer = evtimer_new(base, on_timer, c);
+    c->notify = event_new(base, -1, 0, on_notify, c);
+    c->flush = event_new(base, -1, 0, on_flush, c);
+    if (c->timer == NULL || c->notify == NULL || c->flush == NULL) {
+        snprintf(err, errlen, "out of memory");
+        destroy_unopened(c);
+        return NULL;
     }
+    if (o->path && open_context(c, o->path, NULL, err, errlen) < 0) {
+        destroy_unopened(c);
+        return NULL;
+    }
+    if (o->connect_timeout_ms > 0)
+        c->connect_deadline = now_ms() + o->connect_timeout_ms;
+    if (!o->path && (q = eider_resolve(o->resolver, o->host, o->port, on_resolved, c)) != NULL)
+        c->lookup = q;   /* else answered already: a context, or ended (closed() comes from the loop) */
+    if (!c->ended)
+        arm(c);
     return c;
+}
+
+/* Keeps command ARGV of CMD (NULL: a pub/sub one) until the context is
+ * made. Returns 0, or -1 (out of memory). */
+static int queue(struct redis_conn *c, int argc, const char **argv, const size_t *lens,
+                 struct redis_cmd *cmd)
+{
+    struct redis_queued *q;
+    char *text;
+    int len = redisFormatCommandArgv(&text, argc, argv, lens);
+
+    if (len < 0)
+        return -1;
+    q = eider_malloc(sizeof(*q));
+    *q = (struct redis_queued){ .text = text, .len = (size_t)len, .cmd = cmd };
+    TAILQ_INSERT_TAIL(&c->queued, q, link);
+    return 0;
 }
 
 int redis_conn_send(struct redis_conn *c, int argc, const char **argv, const size_t *lens,
@@ -311,11 +448,12 @@ int redis_conn_send(struct redis_conn *c, int argc, const char **argv, const siz
 {
     struct redis_cmd *cmd;
 
-    if (c->ac == NULL)
+    if (c->ac == NULL && c->lookup == NULL)
         return -1;
     cmd = eider_malloc(sizeof(*cmd));
     *cmd = (struct redis_cmd){ .conn = c, .cb = cb, .arg = arg, .ref = ref };
-    if (redisAsyncCommandArgv(c->ac, on_reply, cmd, argc, argv, lens) != REDIS_OK) {
+    if (c->ac == NULL ? queue(c, argc, argv, lens, cmd) != 0
+                      : redisAsyncCommandArgv(c->ac, on_reply, cmd, argc, argv, lens) != REDIS_OK) {
         free(cmd);
         return -1;
     }
@@ -330,6 +468,8 @@ int redis_conn_send(struct redis_conn *c, int argc, const char **argv, const siz
 
 int redis_conn_subscribe(struct redis_conn *c, int argc, const char **argv, const size_t *lens)
 {
+    if (c->ac == NULL && c->lookup != NULL)
+        return queue(c, argc, argv, lens, NULL);
     if (c->ac == NULL || redisAsyncCommandArgv(c->ac, on_push, c, argc, argv, lens) != REDIS_OK)
         return -1;
     schedule_flush(c);
@@ -338,7 +478,7 @@ int redis_conn_subscribe(struct redis_conn *c, int argc, const char **argv, cons
 
 void redis_conn_close(struct redis_conn *c, int graceful)
 {
-    if (c->ac == NULL)
+    if (c->ac == NULL && c->lookup == NULL)
         return;
     c->by_owner = 1;
     if (graceful && c->connected) {

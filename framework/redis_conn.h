@@ -10,11 +10,13 @@
 #include <stddef.h>
 
 struct event_base;
+struct eider_resolver;
 struct redisReply;
 struct redis_conn;
 
 struct redis_conn_opts {
     const char *host;          /* an IP address or a name; unused with path */
+    struct eider_resolver *resolver;   /* looks host up (resolve.h); required without path */
     int port;
     const char *path;          /* a unix socket, or NULL */
     long connect_timeout_ms;   /* 0: none */
@@ -39,7 +41,10 @@ struct redis_conn_events {
 typedef void redis_reply_fn(void *arg, int ref, const struct redisReply *reply, const char *why);
 
 /* Starts connecting on BASE. Commands may be sent at once: they go out when
- * the socket is up. Host names are resolved here, by the system resolver.
+ * the socket is up. A host name is looked up first with o->resolver,
+ * without blocking; a failed lookup ends the connection (closed(), WHY
+ * "Redis HOST:PORT: DNS lookup failed (...)") as a refused connect does,
+ * and o->connect_timeout_ms counts from here, lookup included.
  * Returns NULL with the reason in err when it cannot even start. */
 struct redis_conn *redis_conn_open(struct event_base *base, const struct redis_conn_opts *o,
                                    const struct redis_conn_events *ev, void *arg,
