@@ -243,51 +243,60 @@ static duk_ret_t web_base64_error(duk_context *ctx, const char *message)
     return duk_throw(ctx);   /* if it returned instead of throwing */
 }
 
+/* Room for N bytes: the C stack's STACK (STACK_TEXT bytes) when they fit,
+ * else a plain buffer pushed on the value stack (*PUSHED set), which
+ * holds them until the caller's return. */
+static unsigned char *scratch(duk_context *ctx, unsigned char *stack, size_t n, int *pushed)
+{
+    *pushed = n > STACK_TEXT;
+    return *pushed ? duk_push_fixed_buffer(ctx, n) : stack;
+}
+
 /* btoa(data): the global itself (prelude_web.js installs this function).
  * Base64 of String(data), a string of code units 0-255. */
 static duk_ret_t buffer_btoa(duk_context *ctx)
 {
+    unsigned char stack[STACK_TEXT], *b;
     duk_size_t n;
+    size_t len, used;
     const unsigned char *s;
-    size_t len = 0;
-    unsigned char *b;
+    int pushed;
 
     if (duk_get_top(ctx) == 0)
         return web_base64_error(ctx, NULL);
     duk_set_top(ctx, 1);
     s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
-    b = duk_push_fixed_buffer(ctx, n);
-    /* Units 0-255 are one byte of text, or two led by 0xc2 or 0xc3; any
-     * other lead byte starts a larger one. */
-    for (duk_size_t i = 0; i < n; i++) {
-        if (s[i] < 0x80)
-            b[len++] = s[i];
-        else if ((s[i] == 0xc2 || s[i] == 0xc3) && i + 1 < n)
-            b[len++] = (unsigned char)((s[i] & 3) << 6 | (s[i + 1] & 0x3f)), i++;
-        else
-            return web_base64_error(ctx, "Invalid character");
-    }
+    b = scratch(ctx, stack, n, &pushed);
+    len = eider_enc_latin1_run(s, n, b, &used);
+    if (used < n)
+        return web_base64_error(ctx, "Invalid character");
     eider_js_push_text(ctx, EIDER_ENC_BASE64, b, len);
     return 1;
 }
 
 /* atob(data): the global itself. The forgiving-base64 decode of the web
  * platform (ASCII whitespace skipped, padding optional but right) of
- * String(data), as a string of code units 0-255. */
+ * String(data), as a string of code units 0-255. Whole groups of four
+ * digits go through the table decoder straight from the string; the
+ * rest (whitespace, padding, anything wrong) is cleaned and checked here
+ * before it is decoded, and cleaning never moves a group boundary. */
 static duk_ret_t buffer_atob(duk_context *ctx)
 {
-    duk_size_t n;
-    const unsigned char *s;
-    size_t k = 0, len;
-    unsigned char *clean, *out;
     static const char bad[] = "The string to be decoded is not correctly encoded.";
+    unsigned char stack[STACK_TEXT], *out, *clean;
+    duk_size_t n;
+    size_t len, i, k = 0;
+    const unsigned char *s;
+    int pushed;
 
     if (duk_get_top(ctx) == 0)
         return web_base64_error(ctx, NULL);
     duk_set_top(ctx, 1);
     s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
-    clean = duk_push_fixed_buffer(ctx, n);
-    for (duk_size_t i = 0; i < n; i++) {
+    out = scratch(ctx, stack, n / 4 * 3 + 3 + n, &pushed);
+    len = eider_enc_base64_groups(s, n, out, &i);
+    clean = out + n / 4 * 3 + 3;   /* what is left, whitespace dropped */
+    for (; i < n; i++) {
         unsigned char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r')
             continue;
@@ -300,8 +309,7 @@ static duk_ret_t buffer_atob(duk_context *ctx)
         k -= k > 1 && clean[k - 2] == '=' ? 2 : 1;
     if (k % 4 == 1 || memchr(clean, '=', k) != NULL)
         return web_base64_error(ctx, bad);
-    out = duk_push_fixed_buffer(ctx, k / 4 * 3 + 3);
-    len = eider_enc_decode(EIDER_ENC_BASE64, clean, k, out);
+    len += eider_enc_decode(EIDER_ENC_BASE64, clean, k, out + len);
     eider_js_push_text(ctx, EIDER_ENC_LATIN1, out, len);
     return 1;
 }
