@@ -96,6 +96,47 @@ static duk_ret_t buffer_from(duk_context *ctx)
     return 1;
 }
 
+#define STASH_FROM "bufferFrom"
+
+/* Calls the function kept in the heap stash under KEY with this and the
+ * arguments of the running native call, all as they are; returns its
+ * result (the slow path of a method whose fast path is C). */
+static duk_ret_t call_slow(duk_context *ctx, const char *key)
+{
+    duk_idx_t nargs = duk_get_top(ctx);
+
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, key);
+    duk_remove(ctx, -2);
+    duk_push_this(ctx);
+    for (duk_idx_t i = 0; i < nargs; i++)
+        duk_dup(ctx, i);
+    duk_call_method(ctx, nargs);
+    return 1;
+}
+
+/* Buffer.from(value, encodingOrOffset, length) itself: a string goes to
+ * buffer_from() with no JavaScript frame; anything else to the
+ * prelude's function given to setFrom(). */
+static duk_ret_t buffer_from_method(duk_context *ctx)
+{
+    if (duk_get_top(ctx) <= 2 && duk_is_string(ctx, 0)) {
+        duk_set_top(ctx, 2);
+        return buffer_from(ctx);
+    }
+    return call_slow(ctx, STASH_FROM);
+}
+
+/* native.buffer.setFrom(fn): keeps FN, Buffer.from for what is not a
+ * string. */
+static duk_ret_t buffer_set_from(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_dup(ctx, 0);
+    duk_put_prop_string(ctx, -2, STASH_FROM);
+    return 0;
+}
+
 /* Integer value of argument IDX (NaN 0), clamped to [0, max]; DEF if
  * undefined. */
 static size_t clamp_arg(duk_context *ctx, duk_idx_t idx, size_t def, size_t max)
@@ -275,17 +316,20 @@ static duk_ret_t buffer_btoa(duk_context *ctx)
 }
 
 /* atob(data): the global itself. The forgiving-base64 decode of the web
- * platform (ASCII whitespace skipped, padding optional but right) of
- * String(data), as a string of code units 0-255. Whole groups of four
- * digits go through the table decoder straight from the string; the
- * rest (whitespace, padding, anything wrong) is cleaned and checked here
- * before it is decoded, and cleaning never moves a group boundary. */
+ * platform of String(data), as a string of code units 0-255, with Node's
+ * checks and messages: ASCII whitespace skipped; "Invalid character" for
+ * anything outside the alphabet, a digit after '=', a third '=', or '='
+ * where the digits are not a whole number of groups; "not correctly
+ * encoded" for a lone digit at the end. Whole groups of four digits go
+ * through the table decoder straight from the string; the rest is
+ * checked and cleaned here (its count modulo 4 is the whole input's). */
 static duk_ret_t buffer_atob(duk_context *ctx)
 {
     static const char bad[] = "The string to be decoded is not correctly encoded.";
+    static const char invalid[] = "Invalid character";
     unsigned char stack[STACK_TEXT], *out, *clean;
     duk_size_t n;
-    size_t len, i, k = 0;
+    size_t len, i, k = 0, count = 0, eq = 0, rem;
     const unsigned char *s;
     int pushed;
 
@@ -295,19 +339,30 @@ static duk_ret_t buffer_atob(duk_context *ctx)
     s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
     out = scratch(ctx, stack, n / 4 * 3 + 3 + n, &pushed);
     len = eider_enc_base64_groups(s, n, out, &i);
-    clean = out + n / 4 * 3 + 3;   /* what is left, whitespace dropped */
+    clean = out + n / 4 * 3 + 3;   /* what is left, whitespace and '=' dropped */
     for (; i < n; i++) {
         unsigned char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r')
             continue;
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '+' || c == '/' || c == '='))
-            return web_base64_error(ctx, bad);
-        clean[k++] = c;
+        count++;
+        if (c == '=') {
+            if (++eq > 2)
+                return web_base64_error(ctx, invalid);
+        } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                   || c == '+' || c == '/') {
+            if (eq > 0)
+                return web_base64_error(ctx, invalid);
+            clean[k++] = c;
+        } else {
+            return web_base64_error(ctx, invalid);
+        }
     }
-    if (k % 4 == 0 && k > 0 && clean[k - 1] == '=')
-        k -= k > 1 && clean[k - 2] == '=' ? 2 : 1;
-    if (k % 4 == 1 || memchr(clean, '=', k) != NULL)
+    rem = count % 4;
+    if (rem == 0)
+        rem = (count - eq) % 4;
+    else if (eq > 0)
+        return web_base64_error(ctx, invalid);
+    if (rem == 1)
         return web_base64_error(ctx, bad);
     len += eider_enc_decode(EIDER_ENC_BASE64, clean, k, out + len);
     eider_js_push_text(ctx, EIDER_ENC_LATIN1, out, len);
@@ -325,6 +380,81 @@ static duk_ret_t buffer_decode_utf8(duk_context *ctx)
     return 1;
 }
 
+#define STASH_DECODE "textDecodeSlow"
+/* On a TextDecoder, what decode() may do in C: 1 plain, 2 with ignoreBOM;
+ * 0 (fatal, or it had options: maybe a stream in the middle of a
+ * character) never. Read from the getters once per decoder: neither
+ * changes after the constructor. */
+#define TD_FAST DUK_HIDDEN_SYMBOL("eiderTdFast")
+
+/* The TD_FAST state of the decoder at IDX, worked out and kept on its
+ * first call. */
+static int text_decoder_state(duk_context *ctx, duk_idx_t idx)
+{
+    int state;
+
+    idx = duk_normalize_index(ctx, idx);
+    if (duk_get_prop_literal(ctx, idx, TD_FAST)) {
+        state = duk_get_int(ctx, -1);
+        duk_pop(ctx);
+        return state;
+    }
+    duk_pop(ctx);
+    duk_get_prop_literal(ctx, idx, "fatal");
+    duk_get_prop_literal(ctx, idx, "ignoreBOM");
+    /* Not a TextDecoder (no boolean getter): Duktape's decode refuses it. */
+    state = !duk_is_boolean(ctx, -2) || duk_get_boolean(ctx, -2) ? 0 : duk_get_boolean(ctx, -1) ? 2 : 1;
+    duk_pop_2(ctx);
+    duk_push_int(ctx, state);
+    duk_put_prop_literal(ctx, idx, TD_FAST);
+    return state;
+}
+
+/* TextDecoder.prototype.decode(input, options) itself: a whole input of
+ * a non-fatal decoder is decoded here (U+FFFD for what is not UTF-8, a
+ * leading BOM dropped unless ignoreBOM); the rest (streaming, fatal, no
+ * bytes) goes to the prelude's function given to setDecodeSlow(), and a
+ * decoder that was given options once stays there. */
+static duk_ret_t text_decoder_decode(duk_context *ctx)
+{
+    duk_idx_t nargs = duk_get_top(ctx);
+    duk_size_t n;
+    const unsigned char *b;
+    int state;
+
+    if (nargs > 2 || (nargs == 2 && !duk_is_undefined(ctx, 1)) || !duk_is_buffer_data(ctx, 0)) {
+        if (nargs >= 2 && !duk_is_undefined(ctx, 1)) {
+            duk_push_this(ctx);
+            if (duk_is_object(ctx, -1)) {
+                duk_push_int(ctx, 0);
+                duk_put_prop_literal(ctx, -2, TD_FAST);
+            }
+            duk_pop(ctx);
+        }
+        return call_slow(ctx, STASH_DECODE);
+    }
+    duk_push_this(ctx);
+    state = duk_is_object(ctx, -1) ? text_decoder_state(ctx, -1) : 0;
+    duk_pop(ctx);
+    if (state == 0)
+        return call_slow(ctx, STASH_DECODE);
+    b = bytes_arg(ctx, 0, &n);
+    if (state == 1 && n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+        b += 3, n -= 3;
+    eider_js_push_text(ctx, EIDER_ENC_UTF8, b, n);
+    return 1;
+}
+
+/* native.buffer.setDecodeSlow(fn): keeps FN, TextDecoder's decode for
+ * what text_decoder_decode() leaves. */
+static duk_ret_t buffer_set_decode_slow(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_dup(ctx, 0);
+    duk_put_prop_string(ctx, -2, STASH_DECODE);
+    return 0;
+}
+
 static const duk_function_list_entry buffer_funcs[] = {
     { "from", buffer_from, 2 },
     { "toString", buffer_to_string, 4 },
@@ -336,6 +466,10 @@ static const duk_function_list_entry buffer_funcs[] = {
     { "atob", buffer_atob, DUK_VARARGS },
     { "decodeUtf8", buffer_decode_utf8, 1 },
     { "setInvalid", buffer_set_invalid, 1 },
+    { "fromMethod", buffer_from_method, DUK_VARARGS },
+    { "setFrom", buffer_set_from, 1 },
+    { "textDecode", text_decoder_decode, DUK_VARARGS },
+    { "setDecodeSlow", buffer_set_decode_slow, 1 },
     { NULL, NULL, 0 }
 };
 
@@ -344,5 +478,6 @@ void eider_js_buffer_natives(duk_context *ctx, duk_idx_t native)
     native = duk_normalize_index(ctx, native);
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, buffer_funcs);
+    eider_js_buffer_ops(ctx, -1);
     duk_put_prop_string(ctx, native, "buffer");
 }
