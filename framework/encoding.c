@@ -191,6 +191,10 @@ static size_t base64_groups(const unsigned char *s, size_t n, unsigned char *out
 {
     size_t k = 0, j = 0;
 
+#if EIDER_ENC_X86
+    if (n >= 16 && eider_enc_x86_ok())
+        k = eider_enc_x86_unbase64(s, n, out, (refuse & B64_URL) != 0, &j);
+#endif
     for (; j + 4 <= n; j += 4, k += 3) {
         uint32_t v = b64_quad[0][s[j]] | b64_quad[1][s[j + 1]] | b64_quad[2][s[j + 2]]
                      | b64_quad[3][s[j + 3]];
@@ -473,6 +477,10 @@ static size_t encode_base64(const unsigned char *b, size_t n, unsigned char *out
     if (!pairs_ready)
         init_pairs();
     pairs = b64_pairs[url != 0];
+#if EIDER_ENC_X86
+    if (n >= 16 && eider_enc_x86_ok())
+        o = eider_enc_x86_base64(b, n, out, url, &i);
+#endif
     /* Six bytes (eight characters) per step, from one 8-byte load. */
     for (; i + 8 <= n; i += 6, o += 8) {
         uint64_t w = load_be64(b + i);

@@ -171,4 +171,52 @@ TEST(base64_lenient)
     }
 }
 
-UNIT_MAIN(latin1_both_ways, latin1_stops_above_ff, base64_both_ways, base64_lenient)
+/* Reference: Node's lenient base64 decoder (either alphabet, anything
+ * else skipped, the first '=' ends it). */
+static size_t ref_unbase64(const unsigned char *s, size_t n, unsigned char *out)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned acc = 0, bits = 0;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n && s[i] != '='; i++) {
+        const char *p = s[i] == '-' ? abc + 62 : s[i] == '_' ? abc + 63 : s[i] ? strchr(abc, s[i]) : NULL;
+        if (p == NULL)
+            continue;
+        acc = acc << 6 | (unsigned)(p - abc);
+        if ((bits += 6) >= 8) {
+            bits -= 8;
+            out[k++] = (unsigned char)(acc >> bits);
+        }
+    }
+    return k;
+}
+
+/* Every byte value at every place of the first 16-digit block: the
+ * block decoders take a block only if all sixteen are digits (of
+ * base64url too for Buffer, the standard alphabet only for atob's
+ * groups), and the result is the lenient reference's. */
+TEST(base64_every_byte_everywhere)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned char s[40], out[40], want[40];
+    int bad = 0;
+
+    for (unsigned c = 0; c < 256; c++)
+        for (size_t at = 0; at < 16; at++) {
+            for (size_t i = 0; i < sizeof(s); i++)
+                s[i] = (unsigned char)abc[rnd() & 63];
+            s[at] = (unsigned char)c;
+            size_t k = eider_enc_decode(EIDER_ENC_BASE64, s, sizeof(s), out);
+            size_t w = ref_unbase64(s, sizeof(s), want);
+            bad += k != w || memcmp(out, want, w) != 0;
+            size_t used;
+            int std_digit = c < 128 && c != 0 && strchr(abc, (int)c) != NULL;
+            k = eider_enc_base64_groups(s, sizeof(s), out, &used);
+            bad += std_digit ? used != sizeof(s) : used != at / 4 * 4;
+            bad += k != used / 4 * 3 || memcmp(out, want, k) != 0;
+        }
+    CHECK_INT(bad, 0);
+}
+
+UNIT_MAIN(latin1_both_ways, latin1_stops_above_ff, base64_both_ways, base64_lenient, base64_every_byte_everywhere)
