@@ -24,7 +24,9 @@ enum eider_enc eider_js_encoding_arg(duk_context *ctx, duk_idx_t idx)
 
     if (duk_is_null_or_undefined(ctx, idx))
         return EIDER_ENC_UTF8;
-    name = duk_safe_to_string(ctx, idx);
+    /* A string, nearly always: no coercion, so no protected call. */
+    name = duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx) ? duk_get_string(ctx, idx)
+                                                                : duk_safe_to_string(ctx, idx);
     enc = eider_enc_find(name);
     if (enc == EIDER_ENC_NONE) {
         duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "Unknown encoding: %s", name);
