@@ -99,6 +99,11 @@ size_t eider_enc_x86_latin1_bytes(const unsigned char *s, size_t n, unsigned cha
     /* Each step reads 17 bytes: a lead byte's value needs the next one. */
     while (i + 17 <= n) {
         __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+        if (_mm_movemask_epi8(x) == 0) {   /* ASCII: most text */
+            _mm_storeu_si128((__m128i *)(out + k), x);
+            k += 16, i += 16;
+            continue;
+        }
         __m128i y = _mm_loadu_si128((const __m128i *)(s + i + 1));
         __m128i cont = _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xc0)), _mm_set1_epi8((char)0x80));
         __m128i lead = _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xfc)), _mm_set1_epi8((char)0xc0));
@@ -112,11 +117,6 @@ size_t eider_enc_x86_latin1_bytes(const unsigned char *s, size_t n, unsigned cha
         unsigned keep = ~mc & (step == 16 ? 0xffffu : 0x7fffu);
         if (all != 0xffff || mc != ((ml << 1) & 0xffff))
             break;
-        if (mc == 0 && step == 16) {
-            _mm_storeu_si128((__m128i *)(out + k), x);
-            k += 16, i += 16;
-            continue;
-        }
         __m128i v = _mm_or_si128(_mm_and_si128(_mm_slli_epi16(x, 6), _mm_set1_epi8((char)0xc0)),
                                  _mm_and_si128(y, _mm_set1_epi8(0x3f)));
         v = _mm_or_si128(_mm_and_si128(lead, v), _mm_andnot_si128(lead, x));
