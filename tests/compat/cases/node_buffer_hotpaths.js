@@ -93,7 +93,7 @@ module.exports = function (req, res) {
         codes(streamed.decode(text)), codes(streamed.decode(text.subarray(0, 6), { stream: true })),
         codes(streamed.decode(text.subarray(6, 9), { stream: true })), codes(streamed.decode(text.subarray(9))),
         codes(streamed.decode(text)), codes(streamed.decode(text.subarray(5, 8), { stream: true })),
-        codes(streamed.decode()),
+        codes(streamed.decode()), attemptName(() => Object.freeze(new TextDecoder()).decode(text)),
         attemptName(() => new TextDecoder().decode('abc')), attemptName(() => TextDecoder.prototype.decode.call({}, text)),
     ];
     res.setHeader('Content-Type', 'application/json');
