@@ -327,9 +327,11 @@ size_t eider_enc_decoded_length(enum eider_enc enc, const unsigned char *s, size
     default:   /* each joined pair is 4 bytes instead of 6 */
         for (const unsigned char *p = s; (p = memchr(p, 0xed, n - (size_t)(p - s))) != NULL;) {
             size_t i = (size_t)(p - s);
-            if (i + 2 < n && (s[i + 1] & 0xe0) == 0xa0 && surrogate_pair_at(s, n, i)) {
-                k -= 2;
-                p += 6;
+            if (i + 2 < n && (s[i + 1] & 0xe0) == 0xa0) {
+                /* a surrogate: as decode_utf8() steps, past all of it */
+                int pair = surrogate_pair_at(s, n, i);
+                k -= pair ? 2 : 0;
+                p += pair ? 6 : 3;
             } else {
                 p += 1;
             }

@@ -219,4 +219,32 @@ TEST(base64_every_byte_everywhere)
     CHECK_INT(bad, 0);
 }
 
-UNIT_MAIN(latin1_both_ways, latin1_stops_above_ff, base64_both_ways, base64_lenient, base64_every_byte_everywhere)
+/* Text with surrogates that are not well-formed CESU-8 (what a string
+ * pushed from C may hold): the length byteLength gives is what decoding
+ * writes. The fuzzer's find (fuzz_encoding): a lone surrogate's second
+ * and third bytes were searched for another surrogate that decoding had
+ * stepped over. */
+TEST(utf8_length_matches_decode)
+{
+    static const unsigned char cases[][17] = {
+        { 0x93, 0xed, 0xb3, 0xed, 0xaf, 0x93, 0xed, 0xb3, 0xed, 0x43, 0x43, 0xed, 0x00, 0xac, 0x20, 0x00, 0x00 },
+        { 0xed, 0xa0, 0xed, 0xa0, 0x80, 0xed, 0xb0, 0x80, 0x41, 0, 0, 0, 0, 0, 0, 0, 0 },
+        { 0xed, 0xa0, 0x80, 0xed, 0xb0, 0x80, 0xed, 0xa0, 0x80, 0x41, 0xed, 0xb0, 0, 0, 0, 0, 0 },
+    };
+    unsigned char out[64];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        for (size_t n = 0; n <= sizeof(cases[i]); n++)
+            CHECK_INT(eider_enc_decoded_length(EIDER_ENC_UTF8, cases[i], n),
+                      eider_enc_decode(EIDER_ENC_UTF8, cases[i], n, out));
+    for (int k = 0; k < 2000; k++) {   /* random mixes of 0xed, surrogate bytes and ASCII */
+        unsigned char s[24];
+        static const unsigned char pick[] = { 0xed, 0xa0, 0xaf, 0xb0, 0xbf, 0x80, 0x93, 0x41 };
+        for (size_t i = 0; i < sizeof(s); i++)
+            s[i] = pick[rnd() & 7];
+        CHECK_INT(eider_enc_decoded_length(EIDER_ENC_UTF8, s, sizeof(s)),
+                  eider_enc_decode(EIDER_ENC_UTF8, s, sizeof(s), out));
+    }
+}
+
+UNIT_MAIN(utf8_length_matches_decode, latin1_both_ways, latin1_stops_above_ff, base64_both_ways, base64_lenient, base64_every_byte_everywhere)
