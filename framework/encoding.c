@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "encoding.h"
+#include "encoding_simd.h"
 
 static const struct {
     const char *name;
@@ -36,6 +37,16 @@ enum eider_enc eider_enc_find(const char *name)
 /* Value of each byte as a digit: 0-15 for hex, 0-63 for base64 (both
  * alphabets), 0xff for none. Built on first use. */
 static unsigned char hex_val[256], b64_val[256];
+
+/* The four characters of a base64 group looked up at once: b64_quad[j][c]
+ * is digit c in place j of the group, its bits already where they go in
+ * the three bytes (byte 0 in bits 0-7, 1 in 8-15, 2 in 16-23), so that
+ * the OR of four entries is the group's bytes with no branch per
+ * character. Bit 24 marks no digit (B64_BAD), bit 25 the digits of
+ * base64url only ('-' and '_', B64_URL), which atob refuses. */
+#define B64_BAD 0x1000000u
+#define B64_URL 0x2000000u
+static uint32_t b64_quad[4][256];
 static int tables_ready;
 
 static void init_tables(void)
@@ -50,6 +61,18 @@ static void init_tables(void)
         b64_val[(unsigned char)b64[i]] = (unsigned char)i;
     b64_val['-'] = 62;
     b64_val['_'] = 63;
+    for (int c = 0; c < 256; c++) {
+        uint32_t v = b64_val[c], flag = c == '-' || c == '_' ? B64_URL : 0;
+        if (v > 63) {
+            for (int j = 0; j < 4; j++)
+                b64_quad[j][c] = B64_BAD;
+            continue;
+        }
+        b64_quad[0][c] = v << 2 | flag;
+        b64_quad[1][c] = v >> 4 | (v & 15) << 12 | flag;
+        b64_quad[2][c] = (v >> 2) << 8 | (v & 3) << 22 | flag;
+        b64_quad[3][c] = v << 16 | flag;
+    }
     tables_ready = 1;
 }
 
@@ -159,6 +182,39 @@ static size_t decode_hex(const unsigned char *s, size_t n, unsigned char *out)
     return k;
 }
 
+/* Whole groups of four digits from S (N characters) into OUT, up to the
+ * first group that holds a character of REFUSE (B64_BAD, plus B64_URL to
+ * refuse base64url's digits); returns the bytes written, *I the
+ * characters read. */
+static size_t base64_groups(const unsigned char *s, size_t n, unsigned char *out, size_t *i,
+                            uint32_t refuse)
+{
+    size_t k = 0, j = 0;
+
+#if EIDER_ENC_X86
+    if (n >= 16 && eider_enc_x86_ok())
+        k = eider_enc_x86_unbase64(s, n, out, (refuse & B64_URL) != 0, &j);
+#endif
+    for (; j + 4 <= n; j += 4, k += 3) {
+        uint32_t v = b64_quad[0][s[j]] | b64_quad[1][s[j + 1]] | b64_quad[2][s[j + 2]]
+                     | b64_quad[3][s[j + 3]];
+        if (v & refuse)
+            break;
+        out[k] = (unsigned char)v;
+        out[k + 1] = (unsigned char)(v >> 8);
+        out[k + 2] = (unsigned char)(v >> 16);
+    }
+    *i = j;
+    return k;
+}
+
+size_t eider_enc_base64_groups(const unsigned char *s, size_t n, unsigned char *out, size_t *used)
+{
+    if (!tables_ready)
+        init_tables();
+    return base64_groups(s, n, out, used, B64_BAD | B64_URL);
+}
+
 /* Base64 of either alphabet, skipping other characters, up to the first
  * '='; OUT NULL only counts. */
 static size_t decode_base64(const unsigned char *s, size_t n, unsigned char *out)
@@ -168,16 +224,7 @@ static size_t decode_base64(const unsigned char *s, size_t n, unsigned char *out
 
     /* Four characters at a time while all are digits: the common case. */
     if (out != NULL)
-        for (; i + 4 <= n; i += 4) {
-            unsigned a = b64_val[s[i]], b = b64_val[s[i + 1]], c = b64_val[s[i + 2]],
-                     d = b64_val[s[i + 3]];
-            if ((a | b | c | d) > 63)
-                break;
-            unsigned v = a << 18 | b << 12 | c << 6 | d;
-            out[k++] = (unsigned char)(v >> 16);
-            out[k++] = (unsigned char)(v >> 8);
-            out[k++] = (unsigned char)v;
-        }
+        k = base64_groups(s, n, out, &i, B64_BAD);
     for (; i < n && s[i] != '='; i++) {
         unsigned v = b64_val[s[i]];
         if (v > 63)
@@ -193,33 +240,46 @@ static size_t decode_base64(const unsigned char *s, size_t n, unsigned char *out
     return k;
 }
 
-/* Latin1 (or ascii): the low byte of each code unit; OUT NULL counts.
- * Most text here is ASCII and U+0080-U+00FF (two bytes led by 0xc2 or
- * 0xc3), taken inline. */
+size_t eider_enc_latin1_run(const unsigned char *s, size_t n, unsigned char *out, size_t *used)
+{
+    size_t k = 0, j = 0;
+
+#if EIDER_ENC_X86
+    if (n >= 32 && eider_enc_x86_ok())
+        k = eider_enc_x86_latin1_bytes(s, n, out, &j);
+#endif
+    while (j < n) {
+        unsigned c = s[j];
+        if (c < 0x80) {
+            out[k++] = (unsigned char)c;
+            j++;
+        } else if ((c & 0xfc) == 0xc0 && j + 1 < n) {   /* units 0x80-0xff */
+            out[k++] = (unsigned char)((c & 3) << 6 | (s[j + 1] & 0x3f));
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    *used = j;
+    return k;
+}
+
+/* Latin1 (or ascii): the low byte of each code unit; OUT NULL counts. */
 static size_t decode_latin1(const unsigned char *s, size_t n, unsigned char *out)
 {
-    size_t k = ascii_prefix(s, n), i = k;
+    size_t k, i;
     unsigned u[2];
 
     if (out == NULL) {
+        k = i = ascii_prefix(s, n);
         while (i < n)
             k += (size_t)next_units(s, n, &i, u);
         return k;
     }
-    memcpy(out, s, k);
-    while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            out[k++] = (unsigned char)c;
-            i++;
-        } else if ((c == 0xc2 || c == 0xc3) && i + 1 < n) {
-            out[k++] = (unsigned char)((c & 3) << 6 | (s[i + 1] & 0x3f));
-            i += 2;
-        } else {
-            for (int j = 0, m = next_units(s, n, &i, u); j < m; j++)
-                out[k++] = (unsigned char)u[j];
-        }
-    }
+    k = eider_enc_latin1_run(s, n, out, &i);
+    while (i < n)
+        for (int j = 0, m = next_units(s, n, &i, u); j < m; j++)
+            out[k++] = (unsigned char)u[j];
     return k;
 }
 
@@ -267,9 +327,11 @@ size_t eider_enc_decoded_length(enum eider_enc enc, const unsigned char *s, size
     default:   /* each joined pair is 4 bytes instead of 6 */
         for (const unsigned char *p = s; (p = memchr(p, 0xed, n - (size_t)(p - s))) != NULL;) {
             size_t i = (size_t)(p - s);
-            if (i + 2 < n && (s[i + 1] & 0xe0) == 0xa0 && surrogate_pair_at(s, n, i)) {
-                k -= 2;
-                p += 6;
+            if (i + 2 < n && (s[i + 1] & 0xe0) == 0xa0) {
+                /* a surrogate: as decode_utf8() steps, past all of it */
+                int pair = surrogate_pair_at(s, n, i);
+                k -= pair ? 2 : 0;
+                p += pair ? 6 : 3;
             } else {
                 p += 1;
             }
@@ -365,8 +427,9 @@ static size_t encode_utf8(const unsigned char *b, size_t n, unsigned char *out)
 }
 
 /* Base64 digit pairs: entry v (12 bits) is the two characters of v, in
- * memory order, for each alphabet; built on first use. */
-static uint16_t b64_pairs[2][4096];
+ * memory order, for each alphabet; latin1_text[c]: the one or two bytes
+ * of text of code unit c (0-255), in memory order. Built on first use. */
+static uint16_t b64_pairs[2][4096], latin1_text[256];
 static int pairs_ready;
 
 static void init_pairs(void)
@@ -381,7 +444,29 @@ static void init_pairs(void)
             unsigned char two[2] = { (unsigned char)abc[a][v >> 6], (unsigned char)abc[a][v & 63] };
             memcpy(&b64_pairs[a][v], two, 2);
         }
+    for (unsigned c = 0; c < 256; c++) {
+        unsigned char two[2] = { (unsigned char)c, 0 };
+        if (c >= 0x80)
+            two[0] = (unsigned char)(0xc0 | c >> 6), two[1] = (unsigned char)(0x80 | (c & 0x3f));
+        memcpy(&latin1_text[c], two, 2);
+    }
     pairs_ready = 1;
+}
+
+/* The 8 bytes at P as a big-endian number. */
+static uint64_t load_be64(const unsigned char *p)
+{
+    uint64_t w;
+
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    w = __builtin_bswap64(w);
+#elif !defined(__BYTE_ORDER__)
+    w = 0;
+    for (int i = 0; i < 8; i++)
+        w = w << 8 | p[i];
+#endif
+    return w;
 }
 
 static size_t encode_base64(const unsigned char *b, size_t n, unsigned char *out, int url)
@@ -394,6 +479,18 @@ static size_t encode_base64(const unsigned char *b, size_t n, unsigned char *out
     if (!pairs_ready)
         init_pairs();
     pairs = b64_pairs[url != 0];
+#if EIDER_ENC_X86
+    if (n >= 16 && eider_enc_x86_ok())
+        o = eider_enc_x86_base64(b, n, out, url, &i);
+#endif
+    /* Six bytes (eight characters) per step, from one 8-byte load. */
+    for (; i + 8 <= n; i += 6, o += 8) {
+        uint64_t w = load_be64(b + i);
+        memcpy(out + o, &pairs[w >> 52], 2);
+        memcpy(out + o + 2, &pairs[w >> 40 & 0xfff], 2);
+        memcpy(out + o + 4, &pairs[w >> 28 & 0xfff], 2);
+        memcpy(out + o + 6, &pairs[w >> 16 & 0xfff], 2);
+    }
     for (; i + 3 <= n; i += 3, o += 4) {
         unsigned v = (unsigned)b[i] << 16 | (unsigned)b[i + 1] << 8 | b[i + 2];
         memcpy(out + o, &pairs[v >> 12], 2);
@@ -414,6 +511,38 @@ static size_t encode_base64(const unsigned char *b, size_t n, unsigned char *out
     return o;
 }
 
+/* Bytes to latin1 text: sixteen at a time where the CPU can
+ * (encoding_x86.c); then ASCII eight at a time, otherwise each byte's one
+ * or two bytes of text from latin1_text, written as two (OUT has room for
+ * 2n) with no branch on which. */
+static size_t encode_latin1(const unsigned char *b, size_t n, unsigned char *out)
+{
+    size_t o = 0, i = 0;
+    uint64_t w;
+
+    if (!pairs_ready)
+        init_pairs();
+#if EIDER_ENC_X86
+    if (n >= 16 && eider_enc_x86_ok())
+        o = eider_enc_x86_latin1_text(b, n, out, &i);
+#endif
+    while (i < n) {
+        if (i + 8 <= n) {
+            memcpy(&w, b + i, 8);
+            if (!(w & 0x8080808080808080ull)) {
+                memcpy(out + o, &w, 8);
+                i += 8, o += 8;
+                continue;
+            }
+        }
+        for (size_t end = i + 8 < n ? i + 8 : n; i < end; i++) {
+            memcpy(out + o, &latin1_text[b[i]], 2);
+            o += 1 + (b[i] >> 7);
+        }
+    }
+    return o;
+}
+
 size_t eider_enc_encode(enum eider_enc enc, const unsigned char *b, size_t n, unsigned char *out)
 {
     size_t o = 0;
@@ -427,18 +556,7 @@ size_t eider_enc_encode(enum eider_enc enc, const unsigned char *b, size_t n, un
         return o;
     case EIDER_ENC_BASE64:    return encode_base64(b, n, out, 0);
     case EIDER_ENC_BASE64URL: return encode_base64(b, n, out, 1);
-    case EIDER_ENC_LATIN1:
-        o = ascii_prefix(b, n);
-        memcpy(out, b, o);
-        for (size_t i = o; i < n; i++) {
-            if (b[i] < 0x80) {
-                out[o++] = b[i];
-            } else {
-                out[o++] = (unsigned char)(0xc0 | b[i] >> 6);
-                out[o++] = (unsigned char)(0x80 | (b[i] & 0x3f));
-            }
-        }
-        return o;
+    case EIDER_ENC_LATIN1:    return encode_latin1(b, n, out);
     case EIDER_ENC_ASCII:
         for (size_t i = 0; i < n; i++)
             out[i] = b[i] & 0x7f;

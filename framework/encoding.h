@@ -36,6 +36,18 @@ enum eider_enc eider_enc_find(const char *name);
  * out <= n. Returns the bytes written. */
 size_t eider_enc_decode(enum eider_enc enc, const unsigned char *s, size_t n, unsigned char *out);
 
+/* Latin1 decoding of the text at S (N bytes) while its code units are
+ * 0-255: writes their bytes to OUT (<= n), returns how many, and sets
+ * *USED to the text bytes read (< N if a unit above 0xff stops it: btoa
+ * refuses those). */
+size_t eider_enc_latin1_run(const unsigned char *s, size_t n, unsigned char *out, size_t *used);
+
+/* Base64 (the standard alphabet only, as atob) of the text at S (N
+ * bytes), in whole groups of four digits up to the first group holding
+ * anything else (padding, whitespace, '-'): writes their bytes to OUT
+ * (<= n / 4 * 3 + 1), returns how many, *USED the characters read. */
+size_t eider_enc_base64_groups(const unsigned char *s, size_t n, unsigned char *out, size_t *used);
+
 /* The length eider_enc_decode() would give, without writing. */
 size_t eider_enc_decoded_length(enum eider_enc enc, const unsigned char *s, size_t n);
 

@@ -24,7 +24,9 @@ enum eider_enc eider_js_encoding_arg(duk_context *ctx, duk_idx_t idx)
 
     if (duk_is_null_or_undefined(ctx, idx))
         return EIDER_ENC_UTF8;
-    name = duk_safe_to_string(ctx, idx);
+    /* A string, nearly always: no coercion, so no protected call. */
+    name = duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx) ? duk_get_string(ctx, idx)
+                                                                : duk_safe_to_string(ctx, idx);
     enc = eider_enc_find(name);
     if (enc == EIDER_ENC_NONE) {
         duk_push_error_object(ctx, DUK_ERR_TYPE_ERROR, "Unknown encoding: %s", name);
@@ -94,6 +96,47 @@ static duk_ret_t buffer_from(duk_context *ctx)
 
     duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_NODEJS_BUFFER);
     return 1;
+}
+
+#define STASH_FROM "bufferFrom"
+
+/* Calls the function kept in the heap stash under KEY with this and the
+ * arguments of the running native call, all as they are; returns its
+ * result (the slow path of a method whose fast path is C). */
+static duk_ret_t call_slow(duk_context *ctx, const char *key)
+{
+    duk_idx_t nargs = duk_get_top(ctx);
+
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, key);
+    duk_remove(ctx, -2);
+    duk_push_this(ctx);
+    for (duk_idx_t i = 0; i < nargs; i++)
+        duk_dup(ctx, i);
+    duk_call_method(ctx, nargs);
+    return 1;
+}
+
+/* Buffer.from(value, encodingOrOffset, length) itself: a string goes to
+ * buffer_from() with no JavaScript frame; anything else to the
+ * prelude's function given to setFrom(). */
+static duk_ret_t buffer_from_method(duk_context *ctx)
+{
+    if (duk_get_top(ctx) <= 2 && duk_is_string(ctx, 0)) {
+        duk_set_top(ctx, 2);
+        return buffer_from(ctx);
+    }
+    return call_slow(ctx, STASH_FROM);
+}
+
+/* native.buffer.setFrom(fn): keeps FN, Buffer.from for what is not a
+ * string. */
+static duk_ret_t buffer_set_from(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_dup(ctx, 0);
+    duk_put_prop_string(ctx, -2, STASH_FROM);
+    return 0;
 }
 
 /* Integer value of argument IDX (NaN 0), clamped to [0, max]; DEF if
@@ -243,65 +286,87 @@ static duk_ret_t web_base64_error(duk_context *ctx, const char *message)
     return duk_throw(ctx);   /* if it returned instead of throwing */
 }
 
+/* Room for N bytes: the C stack's STACK (STACK_TEXT bytes) when they fit,
+ * else a plain buffer pushed on the value stack (*PUSHED set), which
+ * holds them until the caller's return. */
+static unsigned char *scratch(duk_context *ctx, unsigned char *stack, size_t n, int *pushed)
+{
+    *pushed = n > STACK_TEXT;
+    return *pushed ? duk_push_fixed_buffer(ctx, n) : stack;
+}
+
 /* btoa(data): the global itself (prelude_web.js installs this function).
  * Base64 of String(data), a string of code units 0-255. */
 static duk_ret_t buffer_btoa(duk_context *ctx)
 {
+    unsigned char stack[STACK_TEXT], *b;
     duk_size_t n;
+    size_t len, used;
     const unsigned char *s;
-    size_t len = 0;
-    unsigned char *b;
+    int pushed;
 
     if (duk_get_top(ctx) == 0)
         return web_base64_error(ctx, NULL);
     duk_set_top(ctx, 1);
     s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
-    b = duk_push_fixed_buffer(ctx, n);
-    /* Units 0-255 are one byte of text, or two led by 0xc2 or 0xc3; any
-     * other lead byte starts a larger one. */
-    for (duk_size_t i = 0; i < n; i++) {
-        if (s[i] < 0x80)
-            b[len++] = s[i];
-        else if ((s[i] == 0xc2 || s[i] == 0xc3) && i + 1 < n)
-            b[len++] = (unsigned char)((s[i] & 3) << 6 | (s[i + 1] & 0x3f)), i++;
-        else
-            return web_base64_error(ctx, "Invalid character");
-    }
+    b = scratch(ctx, stack, n, &pushed);
+    len = eider_enc_latin1_run(s, n, b, &used);
+    if (used < n)
+        return web_base64_error(ctx, "Invalid character");
     eider_js_push_text(ctx, EIDER_ENC_BASE64, b, len);
     return 1;
 }
 
 /* atob(data): the global itself. The forgiving-base64 decode of the web
- * platform (ASCII whitespace skipped, padding optional but right) of
- * String(data), as a string of code units 0-255. */
+ * platform of String(data), as a string of code units 0-255, with Node's
+ * checks and messages: ASCII whitespace skipped; "Invalid character" for
+ * anything outside the alphabet, a digit after '=', a third '=', or '='
+ * where the digits are not a whole number of groups; "not correctly
+ * encoded" for a lone digit at the end. Whole groups of four digits go
+ * through the table decoder straight from the string; the rest is
+ * checked and cleaned here (its count modulo 4 is the whole input's). */
 static duk_ret_t buffer_atob(duk_context *ctx)
 {
-    duk_size_t n;
-    const unsigned char *s;
-    size_t k = 0, len;
-    unsigned char *clean, *out;
     static const char bad[] = "The string to be decoded is not correctly encoded.";
+    static const char invalid[] = "Invalid character";
+    unsigned char stack[STACK_TEXT], *out, *clean;
+    duk_size_t n;
+    size_t len, i, k = 0, count = 0, eq = 0, rem;
+    const unsigned char *s;
+    int pushed;
 
     if (duk_get_top(ctx) == 0)
         return web_base64_error(ctx, NULL);
     duk_set_top(ctx, 1);
     s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
-    clean = duk_push_fixed_buffer(ctx, n);
-    for (duk_size_t i = 0; i < n; i++) {
+    out = scratch(ctx, stack, n / 4 * 3 + 3 + n, &pushed);
+    len = eider_enc_base64_groups(s, n, out, &i);
+    clean = out + n / 4 * 3 + 3;   /* what is left, whitespace and '=' dropped */
+    for (; i < n; i++) {
         unsigned char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r')
             continue;
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '+' || c == '/' || c == '='))
-            return web_base64_error(ctx, bad);
-        clean[k++] = c;
+        count++;
+        if (c == '=') {
+            if (++eq > 2)
+                return web_base64_error(ctx, invalid);
+        } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                   || c == '+' || c == '/') {
+            if (eq > 0)
+                return web_base64_error(ctx, invalid);
+            clean[k++] = c;
+        } else {
+            return web_base64_error(ctx, invalid);
+        }
     }
-    if (k % 4 == 0 && k > 0 && clean[k - 1] == '=')
-        k -= k > 1 && clean[k - 2] == '=' ? 2 : 1;
-    if (k % 4 == 1 || memchr(clean, '=', k) != NULL)
+    rem = count % 4;
+    if (rem == 0)
+        rem = (count - eq) % 4;
+    else if (eq > 0)
+        return web_base64_error(ctx, invalid);
+    if (rem == 1)
         return web_base64_error(ctx, bad);
-    out = duk_push_fixed_buffer(ctx, k / 4 * 3 + 3);
-    len = eider_enc_decode(EIDER_ENC_BASE64, clean, k, out);
+    len += eider_enc_decode(EIDER_ENC_BASE64, clean, k, out + len);
     eider_js_push_text(ctx, EIDER_ENC_LATIN1, out, len);
     return 1;
 }
@@ -317,6 +382,81 @@ static duk_ret_t buffer_decode_utf8(duk_context *ctx)
     return 1;
 }
 
+#define STASH_DECODE "textDecodeSlow"
+/* On a TextDecoder, what decode() may do in C: 1 plain, 2 with ignoreBOM;
+ * 0 (fatal, or it had options: maybe a stream in the middle of a
+ * character) never. Read from the getters once per decoder: neither
+ * changes after the constructor. */
+#define TD_FAST DUK_HIDDEN_SYMBOL("eiderTdFast")
+
+/* The TD_FAST state of the decoder at IDX, worked out and kept on its
+ * first call. */
+static int text_decoder_state(duk_context *ctx, duk_idx_t idx)
+{
+    int state;
+
+    idx = duk_normalize_index(ctx, idx);
+    if (duk_get_prop_literal(ctx, idx, TD_FAST)) {
+        state = duk_get_int(ctx, -1);
+        duk_pop(ctx);
+        return state;
+    }
+    duk_pop(ctx);
+    duk_get_prop_literal(ctx, idx, "fatal");
+    duk_get_prop_literal(ctx, idx, "ignoreBOM");
+    /* Not a TextDecoder (no boolean getter): Duktape's decode refuses it. */
+    state = !duk_is_boolean(ctx, -2) || duk_get_boolean(ctx, -2) ? 0 : duk_get_boolean(ctx, -1) ? 2 : 1;
+    duk_pop_2(ctx);
+    duk_push_int(ctx, state);
+    duk_put_prop_literal(ctx, idx, TD_FAST);
+    return state;
+}
+
+/* TextDecoder.prototype.decode(input, options) itself: a whole input of
+ * a non-fatal decoder is decoded here (U+FFFD for what is not UTF-8, a
+ * leading BOM dropped unless ignoreBOM); the rest (streaming, fatal, no
+ * bytes) goes to the prelude's function given to setDecodeSlow(), and a
+ * decoder that was given options once stays there. */
+static duk_ret_t text_decoder_decode(duk_context *ctx)
+{
+    duk_idx_t nargs = duk_get_top(ctx);
+    duk_size_t n;
+    const unsigned char *b;
+    int state;
+
+    if (nargs > 2 || (nargs == 2 && !duk_is_undefined(ctx, 1)) || !duk_is_buffer_data(ctx, 0)) {
+        if (nargs >= 2 && !duk_is_undefined(ctx, 1)) {
+            duk_push_this(ctx);
+            if (duk_is_object(ctx, -1)) {
+                duk_push_int(ctx, 0);
+                duk_put_prop_literal(ctx, -2, TD_FAST);
+            }
+            duk_pop(ctx);
+        }
+        return call_slow(ctx, STASH_DECODE);
+    }
+    duk_push_this(ctx);
+    state = duk_is_object(ctx, -1) ? text_decoder_state(ctx, -1) : 0;
+    duk_pop(ctx);
+    if (state == 0)
+        return call_slow(ctx, STASH_DECODE);
+    b = bytes_arg(ctx, 0, &n);
+    if (state == 1 && n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+        b += 3, n -= 3;
+    eider_js_push_text(ctx, EIDER_ENC_UTF8, b, n);
+    return 1;
+}
+
+/* native.buffer.setDecodeSlow(fn): keeps FN, TextDecoder's decode for
+ * what text_decoder_decode() leaves. */
+static duk_ret_t buffer_set_decode_slow(duk_context *ctx)
+{
+    duk_push_heap_stash(ctx);
+    duk_dup(ctx, 0);
+    duk_put_prop_string(ctx, -2, STASH_DECODE);
+    return 0;
+}
+
 static const duk_function_list_entry buffer_funcs[] = {
     { "from", buffer_from, 2 },
     { "toString", buffer_to_string, 4 },
@@ -328,6 +468,10 @@ static const duk_function_list_entry buffer_funcs[] = {
     { "atob", buffer_atob, DUK_VARARGS },
     { "decodeUtf8", buffer_decode_utf8, 1 },
     { "setInvalid", buffer_set_invalid, 1 },
+    { "fromMethod", buffer_from_method, DUK_VARARGS },
+    { "setFrom", buffer_set_from, 1 },
+    { "textDecode", text_decoder_decode, DUK_VARARGS },
+    { "setDecodeSlow", buffer_set_decode_slow, 1 },
     { NULL, NULL, 0 }
 };
 
@@ -336,5 +480,6 @@ void eider_js_buffer_natives(duk_context *ctx, duk_idx_t native)
     native = duk_normalize_index(ctx, native);
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, buffer_funcs);
+    eider_js_buffer_ops(ctx, -1);
     duk_put_prop_string(ctx, native, "buffer");
 }

@@ -11,9 +11,15 @@
 #include "js_engine.h"
 
 /* Puts native.buffer (from, toString, toStringMethod, byteLength, write,
- * indexOf, btoa, atob, decodeUtf8, setInvalid: see js_buffer.c) on the
+ * indexOf, btoa, atob, decodeUtf8, setInvalid, fromMethod, setFrom,
+ * textDecode, setDecodeSlow: see js_buffer.c; concat, compare,
+ * compareMethod, equalsMethod, setArgError: js_buffer_ops.c) on the
  * object at NATIVE, the one the prelude's parts receive. */
 void eider_js_buffer_natives(duk_context *ctx, duk_idx_t native);
+
+/* Adds concat, compare, compareMethod, equalsMethod and setArgError
+ * (js_buffer_ops.c) to the native.buffer object at OBJ. */
+void eider_js_buffer_ops(duk_context *ctx, duk_idx_t obj);
 
 /* The encoding named by argument IDX (utf8 if undefined or null);
  * throws TypeError ERR_UNKNOWN_ENCODING naming an unknown one. */

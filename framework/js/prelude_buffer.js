@@ -66,18 +66,49 @@
     throw new TypeError('The "value" argument must be one of type number or string or an instance of Buffer or Uint8Array.');
   }
 
+  // Buffer.from(string[, encoding]) is C itself (native.buffer.fromMethod);
+  // the other forms come back here.
+  B.setFrom(function from(value, encOrOffset, length) {
+    if (typeof value === 'string') return B.from(value, encOrOffset);
+    if (value instanceof ArrayBuffer) {
+      var start = encOrOffset === undefined ? 0 : toInteger(encOrOffset);
+      return view(value, start, length === undefined ? value.byteLength - start : toInteger(length));
+    }
+    if (value !== null && typeof value === 'object' && value.type === 'Buffer' && Array.isArray(value.data)) {
+      return new NodeBuffer(value.data);   // what toJSON() gave
+    }
+    return new NodeBuffer(value);
+  });
+
+  // Node's ERR_INVALID_ARG_TYPE and ERR_OUT_OF_RANGE for the C methods
+  // (js_buffer_ops.c): what was received, as Node prints it.
+  function received(v) {
+    if (v === null || v === undefined) return ' Received ' + v;
+    if (typeof v === 'function') return ' Received function ' + (v.name || '<anonymous>');
+    if (typeof v === 'object') {
+      var ctor = v.constructor;
+      return ' Received ' + (ctor && ctor.name ? 'an instance of ' + ctor.name : 'an object');
+    }
+    var shown = typeof v === 'string' ? "'" + v + "'" : String(v);
+    if (shown.length > 28) shown = shown.slice(0, 25) + '...';
+    return ' Received type ' + typeof v + ' (' + shown + ')';
+  }
+  B.setArgError(function (kind, name, value, range) {
+    var err;
+    if (kind === 'type') {
+      err = new TypeError('The "' + name + '" argument must be ' + range + '.' + received(value));
+      err.code = 'ERR_INVALID_ARG_TYPE';
+    } else {
+      err = new RangeError('The value of "' + name + '" is out of range. It must be ' + range + '. Received ' + value);
+      err.code = 'ERR_OUT_OF_RANGE';
+    }
+    throw err;
+  });
+
   install(NodeBuffer, {
-    from: function from(value, encOrOffset, length) {
-      if (typeof value === 'string') return B.from(value, encOrOffset);
-      if (value instanceof ArrayBuffer) {
-        var start = encOrOffset === undefined ? 0 : toInteger(encOrOffset);
-        return view(value, start, length === undefined ? value.byteLength - start : toInteger(length));
-      }
-      if (value !== null && typeof value === 'object' && value.type === 'Buffer' && Array.isArray(value.data)) {
-        return new NodeBuffer(value.data);   // what toJSON() gave
-      }
-      return new NodeBuffer(value);
-    },
+    from: B.fromMethod,
+    concat: B.concat,      // (list, totalLength), in C
+    compare: B.compare,    // (buf1, buf2), in C
     alloc: function alloc(size, fill, enc) {
       var b = new NodeBuffer(toInteger(size));
       b.fill(fill === undefined ? 0 : fill, 0, b.length, enc);
@@ -129,6 +160,8 @@
       return nativeSlice.call(this, start, end);
     },
     toString: B.toStringMethod,   // (enc, start, end), in C
+    equals: B.equalsMethod,       // (otherBuffer), in C
+    compare: B.compareMethod,     // (target, targetStart, targetEnd, sourceStart, sourceEnd), in C
     toLocaleString: function toLocaleString(enc, start, end) {
       return this.toString(enc, start, end);
     },

@@ -301,33 +301,23 @@
     install(global, {structuredClone: structuredClone, btoa: B.btoa, atob: B.atob});
   }
 
-  // TextDecoder#decode: a whole input (no stream option) of a non-fatal
-  // decoder goes to C (native.buffer.decodeUtf8: U+FFFD as Duktape's, a
-  // fifth of the cost); streaming and fatal stay Duktape's, whose error
-  // gets Node's code. A decoder that ever streamed keeps Duktape's path,
-  // which holds the partial sequence between calls.
+  // TextDecoder#decode is C (native.buffer.textDecode, js_buffer.c) for a
+  // whole input of a non-fatal decoder; it hands streaming and fatal to
+  // Duktape's decoder here, whose error gets Node's code.
   if (typeof Duktape === 'object' && typeof TextDecoder === 'function') {
     var tdProto = TextDecoder.prototype, engineDecode = tdProto.decode;
-    var STREAMED = (typeof native.hiddenSymbol === 'function' ? native.hiddenSymbol : Symbol)('streamed');
-    Object.defineProperty(tdProto, 'decode', {
-      value: function decode(input, options) {
-        if (options === undefined && !this.fatal && this[STREAMED] === undefined && ArrayBuffer.isView(input)) {
-          var s = B.decodeUtf8(input);
-          return this.ignoreBOM || s.charCodeAt(0) !== 0xfeff ? s : s.slice(1);
+    B.setDecodeSlow(function decode(input, options) {
+      try {
+        return engineDecode.call(this, input, options);
+      } catch (e) {
+        if (e instanceof TypeError && this.fatal && e.code === undefined) {
+          e.code = 'ERR_ENCODING_INVALID_ENCODED_DATA';
+          e.message = 'The encoded data was not valid for encoding utf-8';
         }
-        if (options && options.stream) this[STREAMED] = true;
-        try {
-          return engineDecode.call(this, input, options);
-        } catch (e) {
-          if (e instanceof TypeError && this.fatal && e.code === undefined) {
-            e.code = 'ERR_ENCODING_INVALID_ENCODED_DATA';
-            e.message = 'The encoded data was not valid for encoding utf-8';
-          }
-          throw e;
-        }
-      },
-      writable: true, configurable: true
+        throw e;
+      }
     });
+    Object.defineProperty(tdProto, 'decode', {value: B.textDecode, writable: true, configurable: true});
   }
 
   // TextEncoder#encodeInto(string, bytes): as much of string as fits, in
