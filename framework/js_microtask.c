@@ -19,9 +19,9 @@
 /* Appends undefined to the array on top until it holds N values: an
  * array written past its end at once loses its array part (Duktape
  * makes it sparse), so the slots are made in order. */
-static void fill_to(duk_context *ctx, duk_uarridx_t from, duk_uarridx_t n)
+static void fill_to(duk_context *ctx, duk_uarridx_t n)
 {
-    for (duk_uarridx_t i = from; i < n; i++) {
+    for (duk_uarridx_t i = (duk_uarridx_t)duk_get_length(ctx, -1); i < n; i++) {
         duk_push_undefined(ctx);
         duk_put_prop_index(ctx, -2, i);
     }
@@ -36,7 +36,7 @@ static void ring_grow(duk_context *ctx, struct js_ring *r)
 
     r->fns = eider_realloc(r->fns, cap * sizeof(*r->fns));
     duk_push_heapptr(ctx, r->values);
-    fill_to(ctx, r->cap * JOB_WIDTH, cap * JOB_WIDTH);
+    fill_to(ctx, cap * JOB_WIDTH);
     for (unsigned s = 0; s < wrapped; s++) {
         r->fns[r->cap + s] = r->fns[s];
         for (unsigned k = 0; k < JOB_WIDTH; k++) {
@@ -74,9 +74,14 @@ void js_queue(duk_context *ctx, struct js_promises *p, struct js_ring *r, eider_
         ring_grow(ctx, r);
     slot = (r->head + r->count) & (r->cap - 1);
     r->fns[slot] = fn;
+    /* All JOB_WIDTH slots, in order: after a reset the array grows by
+     * appending (see fill_to). */
     duk_push_heapptr(ctx, r->values);
-    for (int k = 0; k < n; k++) {
-        duk_dup(ctx, idx + k);
+    for (int k = 0; k < JOB_WIDTH; k++) {
+        if (k < n)
+            duk_dup(ctx, idx + k);
+        else
+            duk_push_undefined(ctx);
         duk_put_prop_index(ctx, -2, slot * JOB_WIDTH + (unsigned)k);
     }
     duk_pop(ctx);
@@ -85,8 +90,9 @@ void js_queue(duk_context *ctx, struct js_promises *p, struct js_ring *r, eider_
 }
 
 /* Takes the first job of R (which has one): pushes the ring's array and
- * the job's values above it, clears their slots (the job alone keeps
- * them alive) and returns the job's function. */
+ * the job's values above it and returns the job's function. The slots
+ * keep the values until they are reused or the drain ends (ring_reset):
+ * clearing each costs more than the job's other work on the array. */
 static eider_job_fn *ring_shift(duk_context *ctx, struct js_ring *r)
 {
     unsigned slot = r->head;
@@ -94,14 +100,23 @@ static eider_job_fn *ring_shift(duk_context *ctx, struct js_ring *r)
 
     duk_push_heapptr(ctx, r->values);
     arr = duk_get_top_index(ctx);
-    for (unsigned k = 0; k < JOB_WIDTH; k++) {
+    for (unsigned k = 0; k < JOB_WIDTH; k++)
         duk_get_prop_index(ctx, arr, slot * JOB_WIDTH + k);
-        duk_push_undefined(ctx);
-        duk_put_prop_index(ctx, arr, slot * JOB_WIDTH + k);
-    }
     r->head = (r->head + 1) & (r->cap - 1);
     r->count--;
     return r->fns[slot];
+}
+
+/* Once R is empty: drops every value its array keeps (one length write)
+ * and starts again from slot 0. */
+static void ring_reset(duk_context *ctx, struct js_ring *r)
+{
+    if (r->count != 0)
+        return;
+    r->head = 0;
+    duk_push_heapptr(ctx, r->values);
+    duk_set_length(ctx, -1, 0);
+    duk_pop(ctx);
 }
 
 /* --- hooks --- */
@@ -236,6 +251,8 @@ void eider_js_run_microtasks(duk_context *ctx)
         duk_pop(ctx);
     }
     duk_pop(ctx);
+    ring_reset(ctx, &p->jobs);
+    ring_reset(ctx, &p->ticks);
     p->draining = 0;
 }
 

@@ -218,10 +218,15 @@ static void subscribe(duk_context *ctx, struct js_promises *p, duk_idx_t source,
         return;
     }
     if (!duk_get_prop_literal(ctx, source, KEY_RESULT)) {
+        /* The first reaction: an array made at its size at once. */
         duk_pop(ctx);
-        duk_push_array(ctx);
-        duk_dup_top(ctx);
+        duk_push_int(ctx, kind);
+        duk_dup(ctx, a);
+        duk_dup(ctx, b);
+        duk_dup(ctx, c);
+        eider_duk_pack(ctx, REACTION_WIDTH);
         duk_put_prop_literal(ctx, source, KEY_RESULT);
+        return;
     }
     n = (duk_uarridx_t)duk_get_length(ctx, -1);
     duk_push_int(ctx, kind);
