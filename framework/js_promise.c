@@ -155,16 +155,31 @@ static void job_then_rejected(duk_context *ctx, struct js_promises *p, duk_idx_t
     run_then(ctx, p, args, 0);
 }
 
+static void resolve_once(duk_context *ctx, struct js_promises *p, duk_idx_t promise, int gen,
+                         int reject, duk_idx_t value);
+
 /* Job of an AWAIT reaction: (value, resume, state). Calls
- * resume(state, value, rejected); what it throws is reported. */
+ * resume(state, value, rejected). What it throws rejects state.promise
+ * if that is one of ours still pending: a coroutine's (eider/async)
+ * whose own catch could not run, as past js_time_limit, where no
+ * bytecode runs any more; else it is reported. */
 static void run_await(duk_context *ctx, struct js_promises *p, duk_idx_t args, int rejected)
 {
     duk_dup(ctx, args + 1);
     duk_dup(ctx, args + 2);
     duk_dup(ctx, args);
     duk_push_boolean(ctx, rejected);
-    if (duk_pcall(ctx, 3) != 0)
-        js_job_failed(ctx, p);
+    if (duk_pcall(ctx, 3) == 0)
+        return;
+    if (duk_is_object(ctx, args + 2)) {
+        duk_get_prop_literal(ctx, args + 2, "promise");   /* [err promise] */
+        if ((state_word(ctx, -1) & ~HANDLED) == PENDING) {
+            resolve_once(ctx, p, -1, 0, 1, -2);
+            return;
+        }
+        duk_pop(ctx);
+    }
+    js_job_failed(ctx, p);
 }
 
 static void job_await_fulfilled(duk_context *ctx, struct js_promises *p, duk_idx_t args)
