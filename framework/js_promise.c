@@ -93,6 +93,7 @@ static int state_word(duk_context *ctx, duk_idx_t idx)
     return st;
 }
 
+/* Sets the state word of the promise at PROMISE to ST. */
 static void put_state(duk_context *ctx, duk_idx_t promise, int st)
 {
     promise = duk_normalize_index(ctx, promise);
@@ -145,6 +146,7 @@ static void run_then(duk_context *ctx, struct js_promises *p, duk_idx_t args, in
         settle(ctx, p, args + 1, REJECTED, outcome);
 }
 
+/* The job of a THEN reaction whose source was fulfilled, or rejected. */
 static void job_then_fulfilled(duk_context *ctx, struct js_promises *p, duk_idx_t args)
 {
     run_then(ctx, p, args, 1);
@@ -182,6 +184,7 @@ static void run_await(duk_context *ctx, struct js_promises *p, duk_idx_t args, i
     js_job_failed(ctx, p);
 }
 
+/* The job of an AWAIT reaction whose source was fulfilled, or rejected. */
 static void job_await_fulfilled(duk_context *ctx, struct js_promises *p, duk_idx_t args)
 {
     run_await(ctx, p, args, 0);
@@ -284,10 +287,10 @@ static void settle(duk_context *ctx, struct js_promises *p, duk_idx_t promise, i
     duk_pop(ctx);
 }
 
-/* Pushes the resolve and reject functions of generation GEN for the
- * promise at PROMISE. */
 static duk_ret_t resolving_fn(duk_context *ctx);
 
+/* Pushes the resolve and reject functions of generation GEN for the
+ * promise at PROMISE. */
 static void push_resolving(duk_context *ctx, duk_idx_t promise, int gen)
 {
     promise = duk_normalize_index(ctx, promise);
