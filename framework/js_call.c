@@ -12,6 +12,7 @@
 #include "http.h"
 #include "http_answer.h"
 #include "js_internal.h"
+#include "js_promise.h"
 #include "log.h"
 #include "router.h"
 
@@ -160,7 +161,7 @@ static duk_ret_t on_rejected(duk_context *ctx)
     return 0;
 }
 
-/* What the prelude's awaitValue calls once a Promise of its own that a
+/* What the Promise core's await calls once a Promise of its own that a
  * handler returned settles: (res, outcome, rejected). A rejection is
  * answered as the handler's error, unless the exchange was answered or
  * released (res detached) meanwhile. One function for all exchanges. */
@@ -178,9 +179,9 @@ static duk_ret_t on_settled(duk_context *ctx)
     return 0;
 }
 
-/* [result then] -> [result then]: 1 if then is the prelude's own
+/* [result then] -> [result then]: 1 if then is the Promise core's own
  * Promise.prototype.then, i.e. result is one of its promises that waits
- * as the prelude says (no then() of the user's to call). */
+ * as the core says (no then() of the user's to call). */
 static int is_own_then(duk_context *ctx)
 {
     int own;
@@ -192,23 +193,20 @@ static int is_own_then(duk_context *ctx)
     return own;
 }
 
-/* [result res] -> [result]: awaitValue(result, on_settled, res), the
- * function made once per heap and kept in the stash. Against
- * result.then(undefined, callback) it spares a function, a derived
- * promise and its settling per request. */
+/* [result res] -> [result]: the core's await of result with on_settled
+ * and res (eider_js_promise_await), the function made once per heap and
+ * kept in the stash. Against result.then(undefined, callback) it spares
+ * a function, a derived promise and its settling per request. */
 static void await_result(duk_context *ctx)
 {
-    duk_push_heap_stash(ctx);
-    duk_get_prop_literal(ctx, -1, EIDER_STASH_AWAIT_VALUE);   /* [result res stash await] */
-    duk_dup(ctx, -4);
-    if (!duk_get_prop_literal(ctx, -3, STASH_ON_SETTLED)) {
+    duk_push_heap_stash(ctx);                 /* [result res stash] */
+    if (!duk_get_prop_literal(ctx, -1, STASH_ON_SETTLED)) {
         duk_pop(ctx);
         duk_push_c_function(ctx, on_settled, 3);
         duk_dup_top(ctx);
-        duk_put_prop_literal(ctx, -5, STASH_ON_SETTLED);
+        duk_put_prop_literal(ctx, -3, STASH_ON_SETTLED);
     }
-    duk_dup(ctx, -5);                         /* [result res stash await result fn res] */
-    duk_call(ctx, 3);
+    eider_js_promise_await(ctx, -4, -1, -3);  /* [result res stash fn] */
     duk_pop_3(ctx);
 }
 

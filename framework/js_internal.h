@@ -32,7 +32,6 @@ struct eider_js {
     int lowered;               /* some module was lowered: map stack lines */
     struct event_base *base;   /* NULL in a check: timers never fire */
     int next_ref;              /* keys of waiting exchanges in the stash */
-    int drain_requested;       /* the prelude queued a microtask */
     char *root;                /* handlers root, realpath'd */
     int script;                /* eider run: see runtime.h's script_argv */
     const char *const *script_argv;
@@ -154,9 +153,9 @@ void eider_js_redis_push(duk_context *ctx);
  * destruction). */
 void eider_js_redis_free(struct eider_js *js);
 
-/* Stash keys of the prelude's native.newPromise, native.settlePromise and
- * native.awaitValue (set by run_prelude, used by eider_js_deferred,
- * eider_js_settle and the eider/promise module). */
+/* Stash keys of the Promise core's native.newPromise,
+ * native.settlePromise and native.awaitValue (js_promise.h; set by
+ * run_prelude, used by the eider/promise module). */
 #define EIDER_STASH_NEW_PROMISE "newPromise"
 #define EIDER_STASH_SETTLE_PROMISE "settlePromise"
 #define EIDER_STASH_AWAIT_VALUE "awaitValue"

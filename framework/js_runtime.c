@@ -14,6 +14,7 @@
 #include "js_buffer.h"
 #include "js_internal.h"
 #include "js_lib.h"
+#include "js_promise.h"
 #include "log.h"
 #include "router.h"
 #include "runtime.h"
@@ -25,7 +26,6 @@ extern const struct eider_js_lib eider_prelude_js[];
 
 /* Stash keys. */
 #define STASH_HANDLERS "handlers"
-#define STASH_DRAIN "drain"
 
 /* --- allocator: counts live bytes so status and limits can see them --- */
 
@@ -196,14 +196,6 @@ static duk_ret_t native_unhandled_rejection(duk_context *ctx)
     return 0;
 }
 
-/* The prelude calls this when its microtask queue becomes non-empty, so
- * that a drain with nothing queued costs no call into JS. */
-static duk_ret_t native_request_drain(duk_context *ctx)
-{
-    eider_js_of(ctx)->drain_requested = 1;
-    return 0;
-}
-
 /* native.hiddenSymbol(name): a property key no script can list or
  * reach (a Duktape hidden symbol), for the prelude's WeakMap. */
 static duk_ret_t native_hidden_symbol(duk_context *ctx)
@@ -215,7 +207,6 @@ static duk_ret_t native_hidden_symbol(duk_context *ctx)
 }
 
 static const duk_function_list_entry native_funcs[] = {
-    { "requestDrain", native_request_drain, 0 },
     { "hiddenSymbol", native_hidden_symbol, 1 },
     { "reportError", native_report_error, 1 },
     { "unhandledRejection", native_unhandled_rejection, 2 },
@@ -232,6 +223,7 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, native_funcs);
     eider_js_buffer_natives(ctx, -1);
+    eider_js_promise_natives(ctx, -1);
     duk_dup(ctx, -1);
     duk_put_global_string(ctx, DUK_HIDDEN_SYMBOL("native"));   /* [native] */
     for (const struct eider_js_lib *part = eider_prelude_js; part->id != NULL; part++) {
@@ -244,8 +236,6 @@ static duk_ret_t run_prelude(duk_context *ctx, void *udata)
         duk_pop(ctx);
     }
     duk_push_heap_stash(ctx);
-    duk_get_prop_string(ctx, -2, "runMicrotasks");
-    duk_put_prop_string(ctx, -2, STASH_DRAIN);
     duk_get_prop_string(ctx, -2, "newPromise");
     duk_put_prop_string(ctx, -2, EIDER_STASH_NEW_PROMISE);
     duk_get_prop_string(ctx, -2, "settlePromise");
@@ -280,22 +270,25 @@ void eider_js_maybe_gc(struct eider_js *js)
     js->gc_at = js->heap_bytes * 2 + GC_SLACK;
 }
 
+/* Under duk_safe_call: the drain, which throws only what the host's
+ * reportError throws (or what the heap limit refuses). */
+static duk_ret_t run_microtasks(duk_context *ctx, void *udata)
+{
+    (void)udata;
+    eider_js_run_microtasks(ctx);
+    return 0;
+}
+
 void eider_js_drain(duk_context *ctx)
 {
-    struct eider_js *js = eider_js_of(ctx);
-
-    if (!js->drain_requested)
+    if (!eider_js_microtasks_requested(ctx))
         return;
-    js->drain_requested = 0;
-    duk_push_heap_stash(ctx);
-    if (duk_get_prop_string(ctx, -1, STASH_DRAIN) && duk_is_function(ctx, -1)) {
-        if (duk_pcall(ctx, 0) != 0) {
-            eider_js_format_value(ctx, -1);
-            eider_log(EIDER_LOG_ERROR, "microtask queue failed: %s", duk_get_string(ctx, -1));
-            duk_pop(ctx);
-        }
+    if (duk_safe_call(ctx, run_microtasks, NULL, 0, 1) != 0) {
+        eider_js_format_value(ctx, -1);
+        eider_log(EIDER_LOG_ERROR, "microtask queue failed: %s", duk_get_string(ctx, -1));
+        duk_pop(ctx);
     }
-    duk_pop_2(ctx);
+    duk_pop(ctx);
 }
 
 /* --- bindings: one row per global the heap gets --- */
@@ -474,8 +467,10 @@ static void js_destroy(void *rt)
     eider_js_redis_free(js);
     eider_js_pg_free(js);
     eider_js_resolver_free(js);
-    if (js->ctx)
+    if (js->ctx) {
+        eider_js_promise_free(js->ctx);
         duk_destroy_heap(js->ctx);
+    }
     free(js->methods);
     free(js->scratch);
     free(js->root);

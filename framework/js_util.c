@@ -7,6 +7,7 @@
 #include "http.h"
 #include "js_buffer.h"
 #include "js_internal.h"
+#include "js_promise.h"
 
 /* duk_safe_call body: replaces the value on top with its JSON text. */
 static duk_ret_t json_encode(duk_context *ctx, void *udata)
@@ -143,11 +144,10 @@ void eider_js_push_utf8(duk_context *ctx, const char *data, size_t len)
 
 #define STASH_DEFERRED "deferred"
 
-/* The pending promise comes from the prelude's native.newPromise() and
- * is kept itself in the stash: settling it through
- * native.settlePromise() does what the executor's resolve or reject
- * would, without the executor and its two resolving closures per
- * promise (run_prelude put both hooks in the stash). */
+/* The pending promise comes from the Promise core (js_promise.h) and is
+ * kept itself in the stash: settling it does what the executor's resolve
+ * or reject would, without the executor and its two resolving functions
+ * per promise. */
 int eider_js_deferred(duk_context *ctx)
 {
     int ref = ++eider_js_of(ctx)->next_deferred;
@@ -159,13 +159,20 @@ int eider_js_deferred(duk_context *ctx)
         duk_dup_top(ctx);
         duk_put_prop_literal(ctx, -3, STASH_DEFERRED);
     }
-    duk_get_prop_literal(ctx, -2, EIDER_STASH_NEW_PROMISE);
-    duk_call(ctx, 0);                        /* [stash deferred promise] */
+    eider_js_promise_push_new(ctx);          /* [stash deferred promise] */
     duk_dup_top(ctx);
     duk_put_prop_index(ctx, -3, (duk_uarridx_t)ref);
     duk_replace(ctx, -3);
     duk_pop(ctx);
     return ref;
+}
+
+/* Under duk_safe_call: [promise value] -> [], settled (rejected if
+ * *udata); following a thenable value may throw (the heap limit). */
+static duk_ret_t settle_deferred(duk_context *ctx, void *udata)
+{
+    eider_js_promise_settle(ctx, -2, *(int *)udata, -1);
+    return 0;
 }
 
 /* Settles the deferred Promise REF (from eider_js_deferred) with the
@@ -178,16 +185,14 @@ void eider_js_settle(duk_context *ctx, int ref, int reject)
     eider_js_enter(js);
     duk_push_heap_stash(ctx);
     duk_get_prop_literal(ctx, -1, STASH_DEFERRED);
-    duk_get_prop_literal(ctx, -2, EIDER_STASH_SETTLE_PROMISE);
-    if (duk_get_prop_index(ctx, -2, (duk_uarridx_t)ref)) {
-        duk_push_boolean(ctx, reject);
-        duk_dup(ctx, -6);                    /* the value */
-        if (duk_pcall(ctx, 3) != 0)          /* settlePromise(promise, reject, value) */
+    if (duk_get_prop_index(ctx, -1, (duk_uarridx_t)ref)) {
+        duk_dup(ctx, -4);                    /* [value stash deferred promise value] */
+        if (duk_safe_call(ctx, settle_deferred, &reject, 2, 1) != 0)
             eider_js_log_error(ctx, -1, "settling a Promise");
         duk_pop(ctx);
         duk_del_prop_index(ctx, -1, (duk_uarridx_t)ref);
     } else {
-        duk_pop_2(ctx);                      /* unknown ref: nothing to settle */
+        duk_pop(ctx);                        /* unknown ref: nothing to settle */
     }
     duk_pop_3(ctx);                          /* deferred, stash, value */
     eider_js_drain(ctx);

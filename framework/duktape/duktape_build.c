@@ -44,3 +44,12 @@ void eider_duk_interrupt_soon(void *ctx)
     if (thr != NULL && thr->heap->curr_thread != NULL)
         thr->heap->curr_thread->interrupt_counter = 0;
 }
+
+/* Duktape's internal duk_pack() (Debian's 2.7 does not export it): pops
+ * COUNT values and pushes an array of them, its array part allocated at
+ * that size at once, where duk_push_array() and a put per value grow it
+ * step by step (the Promise core's reactions, js_promise.c). */
+void eider_duk_pack(void *ctx, int count)
+{
+    duk_pack((duk_hthread *)ctx, (duk_idx_t)count);
+}

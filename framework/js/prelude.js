@@ -1,6 +1,6 @@
 /*
- * eider prelude: the ES2015+ library parts Duktape 2.7 lacks, plus the
- * microtask queue that Promise jobs and queueMicrotask() run on.
+ * eider prelude: the ES2015+ library parts Duktape 2.7 lacks, and the
+ * Promise statics and queueMicrotask() over the C Promise core.
  *
  * Contract with the host (framework/*.c, tests/js/*):
  *   The whole file is one function expression, so evaluating the source
@@ -12,7 +12,9 @@
  *
  *   global  the global object; missing builtins are added to it (and to the
  *           builtin constructors and prototypes) as non-enumerable properties.
- *   native  an object shared with the host.  The prelude sets
+ *   native  an object shared with the host.  The host's Promise core
+ *           (framework/js_promise.h, eider_js_promise_natives) has put on
+ *           it Promise, queueMicrotask, nextTick, promiseState and
  *             native.runMicrotasks()  run queued jobs until the queue is empty,
  *                                     then report unhandled rejections;
  *             native.newPromise()     a pending Promise without an executor
@@ -26,7 +28,7 @@
  *                                     what `await value` waits for: calls
  *                                     resume(state, outcome, rejected) in
  *                                     a job once value settles;
- *           and calls, when the host provides them,
+ *           and the core calls, when the host provides them,
  *             native.requestDrain()   work was queued; call runMicrotasks soon
  *                                     (called once until the next drain);
  *             native.reportError(err) a microtask threw err (if reportError
@@ -35,14 +37,16 @@
  *             native.unhandledRejection(reason, promise)
  *                                     promise was rejected and still had no
  *                                     handler when a drain finished.
+ *           Without native.Promise the global's own Promise stays (V8's,
+ *           when tests/js/prelude_node.js runs the parts in Node).
  *
  *           and native.lib, the helpers the later parts share (install,
  *           toObject, toInteger, toLength);
  *           and, when the host provides it,
  *             native.hiddenSymbol(name)  a property key no script can list
  *                                     (for internal state; else Symbol).
- *   A process object the host made gets process.nextTick (ticks run first
- *   in every drain, as in Node).
+ *   A process object the host made gets process.nextTick (native.nextTick:
+ *   ticks run first in every drain, as in Node).
  *
  * This is the first of the prelude's parts; prelude_es.js (ES2017-2023
  * members, Error/Date wrappers, WeakMap...), prelude_web.js
@@ -123,324 +127,23 @@
   // see them.
   var internalKey = typeof native.hiddenSymbol === 'function' ? native.hiddenSymbol : Symbol;
 
-  // Promise internals, under symbol keys so that for-in and JSON skip them.
-  // Only STATE is set when a promise is made; the others are added when
-  // first needed (an absent one reads as undefined), as each property put
-  // on a new object costs Duktape about as much as a function call.
-  // A promise's state is 0 (pending), 1 (fulfilled) or 2 (rejected),
-  // written as literals below: Duktape reads a variable of an enclosing
-  // function (such as a constant PENDING) by a lookup by name that costs
-  // hundreds of instructions, and these run several times per then().
-  var STATE = internalKey('state');           // 0, 1 or 2
-  var RESULT = internalKey('result');         // while pending: its reactions (one
-                                         // reaction, or an array of two or
-                                         // more); once settled: the value
-                                         // or the reason
-  var HANDLED = internalKey('handled');       // true once then() was called
-
-  // ---- Microtask queue ----------------------------------------------------
-  // Jobs are (fn, arg) pairs in `jobs`, run as fn(arg) in FIFO order from
-  // index `head`.
-  var jobs = [], head = 0;
-  // process.nextTick callbacks, as [fn, args] pairs: a drain runs them all
-  // before the Promise jobs, and again once those are done if more came,
-  // which is the order Node gives (ticks first, then microtasks).
-  var ticks = [];
-  var draining = false;         // runMicrotasks is running
-  var drainRequested = false;   // native.requestDrain() called, no drain since
-  var rejections = [];          // rejected without a handler since last drain
-
-  // Tell the host there is work for runMicrotasks, once per drain.
-  function requestDrain() {
-    if (!draining && !drainRequested && typeof native.requestDrain === 'function') {
-      drainRequested = true;
-      native.requestDrain();
-    }
-  }
-
-  // Queue fn(arg) to run in the current or the next drain. Stores by
-  // index: jobs.push() is a property lookup and a native call.
-  function enqueue(fn, arg) {
-    var queue = jobs, n = queue.length;
-    queue[n] = fn;
-    queue[n + 1] = arg;
-    if (!draining) requestDrain();
-  }
-
-  function reportError(err) {
-    if (typeof native.reportError === 'function') native.reportError(err);
-  }
-
-  // Report promises rejected during the drain that still have no handler.
-  function reportUnhandled() {
-    var list = rejections;
-    rejections = [];
-    for (var i = 0; i < list.length; i++) {
-      var promise = list[i];
-      if (!promise[HANDLED] && typeof native.unhandledRejection === 'function') {
-        try {
-          native.unhandledRejection(promise[RESULT], promise);
-        } catch (err) {
-          reportError(err);
-        }
-      }
-    }
-  }
-
-  // Run jobs until none is left, including jobs queued meanwhile, then
-  // report unhandled rejections (and run any jobs that queued).  A job that
-  // throws is reported and the drain goes on.  Nested calls do nothing.
-  // The loop works on local copies of jobs and head (Duktape reaches the
-  // variables of an enclosing function only by a slow lookup by name);
-  // only this function moves head, and the finally block stores it back
-  // for a drain that stops on a throwing reportError.
-  native.runMicrotasks = function runMicrotasks() {
-    if (draining) return;
-    draining = true;
-    drainRequested = false;
-    var queue = jobs, i = head;
-    try {
-      do {
-        if (ticks.length) runTicks();
-        while (i < queue.length) {
-          var fn = queue[i], arg = queue[i + 1];
-          queue[i] = queue[i + 1] = void 0;
-          i += 2;
-          try {
-            fn(arg);
-          } catch (err) {
-            reportError(err);
-          }
-          if (i >= 1024 && i * 2 >= queue.length) {  // keep long drains small
-            queue.splice(0, i);
-            i = 0;
-          }
-        }
-        queue.length = i = 0;
-        if (!ticks.length) reportUnhandled();
-      } while (queue.length || ticks.length);
-    } finally {
-      head = i;
-      draining = false;
-    }
-  };
-
-  function invoke(fn) {
-    fn();
-  }
-
-  // Run the queued nextTick callbacks, and those they queue, in order; one
-  // that throws is reported and the others still run.
-  function runTicks() {
-    while (ticks.length) {
-      var batch = ticks;
-      ticks = [];
-      for (var k = 0; k < batch.length; k += 2) {
-        try {
-          batch[k].apply(undefined, batch[k + 1]);
-        } catch (err) {
-          reportError(err);
-        }
-      }
-    }
-  }
+  // ---- Promise and the microtask queue ---------------------------------------
+  // The core is in C (framework/js_promise.c, js_microtask.c): the
+  // promise state, reactions and resolving functions, then/catch,
+  // Promise.resolve/reject, and the queue that Promise jobs,
+  // queueMicrotask() and process.nextTick() share, on native (see the
+  // contract above).  A host without it (tests/js/prelude_node.js runs
+  // these parts in V8) keeps its own Promise and queueMicrotask.
+  var Promise = native.Promise || global.Promise;
 
   // process.nextTick(fn, ...args), on a process the host made.
-  if (global.process !== null && typeof global.process === 'object' && !global.process.nextTick) {
+  if (typeof native.nextTick === 'function' && global.process !== null &&
+      typeof global.process === 'object' && !global.process.nextTick) {
     Object.defineProperty(global.process, 'nextTick', {
-      value: function nextTick(fn) {
-        if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function. Received ' + typeof fn);
-        ticks.push(fn, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : []);
-        requestDrain();
-      },
-      writable: true, configurable: true, enumerable: true
+      value: native.nextTick, writable: true, configurable: true, enumerable: true
     });
   }
-
-  install(global, {
-    // Run fn() in the current or next microtask drain.
-    queueMicrotask: function queueMicrotask(fn) {
-      if (typeof fn !== 'function') throw new TypeError('queueMicrotask: callback is not a function');
-      enqueue(invoke, fn);
-    }
-  });
-
-  // ---- Promise (Promises/A+, ES2015 + allSettled/finally) -------------------
-  function Promise(executor) {
-    if (!(this instanceof Promise)) throw new TypeError("Constructor Promise requires 'new'");
-    if (typeof executor !== 'function') throw new TypeError('Promise resolver is not a function');
-    PendingPromise.call(this);
-    var resolving = resolvingFunctions(this);
-    try {
-      executor(resolving.resolve, resolving.reject);
-    } catch (err) {
-      resolving.reject(err);
-    }
-  }
-
-  // new PendingPromise(): a pending promise with no executor, for then(),
-  // the statics and the host.  It shares Promise.prototype, so it is a
-  // Promise in every way (instanceof, constructor); a constructor of our
-  // own is cheaper than Object.create(Promise.prototype) plus a call.
-  function PendingPromise() {
-    this[STATE] = 0 /* pending */;
-  }
-  PendingPromise.prototype = Promise.prototype;
-
-  function isPromise(value) {
-    return value !== null && typeof value === 'object' && value[STATE] !== void 0;
-  }
-
-  // The resolve/reject pair for an executor or a thenable: the first call
-  // decides, later calls are ignored.
-  function resolvingFunctions(promise) {
-    var done = false;
-    return {
-      resolve: function (value) {
-        if (!done) {
-          done = true;
-          resolvePromise(promise, value);
-        }
-      },
-      reject: function (reason) {
-        if (!done) {
-          done = true;
-          settle(promise, 2 /* rejected */, reason);
-        }
-      }
-    };
-  }
-
-  // The Promise Resolution Procedure (Promises/A+ 2.3): fulfil with x, or
-  // follow x if it is a thenable (from a job, as ES2015 does).
-  function resolvePromise(promise, x) {
-    if (x === promise) {
-      settle(promise, 2 /* rejected */, new TypeError('Chaining cycle detected for promise'));
-      return;
-    }
-    if (x !== null && (typeof x === 'object' || typeof x === 'function')) {
-      var then;
-      try {
-        then = x.then;
-      } catch (err) {
-        settle(promise, 2 /* rejected */, err);
-        return;
-      }
-      if (typeof then === 'function') {
-        if (then === promiseThen && isPromise(x)) {
-          // Our own promise with the original then(): the job registers a
-          // reaction without callbacks, which passes x's outcome on to
-          // promise exactly as then(resolve, reject) would, without the
-          // resolving functions and the unobservable derived promise.
-          enqueue(adoptPromise, {source: x, promise: promise, onFulfilled: void 0, onRejected: void 0});
-        } else {
-          enqueue(adoptThenable, {promise: promise, thenable: x, then: then});
-        }
-        return;
-      }
-    }
-    settle(promise, 1 /* fulfilled */, x);
-  }
-
-  // Job: what x.then(resolve, reject) does for our own promise x, given
-  // the reaction made by resolvePromise.
-  function adoptPromise(reaction) {
-    subscribe(reaction.source, reaction);
-  }
-
-  // Job: call job.thenable.then with resolving functions for job.promise.
-  function adoptThenable(job) {
-    var resolving = resolvingFunctions(job.promise);
-    try {
-      job.then.call(job.thenable, resolving.resolve, resolving.reject);
-    } catch (err) {
-      resolving.reject(err);
-    }
-  }
-
-  // Mark source handled and run reaction once source is settled: queue it
-  // now, or keep it for settle().  Most promises get one reaction, kept as
-  // is; an array holds them from the second on.
-  function subscribe(source, reaction) {
-    source[HANDLED] = true;
-    if (source[STATE] !== 0 /* pending */) {
-      enqueue(runReaction, reaction);
-      return;
-    }
-    var reactions = source[RESULT];
-    if (reactions === void 0) source[RESULT] = reaction;
-    else if (reactions.source === source) source[RESULT] = [reactions, reaction];
-    else reactions.push(reaction);
-  }
-
-  // Fix the state and value of a pending promise and queue its reactions.
-  function settle(promise, state, value) {
-    var reactions = promise[RESULT];
-    promise[STATE] = state;
-    promise[RESULT] = value;
-    if (state === 2 /* rejected */ && !promise[HANDLED]) {
-      rejections.push(promise);
-      requestDrain();
-    }
-    if (reactions === void 0) return;
-    if (reactions.source === promise) {
-      enqueue(runReaction, reactions);
-    } else {
-      for (var i = 0; i < reactions.length; i++) enqueue(runReaction, reactions[i]);
-    }
-  }
-
-  // Job: run the callback of reaction r for its settled source promise and
-  // resolve r.promise with the outcome; a missing callback passes it on.
-  // An await's reaction (awaitValue: r.promise null) hands the outcome to
-  // r.resume instead, with no derived promise to settle.
-  function runReaction(r) {
-    var source = r.source, value = source[RESULT], fulfilled = source[STATE] === 1 /* fulfilled */;
-    if (r.promise === null) {
-      r.resume(r.state, value, !fulfilled);
-      return;
-    }
-    var handler = fulfilled ? r.onFulfilled : r.onRejected;
-    if (typeof handler === 'function') {
-      try {
-        value = handler(value);
-        fulfilled = true;
-      } catch (err) {
-        value = err;
-        fulfilled = false;
-      }
-    }
-    if (fulfilled) resolvePromise(r.promise, value);
-    else settle(r.promise, 2 /* rejected */, value);
-  }
-
-  // Promise.resolve(value) without a receiver.
-  function promiseResolve(value) {
-    if (isPromise(value) && value.constructor === Promise) return value;
-    var promise = new PendingPromise();
-    resolvePromise(promise, value);
-    return promise;
-  }
-
-  // What `await value` does, for a coroutine (eider/async) or the host:
-  // resume(state, outcome, rejected) runs in a job once value settles.
-  // Like the language's await, and unlike Promise.resolve(value).then(),
-  // it never calls an overridden then() of one of our promises, makes no
-  // derived promise and no closure, and a value that is no thenable costs
-  // no promise at all; what resume throws goes to the drain's reportError.
-  function awaitValue(value, resume, state) {
-    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
-      enqueue(resumeWithValue, {value: value, resume: resume, state: state});
-      return;
-    }
-    var source = promiseResolve(value);
-    subscribe(source, {source: source, promise: null, resume: resume, state: state});
-  }
-
-  // Job: an await of a value that is no thenable goes on with it.
-  function resumeWithValue(job) {
-    job.resume(job.state, job.value, false);
-  }
+  if (typeof native.queueMicrotask === 'function') install(global, {queueMicrotask: native.queueMicrotask});
 
   // Promise.all / allSettled: a promise for an array holding, in order,
   // onValue(value) or onReason(reason) for each item's outcome; with no
@@ -454,7 +157,7 @@
       }
       if (remaining === 0) resolve(results);
       items.forEach(function (item, i) {
-        promiseResolve(item).then(function (value) {
+        Promise.resolve(item).then(function (value) {
           store(i, onValue(value));
         }, onReason ? function (reason) {
           store(i, onReason(reason));
@@ -463,56 +166,60 @@
     });
   }
 
-  // Register callbacks for the outcome; returns a promise for their result.
-  var promiseThen = function then(onFulfilled, onRejected) {
-    if (!isPromise(this)) throw new TypeError('Promise.prototype.then called on a non-promise');
-    var promise = new PendingPromise();
-    subscribe(this, {source: this, promise: promise, onFulfilled: onFulfilled, onRejected: onRejected});
-    return promise;
-  };
-
-  install(Promise.prototype, {
-    then: promiseThen,
-    'catch': function (onRejected) {
-      return this.then(undefined, onRejected);
-    },
-    // Run onFinally() on either outcome, then pass the outcome on (unless
-    // onFinally throws or returns a promise that rejects).
-    'finally': function (onFinally) {
-      if (typeof onFinally !== 'function') return this.then(onFinally, onFinally);
-      return this.then(function (value) {
-        return promiseResolve(onFinally()).then(function () { return value; });
-      }, function (reason) {
-        return promiseResolve(onFinally()).then(function () { throw reason; });
-      });
-    }
-  });
-
-  install(Promise, {
-    resolve: promiseResolve,
-    reject: function reject(reason) {
-      var promise = new PendingPromise();
-      settle(promise, 2 /* rejected */, reason);
-      return promise;
-    },
-    all: function all(iterable) {
-      return gather(iterable, function (value) { return value; }, null);
-    },
-    allSettled: function allSettled(iterable) {
-      return gather(iterable, function (value) {
-        return {status: 'fulfilled', value: value};
-      }, function (reason) {
-        return {status: 'rejected', reason: reason};
-      });
-    },
-    race: function race(iterable) {
-      return new Promise(function (resolve, reject) {
-        toList(iterable).forEach(function (item) {
-          promiseResolve(item).then(resolve, reject);
+  // A heap with no Promise at all (the lowering compiler's, which calls
+  // the prelude with an empty native) goes without.
+  if (Promise) {
+    install(Promise.prototype, {
+      // Run onFinally() on either outcome, then pass the outcome on (unless
+      // onFinally throws or returns a promise that rejects).
+      'finally': function (onFinally) {
+        if (typeof onFinally !== 'function') return this.then(onFinally, onFinally);
+        return this.then(function (value) {
+          return Promise.resolve(onFinally()).then(function () { return value; });
+        }, function (reason) {
+          return Promise.resolve(onFinally()).then(function () { throw reason; });
         });
-      });
+      }
+    });
+
+    install(Promise, {
+      all: function all(iterable) {
+        return gather(iterable, function (value) { return value; }, null);
+      },
+      allSettled: function allSettled(iterable) {
+        return gather(iterable, function (value) {
+          return {status: 'fulfilled', value: value};
+        }, function (reason) {
+          return {status: 'rejected', reason: reason};
+        });
+      },
+      race: function race(iterable) {
+        return new Promise(function (resolve, reject) {
+          toList(iterable).forEach(function (item) {
+            Promise.resolve(item).then(resolve, reject);
+          });
+        });
+      },
+      // {promise, resolve, reject}: a promise of this constructor and the
+      // functions that settle it.
+      withResolvers: function withResolvers() {
+        var result = {};
+        result.promise = new this(function (resolve, reject) {
+          result.resolve = resolve;
+          result.reject = reject;
+        });
+        return result;
+      }
+    });
+
+    Object.defineProperty(Promise.prototype, Symbol.toStringTag, {value: 'Promise', configurable: true});
+    // For util.inspect: [state, value] of one of the core's promises (state
+    // 0 pending, 1 fulfilled, 2 rejected), or undefined for another object.
+    if (typeof native.promiseState === 'function') {
+      Object.defineProperty(Promise, Symbol['for']('eider.promiseState'), {value: native.promiseState});
     }
-  });
+    install(global, {Promise: Promise});
+  }
 
   // ---- Map and Set ----------------------------------------------------------
   // A store keeps entries {key, value, prev, next, removed} in a doubly
@@ -711,30 +418,11 @@
   });
   finishPrototype(Set.prototype, SET, 'Set', Set.prototype.values);
 
-  Object.defineProperty(Promise.prototype, Symbol.toStringTag, {value: 'Promise', configurable: true});
-  // For util.inspect: [state, value] of one of these promises (state 0
-  // pending, 1 fulfilled, 2 rejected), or undefined for another object.
-  Object.defineProperty(Promise, Symbol['for']('eider.promiseState'), {
-    value: function (p) {
-      return isPromise(p) ? [p[STATE], p[STATE] === 0 /* pending */ ? undefined : p[RESULT]] : undefined;
-    }
-  });
   Object.defineProperty(CollectionIterator.prototype, ITERATOR, {
     value: function () { return this; }, writable: true, configurable: true
   });
 
-  install(global, {Promise: Promise, Map: Map, Set: Set});
-
-  // For the host: a promise it settles later without the closures of an
-  // executor (see the contract at the top; settlePromise once per promise).
-  native.newPromise = function newPromise() {
-    return new PendingPromise();
-  };
-  native.settlePromise = function settlePromise(promise, rejected, value) {
-    if (rejected) settle(promise, 2 /* rejected */, value);
-    else resolvePromise(promise, value);
-  };
-  native.awaitValue = awaitValue;
+  install(global, {Map: Map, Set: Set});
 
   // ---- Object, Array, String ------------------------------------------------
   install(Object, {

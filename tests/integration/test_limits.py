@@ -48,6 +48,14 @@ HANDLERS["native_promise.js"] = (
     "module.exports = function (req, res) {\n"
     "  Promise.resolve().then(function () { for (;;) new Array(100000).join('x'); });\n"
     "  setTimeout(function () { res.end('after'); }, 50);\n};\n")
+# A handler whose returned Promise waits on a job that never ends: the
+# job runs in the C drain (js_microtask.c) after the handler returned.
+HANDLERS["spin_job.js"] = (
+    "module.exports = function (req, res) {\n"
+    "  return Promise.resolve().then(function () { for (;;) {} });\n};\n")
+HANDLERS["spin_await.js"] = (
+    "module.exports = async function (req, res) {\n"
+    "  await null;\n  for (;;) {}\n};\n")
 HANDLERS["regexp_caught.js"] = (
     "module.exports = function (req, res) {\n"
     "  var s = new Array(40).join('a') + '!';\n"
@@ -166,6 +174,14 @@ def test_native_loop_in_a_promise_job_is_stopped():
     assert_status(r, 200)
     assert r[2] == b"after"
     assert _pid_answer() == before
+
+
+def test_runaway_promise_job_answers_503_and_worker_serves():
+    _stopped_and_worker_serves("/spin_job")
+
+
+def test_runaway_code_after_an_await_answers_503_and_worker_serves():
+    _stopped_and_worker_serves("/spin_await")
 
 
 def test_native_loop_in_module_code_fails_the_check():

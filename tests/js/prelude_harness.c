@@ -9,10 +9,12 @@
  * Prints each failure, then "N passed, N failed"; exit status 0 only when
  * nothing failed (2 when a file cannot be loaded).  A microtask error or an
  * unhandled rejection the tests did not ask for counts as a failure.
- * Uses the public duktape.h API, and js_buffer.c for native.buffer.
+ * Uses the public duktape.h API, js_buffer.c for native.buffer and the
+ * Promise core (js_promise.c, js_microtask.c) that eider's heaps get.
  */
 #include <duktape.h>
 #include "js_buffer.h"
+#include "js_promise.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +115,7 @@ static int run(duk_context *ctx, int nparts, char **parts, const char *test_path
 	duk_push_c_function(ctx, unhandled_rejection, 2);
 	duk_put_prop_string(ctx, -2, "unhandledRejection");
 	eider_js_buffer_natives(ctx, -1);   /* Buffer's encodings, as eider's */
+	eider_js_promise_natives(ctx, -1);  /* Promise and the microtask queue */
 	duk_put_prop_string(ctx, -2, "native");
 	duk_pop(ctx);
 
@@ -186,6 +189,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	status = run(ctx, argc - 2, argv + 1, argv[argc - 1]);
+	eider_js_promise_free(ctx);
 	duk_destroy_heap(ctx);
 	return status;
 }

@@ -439,6 +439,14 @@ function runPreludeTests(drain, native) {
       eq(ownEnumerable(Promise.prototype), [], 'no enumerable properties on Promise.prototype');
       eq(Object.prototype.toString.call(p), '[object Promise]', 'toString tag');
       check(p instanceof Promise && p.constructor === Promise, 'instanceof and constructor');
+      var seen = [];
+      Promise.prototype['catch'].call({then: function (a, b) { seen.push([a, typeof b]); }}, function () {});
+      eq(seen, [[undefined, 'function']], 'catch calls the then() of any thenable');
+      var pair = Promise.withResolvers();
+      pair.reject('no');
+      pair.resolve('late');
+      eq(outcome(pair.promise), {reason: 'no'}, 'withResolvers: the first call settles');
+      eq([Promise.name, Promise.length, Promise.prototype.then.length], ['Promise', 1, 2], 'names and lengths');
       drain();
     },
 

@@ -1,10 +1,10 @@
 """The prelude's checks (tests/js/prelude_test.js) run in eider's Duktape
 build (prelude_harness) and under V8 (prelude_node.js, so the checks say
 what V8 does), each check an item; fetch.js's checks under Node
-(fetch_node.js); then the Promises/A+ suite in Node against the prelude's
-Promise."""
+(fetch_node.js); then the Promises/A+ suite against eider's Promise (the C
+core and the prelude) in eider's Duktape."""
+import json
 import os
-import re
 import shutil
 import subprocess
 
@@ -59,15 +59,35 @@ def test_fetch_node(cmd, case):
     convention.check(convention.run(cmd), case)
 
 
+def _aplus_bundle(suite, out):
+    """tests/js/aplus_runner.js followed by each .js file of the suite
+    package SUITE (its lib/tests tree) as APLUS_FILES[path] = function (exports,
+    require, module) {...}, written to OUT."""
+    parts = [open(os.path.join(SRCDIR, "tests", "js", "aplus_runner.js"), encoding="utf-8").read()]
+    for d, _, names in sorted(os.walk(os.path.join(suite, "lib", "tests"))):
+        for name in sorted(names):
+            if name.endswith(".js"):
+                path = os.path.join(d, name)
+                rel = os.path.relpath(path, suite).replace(os.sep, "/")
+                with open(path, encoding="utf-8") as f:
+                    parts.append("APLUS_FILES[%s] = function (exports, require, module) {\n%s\n};\n"
+                                 % (json.dumps(rel), f.read()))
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(parts))
+
+
 @pytest.mark.skipif(VALGRIND, reason="valgrind runs the C tests only")
 @pytest.mark.timeout(NPM_TIMEOUT + 300)
 def test_promises_aplus():
-    node, npm = shutil.which("node"), shutil.which("npm")
-    assert node and npm, ("node and npm are required for the Promises/A+ suite "
-                          "(apt-get install nodejs npm)")
+    """The Promises/A+ suite (872 tests) against eider's Promise: the C core
+    with the prelude on top, in eider's Duktape (prelude_harness), driven by
+    tests/js/aplus_runner.js. npm fetches the suite once per build tree."""
+    npm = shutil.which("npm")
+    assert npm, "npm is required to fetch the Promises/A+ suite (apt-get install npm)"
+    assert os.access(HARNESS, os.X_OK), "%s is not built: run make check" % HARNESS
     deps = os.path.join(BUILDDIR, "tests", "js-deps")
-    modules = os.path.join(deps, "node_modules")
-    if not os.path.isdir(os.path.join(modules, "promises-aplus-tests")):
+    suite = os.path.join(deps, "node_modules", "promises-aplus-tests")
+    if not os.path.isdir(suite):
         os.makedirs(deps, exist_ok=True)
         pkg = os.path.join(SRCDIR, "tests", "js", "package.json")
         if os.path.isfile(pkg):
@@ -78,11 +98,13 @@ def test_promises_aplus():
                            stderr=subprocess.STDOUT, timeout=NPM_TIMEOUT)
         assert r.returncode == 0, "npm install promises-aplus-tests failed:\n" + \
             r.stdout.decode("utf-8", "replace")[-3000:]
-    env = dict(os.environ)
-    env["NODE_PATH"] = modules + (os.pathsep + env["NODE_PATH"] if env.get("NODE_PATH") else "")
-    r = subprocess.run([node, os.path.join(SRCDIR, "tests", "js", "promises-aplus.js")], env=env,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    bundle = os.path.join(deps, "aplus_bundle.js")
+    _aplus_bundle(suite, bundle)
+    r = subprocess.run([HARNESS] + FILES[:-1] + [bundle], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=300)
     out = r.stdout.decode("utf-8", "replace")
-    failing = re.findall(r"(\d+) (?:failing|failed)", out)
-    assert r.returncode == 0, "Promises/A+: exit status %s%s\n%s" % (
-        r.returncode, " (%s failing)" % failing[-1] if failing else "", out[-4000:])
+    fails = [ln for ln in out.splitlines() if not ln.startswith("ok ")]
+    summary = convention.SUMMARY_RE.match(fails[-1] if fails else "")
+    assert summary and r.returncode == 0, "Promises/A+: exit status %s\n%s" % (
+        r.returncode, "\n".join(fails)[-4000:])
+    assert int(summary.group(1)) == 872, "Promises/A+ ran %s tests, not 872" % summary.group(1)

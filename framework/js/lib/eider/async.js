@@ -7,9 +7,11 @@
 // thread is resumed with its value (or its reason, thrown at the await).
 // The Promise it returns settles with what the body returns or throws.
 // Per call: a thread, a promise and one small object (the coroutine);
-// per await, one reaction object and a job, as the prelude's awaitValue
-// waits the way the language's await does (no Promise.resolve() wrapper,
-// no derived promise, no closures). An await cannot yield through a
+// per await, one reaction and a job, as the Promise core's awaitValue
+// (framework/js_promise.c) waits the way the language's await does (no
+// Promise.resolve() wrapper, no derived promise, no closures); should
+// step() itself throw (past js_time_limit no catch runs), the core
+// rejects co.promise. An await cannot yield through a
 // native call, which the language never asks for (await stands only
 // directly in its function's body).
 'use strict';
