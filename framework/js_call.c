@@ -15,7 +15,6 @@
 #include "log.h"
 #include "router.h"
 
-#define STASH_HANDLERS "handlers"
 #define STASH_WAITING "waiting"
 #define STASH_ON_SETTLED "handlerSettled"
 
@@ -275,8 +274,9 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     duk_context *ctx = js->ctx;
     duk_idx_t base = duk_get_top(ctx), req;
 
-    duk_push_heap_stash(ctx);
-    duk_get_prop_literal(ctx, -1, STASH_HANDLERS);
+    /* The array by its pointer, not through the stash: two lookups fewer
+     * per request. */
+    duk_push_heapptr(ctx, js->handlers);
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->match.handler);
     req = duk_get_top(ctx);
     eider_js_push_request(ctx, ex);
@@ -297,7 +297,8 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     } else {
         /* It answers later: keep [req, res, cb] alive until release(). */
         ex->rt_ref = ++js->next_ref;
-        duk_get_prop_literal(ctx, base, STASH_WAITING);
+        duk_push_heap_stash(ctx);
+        duk_get_prop_literal(ctx, -1, STASH_WAITING);
         duk_push_array(ctx);
         for (int k = 0; k < 3; k++) {
             duk_dup(ctx, req + k);

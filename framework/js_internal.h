@@ -48,6 +48,7 @@ struct eider_js {
     int depth;                 /* nesting of eider_js_enter() */
     int timed_out;             /* the engine stopped code at the deadline */
     /* Per-request lookups, done once: objects the stash keeps alive. */
+    void *handlers;            /* the array of handler exports, by router index */
     void *req_proto;           /* prototype of every req */
     void *res_proto;           /* prototype of every res */
     void *object_proto;        /* Object.prototype, for js_json.c */
