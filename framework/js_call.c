@@ -16,7 +16,6 @@
 #include "log.h"
 #include "router.h"
 
-#define STASH_HANDLERS "handlers"
 #define STASH_WAITING "waiting"
 #define STASH_ON_SETTLED "handlerSettled"
 
@@ -171,10 +170,7 @@ static duk_ret_t on_settled(duk_context *ctx)
 
     if (!duk_to_boolean(ctx, 2) || !duk_is_object(ctx, 0))
         return 0;
-    duk_get_prop_literal(ctx, 0, EIDER_JS_EXCHANGE);
-    ex = duk_get_pointer(ctx, -1);
-    duk_pop(ctx);
-    if (ex != NULL && !ex->done)
+    if ((ex = eider_js_exchange_of(ctx, 0)) != NULL)
         answer_error(ctx, eider_js_of(ctx), ex, 1);
     return 0;
 }
@@ -272,13 +268,23 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     struct eider_js *js = rt;
     duk_context *ctx = js->ctx;
     duk_idx_t base = duk_get_top(ctx), req;
+    /* A handler's call may nest in another's (eider test's request()). */
+    struct eider_exchange *outer_ex = js->cur_ex;
+    void *outer_req = js->cur_req, *outer_res = js->cur_res;
 
-    duk_push_heap_stash(ctx);
-    duk_get_prop_literal(ctx, -1, STASH_HANDLERS);
+    /* The array by its pointer, not through the stash: two lookups fewer
+     * per request. */
+    duk_push_heapptr(ctx, js->handlers);
     duk_get_prop_index(ctx, -1, (duk_uarridx_t)ex->match.handler);
     req = duk_get_top(ctx);
-    eider_js_push_request(ctx, ex);
-    eider_js_push_response(ctx, ex);
+    eider_js_push_request(ctx);
+    eider_js_push_response(ctx);
+    /* Bound by pointer during the call: a handler that answers at once
+     * costs no property on either (callgrind: ~2.6k instructions of a
+     * 30k request went to putting and clearing them). */
+    js->cur_ex = ex;
+    js->cur_req = duk_get_heapptr(ctx, req);
+    js->cur_res = duk_get_heapptr(ctx, req + 1);
     duk_dup(ctx, req - 1);
     duk_dup(ctx, req);
     duk_dup(ctx, req + 1);
@@ -290,12 +296,22 @@ void eider_js_handle(void *rt, struct eider_exchange *ex)
     }
     eider_js_drain(ctx);                      /* [... fn req res cb] */
     eider_js_leave(js);
+    js->cur_ex = outer_ex;
+    js->cur_req = outer_req;
+    js->cur_res = outer_res;
     if (ex->done) {
-        unbind_three(ctx, req);
+        /* req and res were never bound; the callback of a returned
+         * thenable was. */
+        if (duk_is_object(ctx, req + 2))
+            eider_js_detach(ctx, req + 2);
     } else {
-        /* It answers later: keep [req, res, cb] alive until release(). */
+        /* It answers later: bind req and res, and keep [req, res, cb]
+         * alive until release(). */
+        eider_js_bind(ctx, req, ex);
+        eider_js_bind(ctx, req + 1, ex);
         ex->rt_ref = ++js->next_ref;
-        duk_get_prop_literal(ctx, base, STASH_WAITING);
+        duk_push_heap_stash(ctx);
+        duk_get_prop_literal(ctx, -1, STASH_WAITING);
         duk_push_array(ctx);
         for (int k = 0; k < 3; k++) {
             duk_dup(ctx, req + k);

@@ -47,6 +47,12 @@ struct eider_js {
     int depth;                 /* nesting of eider_js_enter() */
     int timed_out;             /* the engine stopped code at the deadline */
     /* Per-request lookups, done once: objects the stash keeps alive. */
+    void *handlers;            /* the array of handler exports, by router index */
+    /* The exchange whose handler call is running and its req and res:
+     * bound by these pointers, not by a property, unless they outlive
+     * the call (eider_js_exchange_of). */
+    struct eider_exchange *cur_ex;
+    void *cur_req, *cur_res;
     void *req_proto;           /* prototype of every req */
     void *res_proto;           /* prototype of every res */
     void *object_proto;        /* Object.prototype, for js_json.c */
@@ -176,12 +182,18 @@ void eider_js_test_answered(void *rt, int ref, const char *answer, size_t len);
 /* Frees the C side of every timer of JS (at heap destruction). */
 void eider_js_timers_free(struct eider_js *js);
 
-/* Pushes a new req / res object bound to ex. */
-void eider_js_push_request(duk_context *ctx, struct eider_exchange *ex);
-void eider_js_push_response(duk_context *ctx, struct eider_exchange *ex);
-/* Unbinds the req or res object at idx: later calls see no exchange. */
+/* Pushes a new req / res object, bound to no exchange: the caller makes
+ * it js->cur_req / cur_res for the handler's call, or binds it. */
+void eider_js_push_request(duk_context *ctx);
+void eider_js_push_response(duk_context *ctx);
+/* Binds the req or res object at idx to EX (NULL: unbinds it, and later
+ * calls on it see no exchange). */
+void eider_js_bind(duk_context *ctx, duk_idx_t idx, struct eider_exchange *ex);
 void eider_js_detach(duk_context *ctx, duk_idx_t idx);
-/* The exchange bound to `this`, or NULL once detached. */
+/* The exchange of the req or res object at idx (or of one inheriting
+ * from it), or NULL once it is answered or unbound. */
+struct eider_exchange *eider_js_exchange_of(duk_context *ctx, duk_idx_t idx);
+/* The same for `this`. */
 struct eider_exchange *eider_js_this_exchange(duk_context *ctx);
 
 /* js_load.c: pushes the compiled module wrapper of the file at the real
@@ -239,8 +251,8 @@ void eider_js_json_parse(duk_context *ctx, duk_idx_t idx);
 int eider_js_json_parse_utf8(duk_context *ctx, const char *data, size_t len);
 
 /* Pushes a new object with prototype PROTO (a heap pointer to an object
- * the stash keeps alive), bound to ex (see eider_js_this_exchange). */
-void eider_js_push_bound(duk_context *ctx, void *proto, struct eider_exchange *ex);
+ * the stash keeps alive). */
+void eider_js_push_with_proto(duk_context *ctx, void *proto);
 
 /* Pushes LEN bytes of DATA as a string, decoded as UTF-8 the way Node
  * does (invalid sequences become U+FFFD). */

@@ -507,8 +507,8 @@ void eider_js_request_init(duk_context *ctx)
     init_lazy_globals(ctx);
 }
 
-/* Pushes a new req object bound to ex (js_internal.h). */
-void eider_js_push_request(duk_context *ctx, struct eider_exchange *ex)
+/* Pushes a new req object (js_internal.h). */
+void eider_js_push_request(duk_context *ctx)
 {
-    eider_js_push_bound(ctx, eider_js_of(ctx)->req_proto, ex);
+    eider_js_push_with_proto(ctx, eider_js_of(ctx)->req_proto);
 }

@@ -453,8 +453,8 @@ void eider_js_response_init(duk_context *ctx)
     duk_pop(ctx);
 }
 
-/* Pushes a new res object bound to ex (js_internal.h). */
-void eider_js_push_response(duk_context *ctx, struct eider_exchange *ex)
+/* Pushes a new res object (js_internal.h). */
+void eider_js_push_response(duk_context *ctx)
 {
-    eider_js_push_bound(ctx, eider_js_of(ctx)->res_proto, ex);
+    eider_js_push_with_proto(ctx, eider_js_of(ctx)->res_proto);
 }

@@ -367,6 +367,7 @@ static duk_ret_t load_handlers(duk_context *ctx, void *udata)
         }
         duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
     }
+    js->handlers = duk_get_heapptr(ctx, -1);   /* the stash keeps it alive */
     duk_put_prop_string(ctx, -2, STASH_HANDLERS);
     duk_pop(ctx);
     return 0;

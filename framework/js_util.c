@@ -100,37 +100,77 @@ const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len)
 
 /* The exchange `this` (a req or res) is bound to, or NULL once detached
  * or answered. Borrowed: never freed by the caller. */
-struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
+/* 1 if the object at idx inherits from the running handler's req or
+ * res (Object.create(req)), which have no property to inherit. */
+static int inherits_current(duk_context *ctx, duk_idx_t idx, const struct eider_js *js)
 {
+    int found = 0;
+
+    duk_dup(ctx, idx);
+    /* A chain that long is not a wrapper of req or res. */
+    for (int depth = 0; depth < 16 && !found && duk_is_object(ctx, -1); depth++) {
+        void *p;
+        duk_get_prototype(ctx, -1);
+        duk_remove(ctx, -2);
+        p = duk_get_heapptr(ctx, -1);
+        found = p != NULL && (p == js->cur_req || p == js->cur_res);
+    }
+    duk_pop(ctx);
+    return found;
+}
+
+struct eider_exchange *eider_js_exchange_of(duk_context *ctx, duk_idx_t idx)
+{
+    const struct eider_js *js = eider_js_of(ctx);
+    void *p = duk_get_heapptr(ctx, idx);
     struct eider_exchange *ex;
 
-    duk_push_this(ctx);
-    duk_get_prop_literal(ctx, -1, EIDER_JS_EXCHANGE);
-    ex = duk_get_pointer(ctx, -1);
-    duk_pop_2(ctx);
+    /* The running handler's own req and res, the common case, need no
+     * property lookup (nor, when it answers at once, any property). */
+    if (p != NULL && js->cur_ex != NULL && (p == js->cur_req || p == js->cur_res)) {
+        ex = js->cur_ex;
+    } else {
+        idx = duk_normalize_index(ctx, idx);
+        duk_get_prop_literal(ctx, idx, EIDER_JS_EXCHANGE);
+        ex = duk_get_pointer(ctx, -1);
+        duk_pop(ctx);
+        if (ex == NULL && p != NULL && js->cur_ex != NULL && inherits_current(ctx, idx, js))
+            ex = js->cur_ex;
+    }
     /* Answered: evhttp may have freed the request already, so req and
      * res act unbound even before release() unbinds them. */
     return ex != NULL && !ex->done ? ex : NULL;
 }
 
-/* Pushes a new object with prototype PROTO (kept alive by the stash),
- * bound to ex, which it does not own. */
-void eider_js_push_bound(duk_context *ctx, void *proto, struct eider_exchange *ex)
+struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
+{
+    struct eider_exchange *ex;
+
+    duk_push_this(ctx);
+    ex = eider_js_exchange_of(ctx, -1);
+    duk_pop(ctx);
+    return ex;
+}
+
+/* Pushes a new object with prototype PROTO (kept alive by the stash). */
+void eider_js_push_with_proto(duk_context *ctx, void *proto)
 {
     duk_push_object(ctx);
     duk_push_heapptr(ctx, proto);
     duk_set_prototype(ctx, -2);
-    duk_push_pointer(ctx, ex);
-    duk_put_prop_literal(ctx, -2, EIDER_JS_EXCHANGE);
 }
 
-/* Unbinds the req or res object at idx: later calls on it see no
- * exchange. */
-void eider_js_detach(duk_context *ctx, duk_idx_t idx)
+/* EX is not owned: release() or the answer unbinds the object first. */
+void eider_js_bind(duk_context *ctx, duk_idx_t idx, struct eider_exchange *ex)
 {
     idx = duk_normalize_index(ctx, idx);
-    duk_push_pointer(ctx, NULL);
+    duk_push_pointer(ctx, ex);
     duk_put_prop_literal(ctx, idx, EIDER_JS_EXCHANGE);
+}
+
+void eider_js_detach(duk_context *ctx, duk_idx_t idx)
+{
+    eider_js_bind(ctx, idx, NULL);
 }
 
 /* Pushes LEN bytes at DATA as a string, decoded as UTF-8 the way Node

@@ -251,3 +251,16 @@ def test_text_past_u_ffff_counts_like_node():
     r = srv.get().request("POST", "/utf16?q=%F0%9F%98%80", body=body)
     assert_status(r, 200)
     assert r.json() == {"length": 5, "bytes": len(body), "query": "\U0001F600", "qlength": 2}, r.json()
+
+
+def test_objects_inheriting_from_req_and_res_see_their_exchange():
+    # The running handler's req and res are found by pointer, without a
+    # property to inherit (js_util.c): a wrapper made with Object.create
+    # still reads the request and answers, at once and later.
+    for q in ("", "?later=1"):
+        r = srv.get().request("GET", "/wrapped" + q)
+        assert_status(r, 200, "/wrapped" + q)
+        j = r.json()
+        assert j["now"] == {"path": "/wrapped", "method": "GET"}, j
+        if q:
+            assert j["later"] == {"path": "/wrapped"}, j
