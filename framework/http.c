@@ -243,6 +243,13 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
     answered(ex);
 }
 
+/* Whether the streamed chunks of EX's answer reach the client: evhttp
+ * drops them for HEAD and for 1xx, 204 and 304 (no body by RFC 9110). */
+static int carries_body(const struct eider_exchange *ex)
+{
+    return ex->method != EIDER_HEAD && eider_answer_body_allowed(ex->status);
+}
+
 void eider_http_start_chunked(struct eider_exchange *ex)
 {
     if (ex->head_sent || ex->done)
@@ -270,10 +277,8 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
         return 1;
     eider_http_start_chunked(ex);
     if (ex->glue->capture != NULL) {
-        if (ex->method != EIDER_HEAD) {
-            eider_capture_body(ex->glue->capture, data, len);
-            ex->body_bytes += len;
-        }
+        eider_capture_body(ex->glue->capture, data, len);
+        ex->body_bytes += carries_body(ex) ? len : 0;
         return 1;
     }
     /* The buffer is eider's (alloc.h's policy); the copy's size is the
@@ -286,8 +291,7 @@ int eider_http_write_chunk(struct eider_exchange *ex, const void *data, size_t l
         eider_log(EIDER_LOG_ERROR, "request %s: out of memory for a chunk of %zu bytes; "
                   "the answer is missing it", ex->id, len);
     evbuffer_free(buf);
-    if (ex->method != EIDER_HEAD)
-        ex->body_bytes += len;
+    ex->body_bytes += carries_body(ex) ? len : 0;
     g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
     if (g == NULL || (eider_gate_unsent(g) <= EIDER_WRITE_HIGH_WATER
                       && !eider_http_send_buffer_full(ex->glue)))

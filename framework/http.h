@@ -144,6 +144,7 @@ struct eider_capture {
     struct event_base *base;   /* stopped once the answer is complete */
     struct evbuffer *out;      /* status line, headers, blank line, body */
     int status;                /* 0 until the head is written */
+    int no_body;               /* HEAD, 1xx, 204 or 304: chunks are dropped */
     int done;
     /* Called when the answer is complete instead of stopping the loop
      * (eider test, whose loop goes on); NULL: stop it. */

@@ -27,12 +27,18 @@ void eider_capture_head(struct eider_capture *c, struct evhttp_request *req, int
     if (c->status != 0)
         return;
     c->status = status;
+    /* evhttp makes a streamed answer that has no body (HEAD, 1xx, 204,
+     * 304) a plain head without Transfer-Encoding, and drops its chunks;
+     * the capture answers as a connection does. */
+    c->no_body = req->type == EVHTTP_REQ_HEAD || !eider_answer_body_allowed(status);
     /* As on a connection: http_answer.c's writer (evhttp writes a chunked
      * head there, with the same lines). */
     if (chunked) {
-        TAILQ_INSERT_TAIL(out, &te, next);
+        if (!c->no_body)
+            TAILQ_INSERT_TAIL(out, &te, next);
         failed = eider_answer_format(&head, req->minor, status, reason, out, EIDER_ANSWER_NO_LENGTH);
-        TAILQ_REMOVE(out, &te, next);
+        if (!c->no_body)
+            TAILQ_REMOVE(out, &te, next);
     } else {
         failed = eider_answer_head(&head, req, status, reason, length);
     }
@@ -45,7 +51,7 @@ void eider_capture_head(struct eider_capture *c, struct evhttp_request *req, int
 
 void eider_capture_body(struct eider_capture *c, const void *data, size_t len)
 {
-    if (data != NULL && len > 0)
+    if (data != NULL && len > 0 && !c->no_body)
         evbuffer_add(c->out, data, len);
 }
 

@@ -63,6 +63,31 @@ def test_call_prints_what_a_running_eider_answers():
     assert mine == theirs, "%r vs %r" % (mine, theirs)
 
 
+STREAMS = ("module.exports = function (req, res) {\n"
+           "  res.statusCode = +req.query.s;\n"
+           "  res.write('abc');\n"
+           "  res.end('def');\n"
+           "};\n")
+
+
+def test_call_streamed_answer_without_a_body_has_none_as_on_a_connection():
+    """A handler that streams (res.write) a 304, a 204 or an answer to HEAD:
+    a connection gets a head without Transfer-Encoding and no body (evhttp
+    drops the chunks); eider call printed a chunked head and the chunks."""
+    conf, root = handlers_tree({"h/index.js": STREAMS}, "eider-call-")
+    with Eider(root) as e:
+        for method, s in (("GET", 304), ("GET", 204), ("HEAD", 200), ("GET", 200)):
+            r = e.request(method, "/?s=%d" % s)
+            p = _call([method, "/?s=%d" % s], conf)
+            status, headers, body = _parse(p.stdout)
+            assert status == "HTTP/1.1 %d %s" % (r.status, r.reason), status
+            got = {k.lower() for k, v in headers} - {"connection", "keep-alive"}
+            real = {k.lower() for k in r.headers} - {"connection", "keep-alive"}
+            assert got == real, "%s %d: headers %s vs %s" % (method, s, sorted(got), sorted(real))
+            assert body == r.body.decode(), "%s %d: body %r vs %r" % (method, s, body, r.body)
+            assert body == ("abcdef" if s == 200 and method == "GET" else "")
+
+
 def test_call_post_with_data_and_with_data_from_a_file():
     conf = _examples_conf()
     p = _call(["POST", "/users", "-H", "Content-Type: application/json", "-d", '{"name": "ann"}'], conf)
