@@ -318,6 +318,63 @@ var eiderLower = (function () {
     };
   }
 
+  // super.x read in a class reads the parent's x with `this` as the
+  // receiver: TypeScript's ES5 output reads _super.prototype.x, which
+  // runs a parent getter on the prototype. Before TypeScript's own
+  // lowering, each read (not a call, not an assignment) becomes
+  //   __eiderSuperGet(super.x, this)
+  // which TypeScript lowers as usual (_super.prototype.x, _this in an
+  // arrow); superGetAfter then splits the property access into the home
+  // object and the key: __eiderSuperGet(_super.prototype, "x", this).
+  function superReads(context) {
+    var f = context.factory, inClass = 0;
+
+    function isRead(node) {
+      var p = node.parent;
+      if (p.kind === SK.CallExpression && p.expression === node) return false;
+      if (p.kind === SK.TaggedTemplateExpression || p.kind === SK.DeleteExpression) return false;
+      return !ts.isAssignmentTarget(node);
+    }
+
+    function visit(node) {
+      if (ts.isClassLike(node)) {
+        inClass++;
+        var out = ts.visitEachChild(node, visit, context);
+        inClass--;
+        return out;
+      }
+      if (inClass && (node.kind === SK.PropertyAccessExpression || node.kind === SK.ElementAccessExpression)
+          && node.expression.kind === SK.SuperKeyword && isRead(node)) {
+        return ts.setTextRange(f.createCallExpression(f.createIdentifier(SUPER_GET), undefined,
+          [ts.visitEachChild(node, visit, context), f.createThis()]), node);
+      }
+      return ts.visitEachChild(node, visit, context);
+    }
+
+    return function (sf) {
+      return /\bsuper\s*(\.|\[)/.test(sf.text) ? ts.visitEachChild(sf, visit, context) : sf;
+    };
+  }
+  var SUPER_GET = '__eiderSuperGet';
+
+  function superGetAfter(context) {
+    var f = context.factory;
+    function visit(node) {
+      node = ts.visitEachChild(node, visit, context);
+      if (node.kind !== SK.CallExpression || node.expression.kind !== SK.Identifier
+          || ts.idText(node.expression) !== SUPER_GET || node.arguments.length !== 2) return node;
+      var access = node.arguments[0], key;
+      if (access.kind === SK.PropertyAccessExpression) key = f.createStringLiteral(ts.idText(access.name));
+      else if (access.kind === SK.ElementAccessExpression) key = access.argumentExpression;
+      else return node;
+      return f.updateCallExpression(node, node.expression, undefined,
+        [access.expression, key, node.arguments[1]]);
+    }
+    return function (sf) {
+      return sf.text.indexOf('super') < 0 ? sf : ts.visitEachChild(sf, visit, context);
+    };
+  }
+
   var tsOptions = {};
   for (var k in options) tsOptions[k] = options[k];
   tsOptions.useDefineForClassFields = false;
@@ -327,7 +384,10 @@ var eiderLower = (function () {
       fileName: fileName,
       compilerOptions: /\.ts$/.test(fileName) ? tsOptions : options,
       reportDiagnostics: true,
-      transformers: { before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals] }
+      transformers: {
+        before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals, superReads],
+        after: [superGetAfter]
+      }
     });
     var errors = (out.diagnostics || []).filter(function (d) {
       return d.category === ts.DiagnosticCategory.Error;

@@ -17,3 +17,18 @@ function makeTemplateObject(cooked, raw) {
 }
 
 global.__makeTemplateObject = makeTemplateObject;
+
+// super.x read in a class method or getter (framework/js/lower.js,
+// superReads): the property KEY as found from HOME (the parent's
+// prototype, or the parent itself in a static member) up its prototype
+// chain, a getter run with RECEIVER as this, as the language reads it.
+// Duktape's Reflect.get has no receiver argument.
+function superGet(home, key, receiver) {
+    for (var o = home; o !== null && o !== undefined; o = Object.getPrototypeOf(o)) {
+        var d = Object.getOwnPropertyDescriptor(o, key);
+        if (d !== undefined) return d.get !== undefined ? d.get.call(receiver) : d.value;
+    }
+    return undefined;
+}
+
+global.__eiderSuperGet = superGet;
