@@ -375,18 +375,151 @@ var eiderLower = (function () {
     };
   }
 
+  // What ES5 functions do not say about the function they were lowered
+  // from, fixed in TypeScript's output (an `after` transformer):
+  //   - a class called without new throws a TypeError, as in V8: its
+  //     constructor function starts with
+  //       if (!(this instanceof C)) throw new TypeError("Class constructor C ...")
+  //     (TypeScript keeps no link from that function to the class but its
+  //     text range: the constructor's, or the class's when it has none,
+  //     which classRanges notes before TypeScript lowers the class);
+  //   - an arrow function becomes a method of an object literal,
+  //       ({ name(x) { ... } }).name
+  //     which Duktape makes without a prototype property and refuses to
+  //     construct (a function expression's prototype object, which V8 does
+  //     not give an arrow, also made each arrow dearer to create); the
+  //     name is the one V8 infers from a variable, property or assignment;
+  //   - a function with default parameters has the length of the
+  //     parameters before the first default (or rest): __eiderLength(fn, n)
+  //     sets it, as it cannot be said in ES5 syntax without moving those
+  //     parameters into the arguments object.
+  var classes = null;   // pos:end of a lowered constructor -> the class's name
+
+  // The name V8 gives an anonymous function or class at NODE, or ''.
+  function inferredName(node) {
+    var p = node.parent, n;
+    while (p && p.kind === SK.ParenthesizedExpression) p = p.parent;
+    if (!p) return '';
+    if ((p.kind === SK.VariableDeclaration || p.kind === SK.PropertyAssignment
+         || p.kind === SK.PropertyDeclaration || p.kind === SK.Parameter
+         || p.kind === SK.BindingElement) && p.initializer === node) n = p.name;
+    else if (p.kind === SK.BinaryExpression && p.operatorToken.kind === SK.EqualsToken && p.right === node) n = p.left;
+    if (n && (n.kind === SK.Identifier || n.kind === SK.StringLiteral)) return n.text;
+    return '';
+  }
+
+  // The length ES gives a function: its parameters before the first
+  // default or rest (a TypeScript `this` parameter is none).
+  function expectedLength(fn) {
+    var n = 0, ps = fn.parameters || [];
+    for (var i = 0; i < ps.length; i++) {
+      if (ps[i].initializer || ps[i].dotDotDotToken) break;
+      if (!(i === 0 && ps[i].name.kind === SK.Identifier && ps[i].name.text === 'this')) n++;
+    }
+    return n;
+  }
+
+  function hasDefaults(fn) {
+    return (fn.parameters || []).some(function (p) { return !!p.initializer; });
+  }
+
+  // Before TypeScript lowers classes: notes each class's constructor range.
+  function classRanges(context) {
+    function visit(node) {
+      if (ts.isClassLike(node)) {
+        var ctor = node.members.filter(function (m) { return m.kind === SK.Constructor && m.body; })[0];
+        var at = ctor || node;
+        classes[at.pos + ':' + at.end] = {
+          name: node.name ? node.name.text : inferredName(node),
+          length: ctor && hasDefaults(ctor) ? expectedLength(ctor) : -1
+        };
+      }
+      ts.forEachChild(node, visit);
+    }
+    return function (sf) {
+      if (/\bclass\b/.test(sf.text)) visit(sf);
+      return sf;
+    };
+  }
+
+  function functionsAfter(context) {
+    var f = context.factory;
+
+    function setLength(expr, n) {
+      return f.createCallExpression(f.createIdentifier('__eiderLength'), undefined,
+        [expr, f.createNumericLiteral(n)]);
+    }
+
+    function classCheck(fn, name) {
+      // `this` as an identifier: TypeScript substitutes a ThisKeyword in a
+      // derived class's constructor with _this, not yet set at its start.
+      return f.createIfStatement(
+        f.createLogicalNot(f.createParenthesizedExpression(
+          f.createBinaryExpression(f.createIdentifier('this'), SK.InstanceOfKeyword, fn.name))),
+        f.createThrowStatement(f.createNewExpression(f.createIdentifier('TypeError'), undefined,
+          [f.createStringLiteral('Class constructor ' + name + " cannot be invoked without 'new'")])));
+    }
+
+    // The statements for a FunctionDeclaration: itself, and maybe its length.
+    function declaration(node) {
+      var cls = classes[node.pos + ':' + node.end], length = -1, orig = ts.getOriginalNode(node);
+      if (cls && node.name && node.body) {
+        node = f.updateFunctionDeclaration(node, node.modifiers, node.asteriskToken, node.name,
+          node.typeParameters, node.parameters, node.type,
+          f.updateBlock(node.body, [classCheck(node, cls.name)].concat(node.body.statements)));
+        length = cls.length;
+      } else if (orig.kind === SK.FunctionDeclaration && hasDefaults(orig)) {
+        length = expectedLength(orig);
+      }
+      if (length < 0 || !node.name) return node;
+      return [node, f.createExpressionStatement(setLength(node.name, length))];
+    }
+
+    function expression(node) {
+      var orig = ts.getOriginalNode(node), out = node;
+      if (orig.kind === SK.ArrowFunction) {
+        var name = inferredName(orig);
+        var key = /^[A-Za-z_$][\w$]*$/.test(name) ? f.createIdentifier(name) : f.createStringLiteral(name);
+        var method = f.createMethodDeclaration(undefined, undefined, undefined, key, undefined, undefined,
+          node.parameters, undefined, node.body);
+        // The flags say whether its `this` is the enclosing one (_this).
+        ts.setEmitFlags(ts.setTextRange(method, node), ts.getEmitFlags(node));
+        var object = f.createParenthesizedExpression(f.createObjectLiteralExpression([method]));
+        out = ts.setTextRange(key.kind === SK.Identifier
+          ? f.createPropertyAccessExpression(object, name)
+          : f.createElementAccessExpression(object, f.createStringLiteral(name)), node);
+      }
+      if (ts.isFunctionLike(orig) && orig.kind !== SK.Constructor && hasDefaults(orig)) {
+        out = ts.setTextRange(setLength(out, expectedLength(orig)), node);
+      }
+      return out;
+    }
+
+    function visit(node) {
+      node = ts.visitEachChild(node, visit, context);
+      if (node.kind === SK.FunctionDeclaration) return declaration(node);
+      if (node.kind === SK.FunctionExpression) return expression(node);
+      return node;
+    }
+
+    return function (sf) {
+      return /=>|\bclass\b|=/.test(sf.text) ? ts.visitEachChild(sf, visit, context) : sf;
+    };
+  }
+
   var tsOptions = {};
   for (var k in options) tsOptions[k] = options[k];
   tsOptions.useDefineForClassFields = false;
 
   return function eiderLower(fileName, text) {
+    classes = Object.create(null);
     var out = ts.transpileModule(text, {
       fileName: fileName,
       compilerOptions: /\.ts$/.test(fileName) ? tsOptions : options,
       reportDiagnostics: true,
       transformers: {
-        before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals, superReads],
-        after: [superGetAfter]
+        before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals, superReads, classRanges],
+        after: [superGetAfter, functionsAfter]
       }
     });
     var errors = (out.diagnostics || []).filter(function (d) {

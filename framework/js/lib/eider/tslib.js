@@ -32,3 +32,12 @@ function superGet(home, key, receiver) {
 }
 
 global.__eiderSuperGet = superGet;
+
+// The length of FN, a function with default parameters, is N: the
+// parameters before the first default (framework/js/lower.js,
+// functionsAfter). Returns FN.
+function setLength(fn, n) {
+    return Object.defineProperty(fn, 'length', { value: n });
+}
+
+global.__eiderLength = setLength;
