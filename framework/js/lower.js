@@ -389,6 +389,7 @@ var eiderLower = (function () {
   //     construct (a function expression's prototype object, which V8 does
   //     not give an arrow, also made each arrow dearer to create); the
   //     name is the one V8 infers from a variable, property or assignment;
+  //   - an object literal's getter or setter stays enumerable (below);
   //   - a function with default parameters has the length of the
   //     parameters before the first default (or rest): __eiderLength(fn, n)
   //     sets it, as it cannot be said in ES5 syntax without moving those
@@ -495,15 +496,37 @@ var eiderLower = (function () {
       return out;
     }
 
+    // An object literal's accessor that TypeScript defines apart (the
+    // literal has computed keys before it) is enumerable, as written:
+    // TypeScript describes it as a class's, { get: ..., enumerable: false }.
+    function isLiteralAccessor(fn) {
+      var orig = ts.getOriginalNode(fn);
+      return (orig.kind === SK.GetAccessor || orig.kind === SK.SetAccessor)
+        && orig.parent && orig.parent.kind === SK.ObjectLiteralExpression;
+    }
+
+    function descriptor(node) {
+      var props = node.properties, accessor = props.some(function (p) {
+        return p.kind === SK.PropertyAssignment && p.name.kind === SK.Identifier
+          && (p.name.text === 'get' || p.name.text === 'set') && isLiteralAccessor(p.initializer);
+      });
+      if (!accessor) return node;
+      return f.updateObjectLiteralExpression(node, props.map(function (p) {
+        return p.kind === SK.PropertyAssignment && p.name.kind === SK.Identifier && p.name.text === 'enumerable'
+          ? f.updatePropertyAssignment(p, p.name, f.createTrue()) : p;
+      }));
+    }
+
     function visit(node) {
       node = ts.visitEachChild(node, visit, context);
       if (node.kind === SK.FunctionDeclaration) return declaration(node);
       if (node.kind === SK.FunctionExpression) return expression(node);
+      if (node.kind === SK.ObjectLiteralExpression) return descriptor(node);
       return node;
     }
 
     return function (sf) {
-      return /=>|\bclass\b|=/.test(sf.text) ? ts.visitEachChild(sf, visit, context) : sf;
+      return ts.visitEachChild(sf, visit, context);
     };
   }
 

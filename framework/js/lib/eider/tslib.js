@@ -18,6 +18,18 @@ function makeTemplateObject(cooked, raw) {
 
 global.__makeTemplateObject = makeTemplateObject;
 
+// A generator object, as Object.prototype.toString names it: tslib's is
+// a plain object; V8's inherits Symbol.toStringTag "Generator".
+var tslibGenerator = global.__generator, toStringTag = Symbol.toStringTag;
+
+function generator(thisArg, body) {
+    var g = tslibGenerator(thisArg, body);
+    g[toStringTag] = 'Generator';
+    return g;
+}
+
+global.__generator = generator;
+
 // super.x read in a class method or getter (framework/js/lower.js,
 // superReads): the property KEY as found from HOME (the parent's
 // prototype, or the parent itself in a static member) up its prototype
