@@ -52,11 +52,14 @@ var eiderLower = (function () {
 
   var SK = ts.SyntaxKind;
 
-  // A scope: the names declared in it, and whether a var goes there.
+  // A scope: the names declared in it, whether a var goes there, and
+  // where each let, const and class binding is initialized (its `tdz`:
+  // the end of its declaration, or the start of its class).
   function Scope(parent, isFunction) {
     this.parent = parent;
     this.isFunction = isFunction;
     this.names = Object.create(null);
+    this.tdz = Object.create(null);
   }
   Scope.prototype.kindOf = function (name) {
     for (var s = this; s; s = s.parent) {
@@ -70,13 +73,16 @@ var eiderLower = (function () {
     return s;
   }
 
-  // Declares every identifier of a binding name (maybe a pattern).
-  function declare(name, scope, kind) {
+  // Declares every identifier of a binding name (maybe a pattern); a let
+  // or const one is initialized at the end of DECL, or of its own element.
+  function declare(name, scope, kind, decl) {
     if (!name) return;
     if (name.kind === SK.Identifier) {
       scope.names[name.text] = kind;
+      if (decl) scope.tdz[name.text] = decl.end;
+      else delete scope.tdz[name.text];
     } else if (name.elements) {
-      name.elements.forEach(function (e) { if (e.name) declare(e.name, scope, kind); });
+      name.elements.forEach(function (e) { if (e.name) declare(e.name, scope, kind, decl && e); });
     }
   }
 
@@ -84,12 +90,17 @@ var eiderLower = (function () {
   // with what each declares (var hoisted to its function).
   function collect(node, scope) {
     var inner = scope;
-    if (ts.isFunctionLike(node)) {
+    if (node.kind === SK.PropertyDeclaration && node.initializer
+        && !(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static)) {
+      // An instance field's value is computed by the constructor, later.
+      inner = node.eiderScope = new Scope(scope, true);
+    } else if (ts.isFunctionLike(node)) {
       inner = node.eiderScope = new Scope(scope, true);
       if (node.kind === SK.FunctionDeclaration) declare(node.name, scope, 'let');
       else if (node.name && node.name.kind === SK.Identifier) declare(node.name, inner, 'let');
       (node.parameters || []).forEach(function (p) { declare(p.name, inner, 'let'); });
-      if (node.body && node.body.kind === SK.Block) node.body.eiderScope = inner;
+      // The body is a scope of its own (a default parameter's value does
+      // not see the body's let and const).
     } else if ((node.kind === SK.Block && !node.eiderScope) || node.kind === SK.CaseBlock
                || node.kind === SK.ForStatement || node.kind === SK.ForInStatement
                || node.kind === SK.ForOfStatement || node.kind === SK.CatchClause) {
@@ -101,9 +112,11 @@ var eiderLower = (function () {
       var flags = node.flags, kind = flags & ts.NodeFlags.Const ? 'const'
         : flags & ts.NodeFlags.Let ? 'let' : 'var';
       node.declarations.forEach(function (d) {
-        declare(d.name, kind === 'var' ? functionScope(scope) : scope, kind);
+        declare(d.name, kind === 'var' ? functionScope(scope) : scope, kind, kind === 'var' ? null : d);
       });
-    } else if (node.kind === SK.ClassDeclaration || node.kind === SK.EnumDeclaration) {
+    } else if (node.kind === SK.ClassDeclaration) {
+      declare(node.name, scope, 'let', { end: node.getStart() });
+    } else if (node.kind === SK.EnumDeclaration) {
       declare(node.name, scope, 'let');
     } else if (node.kind === SK.ImportClause) {
       // Imported bindings cannot be assigned either.
@@ -118,8 +131,33 @@ var eiderLower = (function () {
   // Assigning a const throws a TypeError, as in V8: the identifier as an
   // assignment target becomes an accessor whose setter throws, which is
   // also valid inside destructuring, compound assignment and ++.
+  // Reading a let, const or class before it is initialized throws a
+  // ReferenceError (the temporal dead zone) where that is certain from the
+  // text: a read placed before the declaration, in the same function (not
+  // in a closure, which may run later), becomes __eiderTDZ("x"), which
+  // throws. Such code only ever throws, so nothing else pays: a closure
+  // that runs too early still reads undefined.
   function constGuard(context) {
     var f = context.factory, scope;
+
+    function inTdz(id) {
+      if (id.kind !== SK.Identifier || ts.isAssignmentTarget(id)) return false;
+      var p = id.parent;
+      if (p.kind !== SK.ShorthandPropertyAssignment && ts.isDeclarationName(id)) return false;
+      if (p.kind === SK.ShorthandPropertyAssignment ? p.name !== id
+          : !ts.isExpressionNode(id) || ts.isPartOfTypeNode(id)
+            || (p.kind === SK.PropertyAccessExpression && p.name === id)) return false;
+      for (var s = scope; s; s = s.parent) {
+        if (id.text in s.names) return id.text in s.tdz && id.pos < s.tdz[id.text];
+        if (s.isFunction) return false;
+      }
+      return false;
+    }
+
+    function tdz(id) {
+      return ts.setTextRange(f.createCallExpression(f.createIdentifier('__eiderTDZ'), undefined,
+        [f.createStringLiteral(id.text)]), id);
+    }
 
     function target(id) {
       return ts.setTextRange(f.createPropertyAccessExpression(f.createParenthesizedExpression(
@@ -146,8 +184,12 @@ var eiderLower = (function () {
           t = f.createBinaryExpression(t, SK.EqualsToken, ts.visitNode(node.objectAssignmentInitializer, visit));
         }
         out = f.createPropertyAssignment(node.name.text, t);
+      } else if (node.kind === SK.ShorthandPropertyAssignment && inTdz(node.name)) {
+        out = f.createPropertyAssignment(node.name.text, tdz(node.name));
       } else if (isConstTarget(node)) {
         out = target(node);
+      } else if (inTdz(node)) {
+        out = tdz(node);
       } else {
         out = ts.visitEachChild(node, visit, context);
       }
@@ -156,7 +198,7 @@ var eiderLower = (function () {
     }
 
     return function (sf) {
-      if (!/\bconst\b|\bimport\b/.test(sf.text)) return sf;
+      if (!/\bconst\b|\bimport\b|\blet\b|\bclass\b/.test(sf.text)) return sf;
       scope = sf.eiderScope = new Scope(null, true);
       collect(sf, scope);
       return ts.visitEachChild(sf, visit, context);

@@ -53,3 +53,11 @@ function setLength(fn, n) {
 }
 
 global.__eiderLength = setLength;
+
+// A read of the let, const or class NAME before its declaration, in the
+// same function (framework/js/lower.js, constGuard): V8's ReferenceError.
+function tdz(name) {
+    throw new ReferenceError("Cannot access '" + name + "' before initialization");
+}
+
+global.__eiderTDZ = tdz;
