@@ -493,12 +493,19 @@ var eiderLower = (function () {
         [expr, f.createNumericLiteral(n)]);
     }
 
+    // new.target first: it is set when the class itself is constructed,
+    // and costs much less than instanceof (which also looks up
+    // Symbol.hasInstance), left for a parent's constructor that a derived
+    // one calls as _super.call(this, ...).
     function classCheck(fn, name) {
       // `this` as an identifier: TypeScript substitutes a ThisKeyword in a
       // derived class's constructor with _this, not yet set at its start.
       return f.createIfStatement(
-        f.createLogicalNot(f.createParenthesizedExpression(
-          f.createBinaryExpression(f.createIdentifier('this'), SK.InstanceOfKeyword, fn.name))),
+        f.createLogicalAnd(
+          f.createStrictEquality(f.createMetaProperty(SK.NewKeyword, f.createIdentifier('target')),
+            f.createVoidZero()),
+          f.createLogicalNot(f.createParenthesizedExpression(
+            f.createBinaryExpression(f.createIdentifier('this'), SK.InstanceOfKeyword, fn.name)))),
         f.createThrowStatement(f.createNewExpression(f.createIdentifier('TypeError'), undefined,
           [f.createStringLiteral('Class constructor ' + name + " cannot be invoked without 'new'")])));
     }

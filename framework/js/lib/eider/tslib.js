@@ -34,13 +34,14 @@ global.__generator = generator;
 // superReads): the property KEY as found from HOME (the parent's
 // prototype, or the parent itself in a static member) up its prototype
 // chain, a getter run with RECEIVER as this, as the language reads it.
-// Duktape's Reflect.get has no receiver argument.
+// Duktape's Reflect.get has no receiver argument; __lookupGetter__ finds
+// the getter, if the first KEY up the chain is one, without the object
+// getOwnPropertyDescriptor would make per level.
+var lookupGetter = Object.prototype.__lookupGetter__;
+
 function superGet(home, key, receiver) {
-    for (var o = home; o !== null && o !== undefined; o = Object.getPrototypeOf(o)) {
-        var d = Object.getOwnPropertyDescriptor(o, key);
-        if (d !== undefined) return d.get !== undefined ? d.get.call(receiver) : d.value;
-    }
-    return undefined;
+    var getter = lookupGetter.call(home, key);
+    return getter !== undefined ? getter.call(receiver) : home[key];
 }
 
 global.__eiderSuperGet = superGet;
