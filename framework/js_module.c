@@ -586,7 +586,8 @@ static const struct {
     { "__asyncValues", "eider/tslib" }, { "__makeTemplateObject", "eider/tslib" },
     { "__importStar", "eider/tslib" }, { "__importDefault", "eider/tslib" },
     { "__classPrivateFieldGet", "eider/tslib" }, { "__classPrivateFieldSet", "eider/tslib" },
-    { "__classPrivateFieldIn", "eider/tslib" },
+    { "__classPrivateFieldIn", "eider/tslib" }, { "__eiderSuperGet", "eider/tslib" },
+    { "__eiderLength", "eider/tslib" }, { "__eiderTDZ", "eider/tslib" },
     { "__eiderAsync", "eider/async" }, { "__eiderAwait", "eider/async" },
 };
 

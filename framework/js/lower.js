@@ -52,11 +52,14 @@ var eiderLower = (function () {
 
   var SK = ts.SyntaxKind;
 
-  // A scope: the names declared in it, and whether a var goes there.
+  // A scope: the names declared in it, whether a var goes there, and
+  // where each let, const and class binding is initialized (its `tdz`:
+  // the end of its declaration, or the start of its class).
   function Scope(parent, isFunction) {
     this.parent = parent;
     this.isFunction = isFunction;
     this.names = Object.create(null);
+    this.tdz = Object.create(null);
   }
   Scope.prototype.kindOf = function (name) {
     for (var s = this; s; s = s.parent) {
@@ -70,13 +73,16 @@ var eiderLower = (function () {
     return s;
   }
 
-  // Declares every identifier of a binding name (maybe a pattern).
-  function declare(name, scope, kind) {
+  // Declares every identifier of a binding name (maybe a pattern); a let
+  // or const one is initialized at the end of DECL, or of its own element.
+  function declare(name, scope, kind, decl) {
     if (!name) return;
     if (name.kind === SK.Identifier) {
       scope.names[name.text] = kind;
+      if (decl) scope.tdz[name.text] = decl.end;
+      else delete scope.tdz[name.text];
     } else if (name.elements) {
-      name.elements.forEach(function (e) { if (e.name) declare(e.name, scope, kind); });
+      name.elements.forEach(function (e) { if (e.name) declare(e.name, scope, kind, decl && e); });
     }
   }
 
@@ -84,12 +90,17 @@ var eiderLower = (function () {
   // with what each declares (var hoisted to its function).
   function collect(node, scope) {
     var inner = scope;
-    if (ts.isFunctionLike(node)) {
+    if (node.kind === SK.PropertyDeclaration && node.initializer
+        && !(ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static)) {
+      // An instance field's value is computed by the constructor, later.
+      inner = node.eiderScope = new Scope(scope, true);
+    } else if (ts.isFunctionLike(node)) {
       inner = node.eiderScope = new Scope(scope, true);
       if (node.kind === SK.FunctionDeclaration) declare(node.name, scope, 'let');
       else if (node.name && node.name.kind === SK.Identifier) declare(node.name, inner, 'let');
       (node.parameters || []).forEach(function (p) { declare(p.name, inner, 'let'); });
-      if (node.body && node.body.kind === SK.Block) node.body.eiderScope = inner;
+      // The body is a scope of its own (a default parameter's value does
+      // not see the body's let and const).
     } else if ((node.kind === SK.Block && !node.eiderScope) || node.kind === SK.CaseBlock
                || node.kind === SK.ForStatement || node.kind === SK.ForInStatement
                || node.kind === SK.ForOfStatement || node.kind === SK.CatchClause) {
@@ -101,9 +112,11 @@ var eiderLower = (function () {
       var flags = node.flags, kind = flags & ts.NodeFlags.Const ? 'const'
         : flags & ts.NodeFlags.Let ? 'let' : 'var';
       node.declarations.forEach(function (d) {
-        declare(d.name, kind === 'var' ? functionScope(scope) : scope, kind);
+        declare(d.name, kind === 'var' ? functionScope(scope) : scope, kind, kind === 'var' ? null : d);
       });
-    } else if (node.kind === SK.ClassDeclaration || node.kind === SK.EnumDeclaration) {
+    } else if (node.kind === SK.ClassDeclaration) {
+      declare(node.name, scope, 'let', { end: node.getStart() });
+    } else if (node.kind === SK.EnumDeclaration) {
       declare(node.name, scope, 'let');
     } else if (node.kind === SK.ImportClause) {
       // Imported bindings cannot be assigned either.
@@ -118,8 +131,33 @@ var eiderLower = (function () {
   // Assigning a const throws a TypeError, as in V8: the identifier as an
   // assignment target becomes an accessor whose setter throws, which is
   // also valid inside destructuring, compound assignment and ++.
+  // Reading a let, const or class before it is initialized throws a
+  // ReferenceError (the temporal dead zone) where that is certain from the
+  // text: a read placed before the declaration, in the same function (not
+  // in a closure, which may run later), becomes __eiderTDZ("x"), which
+  // throws. Such code only ever throws, so nothing else pays: a closure
+  // that runs too early still reads undefined.
   function constGuard(context) {
     var f = context.factory, scope;
+
+    function inTdz(id) {
+      if (id.kind !== SK.Identifier || ts.isAssignmentTarget(id)) return false;
+      var p = id.parent;
+      if (p.kind !== SK.ShorthandPropertyAssignment && ts.isDeclarationName(id)) return false;
+      if (p.kind === SK.ShorthandPropertyAssignment ? p.name !== id
+          : !ts.isExpressionNode(id) || ts.isPartOfTypeNode(id)
+            || (p.kind === SK.PropertyAccessExpression && p.name === id)) return false;
+      for (var s = scope; s; s = s.parent) {
+        if (id.text in s.names) return id.text in s.tdz && id.pos < s.tdz[id.text];
+        if (s.isFunction) return false;
+      }
+      return false;
+    }
+
+    function tdz(id) {
+      return ts.setTextRange(f.createCallExpression(f.createIdentifier('__eiderTDZ'), undefined,
+        [f.createStringLiteral(id.text)]), id);
+    }
 
     function target(id) {
       return ts.setTextRange(f.createPropertyAccessExpression(f.createParenthesizedExpression(
@@ -146,8 +184,12 @@ var eiderLower = (function () {
           t = f.createBinaryExpression(t, SK.EqualsToken, ts.visitNode(node.objectAssignmentInitializer, visit));
         }
         out = f.createPropertyAssignment(node.name.text, t);
+      } else if (node.kind === SK.ShorthandPropertyAssignment && inTdz(node.name)) {
+        out = f.createPropertyAssignment(node.name.text, tdz(node.name));
       } else if (isConstTarget(node)) {
         out = target(node);
+      } else if (inTdz(node)) {
+        out = tdz(node);
       } else {
         out = ts.visitEachChild(node, visit, context);
       }
@@ -156,7 +198,7 @@ var eiderLower = (function () {
     }
 
     return function (sf) {
-      if (!/\bconst\b|\bimport\b/.test(sf.text)) return sf;
+      if (!/\bconst\b|\bimport\b|\blet\b|\bclass\b/.test(sf.text)) return sf;
       scope = sf.eiderScope = new Scope(null, true);
       collect(sf, scope);
       return ts.visitEachChild(sf, visit, context);
@@ -318,16 +360,239 @@ var eiderLower = (function () {
     };
   }
 
+  // super.x read in a class reads the parent's x with `this` as the
+  // receiver: TypeScript's ES5 output reads _super.prototype.x, which
+  // runs a parent getter on the prototype. Before TypeScript's own
+  // lowering, each read (not a call, not an assignment) becomes
+  //   __eiderSuperGet(super.x, this)
+  // which TypeScript lowers as usual (_super.prototype.x, _this in an
+  // arrow); superGetAfter then splits the property access into the home
+  // object and the key: __eiderSuperGet(_super.prototype, "x", this).
+  function superReads(context) {
+    var f = context.factory, inClass = 0;
+
+    function isRead(node) {
+      var p = node.parent;
+      if (p.kind === SK.CallExpression && p.expression === node) return false;
+      if (p.kind === SK.TaggedTemplateExpression || p.kind === SK.DeleteExpression) return false;
+      return !ts.isAssignmentTarget(node);
+    }
+
+    function visit(node) {
+      if (ts.isClassLike(node)) {
+        inClass++;
+        var out = ts.visitEachChild(node, visit, context);
+        inClass--;
+        return out;
+      }
+      if (inClass && (node.kind === SK.PropertyAccessExpression || node.kind === SK.ElementAccessExpression)
+          && node.expression.kind === SK.SuperKeyword && isRead(node)) {
+        return ts.setTextRange(f.createCallExpression(f.createIdentifier(SUPER_GET), undefined,
+          [ts.visitEachChild(node, visit, context), f.createThis()]), node);
+      }
+      return ts.visitEachChild(node, visit, context);
+    }
+
+    return function (sf) {
+      return /\bsuper\s*(\.|\[)/.test(sf.text) ? ts.visitEachChild(sf, visit, context) : sf;
+    };
+  }
+  var SUPER_GET = '__eiderSuperGet';
+
+  function superGetAfter(context) {
+    var f = context.factory;
+    function visit(node) {
+      node = ts.visitEachChild(node, visit, context);
+      if (node.kind !== SK.CallExpression || node.expression.kind !== SK.Identifier
+          || ts.idText(node.expression) !== SUPER_GET || node.arguments.length !== 2) return node;
+      var access = node.arguments[0], key;
+      if (access.kind === SK.PropertyAccessExpression) key = f.createStringLiteral(ts.idText(access.name));
+      else if (access.kind === SK.ElementAccessExpression) key = access.argumentExpression;
+      else return node;
+      return f.updateCallExpression(node, node.expression, undefined,
+        [access.expression, key, node.arguments[1]]);
+    }
+    return function (sf) {
+      return sf.text.indexOf('super') < 0 ? sf : ts.visitEachChild(sf, visit, context);
+    };
+  }
+
+  // What ES5 functions do not say about the function they were lowered
+  // from, fixed in TypeScript's output (an `after` transformer):
+  //   - a class called without new throws a TypeError, as in V8: its
+  //     constructor function starts with
+  //       if (!(this instanceof C)) throw new TypeError("Class constructor C ...")
+  //     (TypeScript keeps no link from that function to the class but its
+  //     text range: the constructor's, or the class's when it has none,
+  //     which classRanges notes before TypeScript lowers the class);
+  //   - an arrow function becomes a method of an object literal,
+  //       ({ name(x) { ... } }).name
+  //     which Duktape makes without a prototype property and refuses to
+  //     construct (a function expression's prototype object, which V8 does
+  //     not give an arrow, also made each arrow dearer to create); the
+  //     name is the one V8 infers from a variable, property or assignment;
+  //   - an object literal's getter or setter stays enumerable (below);
+  //   - a function with default parameters has the length of the
+  //     parameters before the first default (or rest): __eiderLength(fn, n)
+  //     sets it, as it cannot be said in ES5 syntax without moving those
+  //     parameters into the arguments object.
+  var classes = null;   // pos:end of a lowered constructor -> the class's name
+
+  // The name V8 gives an anonymous function or class at NODE, or ''.
+  function inferredName(node) {
+    var p = node.parent, n;
+    while (p && p.kind === SK.ParenthesizedExpression) p = p.parent;
+    if (!p) return '';
+    if ((p.kind === SK.VariableDeclaration || p.kind === SK.PropertyAssignment
+         || p.kind === SK.PropertyDeclaration || p.kind === SK.Parameter
+         || p.kind === SK.BindingElement) && p.initializer === node) n = p.name;
+    else if (p.kind === SK.BinaryExpression && p.operatorToken.kind === SK.EqualsToken && p.right === node) n = p.left;
+    if (n && (n.kind === SK.Identifier || n.kind === SK.StringLiteral)) return n.text;
+    return '';
+  }
+
+  // The length ES gives a function: its parameters before the first
+  // default or rest (a TypeScript `this` parameter is none).
+  function expectedLength(fn) {
+    var n = 0, ps = fn.parameters || [];
+    for (var i = 0; i < ps.length; i++) {
+      if (ps[i].initializer || ps[i].dotDotDotToken) break;
+      if (!(i === 0 && ps[i].name.kind === SK.Identifier && ps[i].name.text === 'this')) n++;
+    }
+    return n;
+  }
+
+  function hasDefaults(fn) {
+    return (fn.parameters || []).some(function (p) { return !!p.initializer; });
+  }
+
+  // Before TypeScript lowers classes: notes each class's constructor range.
+  function classRanges(context) {
+    function visit(node) {
+      if (ts.isClassLike(node)) {
+        var ctor = node.members.filter(function (m) { return m.kind === SK.Constructor && m.body; })[0];
+        var at = ctor || node;
+        classes[at.pos + ':' + at.end] = {
+          name: node.name ? node.name.text : inferredName(node),
+          length: ctor && hasDefaults(ctor) ? expectedLength(ctor) : -1
+        };
+      }
+      ts.forEachChild(node, visit);
+    }
+    return function (sf) {
+      if (/\bclass\b/.test(sf.text)) visit(sf);
+      return sf;
+    };
+  }
+
+  function functionsAfter(context) {
+    var f = context.factory;
+
+    function setLength(expr, n) {
+      return f.createCallExpression(f.createIdentifier('__eiderLength'), undefined,
+        [expr, f.createNumericLiteral(n)]);
+    }
+
+    // new.target first: it is set when the class itself is constructed,
+    // and costs much less than instanceof (which also looks up
+    // Symbol.hasInstance), left for a parent's constructor that a derived
+    // one calls as _super.call(this, ...).
+    function classCheck(fn, name) {
+      // `this` as an identifier: TypeScript substitutes a ThisKeyword in a
+      // derived class's constructor with _this, not yet set at its start.
+      return f.createIfStatement(
+        f.createLogicalAnd(
+          f.createStrictEquality(f.createMetaProperty(SK.NewKeyword, f.createIdentifier('target')),
+            f.createVoidZero()),
+          f.createLogicalNot(f.createParenthesizedExpression(
+            f.createBinaryExpression(f.createIdentifier('this'), SK.InstanceOfKeyword, fn.name)))),
+        f.createThrowStatement(f.createNewExpression(f.createIdentifier('TypeError'), undefined,
+          [f.createStringLiteral('Class constructor ' + name + " cannot be invoked without 'new'")])));
+    }
+
+    // The statements for a FunctionDeclaration: itself, and maybe its length.
+    function declaration(node) {
+      var cls = classes[node.pos + ':' + node.end], length = -1, orig = ts.getOriginalNode(node);
+      if (cls && node.name && node.body) {
+        node = f.updateFunctionDeclaration(node, node.modifiers, node.asteriskToken, node.name,
+          node.typeParameters, node.parameters, node.type,
+          f.updateBlock(node.body, [classCheck(node, cls.name)].concat(node.body.statements)));
+        length = cls.length;
+      } else if (orig.kind === SK.FunctionDeclaration && hasDefaults(orig)) {
+        length = expectedLength(orig);
+      }
+      if (length < 0 || !node.name) return node;
+      return [node, f.createExpressionStatement(setLength(node.name, length))];
+    }
+
+    function expression(node) {
+      var orig = ts.getOriginalNode(node), out = node;
+      if (orig.kind === SK.ArrowFunction) {
+        var name = inferredName(orig);
+        var key = /^[A-Za-z_$][\w$]*$/.test(name) ? f.createIdentifier(name) : f.createStringLiteral(name);
+        var method = f.createMethodDeclaration(undefined, undefined, undefined, key, undefined, undefined,
+          node.parameters, undefined, node.body);
+        // The flags say whether its `this` is the enclosing one (_this).
+        ts.setEmitFlags(ts.setTextRange(method, node), ts.getEmitFlags(node));
+        var object = f.createParenthesizedExpression(f.createObjectLiteralExpression([method]));
+        out = ts.setTextRange(key.kind === SK.Identifier
+          ? f.createPropertyAccessExpression(object, name)
+          : f.createElementAccessExpression(object, f.createStringLiteral(name)), node);
+      }
+      if (ts.isFunctionLike(orig) && orig.kind !== SK.Constructor && hasDefaults(orig)) {
+        out = ts.setTextRange(setLength(out, expectedLength(orig)), node);
+      }
+      return out;
+    }
+
+    // An object literal's accessor that TypeScript defines apart (the
+    // literal has computed keys before it) is enumerable, as written:
+    // TypeScript describes it as a class's, { get: ..., enumerable: false }.
+    function isLiteralAccessor(fn) {
+      var orig = ts.getOriginalNode(fn);
+      return (orig.kind === SK.GetAccessor || orig.kind === SK.SetAccessor)
+        && orig.parent && orig.parent.kind === SK.ObjectLiteralExpression;
+    }
+
+    function descriptor(node) {
+      var props = node.properties, accessor = props.some(function (p) {
+        return p.kind === SK.PropertyAssignment && p.name.kind === SK.Identifier
+          && (p.name.text === 'get' || p.name.text === 'set') && isLiteralAccessor(p.initializer);
+      });
+      if (!accessor) return node;
+      return f.updateObjectLiteralExpression(node, props.map(function (p) {
+        return p.kind === SK.PropertyAssignment && p.name.kind === SK.Identifier && p.name.text === 'enumerable'
+          ? f.updatePropertyAssignment(p, p.name, f.createTrue()) : p;
+      }));
+    }
+
+    function visit(node) {
+      node = ts.visitEachChild(node, visit, context);
+      if (node.kind === SK.FunctionDeclaration) return declaration(node);
+      if (node.kind === SK.FunctionExpression) return expression(node);
+      if (node.kind === SK.ObjectLiteralExpression) return descriptor(node);
+      return node;
+    }
+
+    return function (sf) {
+      return ts.visitEachChild(sf, visit, context);
+    };
+  }
+
   var tsOptions = {};
   for (var k in options) tsOptions[k] = options[k];
   tsOptions.useDefineForClassFields = false;
 
   return function eiderLower(fileName, text) {
+    classes = Object.create(null);
     var out = ts.transpileModule(text, {
       fileName: fileName,
       compilerOptions: /\.ts$/.test(fileName) ? tsOptions : options,
       reportDiagnostics: true,
-      transformers: { before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals] }
+      transformers: {
+        before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals, superReads, classRanges],
+        after: [superGetAfter, functionsAfter]
+      }
     });
     var errors = (out.diagnostics || []).filter(function (d) {
       return d.category === ts.DiagnosticCategory.Error;

@@ -17,3 +17,48 @@ function makeTemplateObject(cooked, raw) {
 }
 
 global.__makeTemplateObject = makeTemplateObject;
+
+// A generator object, as Object.prototype.toString names it: tslib's is
+// a plain object; V8's inherits Symbol.toStringTag "Generator".
+var tslibGenerator = global.__generator, toStringTag = Symbol.toStringTag;
+
+function generator(thisArg, body) {
+    var g = tslibGenerator(thisArg, body);
+    g[toStringTag] = 'Generator';
+    return g;
+}
+
+global.__generator = generator;
+
+// super.x read in a class method or getter (framework/js/lower.js,
+// superReads): the property KEY as found from HOME (the parent's
+// prototype, or the parent itself in a static member) up its prototype
+// chain, a getter run with RECEIVER as this, as the language reads it.
+// Duktape's Reflect.get has no receiver argument; __lookupGetter__ finds
+// the getter, if the first KEY up the chain is one, without the object
+// getOwnPropertyDescriptor would make per level.
+var lookupGetter = Object.prototype.__lookupGetter__;
+
+function superGet(home, key, receiver) {
+    var getter = lookupGetter.call(home, key);
+    return getter !== undefined ? getter.call(receiver) : home[key];
+}
+
+global.__eiderSuperGet = superGet;
+
+// The length of FN, a function with default parameters, is N: the
+// parameters before the first default (framework/js/lower.js,
+// functionsAfter). Returns FN.
+function setLength(fn, n) {
+    return Object.defineProperty(fn, 'length', { value: n });
+}
+
+global.__eiderLength = setLength;
+
+// A read of the let, const or class NAME before its declaration, in the
+// same function (framework/js/lower.js, constGuard): V8's ReferenceError.
+function tdz(name) {
+    throw new ReferenceError("Cannot access '" + name + "' before initialization");
+}
+
+global.__eiderTDZ = tdz;

@@ -1,6 +1,9 @@
 // ajv: JSON Schema validation (compiled), defaults, formats-free schema.
+// code.es5: ajv compiles each schema to source text for new Function, by
+// default ES2015 (destructured parameters, let); eider lowers files, not
+// the text given to new Function or eval, which Duktape takes as ES5.
 var Ajv = require('ajv');
-var ajv = new Ajv({ allErrors: true, useDefaults: true });
+var ajv = new Ajv({ allErrors: true, useDefaults: true, code: { es5: true } });
 var validate = ajv.compile({
     type: 'object',
     properties: {
