@@ -374,6 +374,7 @@ static duk_ret_t re_test(duk_context *ctx)
 static struct {
     duk_context *ctx;
     void *hooks, *tables, *proto, *made;
+    void *code_key;             /* the string HIDDEN_RE_CODE, kept in the stash */
 } H;
 
 /* What push_stashed() pushes. */
@@ -493,6 +494,42 @@ static void count_compiled(duk_context *ctx)
         new_tables(ctx);
 }
 
+/* resolve()'s common cases by own properties only, which cost a table
+ * scan where a generic lookup walks the prototype chain on a miss: an
+ * eider RegExp's own code, or the code in the tables for a RegExp Duktape
+ * made whose pattern is there. 1 with the code object pushed, 0 (nothing
+ * pushed) for a Duktape RegExp that PCRE2 refused; -1 (nothing pushed):
+ * not one of these, ask resolve()'s general path. Only for H's heap. */
+static int resolve_own(duk_context *ctx, duk_idx_t idx)
+{
+    size_t bl;
+    const unsigned char *bc;
+
+    idx = duk_normalize_index(ctx, idx);
+    if (eider_duk_get_own(ctx, idx, H.code_key)) {
+        if (duk_is_object(ctx, -1))
+            return 1;
+        duk_pop(ctx);
+        return -1;
+    }
+    if (!eider_duk_native_regexp(ctx, idx))             /* [bc src] */
+        return -1;
+    bc = (const unsigned char *)duk_get_lstring(ctx, -2, &bl);
+    duk_push_heapptr(ctx, H.tables);
+    duk_get_prop_index(ctx, -1, bl > 0 ? bc[0] & 7 : 0);  /* [bc src tables table] */
+    duk_swap(ctx, -3, -1);                                /* [bc table tables src] */
+    duk_get_prop(ctx, -3);                                /* [bc table tables code] */
+    duk_replace(ctx, -4);
+    duk_pop_2(ctx);                                       /* [code] */
+    if (duk_is_object(ctx, -1))
+        return 1;
+    {
+        int r = duk_is_null(ctx, -1) ? 0 : -1;
+        duk_pop(ctx);
+        return r;
+    }
+}
+
 /* The code of the value at IDX as a regexp: 1 with the code object
  * pushed; 0 (nothing pushed) for one of Duktape's RegExp objects whose
  * pattern PCRE2 refused, which Duktape's engine then runs; -1 (nothing
@@ -504,6 +541,8 @@ static int resolve(duk_context *ctx, duk_idx_t idx)
 
     if (!duk_is_object(ctx, idx))
         return -1;
+    if (H.ctx == ctx && (r = resolve_own(ctx, idx)) >= 0)
+        return r;
     if (duk_get_prop_literal(ctx, idx, HIDDEN_RE_CODE) && duk_is_object(ctx, -1))
         return 1;
     duk_pop(ctx);
@@ -678,6 +717,11 @@ static duk_ret_t re_setup(duk_context *ctx)
     new_tables(ctx);
     duk_get_prop_literal(ctx, 0, "proto");
     H.proto = duk_get_heapptr(ctx, -1);   /* RegExp.prototype: global, kept */
+    duk_pop(ctx);
+    duk_push_heap_stash(ctx);
+    duk_push_literal(ctx, HIDDEN_RE_CODE);
+    H.code_key = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reCodeKey"));
     duk_pop(ctx);
     return 0;
 }

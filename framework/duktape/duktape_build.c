@@ -7,6 +7,7 @@
 #define DUK_COMPILING_DUKTAPE
 #include "eider_duk_config.h"
 #include <duktape.c>
+#include "js_engine.h"   /* the prototypes of the functions below */
 
 /* Set by js_time_limit's timer (js_deadline.c); tools that never arm
  * it leave it 0. */
@@ -43,4 +44,49 @@ void eider_duk_interrupt_soon(void *ctx)
 
     if (thr != NULL && thr->heap->curr_thread != NULL)
         thr->heap->curr_thread->interrupt_counter = 0;
+}
+
+/* The own data property of the object at IDX whose key is the string
+ * KEY (a heap pointer the caller keeps alive): pushed, returning 1; 0
+ * with nothing pushed when IDX holds no object or the object has no such
+ * own data property (an accessor, or one only its prototypes have, counts
+ * as none). Looks in the object's own property table only, without
+ * interning a key or walking the prototype chain: what a generic
+ * duk_get_prop spends on a miss (js_regexp.c asks this on every match). */
+int eider_duk_get_own(void *ctx, duk_idx_t idx, void *key)
+{
+    duk_hthread *thr = ctx;
+    duk_tval *tv = duk_get_tval(thr, idx);
+
+    if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+        return 0;
+    tv = duk_hobject_find_entry_tval_ptr(thr->heap, DUK_TVAL_GET_OBJECT(tv), (duk_hstring *)key);
+    if (tv == NULL)
+        return 0;
+    duk_push_tval(thr, tv);
+    return 1;
+}
+
+/* For a RegExp object Duktape itself made (an ES5 regex literal):
+ * pushes its compiled bytecode and its source (Duktape's internal
+ * properties) and returns 1; anything else (eider's RegExp objects, any
+ * other value) returns 0 with nothing pushed. */
+int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_tval *tv = duk_get_tval(thr, idx), *bc, *src;
+    duk_hobject *h;
+
+    if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+        return 0;
+    h = DUK_TVAL_GET_OBJECT(tv);
+    if (DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_REGEXP)
+        return 0;
+    bc = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_BYTECODE(thr));
+    src = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_SOURCE(thr));
+    if (bc == NULL || src == NULL || !DUK_TVAL_IS_STRING(bc) || !DUK_TVAL_IS_STRING(src))
+        return 0;
+    duk_push_tval(thr, bc);
+    duk_push_tval(thr, src);
+    return 1;
 }
