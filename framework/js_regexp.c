@@ -622,6 +622,8 @@ static duk_ret_t str_split(duk_context *ctx)
 {
     duk_set_top(ctx, 2);
     this_string(ctx, 2, "split");                       /* [sep limit str] */
+    if (eider_split_by_string(ctx))
+        return 1;
     if (resolve(ctx, 0) != 1)
         return fallback(ctx, "split", 2, 2);
     duk_remove(ctx, 0);                                 /* [limit str code] */
