@@ -34,6 +34,17 @@
 struct eider_re_state eider_re_state;
 
 
+/* The hooks object and the tables of Duktape's RegExps (below) of the
+ * heap that called setup(), which its stash keeps alive: pushed by heap
+ * pointer, a hot path's stash lookups cost more than the match. */
+static struct {
+    duk_context *ctx;
+    void *hooks, *tables, *proto, *made;
+    void *code_key;             /* the string HIDDEN_RE_CODE, kept in the stash */
+    void *ptr_key;              /* the string HIDDEN_CODE, kept in the stash */
+    void *holder;               /* an array in the stash: [0] is the subject */
+} H;
+
 /* --- the subject --- */
 
 /* Makes the string at IDX the current subject. */
@@ -47,6 +58,16 @@ void eider_re_subject(duk_context *ctx, duk_idx_t idx)
     S.ascii = eider_u16_decode(S.bytes, S.blen, &S.u, &S.boff, &S.boffcap);
     S.ctx = ctx;
     S.ptr = ptr;
+    /* Kept alive while it is the subject, so that no other string can
+     * take its address: in the holder array where setup() made one (an
+     * index write costs a fraction of a stash lookup and a named put). */
+    if (H.ctx == ctx) {
+        duk_push_heapptr(ctx, H.holder);
+        duk_dup(ctx, idx < 0 ? idx - 1 : idx);
+        duk_put_prop_index(ctx, -2, 0);
+        duk_pop(ctx);
+        return;
+    }
     duk_push_heap_stash(ctx);
     duk_dup(ctx, idx < 0 ? idx - 1 : idx);
     duk_put_prop_literal(ctx, -2, STASH_SUBJECT);
@@ -97,7 +118,8 @@ struct re_code *eider_re_code_of(duk_context *ctx, duk_idx_t idx)
 {
     struct re_code *rc;
 
-    duk_get_prop_literal(ctx, idx, HIDDEN_CODE);
+    if (H.ctx != ctx || !eider_duk_get_own(ctx, idx, H.ptr_key))
+        duk_get_prop_literal(ctx, idx, HIDDEN_CODE);
     rc = duk_get_pointer(ctx, -1);
     duk_pop(ctx);
     if (rc == NULL || rc->code == NULL)
@@ -368,14 +390,6 @@ static duk_ret_t re_test(duk_context *ctx)
 #define STASH_MADE DUK_HIDDEN_SYMBOL("reMade")
 #define HIDDEN_RE_CODE DUK_HIDDEN_SYMBOL("reCode")
 
-/* The hooks object and the tables of Duktape's RegExps (below) of the
- * heap that called setup(), which its stash keeps alive: pushed by heap
- * pointer, a hot path's stash lookups cost more than the match. */
-static struct {
-    duk_context *ctx;
-    void *hooks, *tables, *proto, *made;
-    void *code_key;             /* the string HIDDEN_RE_CODE, kept in the stash */
-} H;
 
 /* What push_stashed() pushes. */
 enum { ST_HOOKS, ST_TABLES, ST_MADE, ST_PROTO };
@@ -724,6 +738,12 @@ static duk_ret_t re_setup(duk_context *ctx)
     duk_push_literal(ctx, HIDDEN_RE_CODE);
     H.code_key = duk_get_heapptr(ctx, -1);
     duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reCodeKey"));
+    duk_push_literal(ctx, HIDDEN_CODE);
+    H.ptr_key = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("rePtrKey"));
+    duk_push_array(ctx);
+    H.holder = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reHolder"));
     duk_pop(ctx);
     return 0;
 }
