@@ -90,3 +90,41 @@ int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
     duk_push_tval(thr, src);
     return 1;
 }
+
+/* Object.keys(obj) for a plain object at IDX (class Object, no exotic
+ * behaviour, no array part, no key that is an array index, so Duktape's
+ * order is its entry order): pushes the array of its enumerable string
+ * keys and returns 1, filled straight from the property table as
+ * duk_hobject_get_enumerated_keys() fills it from an enumerator it
+ * builds first. Anything else returns 0 with nothing pushed. */
+int eider_duk_plain_keys(void *ctx, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = duk_get_hobject(thr, idx);
+    duk_uint_fast32_t i, n, count = 0;
+    duk_tval *tv;
+
+    if (h == NULL || DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_OBJECT
+        || DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_ARRAY_PART(h))
+        return 0;
+    n = DUK_HOBJECT_GET_ENEXT(h);
+    for (i = 0; i < n; i++) {
+        duk_hstring *k = DUK_HOBJECT_E_GET_KEY(thr->heap, h, i);
+        if (k == NULL || DUK_HSTRING_HAS_SYMBOL(k))
+            continue;
+        if (DUK_HSTRING_HAS_ARRIDX(k))
+            return 0;                  /* sorted first: Duktape's own order */
+        if (DUK_HOBJECT_E_SLOT_IS_ENUMERABLE(thr->heap, h, i))
+            count++;
+    }
+    tv = duk_push_harray_with_size_outptr(thr, (duk_uint32_t)count);
+    for (i = 0; i < n; i++) {
+        duk_hstring *k = DUK_HOBJECT_E_GET_KEY(thr->heap, h, i);
+        if (k == NULL || DUK_HSTRING_HAS_SYMBOL(k) || !DUK_HOBJECT_E_SLOT_IS_ENUMERABLE(thr->heap, h, i))
+            continue;
+        DUK_TVAL_SET_STRING(tv, k);
+        DUK_HSTRING_INCREF(thr, k);
+        tv++;
+    }
+    return 1;
+}
