@@ -241,7 +241,9 @@ void eider_re_push_match(duk_context *ctx, const struct re_code *rc, duk_idx_t s
 {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer_16(rc->md);
 
-    duk_push_array(ctx);
+    /* Sized at once: grown an element and a name at a time, the tables
+     * were most of the cost of a match array (route: ~6k instructions). */
+    eider_duk_push_array_sized(ctx, rc->ngroups + 1, rc->flags & EIDER_RE_D ? 4 : 3);
     for (uint32_t g = 0; g <= rc->ngroups; g++) {
         if (ov[2 * g] == PCRE2_UNSET)
             duk_push_undefined(ctx);

@@ -128,3 +128,14 @@ int eider_duk_plain_keys(void *ctx, duk_idx_t idx)
     }
     return 1;
 }
+
+/* Pushes a new empty array whose tables already hold ITEMS elements and
+ * PROPS named properties, so that filling it reallocates nothing
+ * (duk_push_array starts empty and grows a few slots at a time). */
+void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t props)
+{
+    duk_hthread *thr = ctx;
+
+    duk_push_array(thr);
+    duk_hobject_realloc_props(thr, duk_known_hobject(thr, -1), props, items, 0, 0);
+}
