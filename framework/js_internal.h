@@ -131,6 +131,7 @@ void eider_js_module_init(duk_context *ctx, const char *root);
 void eider_js_timers_init(duk_context *ctx);
 void eider_js_process_init(duk_context *ctx);
 void eider_js_json_init(duk_context *ctx);      /* JSON.parse, faster */
+void eider_js_builtins_init(duk_context *ctx);  /* toFixed, Object.keys, faster */
 void eider_js_normalize_init(duk_context *ctx); /* String.prototype.normalize */
 void eider_js_regexp_init(duk_context *ctx);    /* js_regexp.c: PCRE2 */
 /* Built-in modules: push the exports of require('crypto') / ('fs'). */

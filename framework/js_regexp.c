@@ -34,6 +34,17 @@
 struct eider_re_state eider_re_state;
 
 
+/* The hooks object and the tables of Duktape's RegExps (below) of the
+ * heap that called setup(), which its stash keeps alive: pushed by heap
+ * pointer, a hot path's stash lookups cost more than the match. */
+static struct {
+    duk_context *ctx;
+    void *hooks, *tables, *proto, *made;
+    void *code_key;             /* the string HIDDEN_RE_CODE, kept in the stash */
+    void *ptr_key;              /* the string HIDDEN_CODE, kept in the stash */
+    void *holder;               /* an array in the stash: [0] is the subject */
+} H;
+
 /* --- the subject --- */
 
 /* Makes the string at IDX the current subject. */
@@ -47,6 +58,16 @@ void eider_re_subject(duk_context *ctx, duk_idx_t idx)
     S.ascii = eider_u16_decode(S.bytes, S.blen, &S.u, &S.boff, &S.boffcap);
     S.ctx = ctx;
     S.ptr = ptr;
+    /* Kept alive while it is the subject, so that no other string can
+     * take its address: in the holder array where setup() made one (an
+     * index write costs a fraction of a stash lookup and a named put). */
+    if (H.ctx == ctx) {
+        duk_push_heapptr(ctx, H.holder);
+        duk_dup(ctx, idx < 0 ? idx - 1 : idx);
+        duk_put_prop_index(ctx, -2, 0);
+        duk_pop(ctx);
+        return;
+    }
     duk_push_heap_stash(ctx);
     duk_dup(ctx, idx < 0 ? idx - 1 : idx);
     duk_put_prop_literal(ctx, -2, STASH_SUBJECT);
@@ -97,7 +118,8 @@ struct re_code *eider_re_code_of(duk_context *ctx, duk_idx_t idx)
 {
     struct re_code *rc;
 
-    duk_get_prop_literal(ctx, idx, HIDDEN_CODE);
+    if (H.ctx != ctx || !eider_duk_get_own(ctx, idx, H.ptr_key))
+        duk_get_prop_literal(ctx, idx, HIDDEN_CODE);
     rc = duk_get_pointer(ctx, -1);
     duk_pop(ctx);
     if (rc == NULL || rc->code == NULL)
@@ -219,7 +241,9 @@ void eider_re_push_match(duk_context *ctx, const struct re_code *rc, duk_idx_t s
 {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer_16(rc->md);
 
-    duk_push_array(ctx);
+    /* Sized at once: grown an element and a name at a time, the tables
+     * were most of the cost of a match array (route: ~6k instructions). */
+    eider_duk_push_array_sized(ctx, rc->ngroups + 1, rc->flags & EIDER_RE_D ? 4 : 3);
     for (uint32_t g = 0; g <= rc->ngroups; g++) {
         if (ov[2 * g] == PCRE2_UNSET)
             duk_push_undefined(ctx);
@@ -368,13 +392,6 @@ static duk_ret_t re_test(duk_context *ctx)
 #define STASH_MADE DUK_HIDDEN_SYMBOL("reMade")
 #define HIDDEN_RE_CODE DUK_HIDDEN_SYMBOL("reCode")
 
-/* The hooks object and the tables of Duktape's RegExps (below) of the
- * heap that called setup(), which its stash keeps alive: pushed by heap
- * pointer, a hot path's stash lookups cost more than the match. */
-static struct {
-    duk_context *ctx;
-    void *hooks, *tables, *proto, *made;
-} H;
 
 /* What push_stashed() pushes. */
 enum { ST_HOOKS, ST_TABLES, ST_MADE, ST_PROTO };
@@ -493,6 +510,42 @@ static void count_compiled(duk_context *ctx)
         new_tables(ctx);
 }
 
+/* resolve()'s common cases by own properties only, which cost a table
+ * scan where a generic lookup walks the prototype chain on a miss: an
+ * eider RegExp's own code, or the code in the tables for a RegExp Duktape
+ * made whose pattern is there. 1 with the code object pushed, 0 (nothing
+ * pushed) for a Duktape RegExp that PCRE2 refused; -1 (nothing pushed):
+ * not one of these, ask resolve()'s general path. Only for H's heap. */
+static int resolve_own(duk_context *ctx, duk_idx_t idx)
+{
+    size_t bl;
+    const unsigned char *bc;
+
+    idx = duk_normalize_index(ctx, idx);
+    if (eider_duk_get_own(ctx, idx, H.code_key)) {
+        if (duk_is_object(ctx, -1))
+            return 1;
+        duk_pop(ctx);
+        return -1;
+    }
+    if (!eider_duk_native_regexp(ctx, idx))             /* [bc src] */
+        return -1;
+    bc = (const unsigned char *)duk_get_lstring(ctx, -2, &bl);
+    duk_push_heapptr(ctx, H.tables);
+    duk_get_prop_index(ctx, -1, bl > 0 ? bc[0] & 7 : 0);  /* [bc src tables table] */
+    duk_swap(ctx, -3, -1);                                /* [bc table tables src] */
+    duk_get_prop(ctx, -3);                                /* [bc table tables code] */
+    duk_replace(ctx, -4);
+    duk_pop_2(ctx);                                       /* [code] */
+    if (duk_is_object(ctx, -1))
+        return 1;
+    {
+        int r = duk_is_null(ctx, -1) ? 0 : -1;
+        duk_pop(ctx);
+        return r;
+    }
+}
+
 /* The code of the value at IDX as a regexp: 1 with the code object
  * pushed; 0 (nothing pushed) for one of Duktape's RegExp objects whose
  * pattern PCRE2 refused, which Duktape's engine then runs; -1 (nothing
@@ -504,6 +557,8 @@ static int resolve(duk_context *ctx, duk_idx_t idx)
 
     if (!duk_is_object(ctx, idx))
         return -1;
+    if (H.ctx == ctx && (r = resolve_own(ctx, idx)) >= 0)
+        return r;
     if (duk_get_prop_literal(ctx, idx, HIDDEN_RE_CODE) && duk_is_object(ctx, -1))
         return 1;
     duk_pop(ctx);
@@ -583,6 +638,8 @@ static duk_ret_t str_split(duk_context *ctx)
 {
     duk_set_top(ctx, 2);
     this_string(ctx, 2, "split");                       /* [sep limit str] */
+    if (eider_split_by_string(ctx))
+        return 1;
     if (resolve(ctx, 0) != 1)
         return fallback(ctx, "split", 2, 2);
     duk_remove(ctx, 0);                                 /* [limit str code] */
@@ -678,6 +735,17 @@ static duk_ret_t re_setup(duk_context *ctx)
     new_tables(ctx);
     duk_get_prop_literal(ctx, 0, "proto");
     H.proto = duk_get_heapptr(ctx, -1);   /* RegExp.prototype: global, kept */
+    duk_pop(ctx);
+    duk_push_heap_stash(ctx);
+    duk_push_literal(ctx, HIDDEN_RE_CODE);
+    H.code_key = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reCodeKey"));
+    duk_push_literal(ctx, HIDDEN_CODE);
+    H.ptr_key = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("rePtrKey"));
+    duk_push_array(ctx);
+    H.holder = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reHolder"));
     duk_pop(ctx);
     return 0;
 }

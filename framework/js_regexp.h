@@ -65,5 +65,8 @@ duk_ret_t eider_re_match_global(duk_context *ctx);
 duk_ret_t eider_re_search(duk_context *ctx);
 duk_ret_t eider_re_replace(duk_context *ctx);
 duk_ret_t eider_re_split(duk_context *ctx);
+/* String#split by a non-empty string with no limit: [sep limit str];
+ * 1 with the array pushed, 0 (nothing pushed) to leave it to Duktape. */
+int eider_split_by_string(duk_context *ctx);
 
 #endif

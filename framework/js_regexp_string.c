@@ -267,3 +267,34 @@ duk_ret_t eider_re_split(duk_context *ctx)
     duk_put_prop_index(ctx, -2, n);
     return 1;
 }
+
+/* split by a string: [sep limit str], SEP a non-empty string and no
+ * limit (the common `s.split(',')`); 1 with the array pushed, 0 (nothing
+ * pushed) for any other case, left to Duktape's split. Duktape compares
+ * the separator's bytes at every position of the subject's; memmem finds
+ * the same leftmost, non-overlapping matches (a match of whole UTF-8
+ * sequences starts and ends on character boundaries) without Duktape's
+ * per-byte loop and call. */
+int eider_split_by_string(duk_context *ctx)
+{
+    const char *s, *sep, *hit;
+    size_t slen, seplen;
+    duk_uarridx_t n = 0;
+
+    if (!duk_is_string(ctx, 0) || duk_is_symbol(ctx, 0) || !duk_is_undefined(ctx, 1))
+        return 0;
+    sep = duk_get_lstring(ctx, 0, &seplen);
+    if (seplen == 0)
+        return 0;
+    s = duk_get_lstring(ctx, 2, &slen);     /* kept alive at index 2 */
+    duk_push_array(ctx);
+    while ((hit = memmem(s, slen, sep, seplen)) != NULL) {
+        duk_push_lstring(ctx, s, (size_t)(hit - s));
+        duk_put_prop_index(ctx, -2, n++);
+        slen -= (size_t)(hit - s) + seplen;
+        s = hit + seplen;
+    }
+    duk_push_lstring(ctx, s, slen);
+    duk_put_prop_index(ctx, -2, n);
+    return 1;
+}

@@ -306,6 +306,7 @@ static const struct binding bindings[] = {
     { "process", eider_js_process_init },
     { "fetch",   eider_js_fetch_init },
     { "JSON",    eider_js_json_init },
+    { "toFixed, Object.keys", eider_js_builtins_init },
     { "Error.prototype.stack", eider_js_sourcemap_init },
     { "String.prototype.normalize", eider_js_normalize_init },
     { "RegExp",  eider_js_regexp_init },   /* PCRE2, for prelude_regexp.js */

@@ -7,6 +7,7 @@
 #define DUK_COMPILING_DUKTAPE
 #include "eider_duk_config.h"
 #include <duktape.c>
+#include "js_engine.h"   /* the prototypes of the functions below */
 
 /* Set by js_time_limit's timer (js_deadline.c); tools that never arm
  * it leave it 0. */
@@ -52,4 +53,98 @@ void eider_duk_interrupt_soon(void *ctx)
 void eider_duk_pack(void *ctx, int count)
 {
     duk_pack((duk_hthread *)ctx, (duk_idx_t)count);
+}
+
+/* The own data property of the object at IDX whose key is the string
+ * KEY (a heap pointer the caller keeps alive): pushed, returning 1; 0
+ * with nothing pushed when IDX holds no object or the object has no such
+ * own data property (an accessor, or one only its prototypes have, counts
+ * as none). Looks in the object's own property table only, without
+ * interning a key or walking the prototype chain: what a generic
+ * duk_get_prop spends on a miss (js_regexp.c asks this on every match). */
+int eider_duk_get_own(void *ctx, duk_idx_t idx, void *key)
+{
+    duk_hthread *thr = ctx;
+    duk_tval *tv = duk_get_tval(thr, idx);
+
+    if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+        return 0;
+    tv = duk_hobject_find_entry_tval_ptr(thr->heap, DUK_TVAL_GET_OBJECT(tv), (duk_hstring *)key);
+    if (tv == NULL)
+        return 0;
+    duk_push_tval(thr, tv);
+    return 1;
+}
+
+/* For a RegExp object Duktape itself made (an ES5 regex literal):
+ * pushes its compiled bytecode and its source (Duktape's internal
+ * properties) and returns 1; anything else (eider's RegExp objects, any
+ * other value) returns 0 with nothing pushed. */
+int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_tval *tv = duk_get_tval(thr, idx), *bc, *src;
+    duk_hobject *h;
+
+    if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+        return 0;
+    h = DUK_TVAL_GET_OBJECT(tv);
+    if (DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_REGEXP)
+        return 0;
+    bc = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_BYTECODE(thr));
+    src = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_SOURCE(thr));
+    if (bc == NULL || src == NULL || !DUK_TVAL_IS_STRING(bc) || !DUK_TVAL_IS_STRING(src))
+        return 0;
+    duk_push_tval(thr, bc);
+    duk_push_tval(thr, src);
+    return 1;
+}
+
+/* Object.keys(obj) for a plain object at IDX (class Object, no exotic
+ * behaviour, no array part, no key that is an array index, so Duktape's
+ * order is its entry order): pushes the array of its enumerable string
+ * keys and returns 1, filled straight from the property table as
+ * duk_hobject_get_enumerated_keys() fills it from an enumerator it
+ * builds first. Anything else returns 0 with nothing pushed. */
+int eider_duk_plain_keys(void *ctx, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = duk_get_hobject(thr, idx);
+    duk_uint_fast32_t i, n, count = 0;
+    duk_tval *tv;
+
+    if (h == NULL || DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_OBJECT
+        || DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h) || DUK_HOBJECT_HAS_ARRAY_PART(h))
+        return 0;
+    n = DUK_HOBJECT_GET_ENEXT(h);
+    for (i = 0; i < n; i++) {
+        duk_hstring *k = DUK_HOBJECT_E_GET_KEY(thr->heap, h, i);
+        if (k == NULL || DUK_HSTRING_HAS_SYMBOL(k))
+            continue;
+        if (DUK_HSTRING_HAS_ARRIDX(k))
+            return 0;                  /* sorted first: Duktape's own order */
+        if (DUK_HOBJECT_E_SLOT_IS_ENUMERABLE(thr->heap, h, i))
+            count++;
+    }
+    tv = duk_push_harray_with_size_outptr(thr, (duk_uint32_t)count);
+    for (i = 0; i < n; i++) {
+        duk_hstring *k = DUK_HOBJECT_E_GET_KEY(thr->heap, h, i);
+        if (k == NULL || DUK_HSTRING_HAS_SYMBOL(k) || !DUK_HOBJECT_E_SLOT_IS_ENUMERABLE(thr->heap, h, i))
+            continue;
+        DUK_TVAL_SET_STRING(tv, k);
+        DUK_HSTRING_INCREF(thr, k);
+        tv++;
+    }
+    return 1;
+}
+
+/* Pushes a new empty array whose tables already hold ITEMS elements and
+ * PROPS named properties, so that filling it reallocates nothing
+ * (duk_push_array starts empty and grows a few slots at a time). */
+void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t props)
+{
+    duk_hthread *thr = ctx;
+
+    duk_push_array(thr);
+    duk_hobject_realloc_props(thr, duk_known_hobject(thr, -1), props, items, 0, 0);
 }

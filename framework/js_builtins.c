@@ -1,0 +1,135 @@
+/*
+ * Built-ins in C where Duktape's own cost far more than the work, each
+ * falling back to Duktape's for every case it does not take, so that
+ * errors and edge cases stay Duktape's:
+ *
+ * Number.prototype.toFixed: Duktape's goes through its arbitrary-precision
+ * number formatter (dragon4 on bignums): ~5,400 instructions for a price,
+ * 4 % of the page scenario of tests/bench. glibc's printf converts a
+ * double's exact binary value to decimal and rounds correctly;
+ * ECMAScript differs only on a tie (the exact value halfway between two
+ * results), which it rounds up in magnitude ("if there are two such n,
+ * pick the larger n") where printf rounds to even: such a tie is found
+ * exactly and rounded here. Left to Duktape: a this that is no primitive
+ * number, digits other than undefined or an integer 0..20, NaN, an
+ * infinity, |x| >= 1e21 (where the answer is ToString(x)).
+ *
+ * Object.keys: Duktape builds a whole enumerator object, then copies its
+ * keys (~7,400 instructions for a 7-key object, 2 % of the validate
+ * scenario); a plain object's keys come straight from its property table
+ * (eider_duk_plain_keys, duktape_build.c). Left to Duktape: arrays,
+ * functions, proxies, anything with an array-index key, non-objects.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "js_internal.h"
+
+#define ORIGINAL DUK_HIDDEN_SYMBOL("original")
+
+/* Adds one unit in the last place to the LEN decimal digits at S (a '.'
+ * among them), which has room for one more in front: "2" -> "3", "9.9"
+ * -> "10.0". Returns the start, S or one before it. */
+static char *increment(char *s, size_t len)
+{
+    for (size_t i = len; i-- > 0;) {
+        if (s[i] == '.')
+            continue;
+        if (s[i] != '9') {
+            s[i]++;
+            return s;
+        }
+        s[i] = '0';
+    }
+    *--s = '1';
+    return s;
+}
+
+/* Pushes x.toFixed(f) for a finite x, |x| < 1e21, 0 <= f <= 20. */
+static void push_fixed(duk_context *ctx, double x, int f)
+{
+    char buf[2 + 22 + 1 + 21 + 1];     /* sign, carry, 21 integer digits, '.', f + 1 digits */
+    char *s = buf + 2;
+    double ax = fabs(x), t = ldexp(ax, f + 1);
+    int n;
+
+    if (floor(t) == t && fmod(t, 2.0) == 1.0) {
+        /* A tie: ax has exactly f + 1 decimals, the last a 5. Printed in
+         * full, the 5 dropped, the rest rounded up. */
+        char *t0 = s;
+        n = snprintf(s, sizeof(buf) - 2, "%.*f", f + 1, ax) - (f == 0 ? 2 : 1);
+        s = increment(s, (size_t)n);
+        n += (int)(t0 - s);
+    } else {
+        n = snprintf(s, sizeof(buf) - 2, "%.*f", f, ax);
+    }
+    if (x < 0)
+        *--s = '-', n++;
+    duk_push_lstring(ctx, s, (size_t)n);
+}
+
+/* Number.prototype.toFixed(fractionDigits) */
+static duk_ret_t to_fixed(duk_context *ctx)
+{
+    double x, d = 0;
+
+    duk_set_top(ctx, 1);
+    duk_push_this(ctx);
+    if (duk_is_number(ctx, 1) && (duk_is_undefined(ctx, 0) || duk_is_number(ctx, 0))) {
+        x = duk_get_number(ctx, 1);
+        if (!duk_is_undefined(ctx, 0))
+            d = duk_get_number(ctx, 0);
+        if (isfinite(x) && fabs(x) < 1e21 && d >= 0 && d <= 20 && d == floor(d)) {
+            push_fixed(ctx, x == 0 ? 0 : x, (int)d);
+            return 1;
+        }
+    }
+    duk_push_current_function(ctx);
+    duk_get_prop_literal(ctx, -1, ORIGINAL);
+    duk_dup(ctx, 1);
+    duk_dup(ctx, 0);
+    duk_call_method(ctx, 1);
+    return 1;
+}
+
+/* Object.keys(obj) */
+static duk_ret_t object_keys(duk_context *ctx)
+{
+    duk_set_top(ctx, 1);
+    if (eider_duk_plain_keys(ctx, 0))
+        return 1;
+    duk_push_current_function(ctx);
+    duk_get_prop_literal(ctx, -1, ORIGINAL);
+    duk_dup(ctx, 0);
+    duk_call(ctx, 1);
+    return 1;
+}
+
+/* Puts FN as the method NAME of the object at -1 (writable, configurable,
+ * not enumerable, as built-ins are), with Duktape's own under ORIGINAL. */
+static void replace_method(duk_context *ctx, const char *name, duk_c_function fn, duk_idx_t nargs)
+{
+    duk_push_c_function(ctx, fn, nargs);
+    duk_push_literal(ctx, "name");
+    duk_push_string(ctx, name);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_FORCE);
+    duk_get_prop_string(ctx, -2, name);
+    duk_put_prop_literal(ctx, -2, ORIGINAL);
+    duk_push_string(ctx, name);
+    duk_dup(ctx, -2);
+    duk_def_prop(ctx, -4, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE
+                 | DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+    duk_pop(ctx);
+}
+
+void eider_js_builtins_init(duk_context *ctx)
+{
+    duk_get_prop_literal(ctx, 0, "Number");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    replace_method(ctx, "toFixed", to_fixed, 1);
+    duk_pop_2(ctx);
+    duk_get_prop_literal(ctx, 0, "Object");
+    replace_method(ctx, "keys", object_keys, 1);
+    duk_pop(ctx);
+}
