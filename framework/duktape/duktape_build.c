@@ -148,3 +148,19 @@ void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t prop
     duk_push_array(thr);
     duk_hobject_realloc_props(thr, duk_known_hobject(thr, -1), props, items, 0, 0);
 }
+
+/* Pushes a new empty object without a prototype (as duk_push_bare_object)
+ * whose property table already holds PROPS named properties, with the
+ * hash part Duktape would give that many, so that filling it reallocates
+ * nothing (duk_push_bare_object starts empty and grows a few at a time). */
+void eider_duk_push_bare_object_sized(void *ctx, duk_uint32_t props)
+{
+    duk_hthread *thr = ctx;
+    duk_uint32_t h_size = 0;
+
+#if defined(DUK_USE_HOBJECT_HASH_PART)
+    h_size = duk__get_default_h_size(props);
+#endif
+    duk_push_bare_object(thr);
+    duk_hobject_realloc_props(thr, duk_known_hobject(thr, -1), props, 0, h_size, 0);
+}
