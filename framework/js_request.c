@@ -141,7 +141,8 @@ static void push_lower_name(duk_context *ctx, const char *name, size_t len)
  * name (names of 256 bytes or more are left out), cached on req. The
  * object is sized to the header count up front, and a name is looked up
  * in it only when its interned key (one string per content) already
- * appeared: most requests repeat no name and pay for no lookup. */
+ * appeared: most requests repeat no name and pay for no lookup, and a
+ * new name is added without the checks of a put. */
 static duk_ret_t get_headers(duk_context *ctx, struct eider_exchange *ex)
 {
     struct evkeyvalq *in = evhttp_request_get_input_headers(ex->req);
@@ -164,19 +165,22 @@ static duk_ret_t get_headers(duk_context *ctx, struct eider_exchange *ex)
         key = duk_get_heapptr(ctx, -1);
         for (int i = 0; i < nseen && !look; i++)
             look = seen[i] == key;
-        if (!look)
-            seen[nseen++] = key;
-        duk_dup_top(ctx);
-        if (look && duk_get_prop(ctx, -3)) {         /* [headers name old] */
-            /* Repeated headers are joined with ", " as Node does. */
-            duk_push_string(ctx, ", ");
-            eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
-            duk_concat(ctx, 3);
+        if (look) {
+            duk_dup_top(ctx);
+            if (duk_get_prop(ctx, -3)) {             /* [headers name old] */
+                /* Repeated headers are joined with ", " as Node does. */
+                duk_push_string(ctx, ", ");
+                eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+                duk_concat(ctx, 3);
+                duk_put_prop(ctx, -3);
+                continue;
+            }
+            duk_pop(ctx);                            /* new after all */
         } else {
-            duk_pop(ctx);                            /* the copy or undefined */
-            eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+            seen[nseen++] = key;
         }
-        duk_put_prop(ctx, -3);
+        eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+        eider_duk_put_new_prop(ctx, -3);
     }
     cache_on_this(ctx, "headers");
     return 1;
