@@ -11,7 +11,6 @@
  * handlers never use req as a stream never loads it, and no request pays
  * for it. The globals URL and URLSearchParams are loaded as lazily.
  */
-#include <ctype.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -121,31 +120,67 @@ static duk_ret_t get_params(duk_context *ctx, struct eider_exchange *ex)
     return 1;
 }
 
+/* Room for the keys get_headers compares by pointer to find repeated
+ * names; headers past this many are looked up in the object instead. */
+#define HEADERS_TRACKED 64
+
+/* Pushes NAME (LEN bytes, LEN < 256) lower-cased (ASCII only, as
+ * tolower in the C locale eider runs in) as a string. */
+static void push_lower_name(duk_context *ctx, const char *name, size_t len)
+{
+    char low[256];
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    duk_push_lstring(ctx, low, len);
+}
+
 /* req.headers: pushes an object of the request headers by lower-case
- * name (names of 256 bytes or more are left out), cached on req. */
+ * name (names of 256 bytes or more are left out), cached on req. The
+ * object is sized to the header count up front, and a name is looked up
+ * in it only when its interned key (one string per content) already
+ * appeared: most requests repeat no name and pay for no lookup, and a
+ * new name is added without the checks of a put. */
 static duk_ret_t get_headers(duk_context *ctx, struct eider_exchange *ex)
 {
     struct evkeyvalq *in = evhttp_request_get_input_headers(ex->req);
     struct evkeyval *kv;
-    char name[256];
+    void *seen[HEADERS_TRACKED];
+    duk_uint32_t count = 0;
+    int nseen = 0;
 
-    duk_push_bare_object(ctx);
+    TAILQ_FOREACH(kv, in, next)
+        count++;
+    eider_duk_push_bare_object_sized(ctx, count);
     TAILQ_FOREACH(kv, in, next) {
         size_t n = strlen(kv->key);
-        if (n >= sizeof(name))
+        int look = nseen == HEADERS_TRACKED;   /* untracked: may be repeated */
+        void *key;
+
+        if (n >= 256)
             continue;
-        for (size_t i = 0; i <= n; i++)
-            name[i] = (char)tolower((unsigned char)kv->key[i]);
-        /* Repeated headers are joined with ", " as Node does. */
-        if (duk_get_prop_string(ctx, -1, name)) {
-            duk_push_string(ctx, ", ");
-            eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
-            duk_concat(ctx, 3);
+        push_lower_name(ctx, kv->key, n);            /* [headers name] */
+        key = duk_get_heapptr(ctx, -1);
+        for (int i = 0; i < nseen && !look; i++)
+            look = seen[i] == key;
+        if (look) {
+            duk_dup_top(ctx);
+            if (duk_get_prop(ctx, -3)) {             /* [headers name old] */
+                /* Repeated headers are joined with ", " as Node does. */
+                duk_push_string(ctx, ", ");
+                eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+                duk_concat(ctx, 3);
+                duk_put_prop(ctx, -3);
+                continue;
+            }
+            duk_pop(ctx);                            /* new after all */
         } else {
-            duk_pop(ctx);
-            eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+            seen[nseen++] = key;
         }
-        duk_put_prop_string(ctx, -2, name);
+        eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+        eider_duk_put_new_prop(ctx, -3);
     }
     cache_on_this(ctx, "headers");
     return 1;

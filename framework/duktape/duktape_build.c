@@ -148,3 +148,40 @@ void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t prop
     duk_push_array(thr);
     duk_hobject_realloc_props(thr, duk_known_hobject(thr, -1), props, items, 0, 0);
 }
+
+/* Pushes a new empty object without a prototype (as duk_push_bare_object)
+ * whose property table already holds PROPS named properties, with the
+ * hash part Duktape would give that many, so that filling it reallocates
+ * nothing (duk_push_bare_object starts empty and grows a few at a time). */
+void eider_duk_push_bare_object_sized(void *ctx, duk_uint32_t props)
+{
+    duk_hthread *thr = ctx;
+    duk_uint32_t h_size = 0;
+
+#if defined(DUK_USE_HOBJECT_HASH_PART)
+    h_size = duk__get_default_h_size(props);
+#endif
+    duk_push_bare_object(thr);
+    duk_hobject_realloc_props(thr, duk_known_hobject(thr, -1), props, 0, h_size, 0);
+}
+
+/* [... key value] -> [...]: adds KEY (a string) as a new writable,
+ * enumerable, configurable own property of the plain object at OBJ_IDX
+ * without an array part (a bare one), which must not have it yet (the
+ * caller knows; Duktape's assertions check): no lookup, no prototype
+ * walk, no setter check, as duk_put_prop would do. */
+void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *obj = duk_known_hobject(thr, obj_idx);
+    duk_int_t e_idx;
+    duk_tval *tv;
+
+    DUK_ASSERT(!DUK_HOBJECT_HAS_ARRAY_PART(obj) && !DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(obj));
+    e_idx = duk__hobject_alloc_entry_checked(thr, obj, duk_known_hstring(thr, -2));
+    DUK_HOBJECT_E_SET_FLAGS(thr->heap, obj, e_idx, DUK_PROPDESC_FLAGS_WEC);
+    tv = DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, obj, e_idx);
+    DUK_TVAL_SET_TVAL(tv, duk_get_tval(thr, -1));
+    DUK_TVAL_INCREF(thr, tv);
+    duk_pop_2(thr);
+}

@@ -91,6 +91,57 @@ def test_headers_repeated_joined():
     assert h.get("x-multi") == "a, b, c", h
 
 
+def node_headers(sent):
+    """What Node makes of SENT [(name, value)...]: lower-case names in the
+    order they first appear, a repeated name's values joined with ", "."""
+    out = {}
+    for name, value in sent:
+        k = name.lower()
+        out[k] = out[k] + ", " + value if k in out else value
+    return out
+
+
+def headers_of(sent):
+    r = srv.get().request("GET", "/headers", headers=sent)
+    assert_status(r, 200, "GET /headers")
+    return r.json()
+
+
+def test_headers_repeats_case_and_set_cookie():
+    sent = [("X-Multi", "a"), ("Set-Cookie", "s=1"), ("X-One", "1"), ("x-multi", "b"),
+            ("SET-COOKIE", "t=2"), ("X-MULTI", "c"), ("X-Gone", "g"), ("X-Change", "old")]
+    j = headers_of(sent)
+    want = node_headers(sent)
+    mine = [k for k in j["keys"] if k in want]
+    assert mine == list(want), j["keys"]
+    got = json.loads(j["json"])
+    assert {k: got[k] for k in want} == want, got
+    assert got["x-multi"] == "a, b, c" and got["set-cookie"] == "s=1, t=2", got
+
+
+def test_headers_modified_by_handler_are_kept():
+    j = headers_of([("X-Gone", "g"), ("X-Change", "old"), ("X-Keep", "k")])
+    assert j["same"] is True, j
+    after = j["after"]
+    assert after["x-added"] == "yes" and after["x-change"] == "changed", after
+    assert "x-gone" not in after and after["x-keep"] == "k", after
+
+
+def test_headers_many_with_repeats():
+    # More names than get_headers tracks by pointer (64), repeated before
+    # and after that many, in any case.
+    sent = [("X-H%02d" % i, "v%d" % i) for i in range(70)]
+    sent[10:10] = [("x-h03", "early")]
+    sent += [("X-H03", "again"), ("x-h68", "late"), ("X-New-Late", "n"), ("x-NEW-late", "m"),
+             ("X-H69", "last")]
+    j = headers_of(sent)
+    want = node_headers(sent)
+    got = json.loads(j["json"])
+    assert [k for k in j["keys"] if k in want] == list(want), j["keys"]
+    assert {k: got[k] for k in want} == want, got
+    assert got["x-h03"] == "v3, early, again" and got["x-new-late"] == "n, m", got
+
+
 def test_body_undefined_without_body():
     _, j = echo("GET")
     assert val(j, "bodyType") == "undefined", j["bodyType"]
