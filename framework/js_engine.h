@@ -16,13 +16,14 @@
  * Object.keys of a plain object from its property table (1 and the array
  * pushed, or 0 for any object Duktape must enumerate itself); a new empty
  * array with room for ITEMS elements and PROPS named properties; a new
- * empty bare object with room for PROPS named properties; [key value]
- * on top added to the bare object at OBJ_IDX, which lacks that key. */
+ * empty object (Object.prototype's) with room for PROPS named
+ * properties; [key value] on top added to the plain object at OBJ_IDX,
+ * which lacks that key. */
 int eider_duk_get_own(void *ctx, duk_idx_t idx, void *key);
 int eider_duk_native_regexp(void *ctx, duk_idx_t idx);
 int eider_duk_plain_keys(void *ctx, duk_idx_t idx);
 void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t props);
-void eider_duk_push_bare_object_sized(void *ctx, duk_uint32_t props);
+void eider_duk_push_object_sized(void *ctx, duk_uint32_t props);
 void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx);
 
 #endif

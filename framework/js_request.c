@@ -137,8 +137,41 @@ static void push_lower_name(duk_context *ctx, const char *name, size_t len)
     duk_push_lstring(ctx, low, len);
 }
 
+/* How Node's IncomingMessage keeps a header that comes more than once
+ * (_http_incoming.js, matchKnownFields): the first of these, the
+ * others' values dropped... */
+static const char *const FIRST_WINS[] = {
+    "age", "authorization", "content-length", "content-type", "etag", "expires", "from",
+    "host", "if-modified-since", "if-unmodified-since", "last-modified", "location",
+    "max-forwards", "proxy-authorization", "referer", "retry-after", "server", "user-agent",
+};
+
+/* ...how a repeated NAME (LEN bytes, lower-case) is kept: 0 dropped, 1
+ * joined with "; " (cookie), 2 joined with ", " (the rest). */
+static int repeat_rule(const char *name, size_t len)
+{
+    if (len == 6 && memcmp(name, "cookie", 6) == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof(FIRST_WINS) / sizeof(FIRST_WINS[0]); i++)
+        if (strlen(FIRST_WINS[i]) == len && memcmp(FIRST_WINS[i], name, len) == 0)
+            return 0;
+    return 2;
+}
+
+/* Pushes header KV's value; set-cookie's as an array of it, as Node
+ * gives set-cookie always. */
+static void push_header_value(duk_context *ctx, const struct evkeyval *kv, int set_cookie)
+{
+    if (set_cookie)
+        duk_push_array(ctx);
+    eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+    if (set_cookie)
+        duk_put_prop_index(ctx, -2, 0);
+}
+
 /* req.headers: pushes an object of the request headers by lower-case
- * name (names of 256 bytes or more are left out), cached on req. The
+ * name (names of 256 bytes or more are left out), cached on req, with
+ * Node's rules for repeats (repeat_rule; set-cookie an array). The
  * object is sized to the header count up front, and a name is looked up
  * in it only when its interned key (one string per content) already
  * appeared: most requests repeat no name and pay for no lookup, and a
@@ -153,33 +186,49 @@ static duk_ret_t get_headers(duk_context *ctx, struct eider_exchange *ex)
 
     TAILQ_FOREACH(kv, in, next)
         count++;
-    eider_duk_push_bare_object_sized(ctx, count);
+    eider_duk_push_object_sized(ctx, count);
     TAILQ_FOREACH(kv, in, next) {
         size_t n = strlen(kv->key);
         int look = nseen == HEADERS_TRACKED;   /* untracked: may be repeated */
+        const char *low;
+        int set_cookie;
         void *key;
 
         if (n >= 256)
             continue;
         push_lower_name(ctx, kv->key, n);            /* [headers name] */
         key = duk_get_heapptr(ctx, -1);
+        low = duk_get_string(ctx, -1);
+        if (n == 9 && memcmp(low, "__proto__", 9) == 0) {
+            duk_pop(ctx);   /* Node's `headers[name] = value` sets nothing for it */
+            continue;
+        }
+        set_cookie = n == 10 && memcmp(low, "set-cookie", 10) == 0;
         for (int i = 0; i < nseen && !look; i++)
             look = seen[i] == key;
         if (look) {
             duk_dup_top(ctx);
             if (duk_get_prop(ctx, -3)) {             /* [headers name old] */
-                /* Repeated headers are joined with ", " as Node does. */
-                duk_push_string(ctx, ", ");
-                eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
-                duk_concat(ctx, 3);
-                duk_put_prop(ctx, -3);
+                int rule = repeat_rule(low, n);
+                if (set_cookie) {
+                    eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+                    duk_put_prop_index(ctx, -2, (duk_uarridx_t)duk_get_length(ctx, -2));
+                    duk_pop_2(ctx);
+                } else if (rule == 0) {
+                    duk_pop_2(ctx);
+                } else {
+                    duk_push_string(ctx, rule == 1 ? "; " : ", ");
+                    eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+                    duk_concat(ctx, 3);
+                    duk_put_prop(ctx, -3);
+                }
                 continue;
             }
             duk_pop(ctx);                            /* new after all */
         } else {
             seen[nseen++] = key;
         }
-        eider_js_push_utf8(ctx, kv->value, strlen(kv->value));
+        push_header_value(ctx, kv, set_cookie);
         eider_duk_put_new_prop(ctx, -3);
     }
     cache_on_this(ctx, "headers");

@@ -149,11 +149,9 @@ void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t prop
     duk_hobject_realloc_props(thr, duk_known_hobject(thr, -1), props, items, 0, 0);
 }
 
-/* Pushes a new empty object without a prototype (as duk_push_bare_object)
- * whose property table already holds PROPS named properties, with the
- * hash part Duktape would give that many, so that filling it reallocates
- * nothing (duk_push_bare_object starts empty and grows a few at a time). */
-void eider_duk_push_bare_object_sized(void *ctx, duk_uint32_t props)
+/* Gives the object on top of CTX's stack room for PROPS named
+ * properties (and their hash part) at once. */
+static void size_props(void *ctx, duk_uint32_t props)
 {
     duk_hthread *thr = ctx;
     duk_uint32_t h_size = 0;
@@ -161,15 +159,25 @@ void eider_duk_push_bare_object_sized(void *ctx, duk_uint32_t props)
 #if defined(DUK_USE_HOBJECT_HASH_PART)
     h_size = duk__get_default_h_size(props);
 #endif
-    duk_push_bare_object(thr);
     duk_hobject_realloc_props(thr, duk_known_hobject(thr, -1), props, 0, h_size, 0);
+}
+
+/* Pushes a new empty object with Object.prototype (what `{}` makes)
+ * whose property table already holds PROPS named properties, with the
+ * hash part Duktape would give that many, so that filling it reallocates
+ * nothing (duk_push_object starts empty and grows a few at a time). */
+void eider_duk_push_object_sized(void *ctx, duk_uint32_t props)
+{
+    duk_push_object((duk_hthread *)ctx);
+    size_props(ctx, props);
 }
 
 /* [... key value] -> [...]: adds KEY (a string) as a new writable,
  * enumerable, configurable own property of the plain object at OBJ_IDX
- * without an array part (a bare one), which must not have it yet (the
- * caller knows; Duktape's assertions check): no lookup, no prototype
- * walk, no setter check, as duk_put_prop would do. */
+ * without an array part, which must not have it yet and whose
+ * prototypes have no setter for it (the caller knows; Duktape's
+ * assertions check the rest): no lookup, no prototype walk, no setter
+ * check, as duk_put_prop would do. */
 void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx)
 {
     duk_hthread *thr = ctx;

@@ -91,13 +91,30 @@ def test_headers_repeated_joined():
     assert h.get("x-multi") == "a, b, c", h
 
 
+# Node's IncomingMessage keeps the first of these and drops repeats
+# (_http_incoming.js, matchKnownFields).
+FIRST_WINS = {"age", "authorization", "content-length", "content-type", "etag", "expires",
+              "from", "host", "if-modified-since", "if-unmodified-since", "last-modified",
+              "location", "max-forwards", "proxy-authorization", "referer", "retry-after",
+              "server", "user-agent"}
+
+
 def node_headers(sent):
     """What Node makes of SENT [(name, value)...]: lower-case names in the
-    order they first appear, a repeated name's values joined with ", "."""
+    order they first appear; set-cookie an array of its values; a repeat of
+    FIRST_WINS dropped; cookie's values joined with "; ", the others' with
+    ", "."""
     out = {}
     for name, value in sent:
         k = name.lower()
-        out[k] = out[k] + ", " + value if k in out else value
+        if k == "set-cookie":
+            out.setdefault(k, []).append(value)
+        elif k not in out:
+            out[k] = value
+        elif k == "cookie":
+            out[k] += "; " + value
+        elif k not in FIRST_WINS:
+            out[k] += ", " + value
     return out
 
 
@@ -116,7 +133,26 @@ def test_headers_repeats_case_and_set_cookie():
     assert mine == list(want), j["keys"]
     got = json.loads(j["json"])
     assert {k: got[k] for k in want} == want, got
-    assert got["x-multi"] == "a, b, c" and got["set-cookie"] == "s=1, t=2", got
+    assert got["x-multi"] == "a, b, c" and got["set-cookie"] == ["s=1", "t=2"], got
+
+
+def test_headers_repeated_as_node_keeps_them():
+    """Node's rules for a repeated header, not one join for all: cookie
+    joined with "; ", the first user-agent/referer/authorization kept, a
+    lone set-cookie still an array; req.headers is a plain object with
+    Object.prototype (hasOwnProperty works), and a "__proto__" header
+    sets nothing."""
+    sent = [("Cookie", "a=1"), ("User-Agent", "first"), ("cookie", "b=2"), ("user-agent", "second"),
+            ("Referer", "http://x/1"), ("Referer", "http://x/2"), ("Authorization", "Basic a"),
+            ("Authorization", "Basic b"), ("Set-Cookie", "only=1"), ("__proto__", "x")]
+    j = headers_of(sent)
+    got = json.loads(j["json"])
+    want = node_headers([s for s in sent if s[0] != "__proto__"])
+    assert {k: got[k] for k in want} == want, got
+    assert got["cookie"] == "a=1; b=2" and got["user-agent"] == "first", got
+    assert got["set-cookie"] == ["only=1"], got
+    assert "__proto__" not in j["keys"], j["keys"]
+    assert j["plain"] is True, j
 
 
 def test_headers_modified_by_handler_are_kept():
