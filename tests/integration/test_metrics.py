@@ -80,9 +80,24 @@ def send(e, n, method, path, body=None):
         assert r[0] in (200, 404, 500), r
 
 
+def _scrape_with_every_worker(e):
+    """A scrape once every live worker is in it: a worker started a moment
+    ago (the shared server's, on a loaded machine) is listed only once it
+    has loaded its handlers and taken its scoreboard slot."""
+    got = []
+
+    def all_in():
+        sc = scrape(e)
+        got[:] = [sc]
+        pids = {s.labels["pid"] for s in sc.families["eider_worker_info"].samples}
+        return pids == {str(p) for p in e.worker_pids()}
+    wait_until(all_in, 30, interval=0.1, msg="every worker in the scrape")
+    return got[0]
+
+
 def test_every_family_has_help_and_type_and_conventional_names():
     e = srv.get()
-    sc = scrape(e)
+    sc = _scrape_with_every_worker(e)
     for line in sc.text.splitlines():
         if line.startswith("# TYPE "):
             name, typ = line.split()[2:4]
