@@ -158,6 +158,25 @@ class Postgres:
             return ""
 
 
+class SharedPostgres:
+    """One PostgreSQL server for the tests of a module, started on first
+    use: `srv = SharedPostgres()`, `srv.get()` in the tests, `srv.close()`
+    in the module's teardown fixture."""
+
+    def __init__(self):
+        self.pg = None
+
+    def get(self):
+        if self.pg is None:
+            self.pg = Postgres().start()
+        return self.pg
+
+    def close(self):
+        if self.pg is not None:
+            self.pg.close()
+            self.pg = None
+
+
 def _zombie(pid):
     try:
         with open("/proc/%d/stat" % pid) as f:

@@ -14,26 +14,16 @@ import urllib.parse
 import pytest
 
 from eiderlib import Eider, handlers_tree, mkdtemp, run_eider, srcdir, wait_until, write_tree
-from pglib import Postgres
+from pglib import Postgres, SharedPostgres
 
-_pg = None
-
-
-def pg():
-    """The module's PostgreSQL server, started on first use."""
-    global _pg
-    if _pg is None:
-        _pg = Postgres().start()
-    return _pg
+_server = SharedPostgres()
+pg = _server.get   # the module's PostgreSQL server, started on first use
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _stop_postgres():
     yield
-    global _pg
-    if _pg is not None:
-        _pg.close()
-        _pg = None
+    _server.close()
 
 
 def new_db(server=None):

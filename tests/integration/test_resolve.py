@@ -10,7 +10,6 @@ server, as a user's broken DNS would: that is the stall the old code had."""
 import os
 import shutil
 import subprocess
-import time
 import urllib.parse
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 import eiderlib
 from dnslib import DNS
 from eiderlib import Eider, handlers_tree, json_upstream, mkdtemp, run_eider, wait_until, write_tree
-from pglib import Postgres
+from pglib import SharedPostgres
 from redislib import REDIS_SERVER, Redis
 
 needs_redis = pytest.mark.skipif(REDIS_SERVER is None,
@@ -84,24 +83,14 @@ module.exports = async (req, res) => {
 };
 """
 
-_pg = None
-
-
-def pg():
-    """The module's PostgreSQL server, started on first use."""
-    global _pg
-    if _pg is None:
-        _pg = Postgres().start()
-    return _pg
+_server = SharedPostgres()
+pg = _server.get   # the module's PostgreSQL server, started on first use
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _stop_postgres():
     yield
-    global _pg
-    if _pg is not None:
-        _pg.close()
-        _pg = None
+    _server.close()
 
 
 @pytest.fixture(scope="module")
