@@ -98,8 +98,6 @@ const char *eider_js_bytes(duk_context *ctx, duk_idx_t idx, size_t *len)
     return p;
 }
 
-/* The exchange `this` (a req or res) is bound to, or NULL once detached
- * or answered. Borrowed: never freed by the caller. */
 /* 1 if the object at idx inherits from the running handler's req or
  * res (Object.create(req)), which have no property to inherit. */
 static int inherits_current(duk_context *ctx, duk_idx_t idx, const struct eider_js *js)
@@ -119,6 +117,8 @@ static int inherits_current(duk_context *ctx, duk_idx_t idx, const struct eider_
     return found;
 }
 
+/* The exchange the req or res at IDX is bound to, or NULL once detached
+ * or answered. Borrowed: never freed by the caller. */
 struct eider_exchange *eider_js_exchange_of(duk_context *ctx, duk_idx_t idx)
 {
     const struct eider_js *js = eider_js_of(ctx);
@@ -142,6 +142,7 @@ struct eider_exchange *eider_js_exchange_of(duk_context *ctx, duk_idx_t idx)
     return ex != NULL && !ex->done ? ex : NULL;
 }
 
+/* eider_js_exchange_of for `this`. */
 struct eider_exchange *eider_js_this_exchange(duk_context *ctx)
 {
     struct eider_exchange *ex;
