@@ -87,7 +87,8 @@ def test_two_instances_behind_haproxy_share_redis_and_postgres():
         # reached the killed instance is not retried: it may have written.
         with HAProxy([a.port, b.port], "check inter 100ms fall 1 rise 2", mode="http",
                      backend_extra="    balance roundrobin\n    option redispatch\n"
-                                   "    retries 3\n    option httpchk GET /\n") as hp:
+                                   "    retries 3\n    option httpchk GET /\n"
+                                   "    timeout check 2s\n") as hp:
             # 1. Exact across instances: 8 clients, 200 writes.
             ids = [uuid.uuid4().hex for _ in range(200)]
             acked = []
@@ -108,8 +109,11 @@ def test_two_instances_behind_haproxy_share_redis_and_postgres():
             assert redis.cmd("GET", "scale:count") == b"200", redis.cmd("GET", "scale:count")
             assert redis.cmd("SCARD", "scale:ids") == 200
             assert pg.sql("SELECT count(*) FROM writes").strip().endswith("200"), pg.sql("SELECT count(*) FROM writes")
-            assert _served(a) > 0 and _served(b) > 0, "one instance served nothing: %d / %d" % (
-                _served(a), _served(b))
+            # Access logs are flushed every 200 ms: wait for the lines.
+            wait_until(lambda: _served(a) + _served(b) >= 200, timeout=10,
+                       msg="both access logs to hold the 200 writes")
+            assert _served(a) > 0 and _served(b) > 0, "one instance served nothing: %d / %d\n%s" % (
+                _served(a), _served(b), hp.diagnostics())
 
             # 2. Kill instance a in the middle of the load.
             ids = [uuid.uuid4().hex for _ in range(400)]
