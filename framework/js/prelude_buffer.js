@@ -191,15 +191,41 @@
         end = undefined;
       }
       var n = this.length;
-      offset = offset === undefined ? 0 : toInteger(offset);
-      end = end === undefined ? n : Math.min(toInteger(end), n);
+      if (offset === undefined) {
+        offset = 0;
+        end = n;
+      } else {
+        fillBound(offset, 'offset', 9007199254740991);
+        end = end === undefined ? n : fillBound(end, 'end', n);
+        if (offset >= end) return this;
+      }
       if (typeof value === 'number' || typeof value === 'boolean') return nativeFill.call(this, Number(value) & 255, offset, end);
       var bytes = bytesOf(value, enc), k = bytes.length;
       if (k === 0) return nativeFill.call(this, 0, offset, end);
-      for (var i = offset; i < end; i++) this[i] = bytes[(i - offset) % k];
+      if (k === 1) return nativeFill.call(this, bytes[0], offset, end);
+      // The pattern once, then copies of what is filled so far: log2(n)
+      // native copies instead of a loop over every byte (16 MB of 'ab' was
+      // seconds in the interpreter).
+      var done = Math.min(k, end - offset);
+      for (var i = 0; i < done; i++) this[offset + i] = bytes[i];
+      while (done < end - offset) {
+        var take = Math.min(done, end - offset - done);
+        this.set(this.subarray(offset, offset + take), offset + done);
+        done += take;
+      }
       return this;
     }
   });
+
+  // fill's offset and end, checked as Node does: an integer in [0, max].
+  function fillBound(v, name, max) {
+    if (typeof v !== 'number')
+      throw codeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "' + name + '" argument must be of type number.' + received(v));
+    if (v !== Math.floor(v) || v < 0 || v > max)
+      throw codeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "' + name + '" is out of range. It must be ' +
+        (v !== Math.floor(v) ? 'an integer' : '>= 0 && <= ' + max) + '. Received ' + v);
+    return v;
+  }
 
   // Reads check their offset as Node does: RangeError
   // ERR_OUT_OF_RANGE past the end (Duktape's methods throw a RangeError
