@@ -360,6 +360,124 @@ var eiderLower = (function () {
     };
   }
 
+  // Object literals, where ES5 output and Duktape differ from the language:
+  // `__proto__: p` (below, literal) and super in methods.
+  // super in an object literal's method, getter or setter reads from the
+  // prototype of the literal itself (its home object), whatever `this` is:
+  // TypeScript's ES5 output names a _super that does not exist there.
+  // Before TypeScript's own lowering, the literal is kept in a temporary
+  // (hoisted to the enclosing function) and, in its methods and their
+  // arrows,
+  //   super.x        becomes __eiderSuperGet(Object.getPrototypeOf(_a), "x", this)
+  //   super.m(...)   becomes __eiderSuperGet(...).call(this, ...)
+  //   super.x = v    becomes __eiderSuperSet(Object.getPrototypeOf(_a), "x", v, this)
+  // (the prototype looked up at each use, as setPrototypeOf may change it).
+  function objectLiterals(context) {
+    var f = context.factory;
+
+    function isOwnMember(m) {
+      return m.kind === SK.MethodDeclaration || m.kind === SK.GetAccessor || m.kind === SK.SetAccessor;
+    }
+
+    // Whether BODY uses super for its home object (through arrows, not
+    // through other functions or classes, which have homes of their own).
+    function usesSuper(body) {
+      var found = false;
+      (function walk(n) {
+        if (found) return;
+        if (n.kind === SK.SuperKeyword) { found = true; return; }
+        if (n !== body && (ts.isClassLike(n) || (ts.isFunctionLike(n) && n.kind !== SK.ArrowFunction))) return;
+        ts.forEachChild(n, walk);
+      })(body);
+      return found;
+    }
+
+    function superKey(access) {
+      return access.kind === SK.PropertyAccessExpression ? f.createStringLiteral(ts.idText(access.name))
+        : access.argumentExpression;
+    }
+
+    function isSuperAccess(n) {
+      return (n.kind === SK.PropertyAccessExpression || n.kind === SK.ElementAccessExpression)
+        && n.expression.kind === SK.SuperKeyword;
+    }
+
+    // The rewriting of one method's body, HOME the literal's temporary.
+    function inMethod(home) {
+      function proto() {
+        return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'),
+          'getPrototypeOf'), undefined, [home]);
+      }
+      function get(access) {
+        return ts.setTextRange(f.createCallExpression(f.createIdentifier(SUPER_GET), undefined,
+          [proto(), ts.visitNode(superKey(access), visit), f.createThis()]), access);
+      }
+      function visit(n) {
+        if (ts.isClassLike(n) || (ts.isFunctionLike(n) && n.kind !== SK.ArrowFunction)) return outer(n);
+        if (n.kind === SK.ObjectLiteralExpression) return literal(n, visit);
+        if (n.kind === SK.CallExpression && isSuperAccess(n.expression)) {
+          return ts.setTextRange(f.createCallExpression(f.createPropertyAccessExpression(get(n.expression), 'call'),
+            undefined, [f.createThis()].concat(ts.visitNodes(n.arguments, visit))), n);
+        }
+        if (n.kind === SK.BinaryExpression && n.operatorToken.kind === SK.EqualsToken && isSuperAccess(n.left)) {
+          return ts.setTextRange(f.createCallExpression(f.createIdentifier('__eiderSuperSet'), undefined,
+            [proto(), ts.visitNode(superKey(n.left), visit), ts.visitNode(n.right, visit), f.createThis()]), n);
+        }
+        if (isSuperAccess(n)) return get(n);
+        return ts.visitEachChild(n, visit, context);
+      }
+      return visit;
+    }
+
+    // Outside any such method.
+    function outer(node) {
+      if (node.kind === SK.ObjectLiteralExpression) return literal(node, outer);
+      return ts.visitEachChild(node, outer, context);
+    }
+
+    // An object literal; REST visits what is not a method's body (the
+    // values of plain properties, computed names: the enclosing code's).
+    function literal(node, rest) {
+      var proto = node.properties.filter(isProto)[0], out;
+      if (!node.properties.some(function (m) { return isOwnMember(m) && m.body && usesSuper(m.body); })) {
+        out = ts.visitEachChild(node, rest, context);
+      } else {
+        var home = f.createTempVariable(context.hoistVariableDeclaration), visitMethod = inMethod(home);
+        out = f.createParenthesizedExpression(f.createAssignment(home,
+          f.updateObjectLiteralExpression(node, ts.visitNodes(node.properties, function (m) {
+            if (!isOwnMember(m) || !m.body) return ts.visitEachChild(m, rest, context);
+            return ts.visitEachChild(m, function (c) { return c === m.body ? visitMethod(c) : rest(c); }, context);
+          }))));
+      }
+      if (!proto) return out;
+      // Duktape would make `__proto__: p` an own property: the literal
+      // is made without it and given its prototype (the value evaluated
+      // first, as when it is written first, as it usually is).
+      var literalNode = out.kind === SK.ParenthesizedExpression ? out.expression.right : out;
+      var rebuilt = f.updateObjectLiteralExpression(literalNode, literalNode.properties.filter(function (m) {
+        return ts.getOriginalNode(m) !== proto;
+      }));
+      if (out !== literalNode) rebuilt = f.createParenthesizedExpression(f.createAssignment(out.expression.left, rebuilt));
+      return ts.setTextRange(f.createCallExpression(f.createIdentifier('__eiderWithProto'), undefined,
+        [ts.visitNode(proto.initializer, rest), rebuilt]), node);
+    }
+
+    // `__proto__: value` in a literal (not computed, not shorthand: those
+    // make an own property named __proto__).
+    function isProto(m) {
+      return m.kind === SK.PropertyAssignment && (m.name.kind === SK.Identifier || m.name.kind === SK.StringLiteral)
+        && m.name.text === '__proto__';
+    }
+
+    return function (sf) {
+      if (!/\bsuper\s*(\.|\[)|__proto__/.test(sf.text)) return sf;
+      context.startLexicalEnvironment();
+      var statements = ts.visitNodes(sf.statements, outer);
+      return f.updateSourceFile(sf, ts.setTextRange(f.createNodeArray(
+        f.mergeLexicalEnvironment(statements.slice(), context.endLexicalEnvironment())), sf.statements));
+    };
+  }
+
   // super.x read in a class reads the parent's x with `this` as the
   // receiver: TypeScript's ES5 output reads _super.prototype.x, which
   // runs a parent getter on the prototype. Before TypeScript's own
@@ -590,7 +708,8 @@ var eiderLower = (function () {
       compilerOptions: /\.ts$/.test(fileName) ? tsOptions : options,
       reportDiagnostics: true,
       transformers: {
-        before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals, superReads, classRanges],
+        before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals, objectLiterals, superReads,
+                 classRanges],
         after: [superGetAfter, functionsAfter]
       }
     });

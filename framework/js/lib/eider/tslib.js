@@ -46,6 +46,34 @@ function superGet(home, key, receiver) {
 
 global.__eiderSuperGet = superGet;
 
+// super.x = value in an object literal's method (framework/js/lower.js,
+// objectLiterals): a setter found for KEY from HOME up runs with RECEIVER as
+// this; otherwise the value lands on RECEIVER, as its own data property,
+// not on HOME. Returns VALUE, the assignment's value.
+var lookupSetter = Object.prototype.__lookupSetter__;
+
+function superSet(home, key, value, receiver) {
+    var setter = lookupSetter.call(home, key);
+    if (setter !== undefined) setter.call(receiver, value);
+    else if (Object.prototype.hasOwnProperty.call(receiver, key)) receiver[key] = value;
+    else Object.defineProperty(receiver, key, { value: value, writable: true, enumerable: true, configurable: true });
+    return value;
+}
+
+global.__eiderSuperSet = superSet;
+
+// An object literal with `__proto__: PROTO` (framework/js/lower.js,
+// objectLiterals), made without it: OBJECT gets PROTO as its prototype
+// when PROTO is an object or null, and is returned.
+function withProto(proto, object) {
+    if (proto === null || typeof proto === 'object' || typeof proto === 'function') {
+        Object.setPrototypeOf(object, proto);
+    }
+    return object;
+}
+
+global.__eiderWithProto = withProto;
+
 // The length of FN, a function with default parameters, is N: the
 // parameters before the first default (framework/js/lower.js,
 // functionsAfter). Returns FN.
