@@ -360,6 +360,140 @@ var eiderLower = (function () {
     };
   }
 
+  // A function with default or destructured parameters has its parameters
+  // in a scope of their own, apart from the body's vars: in
+  //   function f(x, g = () => x) { var x = 2; return g(); }
+  // g sees the parameter x (1 for f(1)) and the body's x starts as a copy
+  // of it. TypeScript's ES5 output has one scope for both, so the closure
+  // saw the body's x. Where a closure in the parameters names a parameter
+  // that the body declares again (var, or function), that parameter is
+  // renamed in the parameter list, and the body starts with
+  //   var x = x_1;
+  // (not for a function declaration, which sets the body's x itself).
+  function parameterScope(context) {
+    var f = context.factory;
+
+    // Calls FN(identifier) for each name bound by a binding name.
+    function eachBound(name, fn) {
+      if (name.kind === SK.Identifier) fn(name);
+      else name.elements.forEach(function (e) { if (e.name) eachBound(e.name, fn); });
+    }
+
+    // The names read or bound anywhere inside closures within the
+    // parameters (too many is harmless: one more copy), and those a
+    // closure binds itself (never renamed: a rename would cross it).
+    function closureNames(params) {
+      var used = Object.create(null), bound = Object.create(null);
+      function walk(n, inClosure) {
+        if (ts.isFunctionLike(n)) {
+          inClosure = true;
+          (n.parameters || []).forEach(function (p) { eachBound(p.name, function (id) { bound[id.text] = 1; }); });
+        }
+        if (inClosure && n.kind === SK.Identifier) used[n.text] = 1;
+        if (inClosure && n.kind === SK.VariableDeclaration) eachBound(n.name, function (id) { bound[id.text] = 1; });
+        ts.forEachChild(n, function (c) { walk(c, inClosure); });
+      }
+      params.forEach(function (p) { walk(p, false); });
+      return { used: used, bound: bound };
+    }
+
+    // The names the body declares with var (kind 'var') or as a function
+    // (kind 'function'), not inside nested functions.
+    function bodyNames(body) {
+      var out = Object.create(null);
+      (function walk(n) {
+        if (n !== body && ts.isFunctionLike(n)) {
+          if (n.kind === SK.FunctionDeclaration && n.name && n.parent === body) out[n.name.text] = 'function';
+          return;
+        }
+        if (n.kind === SK.VariableDeclarationList && !(n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) {
+          n.declarations.forEach(function (d) {
+            eachBound(d.name, function (id) { if (!out[id.text]) out[id.text] = 'var'; });
+          });
+        }
+        if (ts.isClassLike(n)) return;
+        ts.forEachChild(n, walk);
+      })(body);
+      body.statements.forEach(function (s) {
+        if (s.kind === SK.FunctionDeclaration && s.name) out[s.name.text] = 'function';
+      });
+      return out;
+    }
+
+    // The parameters with the names of RENAMED (name -> identifier)
+    // replaced where they are references or bindings.
+    function renameIn(params, renamed) {
+      function ref(id) {
+        return id.kind === SK.Identifier && renamed[id.text] ? renamed[id.text] : undefined;
+      }
+      function visit(n) {
+        var r;
+        if (n.kind === SK.Identifier) return ref(n) || n;
+        switch (n.kind) {
+        case SK.PropertyAccessExpression:
+          return f.updatePropertyAccessExpression(n, ts.visitNode(n.expression, visit), n.name);
+        case SK.ShorthandPropertyAssignment:
+          return (r = ref(n.name)) ? ts.setTextRange(f.createPropertyAssignment(n.name.text, r), n) : n;
+        case SK.BindingElement:
+          if (!n.propertyName && (r = ref(n.name))) {
+            return f.updateBindingElement(n, n.dotDotDotToken, f.createIdentifier(n.name.text), r,
+              ts.visitNode(n.initializer, visit));
+          }
+          return f.updateBindingElement(n, n.dotDotDotToken, n.propertyName && ts.visitNode(n.propertyName, visitName),
+            ts.visitNode(n.name, visit), ts.visitNode(n.initializer, visit));
+        case SK.MetaProperty:
+        case SK.LabeledStatement:
+        case SK.BreakStatement:
+        case SK.ContinueStatement:
+          return n;
+        }
+        if (n.name && n.name.kind === SK.Identifier && n.kind !== SK.Parameter && n.kind !== SK.VariableDeclaration) {
+          // A member's or a function expression's own name is no reference.
+          var name = n.name;
+          return ts.visitEachChild(n, function (c) { return c === name ? c : visit(c); }, context);
+        }
+        return ts.visitEachChild(n, visit, context);
+      }
+      function visitName(n) {
+        return n.kind === SK.ComputedPropertyName ? ts.visitEachChild(n, visit, context) : n;
+      }
+      return ts.visitNodes(params, visit);
+    }
+
+    function rescope(node) {
+      var params = node.parameters;
+      if (!params.some(function (p) { return p.initializer || p.name.kind !== SK.Identifier; })) return node;
+      var names = closureNames(params), declared = bodyNames(node.body), renamed = null, copies = [];
+      params.forEach(function (p) {
+        eachBound(p.name, function (id) {
+          var t = id.text;
+          if (!names.used[t] || names.bound[t] || !declared[t]) return;
+          renamed = renamed || Object.create(null);
+          renamed[t] = f.createUniqueName(t);
+          if (declared[t] === 'var') {
+            copies.push(f.createVariableStatement(undefined, [f.createVariableDeclaration(t, undefined, undefined,
+              renamed[t])]));
+          }
+        });
+      });
+      if (!renamed) return node;
+      var copy = f.cloneNode(node);
+      copy.parameters = renameIn(params, renamed);
+      copy.body = f.updateBlock(node.body, copies.concat(node.body.statements));
+      return ts.setTextRange(copy, node);
+    }
+
+    function visit(node) {
+      node = ts.visitEachChild(node, visit, context);
+      if (ts.isFunctionLike(node) && node.body && node.body.kind === SK.Block && node.parameters) return rescope(node);
+      return node;
+    }
+
+    return function (sf) {
+      return ts.visitEachChild(sf, visit, context);
+    };
+  }
+
   // Object literals, where ES5 output and Duktape differ from the language:
   // `__proto__: p` (below, literal) and super in methods.
   // super in an object literal's method, getter or setter reads from the
@@ -647,7 +781,10 @@ var eiderLower = (function () {
       var orig = ts.getOriginalNode(node), out = node;
       if (orig.kind === SK.ArrowFunction) {
         var name = inferredName(orig);
-        var key = /^[A-Za-z_$][\w$]*$/.test(name) ? f.createIdentifier(name) : f.createStringLiteral(name);
+        // Duktape reads `{ get() {} }` as the start of a getter: those two
+        // names go quoted (and the function, there, goes without a name).
+        var key = /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'get' && name !== 'set'
+          ? f.createIdentifier(name) : f.createStringLiteral(name);
         var method = f.createMethodDeclaration(undefined, undefined, undefined, key, undefined, undefined,
           node.parameters, undefined, node.body);
         // The flags say whether its `this` is the enclosing one (_this).
@@ -709,7 +846,7 @@ var eiderLower = (function () {
       reportDiagnostics: true,
       transformers: {
         before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals, objectLiterals, superReads,
-                 classRanges],
+                 classRanges, parameterScope],
         after: [superGetAfter, functionsAfter]
       }
     });
