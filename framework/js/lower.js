@@ -332,6 +332,102 @@ var eiderLower = (function () {
     };
   }
 
+  // An arguments object is iterable in the language (an own
+  // [Symbol.iterator], Array.prototype.values), not in Duktape, whose
+  // arguments objects have Object.prototype's members only. A function
+  // that hands its arguments object to other code as a whole
+  // (Array.from(arguments), new Set(arguments), arguments[Symbol.iterator],
+  // a destructuring with a rest element) starts with
+  //   __eiderIterableArguments(arguments);
+  // Uses that work with any array-like (arguments[i], arguments.length,
+  // f.apply(t, arguments), slice.call(arguments), ...arguments, for...of
+  // over it: tslib's helpers take array-likes) add nothing, so the usual
+  // wrappers pay nothing.
+  function iterableArguments(context) {
+    var f = context.factory;
+
+    function isArguments(n) {
+      return n && n.kind === SK.Identifier && n.text === 'arguments';
+    }
+
+    function hasRest(pattern) {
+      return pattern.elements.some(function (e) {
+        return e.kind === SK.SpreadElement || (e.kind === SK.BindingElement && e.dotDotDotToken);
+      });
+    }
+
+    // Whether BODY (through its arrows) uses its arguments object as a whole.
+    function usedWhole(body) {
+      var found = false;
+      function walk(n) {
+        if (found) return;
+        if (n !== body && (ts.isClassLike(n) || (ts.isFunctionLike(n) && n.kind !== SK.ArrowFunction))) return;
+        switch (n.kind) {
+        case SK.Identifier:
+          if (isArguments(n)) found = true;
+          return;
+        case SK.PropertyAccessExpression:
+          if (isArguments(n.expression)) return;
+          break;
+        case SK.ElementAccessExpression:
+          if (isArguments(n.expression)) {
+            var k = n.argumentExpression;
+            if (k.kind === SK.PropertyAccessExpression && k.expression.kind === SK.Identifier
+                && k.expression.text === 'Symbol') found = true;
+            else walk(k);
+            return;
+          }
+          break;
+        case SK.CallExpression:
+          var callee = n.expression, args = n.arguments;
+          var name = callee.kind === SK.PropertyAccessExpression && callee.name.kind === SK.Identifier
+            ? callee.name.text : '';
+          if ((name === 'apply' && isArguments(args[1])) || (name === 'call' && isArguments(args[0]))) {
+            walk(callee);
+            args.forEach(function (a) { if (!isArguments(a)) walk(a); });
+            return;
+          }
+          break;
+        case SK.SpreadElement:
+        case SK.SpreadAssignment:
+          if (isArguments(n.expression)) return;
+          break;
+        case SK.ForOfStatement:
+          if (isArguments(n.expression)) { walk(n.initializer); walk(n.statement); return; }
+          break;
+        case SK.VariableDeclaration:
+          if (isArguments(n.initializer) && n.name.kind === SK.ArrayBindingPattern && !hasRest(n.name)) {
+            walk(n.name);
+            return;
+          }
+          break;
+        }
+        ts.forEachChild(n, walk);
+      }
+      walk(body);
+      return found;
+    }
+
+    function visit(node) {
+      node = ts.visitEachChild(node, visit, context);
+      if (!ts.isFunctionLike(node) || node.kind === SK.ArrowFunction || !node.body
+          || node.body.kind !== SK.Block || !usedWhole(node.body)) return node;
+      var statements = node.body.statements, at = 0;
+      // After the directive prologue ('use strict' stays a directive).
+      while (at < statements.length && statements[at].kind === SK.ExpressionStatement
+             && statements[at].expression.kind === SK.StringLiteral) at++;
+      var call = f.createExpressionStatement(f.createCallExpression(f.createIdentifier('__eiderIterableArguments'),
+        undefined, [f.createIdentifier('arguments')]));
+      var copy = f.cloneNode(node);
+      copy.body = f.updateBlock(node.body, statements.slice(0, at).concat([call], statements.slice(at)));
+      return ts.setTextRange(copy, node);
+    }
+
+    return function (sf) {
+      return /\barguments\b/.test(sf.text) ? ts.visitEachChild(sf, visit, context) : sf;
+    };
+  }
+
   // Every regular expression literal becomes __eiderRegExp(body, flags):
   // a RegExp on PCRE2 (prelude_regexp.js), compiled once per heap for
   // each distinct pattern, whatever syntax Duktape's own engine would
@@ -845,7 +941,7 @@ var eiderLower = (function () {
       compilerOptions: /\.ts$/.test(fileName) ? tsOptions : options,
       reportDiagnostics: true,
       transformers: {
-        before: [constGuard, asyncCoroutines, arrowArguments, regExpLiterals, objectLiterals, superReads,
+        before: [constGuard, asyncCoroutines, iterableArguments, arrowArguments, regExpLiterals, objectLiterals, superReads,
                  classRanges, parameterScope],
         after: [superGetAfter, functionsAfter]
       }

@@ -74,6 +74,19 @@ function withProto(proto, object) {
 
 global.__eiderWithProto = withProto;
 
+// The arguments object ARGS made iterable, as the language makes every
+// one (an own, non-enumerable [Symbol.iterator], Array.prototype.values),
+// for a function that hands it on whole (framework/js/lower.js,
+// iterableArguments).
+var arrayValues = Array.prototype[Symbol.iterator], iteratorKey = { value: arrayValues, writable: true,
+    configurable: true };
+
+function iterableArguments(args) {
+    Object.defineProperty(args, Symbol.iterator, iteratorKey);
+}
+
+global.__eiderIterableArguments = iterableArguments;
+
 // The length of FN, a function with default parameters, is N: the
 // parameters before the first default (framework/js/lower.js,
 // functionsAfter). Returns FN.
