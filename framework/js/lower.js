@@ -873,27 +873,88 @@ var eiderLower = (function () {
       return [node, f.createExpressionStatement(setLength(node.name, length))];
     }
 
+    // NODE (a function expression) as a method NAME of its own object,
+    // `({ name(...) {...} }).name`, which Duktape names and makes as V8
+    // makes a method or an arrow: no prototype, not constructible.
+    function asMethod(node, name) {
+      var key = plainMethodName(name) ? f.createIdentifier(name) : f.createStringLiteral(name);
+      var method = f.createMethodDeclaration(undefined, undefined, undefined, key, undefined, undefined,
+        node.parameters, undefined, node.body);
+      // The flags say whether its `this` is the enclosing one (_this).
+      ts.setEmitFlags(ts.setTextRange(method, node), ts.getEmitFlags(node));
+      var object = f.createParenthesizedExpression(f.createObjectLiteralExpression([method]));
+      return ts.setTextRange(key.kind === SK.Identifier
+        ? f.createPropertyAccessExpression(object, name)
+        : f.createElementAccessExpression(object, f.createStringLiteral(name)), node);
+    }
+
+    // Whether Duktape takes NAME as a method's name as written: an
+    // identifier, not a reserved word (it refuses `{ delete() {} }`, and
+    // in strict code `{ let() {} }`, which ES5 does not have) nor get or
+    // set (it reads `{ get() {} }` as the start of a getter). Quoted,
+    // those make methods without a name.
+    function plainMethodName(name) {
+      var token = ts.stringToToken(name);
+      return /^[A-Za-z_$][\w$]*$/.test(name) && !NOT_METHOD_NAMES.test(name)
+        && !(token >= SK.FirstReservedWord && token <= SK.LastReservedWord);
+    }
+    var NOT_METHOD_NAMES = /^(get|set|implements|interface|let|package|private|protected|public|static|yield|eval|arguments)$/;
+
+    // The name of ORIG, a method of a class or object literal that can be
+    // written as an ES5 method of that name, or ''.
+    function methodName(orig) {
+      return orig.kind === SK.MethodDeclaration && orig.name.kind === SK.Identifier
+        && plainMethodName(orig.name.text) ? orig.name.text : '';
+    }
+
+    // The name V8 infers for ORIG, an anonymous function expression, when
+    // giving it that name costs nothing per call: it is made once, by a
+    // declaration at the top level of the file (Duktape makes a named
+    // function expression about twice as slowly, so not in a function),
+    // and does not mention the name (which would then be its own).
+    function topLevelName(orig) {
+      var decl = orig.parent, list = decl && decl.parent, statement = list && list.parent;
+      if (orig.kind !== SK.FunctionExpression || orig.name || !decl || decl.kind !== SK.VariableDeclaration
+          || decl.initializer !== orig || decl.name.kind !== SK.Identifier || !statement
+          || statement.kind !== SK.VariableStatement || statement.parent.kind !== SK.SourceFile) return '';
+      var name = decl.name.text, mentioned = false;
+      (function walk(n) {
+        if (n.kind === SK.Identifier && n.text === name) mentioned = true;
+        else if (!mentioned) ts.forEachChild(n, walk);
+      })(orig);
+      return mentioned ? '' : name;
+    }
+
     function expression(node) {
-      var orig = ts.getOriginalNode(node), out = node;
-      if (orig.kind === SK.ArrowFunction) {
-        var name = inferredName(orig);
-        // Duktape reads `{ get() {} }` as the start of a getter: those two
-        // names go quoted (and the function, there, goes without a name).
-        var key = /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'get' && name !== 'set'
-          ? f.createIdentifier(name) : f.createStringLiteral(name);
-        var method = f.createMethodDeclaration(undefined, undefined, undefined, key, undefined, undefined,
-          node.parameters, undefined, node.body);
-        // The flags say whether its `this` is the enclosing one (_this).
-        ts.setEmitFlags(ts.setTextRange(method, node), ts.getEmitFlags(node));
-        var object = f.createParenthesizedExpression(f.createObjectLiteralExpression([method]));
-        out = ts.setTextRange(key.kind === SK.Identifier
-          ? f.createPropertyAccessExpression(object, name)
-          : f.createElementAccessExpression(object, f.createStringLiteral(name)), node);
+      var orig = ts.getOriginalNode(node), out = node, name;
+      if (orig.kind === SK.ArrowFunction) out = asMethod(node, inferredName(orig));
+      else if ((name = topLevelName(orig))) {
+        out = f.updateFunctionExpression(node, node.modifiers, node.asteriskToken, f.createIdentifier(name),
+          node.typeParameters, node.parameters, node.type, node.body);
       }
+      // A class's method: once per class, so the object around it is
+      // no cost to speak of.
+      else if (methodName(orig) && orig.parent && ts.isClassLike(orig.parent)) out = asMethod(node, methodName(orig));
       if (ts.isFunctionLike(orig) && orig.kind !== SK.Constructor && hasDefaults(orig)) {
         out = ts.setTextRange(setLength(out, expectedLength(orig)), node);
       }
       return out;
+    }
+
+    // An object literal's method, which TypeScript writes `m: function`,
+    // written back as the method `m() {...}` (named, not constructible).
+    function literalMethods(node) {
+      var changed = false, props = node.properties.map(function (p) {
+        var fn = p.kind === SK.PropertyAssignment && p.initializer, orig = fn && ts.getOriginalNode(fn);
+        if (!fn || fn.kind !== SK.FunctionExpression || !methodName(orig) || !orig.parent
+            || orig.parent.kind !== SK.ObjectLiteralExpression || p.name.kind !== SK.Identifier
+            || p.name.text !== methodName(orig)) return p;
+        changed = true;
+        var method = f.createMethodDeclaration(undefined, undefined, undefined, p.name, undefined, undefined,
+          fn.parameters, undefined, fn.body);
+        return ts.setEmitFlags(ts.setTextRange(method, p), ts.getEmitFlags(fn));
+      });
+      return changed ? f.updateObjectLiteralExpression(node, props) : node;
     }
 
     // An object literal's accessor that TypeScript defines apart (the
@@ -921,7 +982,7 @@ var eiderLower = (function () {
       node = ts.visitEachChild(node, visit, context);
       if (node.kind === SK.FunctionDeclaration) return declaration(node);
       if (node.kind === SK.FunctionExpression) return expression(node);
-      if (node.kind === SK.ObjectLiteralExpression) return descriptor(node);
+      if (node.kind === SK.ObjectLiteralExpression) return literalMethods(descriptor(node));
       return node;
     }
 
