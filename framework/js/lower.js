@@ -814,15 +814,26 @@ var eiderLower = (function () {
     return (fn.parameters || []).some(function (p) { return !!p.initializer; });
   }
 
+  // The built-in constructors that, called as _super.call(this, ...),
+  // ignore `this` and make a plain object of their own (or throw without
+  // new): a class extending one constructs it with __eiderConstructBuiltin.
+  // (Error and its kind, Map and Set take `this` in eider's prelude.)
+  var BUILTIN_PARENTS = /^(Array|Object|Function|Date|Boolean|Number|String|ArrayBuffer|DataView|(Ui|I)nt(8|16|32)Array|Uint8ClampedArray|Float(32|64)Array)$/;
+
   // Before TypeScript lowers classes: notes each class's constructor range.
   function classRanges(context) {
     function visit(node) {
       if (ts.isClassLike(node)) {
         var ctor = node.members.filter(function (m) { return m.kind === SK.Constructor && m.body; })[0];
         var at = ctor || node;
+        var parent = (node.heritageClauses || []).filter(function (h) {
+          return h.token === SK.ExtendsKeyword;
+        })[0];
+        parent = parent && parent.types[0].expression;
         classes[at.pos + ':' + at.end] = {
           name: node.name ? node.name.text : inferredName(node),
-          length: ctor && hasDefaults(ctor) ? expectedLength(ctor) : -1
+          length: ctor && hasDefaults(ctor) ? expectedLength(ctor) : -1,
+          builtin: !!parent && parent.kind === SK.Identifier && BUILTIN_PARENTS.test(parent.text)
         };
       }
       ts.forEachChild(node, visit);
@@ -858,13 +869,39 @@ var eiderLower = (function () {
           [f.createStringLiteral('Class constructor ' + name + " cannot be invoked without 'new'")])));
     }
 
+    // In the constructor of a class extending a built-in (BUILTIN_PARENTS):
+    // TypeScript's `_super.call(this, a) || this` (or .apply(this,
+    // arguments), maybe after `_super !== null &&`) becomes
+    //   __eiderConstructBuiltin(_super, [a], this)
+    // which constructs the parent with new and gives the result the
+    // prototype of `this` (the class's, or a subclass's).
+    function constructBuiltin(node) {
+      if (ts.isFunctionLike(node)) return node;
+      node = ts.visitEachChild(node, constructBuiltin, context);
+      if (node.kind !== SK.BinaryExpression || node.operatorToken.kind !== SK.BarBarToken
+          || node.right.kind !== SK.ThisKeyword) return node;
+      var call = node.left;
+      if (call.kind === SK.BinaryExpression && call.operatorToken.kind === SK.AmpersandAmpersandToken) call = call.right;
+      var callee = call.kind === SK.CallExpression && call.expression;
+      if (!callee || callee.kind !== SK.PropertyAccessExpression || callee.expression.kind !== SK.Identifier
+          || ts.idText(callee.expression) !== '_super' || call.arguments.length < 1
+          || call.arguments[0].kind !== SK.ThisKeyword) return node;
+      var method = ts.idText(callee.name), rest = call.arguments.slice(1), args;
+      if (method === 'call') args = f.createArrayLiteralExpression(rest);
+      else if (method === 'apply' && rest.length === 1) args = rest[0];
+      else return node;
+      return ts.setTextRange(f.createCallExpression(f.createIdentifier('__eiderConstructBuiltin'), undefined,
+        [callee.expression, args, f.createIdentifier('this')]), node);   // not _this (classCheck)
+    }
+
     // The statements for a FunctionDeclaration: itself, and maybe its length.
     function declaration(node) {
       var cls = classes[node.pos + ':' + node.end], length = -1, orig = ts.getOriginalNode(node);
       if (cls && node.name && node.body) {
+        var body = cls.builtin ? ts.visitEachChild(node.body, constructBuiltin, context) : node.body;
         node = f.updateFunctionDeclaration(node, node.modifiers, node.asteriskToken, node.name,
           node.typeParameters, node.parameters, node.type,
-          f.updateBlock(node.body, [classCheck(node, cls.name)].concat(node.body.statements)));
+          f.updateBlock(body, [classCheck(node, cls.name)].concat(body.statements)));
         length = cls.length;
       } else if (orig.kind === SK.FunctionDeclaration && hasDefaults(orig)) {
         length = expectedLength(orig);

@@ -87,6 +87,21 @@ function iterableArguments(args) {
 
 global.__eiderIterableArguments = iterableArguments;
 
+// The parent's part of constructing a class that extends a built-in such
+// as Array or Date (framework/js/lower.js, constructBuiltin): PARENT
+// called with new and ARGS (an array or an arguments object), its result
+// given the prototype of SELF, the instance `this` was made as, so that
+// it is an instance of the class with the built-in's own behaviour.
+var bind = Function.prototype.bind;
+
+function constructBuiltin(parent, args, self) {
+    var made = new (bind.apply(parent, [null].concat(Array.prototype.slice.call(args))))();
+    Object.setPrototypeOf(made, Object.getPrototypeOf(self));
+    return made;
+}
+
+global.__eiderConstructBuiltin = constructBuiltin;
+
 // The length of FN, a function with default parameters, is N: the
 // parameters before the first default (framework/js/lower.js,
 // functionsAfter). Returns FN.
