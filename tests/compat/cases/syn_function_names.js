@@ -2,7 +2,9 @@
 // methods have their names and cannot be constructed; a function
 // expression declared at the top level takes the variable's name; arrows
 // and methods named with a reserved word (an API object's delete, new,
-// default) or get/set load and run.
+// default; let and static, reserved in strict code) or get/set load and
+// run.
+'use strict';
 const api = {
     delete: (id) => `deleted ${id}`,
     default: () => 'default',
@@ -14,6 +16,8 @@ const api = {
     *ids() { yield 1; yield 2; },
     async load() { return 'loaded'; },
     return() { return 'return'; },
+    let() { return 'let'; },
+    static: () => 'static',
     old: function () { return 'old'; },
 };
 class Store {
@@ -33,7 +37,7 @@ module.exports = async function (req, res) {
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({
         calls: [api.delete(7), api.default(), api.new(), api.get('a'), api.set('a', 1), api.from(), api.list(),
-            [...api.ids()], await api.load(), api.return(), api.old(), new Store().find(), Store.create().delete(),
+            [...api.ids()], await api.load(), api.return(), api.let(), api.static(), api.old(), new Store().find(), Store.create().delete(),
             [...new Store().keys()], handlerFn(), recursive(3)],
         names: [api.from.name, api.list.name, api.ids.name,
             api.load.name, Store.prototype.find.name, Store.create.name, Store.prototype.keys.name, handlerFn.name],
