@@ -16,7 +16,8 @@ var eiderLowerClasses = (function () {
   var SK = ts.SyntaxKind;
 
   // Object literals, where ES5 output and Duktape differ from the language:
-  // `__proto__: p` (below, literal) and super in methods.
+  // `__proto__: p` (below, literal) and super in methods (and in a class's
+  // static blocks, which TypeScript's ES5 output gets wrong the same way).
   // super in an object literal's method, getter or setter reads from the
   // prototype of the literal itself (its home object), whatever `this` is:
   // TypeScript's ES5 output names a _super that does not exist there.
@@ -57,11 +58,12 @@ var eiderLowerClasses = (function () {
         && n.expression.kind === SK.SuperKeyword;
     }
 
-    // The rewriting of one method's body, HOME the literal's temporary.
+    // The rewriting of one method's body, HOME the literal's temporary
+    // (or, with no HOME, `this`: a static block's home is the class).
     function inMethod(home) {
       function proto() {
         return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier('Object'),
-          'getPrototypeOf'), undefined, [home]);
+          'getPrototypeOf'), undefined, [home || f.createThis()]);
       }
       function get(access) {
         return ts.setTextRange(f.createCallExpression(f.createIdentifier(SUPER_GET), undefined,
@@ -87,6 +89,11 @@ var eiderLowerClasses = (function () {
     // Outside any such method.
     function outer(node) {
       if (node.kind === SK.ObjectLiteralExpression) return literal(node, outer);
+      // TypeScript runs a class's static block after the class, where its
+      // _super is out of reach; its home is the class, its `this`.
+      if (node.kind === SK.ClassStaticBlockDeclaration && usesSuper(node.body)) {
+        return ts.visitEachChild(node, inMethod(null), context);
+      }
       return ts.visitEachChild(node, outer, context);
     }
 
@@ -387,9 +394,28 @@ var eiderLowerClasses = (function () {
       return mentioned ? '' : name;
     }
 
+    // Whether ORIG, an arrow, is (through arrows) in a class's static
+    // block or a static field's value.
+    function inStaticInitializer(orig) {
+      for (var n = orig, p = orig.parent; p; n = p, p = p.parent) {
+        if (p.kind === SK.ClassStaticBlockDeclaration) return true;
+        if (p.kind === SK.PropertyDeclaration && p.initializer === n) {
+          return !!(ts.getCombinedModifierFlags(p) & ts.ModifierFlags.Static);
+        }
+        if ((ts.isFunctionLike(p) && p.kind !== SK.ArrowFunction) || ts.isClassLike(p)) return false;
+      }
+      return false;
+    }
+
     function expression(node) {
       var orig = ts.getOriginalNode(node), out = node, name;
-      if (orig.kind === SK.ArrowFunction) out = asMethod(node, inferredName(orig));
+      // Not an arrow TypeScript made itself (a static block runs as one),
+      // nor one in a static block or field: there `this` is the class,
+      // which TypeScript's printer substitutes only in what it still
+      // takes for the arrow (a method is a function of its own to it).
+      if (orig.kind === SK.ArrowFunction && ts.isParseTreeNode(orig) && !inStaticInitializer(orig)) {
+        out = asMethod(node, inferredName(orig));
+      }
       else if ((name = topLevelName(orig))) {
         out = f.updateFunctionExpression(node, node.modifiers, node.asteriskToken, f.createIdentifier(name),
           node.typeParameters, node.parameters, node.type, node.body);
