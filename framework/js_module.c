@@ -587,6 +587,8 @@ static const struct {
     { "__importStar", "eider/tslib" }, { "__importDefault", "eider/tslib" },
     { "__classPrivateFieldGet", "eider/tslib" }, { "__classPrivateFieldSet", "eider/tslib" },
     { "__classPrivateFieldIn", "eider/tslib" }, { "__eiderSuperGet", "eider/tslib" },
+    { "__eiderSuperSet", "eider/tslib" }, { "__eiderWithProto", "eider/tslib" },
+    { "__eiderIterableArguments", "eider/tslib" }, { "__eiderConstructBuiltin", "eider/tslib" },
     { "__eiderLength", "eider/tslib" }, { "__eiderTDZ", "eider/tslib" },
     { "__eiderAsync", "eider/async" }, { "__eiderAwait", "eider/async" },
 };

@@ -46,6 +46,62 @@ function superGet(home, key, receiver) {
 
 global.__eiderSuperGet = superGet;
 
+// super.x = value in an object literal's method (framework/js/lower.js,
+// objectLiterals): a setter found for KEY from HOME up runs with RECEIVER as
+// this; otherwise the value lands on RECEIVER, as its own data property,
+// not on HOME. Returns VALUE, the assignment's value.
+var lookupSetter = Object.prototype.__lookupSetter__;
+
+function superSet(home, key, value, receiver) {
+    var setter = lookupSetter.call(home, key);
+    if (setter !== undefined) setter.call(receiver, value);
+    else if (Object.prototype.hasOwnProperty.call(receiver, key)) receiver[key] = value;
+    else Object.defineProperty(receiver, key, { value: value, writable: true, enumerable: true, configurable: true });
+    return value;
+}
+
+global.__eiderSuperSet = superSet;
+
+// An object literal with `__proto__: PROTO` (framework/js/lower.js,
+// objectLiterals), made without it: OBJECT gets PROTO as its prototype
+// when PROTO is an object or null, and is returned.
+function withProto(proto, object) {
+    if (proto === null || typeof proto === 'object' || typeof proto === 'function') {
+        Object.setPrototypeOf(object, proto);
+    }
+    return object;
+}
+
+global.__eiderWithProto = withProto;
+
+// The arguments object ARGS made iterable, as the language makes every
+// one (an own, non-enumerable [Symbol.iterator], Array.prototype.values),
+// for a function that hands it on whole (framework/js/lower.js,
+// iterableArguments).
+var arrayValues = Array.prototype[Symbol.iterator], iteratorKey = { value: arrayValues, writable: true,
+    configurable: true };
+
+function iterableArguments(args) {
+    Object.defineProperty(args, Symbol.iterator, iteratorKey);
+}
+
+global.__eiderIterableArguments = iterableArguments;
+
+// The parent's part of constructing a class that extends a built-in such
+// as Array or Date (framework/js/lower.js, constructBuiltin): PARENT
+// called with new and ARGS (an array or an arguments object), its result
+// given the prototype of SELF, the instance `this` was made as, so that
+// it is an instance of the class with the built-in's own behaviour.
+var bind = Function.prototype.bind;
+
+function constructBuiltin(parent, args, self) {
+    var made = new (bind.apply(parent, [null].concat(Array.prototype.slice.call(args))))();
+    Object.setPrototypeOf(made, Object.getPrototypeOf(self));
+    return made;
+}
+
+global.__eiderConstructBuiltin = constructBuiltin;
+
 // The length of FN, a function with default parameters, is N: the
 // parameters before the first default (framework/js/lower.js,
 // functionsAfter). Returns FN.
