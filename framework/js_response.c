@@ -322,6 +322,15 @@ static duk_ret_t res_write(duk_context *ctx)
     return 1;
 }
 
+/* Ends the exchange with the LEN bytes at DATA (NULL: no more body). */
+static void end_bytes(struct eider_exchange *ex, const char *data, size_t len)
+{
+    if (ex->chunked)
+        eider_http_end_chunked(ex, data, len);
+    else
+        eider_http_send(ex, ex->status, data, len);
+}
+
 /* Ends the exchange with the body at idx (or none if undefined). */
 static void end_with(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
 {
@@ -331,10 +340,7 @@ static void end_with(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
     if (!duk_is_undefined(ctx, idx) && !duk_is_null(ctx, idx)
         && (data = eider_js_bytes(ctx, idx, &len)) == NULL)
         (void)duk_type_error(ctx, "res.end() takes a string or a Buffer");
-    if (ex->chunked)
-        eider_http_end_chunked(ex, data, len);
-    else
-        eider_http_send(ex, ex->status, data, len);
+    end_bytes(ex, data, len);
 }
 
 /* res.end([data]): the last of the body, or all of it; returns res.
@@ -355,6 +361,8 @@ static duk_ret_t res_json(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
     struct evkeyvalq *out;
+    const char *text;
+    size_t len;
 
     if (ex == NULL)
         return 0;
@@ -363,6 +371,10 @@ static duk_ret_t res_json(duk_context *ctx)
     out = evhttp_request_get_output_headers(ex->req);
     if (evhttp_find_header(out, "Content-Type") == NULL)
         evhttp_add_header(out, "Content-Type", "application/json; charset=utf-8");
+    if ((text = eider_js_json_plain(ctx, 0, &len)) != NULL) {
+        end_bytes(ex, text, len);
+        return 0;
+    }
     duk_dup(ctx, 0);
     duk_json_encode(ctx, -1);
     end_with(ctx, ex, -1);
