@@ -363,7 +363,7 @@ static void answer_and_close(struct eider_gate *g, int status)
     g->closing = 1;
     bufferevent_enable(g->under, EV_WRITE);
     /* A head this small fits in head.small: formatting it cannot fail. */
-    eider_answer_format(&head, 1, status, eider_http_reason(status), &headers,
+    eider_answer_format(&head, 1, status, eider_http_reason(status), NULL, &headers,
                         EIDER_ANSWER_LISTED_LENGTH);
     send_own(g, (struct iovec[]){ { head.data, head.len }, { body, (size_t)n } }, 2);
     eider_answer_head_free(&head);
