@@ -29,5 +29,8 @@ void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx);
  * (CAP bytes) as Duktape would write it: its length, or -1 for a value
  * only JSON.stringify itself may do (see duktape_build.c). */
 long eider_duk_json_plain(void *ctx, duk_idx_t idx, char *out, size_t cap);
+/* 1 if the object at IDX is an empty object with prototype PROTO that no
+ * property was ever put on, and REFS references are all that hold it. */
+int eider_duk_untouched(void *ctx, duk_idx_t idx, void *proto, unsigned refs);
 
 #endif

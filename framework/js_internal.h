@@ -53,6 +53,11 @@ struct eider_js {
      * the call (eider_js_exchange_of). */
     struct eider_exchange *cur_ex;
     void *cur_req, *cur_res;
+    /* A req and a res whose handler answered and kept nothing of them,
+     * kept (in the stash) for the next handler call, or NULL; busy while
+     * a call uses them (calls nest under eider test). */
+    void *spare_req, *spare_res;
+    int spare_busy;
     void *req_proto;           /* prototype of every req */
     void *res_proto;           /* prototype of every res */
     void *object_proto;        /* Object.prototype, for js_json.c */

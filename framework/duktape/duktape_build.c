@@ -408,3 +408,20 @@ long eider_duk_json_plain(void *ctx, duk_idx_t idx, char *out, size_t cap)
         return -1;
     return (long)(o.p - out);
 }
+
+/* 1 if the object at IDX is still as eider made it, an empty object
+ * with prototype PROTO (no own property ever added, not even a hidden
+ * one, no array part, still extensible), and only REFS references hold
+ * it: nothing a handler could have kept sees it any more, so it may
+ * serve again in place of a new one. */
+int eider_duk_untouched(void *ctx, duk_idx_t idx, void *proto, unsigned refs)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = duk_get_hobject(thr, idx);
+
+    return h != NULL && DUK_HEAPHDR_GET_REFCOUNT((duk_heaphdr *)h) == refs
+        && DUK_HOBJECT_GET_ENEXT(h) == 0 && !DUK_HOBJECT_HAS_ARRAY_PART(h)
+        && DUK_HOBJECT_HAS_EXTENSIBLE(h) && !DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h)
+        && DUK_HOBJECT_GET_CLASS_NUMBER(h) == DUK_HOBJECT_CLASS_OBJECT
+        && (void *)DUK_HOBJECT_GET_PROTOTYPE(thr->heap, h) == proto;
+}
