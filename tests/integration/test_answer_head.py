@@ -101,3 +101,20 @@ def test_res_json_type_and_length():
     r = srv.get().get("/json")
     assert r.header_values("content-type") == ["application/json; charset=utf-8"], r.header_list
     assert r.header_values("content-length") == ["7"], r.header_list
+
+
+def test_the_answer_speaks_the_requests_version():
+    # evhttp reads the version through sscanf, which evhttp_version.c
+    # answers itself for HTTP/1.0 and HTTP/1.1.
+    e = srv.get()
+    for version, keep in (("1.0", False), ("1.1", True)):
+        data = raw(e.port, ("GET /plain HTTP/%s\r\nHost: x\r\n\r\nGET /plain HTTP/%s\r\nHost: x\r\n"
+                            "Connection: close\r\n\r\n" % (version, version)).encode())
+        answers = parse_responses(data)
+        assert answers[0].version == int(version.replace(".", "")), (version, data[:200])
+        assert answers[0].status == 200 and answers[0].body == b"x", answers
+        # HTTP/1.0 without keep-alive closes after the first answer.
+        assert len(answers) == (2 if keep else 1), (version, answers)
+    for bad in ("HTTP/1.2", "HTTP/2.0", "HTTP/1.1x", "HTTP/01.1"):
+        data = raw(e.port, ("GET /plain %s\r\nHost: x\r\n\r\n" % bad).encode())
+        assert data[:12] in (b"HTTP/1.1 400", b"HTTP/1.1 505"), (bad, data[:200])
