@@ -288,6 +288,26 @@ static int json_number(struct json_out *o, duk_tval *tv)
 
 static int json_value(struct json_out *o, duk_tval *tv);
 
+/* 1 if OBJ or an object on its prototype chain has a property toJSON,
+ * looked up in each one's own table (what duk_hobject_hasprop_raw finds
+ * through its generic lookup, at a third of the cost); 1 too for a chain
+ * that holds an object with virtual properties other than an Array's
+ * length, or is longer than plain data's: the caller leaves those to
+ * JSON.stringify. */
+static int json_has_to_json(duk_hthread *thr, duk_hobject *obj)
+{
+    duk_hstring *key = DUK_HTHREAD_STRING_TO_JSON(thr);
+    duk_int_t e_idx, h_idx;
+    int depth = 0;
+
+    for (duk_hobject *p = obj; p != NULL; p = DUK_HOBJECT_GET_PROTOTYPE(thr->heap, p))
+        if (++depth > JSON_PLAIN_DEPTH
+            || (DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(p) && !DUK_HOBJECT_HAS_EXOTIC_ARRAY(p))
+            || duk_hobject_find_entry(thr->heap, p, key, &e_idx, &h_idx))
+            return 1;
+    return 0;
+}
+
 /* A plain object's own enumerable string-keyed data properties, in
  * Duktape's order; JSON_NOT_PLAIN for an accessor or an array index key
  * (which Duktape sorts first), as its own fast path decides. */
@@ -377,7 +397,7 @@ static int json_value(struct json_out *o, duk_tval *tv)
     /* The order of JSON.stringify's own checks: toJSON first, even on a
      * function. */
     if (o->depth >= JSON_PLAIN_DEPTH || DUK_HOBJECT_IS_PROXY(obj)
-        || duk_hobject_hasprop_raw(o->thr, obj, DUK_HTHREAD_STRING_TO_JSON(o->thr)))
+        || json_has_to_json(o->thr, obj))
         return JSON_NOT_PLAIN;
     if (DUK_HOBJECT_IS_CALLABLE(obj))
         return JSON_SKIP;
