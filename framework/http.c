@@ -198,12 +198,48 @@ static void answered(struct eider_exchange *ex)
         release(ex);
 }
 
+/* Moves the last header of OUT to its front. */
+static void to_front(struct evkeyvalq *out)
+{
+    struct evkeyval *kv = TAILQ_LAST(out, evkeyvalq);
+
+    TAILQ_REMOVE(out, kv, next);
+    TAILQ_INSERT_HEAD(out, kv, next);
+}
+
+struct evkeyvalq *eider_http_headers(struct eider_exchange *ex)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
+
+    /* Where dispatch would have put them: first, id then date. */
+    if (ex->own_headers) {
+        ex->own_headers = 0;
+        evhttp_add_header(out, "Date", eider_http_date());
+        to_front(out);
+        evhttp_add_header(out, "X-Request-Id", ex->id);
+        to_front(out);
+    }
+    return out;
+}
+
+/* The answer's header list for a writer other than eider_answer_head
+ * (evhttp's, eider call's capture): eider's own lines and TYPE (NULL:
+ * none) put in it as eider_answer_head would write them. */
+static struct evkeyvalq *headers_with(struct eider_exchange *ex, const char *type)
+{
+    struct evkeyvalq *out = eider_http_headers(ex);
+
+    if (type != NULL && evhttp_find_header(out, "Content-Type") == NULL)
+        evhttp_add_header(out, "Content-Type", type);
+    return out;
+}
+
 /* The answer through evhttp_send_reply, for a connection without a gate
  * (allocating one failed). BODY is LEN bytes or NULL for none. */
-static void send_through_evhttp(struct eider_exchange *ex, const void *body, size_t len,
-                                size_t content_length)
+static void send_through_evhttp(struct eider_exchange *ex, const char *type, const void *body,
+                                size_t len, size_t content_length)
 {
-    struct evkeyvalq *headers = evhttp_request_get_output_headers(ex->req);
+    struct evkeyvalq *headers = headers_with(ex, type);
     char clen[24];
 
     if (body != NULL)
@@ -216,8 +252,15 @@ static void send_through_evhttp(struct eider_exchange *ex, const void *body, siz
 
 void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len)
 {
+    eider_http_send_typed(ex, status, NULL, body, len);
+}
+
+void eider_http_send_typed(struct eider_exchange *ex, int status, const char *type,
+                           const void *body, size_t len)
+{
     struct eider_gate *g;
     struct eider_answer_head head;
+    struct eider_answer_own own = { NULL, NULL, type };
     size_t content_length = len;
 
     if (ex->done || ex->head_sent)
@@ -230,15 +273,21 @@ void eider_http_send(struct eider_exchange *ex, int status, const void *body, si
     ex->head_sent = 1;
     account(ex);
     g = eider_gate_find(ex->listener, ex->gate_bev, ex->gate_serial);
+    if (ex->own_headers) {
+        own.id = ex->id;
+        own.date = eider_http_date();
+    }
     if (ex->glue->capture != NULL) {
+        headers_with(ex, type);
         eider_capture_head(ex->glue->capture, ex->req, status, reason_for(ex), 0, content_length);
         eider_capture_body(ex->glue->capture, body, len);
         eider_capture_end(ex->glue->capture, ex->req);
-    } else if (g != NULL && eider_answer_head(&head, ex->req, status, reason_for(ex), content_length) == 0) {
+    } else if (g != NULL
+               && eider_answer_head(&head, ex->req, status, reason_for(ex), &own, content_length) == 0) {
         eider_gate_answer(g, ex->req, head.data, head.len, body, len);
         eider_answer_head_free(&head);
     } else {
-        send_through_evhttp(ex, body, len, content_length);
+        send_through_evhttp(ex, type, body, len, content_length);
     }
     answered(ex);
 }
@@ -256,6 +305,7 @@ void eider_http_start_chunked(struct eider_exchange *ex)
         return;
     ex->head_sent = 1;
     ex->chunked = 1;
+    eider_http_headers(ex);
     if (ex->glue->capture != NULL)
         eider_capture_head(ex->glue->capture, ex->req, ex->status, reason_for(ex), 1, 0);
     else
@@ -509,8 +559,7 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg)
     ex->https = l->cfg->ssl;
     eider_proxy_resolve(h->cfg, evhttp_request_get_input_headers(req), ex->peer, sizeof(ex->peer),
                         &ex->https);
-    evhttp_add_header(evhttp_request_get_output_headers(req), "X-Request-Id", ex->id);
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Date", eider_http_date());
+    ex->own_headers = 1;   /* X-Request-Id and Date: written with the head */
     absolute_to_origin(req, uri);
     ex->method = (enum eider_method)method;
     ex->path = uri ? evhttp_uri_get_path(uri) : NULL;

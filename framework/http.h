@@ -83,6 +83,9 @@ struct eider_exchange {
     unsigned in_handler : 1;   /* handler code is on the stack for it */
     unsigned waiting : 1;      /* on the worker's waiting list */
     unsigned parked : 1;       /* held until worker_max_send_buffer frees up */
+    /* X-Request-Id and Date are not in evhttp's output list yet: the head
+     * writes them first, unless eider_http_headers() put them there. */
+    unsigned own_headers : 1;
     LIST_ENTRY(eider_exchange) wait_link;   /* in the worker's waiting list */
     TAILQ_ENTRY(eider_exchange) park_link;  /* in the worker's parked list */
     size_t body_bytes;         /* for the access log */
@@ -95,6 +98,14 @@ void eider_http_dispatch(struct evhttp_request *req, void *arg);
 
 /* Answers with STATUS and BODY (may be NULL), Content-Length set. */
 void eider_http_send(struct eider_exchange *ex, int status, const void *body, size_t len);
+/* The same with Content-Type TYPE unless the answer's headers have one. */
+void eider_http_send_typed(struct eider_exchange *ex, int status, const char *type,
+                           const void *body, size_t len);
+/* The answer's header list (evhttp's output headers of EX's request),
+ * with X-Request-Id and Date put in first if they are still only the
+ * head's to write: for code that reads or changes the list (res's header
+ * methods); code that only adds other headers may use evhttp's list. */
+struct evkeyvalq *eider_http_headers(struct eider_exchange *ex);
 /* Starts a chunked answer with ex->status and the headers set so far. */
 void eider_http_start_chunked(struct eider_exchange *ex);
 /* Writes a chunk of the answer (starting it if need be). Returns 1, or 0

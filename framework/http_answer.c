@@ -76,20 +76,51 @@ int eider_answer_body_allowed(int status)
     return status >= 200 && status != 204 && status != 304;
 }
 
-int eider_answer_format(struct eider_answer_head *h, int minor, int status, const char *reason,
-                        const struct evkeyvalq *headers, size_t content_length)
+/* 1 if header name KEY, LEN bytes long, is NAME (LEN bytes too),
+ * ignoring ASCII case: the length first, as most names differ in it. */
+static int name_is(const char *key, size_t len, const char *name, size_t name_len)
 {
+    return len == name_len && evutil_ascii_strcasecmp(key, name) == 0;
+}
+
+/* Lines of a list measured once for both passes; a longer list is
+ * measured again in the second. */
+#define MEASURED 16
+
+int eider_answer_format(struct eider_answer_head *h, int minor, int status, const char *reason,
+                        const struct eider_answer_own *own, const struct evkeyvalq *headers,
+                        size_t content_length)
+{
+    static const struct eider_answer_own none;
     const struct evkeyval *kv;
-    size_t rlen = strlen(reason), need;
+    size_t rlen = strlen(reason), need, klen[MEASURED], vlen[MEASURED];
     /* The list's own Content-Length is dropped unless it is the one to say. */
     int listed = content_length == EIDER_ANSWER_LISTED_LENGTH;
     int append = !listed && content_length != EIDER_ANSWER_NO_LENGTH;
+    const char *type;
+    size_t n = 0, tlen = 0;
     char *p;
 
+    if (own == NULL)
+        own = &none;
+    type = own->type;
     /* "HTTP/1.1 200 " reason CRLF, "Content-Length: " 20 digits CRLF, CRLF */
     need = 13 + rlen + 2 + 16 + 20 + 2 + 2;
-    TAILQ_FOREACH(kv, headers, next)
-        need += strlen(kv->key) + 2 + strlen(kv->value) + 2;
+    TAILQ_FOREACH(kv, headers, next) {
+        size_t k = strlen(kv->key), v = strlen(kv->value);
+        if (n < MEASURED)
+            klen[n] = k, vlen[n] = v;
+        n++;
+        if (type != NULL && name_is(kv->key, k, "Content-Type", 12))
+            type = NULL;   /* the handler's own */
+        need += k + 2 + v + 2;
+    }
+    if (own->id != NULL)
+        need += 14 + strlen(own->id) + 2;
+    if (own->date != NULL)
+        need += 6 + strlen(own->date) + 2;
+    if (type != NULL)
+        need += 14 + (tlen = strlen(type)) + 2;
     /* Its size comes from the handler's headers: plain malloc, checked. */
     h->data = need <= sizeof(h->small) ? h->small : malloc(need);
     if (h->data == NULL)
@@ -101,12 +132,31 @@ int eider_answer_format(struct eider_answer_head *h, int minor, int status, cons
     *p++ = ' ';
     p = put(p, reason, rlen);
     p = put(p, "\r\n", 2);
+    if (own->id != NULL) {
+        p = put(p, "X-Request-Id: ", 14);
+        p = put(p, own->id, strlen(own->id));
+        p = put(p, "\r\n", 2);
+    }
+    if (own->date != NULL) {
+        p = put(p, "Date: ", 6);
+        p = put(p, own->date, strlen(own->date));
+        p = put(p, "\r\n", 2);
+    }
+    n = 0;
     TAILQ_FOREACH(kv, headers, next) {
-        if (!listed && evutil_ascii_strcasecmp(kv->key, "Content-Length") == 0)
+        size_t k = n < MEASURED ? klen[n] : strlen(kv->key);
+        size_t v = n < MEASURED ? vlen[n] : strlen(kv->value);
+        n++;
+        if (!listed && name_is(kv->key, k, "Content-Length", 14))
             continue;
-        p = put(p, kv->key, strlen(kv->key));
+        p = put(p, kv->key, k);
         p = put(p, ": ", 2);
-        p = put(p, kv->value, strlen(kv->value));
+        p = put(p, kv->value, v);
+        p = put(p, "\r\n", 2);
+    }
+    if (type != NULL) {
+        p = put(p, "Content-Type: ", 14);
+        p = put(p, type, tlen);
         p = put(p, "\r\n", 2);
     }
     if (append) {
@@ -120,12 +170,14 @@ int eider_answer_format(struct eider_answer_head *h, int minor, int status, cons
 }
 
 int eider_answer_head(struct eider_answer_head *h, struct evhttp_request *req, int status,
-                      const char *reason, size_t content_length)
+                      const char *reason, const struct eider_answer_own *own,
+                      size_t content_length)
 {
     settle_connection(req);
     /* None for 1xx and 204 (RFC 9110 8.6); none for 304, whose body eider
      * drops, rather than the length of that body. */
-    return eider_answer_format(h, req->minor, status, reason, evhttp_request_get_output_headers(req),
+    return eider_answer_format(h, req->minor, status, reason, own,
+                               evhttp_request_get_output_headers(req),
                                eider_answer_body_allowed(status) ? content_length
                                                                  : EIDER_ANSWER_NO_LENGTH);
 }

@@ -36,11 +36,12 @@ void eider_capture_head(struct eider_capture *c, struct evhttp_request *req, int
     if (chunked) {
         if (!c->no_body)
             TAILQ_INSERT_TAIL(out, &te, next);
-        failed = eider_answer_format(&head, req->minor, status, reason, out, EIDER_ANSWER_NO_LENGTH);
+        failed = eider_answer_format(&head, req->minor, status, reason, NULL, out,
+                                     EIDER_ANSWER_NO_LENGTH);
         if (!c->no_body)
             TAILQ_REMOVE(out, &te, next);
     } else {
-        failed = eider_answer_head(&head, req, status, reason, length);
+        failed = eider_answer_head(&head, req, status, reason, NULL, length);
     }
     if (failed)
         evbuffer_add_printf(c->out, "HTTP/1.1 500 Internal Server Error\r\n\r\n");

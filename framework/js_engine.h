@@ -25,5 +25,12 @@ int eider_duk_plain_keys(void *ctx, duk_idx_t idx);
 void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t props);
 void eider_duk_push_object_sized(void *ctx, duk_uint32_t props);
 void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx);
+/* JSON.stringify of the plain object or array at IDX written into OUT
+ * (CAP bytes) as Duktape would write it: its length, or -1 for a value
+ * only JSON.stringify itself may do (see duktape_build.c). */
+long eider_duk_json_plain(void *ctx, duk_idx_t idx, char *out, size_t cap);
+/* 1 if the object at IDX is an empty object with prototype PROTO that no
+ * property was ever put on, and REFS references are all that hold it. */
+int eider_duk_untouched(void *ctx, duk_idx_t idx, void *proto, unsigned refs);
 
 #endif

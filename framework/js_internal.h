@@ -53,12 +53,18 @@ struct eider_js {
      * the call (eider_js_exchange_of). */
     struct eider_exchange *cur_ex;
     void *cur_req, *cur_res;
+    /* A req and a res whose handler answered and kept nothing of them,
+     * kept (in the stash) for the next handler call, or NULL; busy while
+     * a call uses them (calls nest under eider test). */
+    void *spare_req, *spare_res;
+    int spare_busy;
     void *req_proto;           /* prototype of every req */
     void *res_proto;           /* prototype of every res */
     void *object_proto;        /* Object.prototype, for js_json.c */
     void *array_proto;         /* Array.prototype, for js_json.c */
     char *scratch;             /* js_json.c's, for strings with escapes */
     size_t scratch_cap;
+    char *json_out;            /* res.json()'s text (EIDER_JS_JSON_OUT), made on first use */
     /* js_util.c's: keys of deferred Promises in the stash */
     int next_deferred;
     /* js_timers.c's: every live timer (freed with the heap), the last id */
@@ -250,6 +256,10 @@ void eider_js_json_parse(duk_context *ctx, duk_idx_t idx);
  * the parse needs the text (invalid JSON, or a rare mix of escapes and
  * other than ASCII in one string). */
 int eider_js_json_parse_utf8(duk_context *ctx, const char *data, size_t len);
+/* js_json.c: JSON.stringify of the plain data at idx (*len bytes, valid
+ * until the next call), or NULL when JSON.stringify must do it. */
+const char *eider_js_json_plain(duk_context *ctx, duk_idx_t idx, size_t *len);
+#define EIDER_JS_JSON_OUT (16 * 1024)   /* longer texts go to JSON.stringify */
 
 /* Pushes a new object with prototype PROTO (a heap pointer to an object
  * the stash keeps alive). */

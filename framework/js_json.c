@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "js_internal.h"
 
 /* Duktape's own nesting limit (DUK_USE_JSON_DEC_RECLIMIT): deeper input
@@ -337,6 +338,27 @@ int eider_js_json_parse_utf8(duk_context *ctx, const char *data, size_t len)
 }
 
 /* JSON.parse(text[, reviver]): with a reviver, Duktape's own. */
+/* res.json()'s text of the value at IDX, *LEN bytes in the runtime's
+ * buffer (valid until the next call), for plain data (an object or array
+ * of strings, numbers, booleans, null: eider_duk_json_plain); NULL for
+ * anything else, which JSON.stringify must do. Against duk_json_encode
+ * it spares Duktape's setup and protected call and the interning of a
+ * string that only goes to the wire (callgrind: 2.6k instructions of a
+ * hello request). */
+const char *eider_js_json_plain(duk_context *ctx, duk_idx_t idx, size_t *len)
+{
+    struct eider_js *js = eider_js_of(ctx);
+    long n;
+
+    if (js->json_out == NULL)
+        js->json_out = eider_malloc(EIDER_JS_JSON_OUT);
+    n = eider_duk_json_plain(ctx, idx, js->json_out, EIDER_JS_JSON_OUT);
+    if (n < 0)
+        return NULL;
+    *len = (size_t)n;
+    return js->json_out;
+}
+
 static duk_ret_t json_parse(duk_context *ctx)
 {
     if (duk_is_callable(ctx, 1)) {

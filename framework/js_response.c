@@ -133,6 +133,7 @@ static void add_header(duk_context *ctx, struct evkeyvalq *out, const char *name
 }
 
 #define RES_SET_VALUES DUK_HIDDEN_SYMBOL("setValues")
+#define JSON_TYPE "application/json; charset=utf-8"   /* res.json()'s Content-Type */
 
 /* Pushes res's table of header values set as numbers or arrays, by
  * lower-case name, and returns 1; made now if res has none and MAKE is
@@ -191,7 +192,7 @@ static void keep_set_value(duk_context *ctx, const char *name, duk_idx_t idx)
  * a TypeError for an invalid name or value, an Error once the head is sent. */
 static void set_header(duk_context *ctx, struct eider_exchange *ex, const char *name, duk_idx_t idx)
 {
-    struct evkeyvalq *out = evhttp_request_get_output_headers(ex->req);
+    struct evkeyvalq *out = eider_http_headers(ex);
 
     if (!valid_header_name(name))
         (void)duk_type_error(ctx, "invalid header name \"%s\"", name);
@@ -236,7 +237,7 @@ static duk_ret_t res_get_header(duk_context *ctx)
     duk_pop(ctx);
     /* One value as a string, several as an array. */
     duk_push_array(ctx);
-    TAILQ_FOREACH(kv, evhttp_request_get_output_headers(ex->req), next) {
+    TAILQ_FOREACH(kv, eider_http_headers(ex), next) {
         if (strcasecmp(kv->key, name) == 0) {
             duk_push_string(ctx, kv->value);
             duk_put_prop_index(ctx, -2, (duk_uarridx_t)n++);
@@ -257,7 +258,7 @@ static duk_ret_t res_remove_header(duk_context *ctx)
     const char *name = duk_require_string(ctx, 0);
 
     if (ex != NULL && !ex->head_sent) {
-        evhttp_remove_header(evhttp_request_get_output_headers(ex->req), name);
+        evhttp_remove_header(eider_http_headers(ex), name);
         keep_set_value(ctx, name, DUK_INVALID_INDEX);
     }
     return 0;
@@ -322,6 +323,15 @@ static duk_ret_t res_write(duk_context *ctx)
     return 1;
 }
 
+/* Ends the exchange with the LEN bytes at DATA (NULL: no more body). */
+static void end_bytes(struct eider_exchange *ex, const char *data, size_t len)
+{
+    if (ex->chunked)
+        eider_http_end_chunked(ex, data, len);
+    else
+        eider_http_send(ex, ex->status, data, len);
+}
+
 /* Ends the exchange with the body at idx (or none if undefined). */
 static void end_with(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
 {
@@ -331,10 +341,7 @@ static void end_with(duk_context *ctx, struct eider_exchange *ex, duk_idx_t idx)
     if (!duk_is_undefined(ctx, idx) && !duk_is_null(ctx, idx)
         && (data = eider_js_bytes(ctx, idx, &len)) == NULL)
         (void)duk_type_error(ctx, "res.end() takes a string or a Buffer");
-    if (ex->chunked)
-        eider_http_end_chunked(ex, data, len);
-    else
-        eider_http_send(ex, ex->status, data, len);
+    end_bytes(ex, data, len);
 }
 
 /* res.end([data]): the last of the body, or all of it; returns res.
@@ -355,14 +362,28 @@ static duk_ret_t res_json(duk_context *ctx)
 {
     struct eider_exchange *ex = live_exchange(ctx);
     struct evkeyvalq *out;
+    const char *text;
+    size_t len;
 
     if (ex == NULL)
         return 0;
     if (!duk_is_undefined(ctx, 1))
         set_status(ctx, ex, 1);
-    out = evhttp_request_get_output_headers(ex->req);
+    /* Plain data cannot throw: its Content-Type goes straight to the
+     * head, unless the handler set one, without a turn in evhttp's list. */
+    if ((text = eider_js_json_plain(ctx, 0, &len)) != NULL && !ex->chunked) {
+        eider_http_send_typed(ex, ex->status, JSON_TYPE, text, len);
+        return 0;
+    }
+    /* JSON.stringify may throw (a cycle, a toJSON): the type is set first,
+     * as a handler that catches it and answers otherwise would see it. */
+    out = eider_http_headers(ex);
     if (evhttp_find_header(out, "Content-Type") == NULL)
-        evhttp_add_header(out, "Content-Type", "application/json; charset=utf-8");
+        evhttp_add_header(out, "Content-Type", JSON_TYPE);
+    if (text != NULL) {
+        end_bytes(ex, text, len);
+        return 0;
+    }
     duk_dup(ctx, 0);
     duk_json_encode(ctx, -1);
     end_with(ctx, ex, -1);

@@ -475,6 +475,7 @@ static void js_destroy(void *rt)
     }
     free(js->methods);
     free(js->scratch);
+    free(js->json_out);
     free(js->root);
     free(js);
 }

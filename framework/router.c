@@ -18,6 +18,7 @@
 
 struct node {
     char *name;                /* static name, or the param name */
+    size_t nlen;               /* strlen(name), compared first when matching */
     int handler;               /* -1 if this path has no file */
     struct node **kids;        /* static children */
     size_t nkids;
@@ -38,6 +39,7 @@ static struct node *node_new(const char *name)
 {
     struct node *n = eider_calloc(1, sizeof(*n));
     n->name = eider_strdup(name);
+    n->nlen = strlen(name);
     n->handler = -1;
     return n;
 }
@@ -324,7 +326,7 @@ static int match_from(const struct node *n, const struct segments *s, int i,
         return n->handler;
     for (size_t k = 0; k < n->nkids; k++) {
         const struct node *kid = n->kids[k];
-        if (strlen(kid->name) == s->len[i] && memcmp(kid->name, s->seg[i], s->len[i]) == 0) {
+        if (kid->nlen == s->len[i] && memcmp(kid->name, s->seg[i], s->len[i]) == 0) {
             int h = match_from(kid, s, i + 1, m);
             if (h >= 0)
                 return h;
@@ -366,7 +368,7 @@ int eider_router_match(const struct eider_router *r, const char *path, size_t le
     m->buf = NULL;
     s.n = 0;
     if (len > 0) {
-        m->buf = eider_malloc(len + 1);
+        m->buf = len < sizeof(m->small) ? m->small : eider_malloc(len + 1);
         out = m->buf;
         while (p < end) {
             const char *slash = memchr(p, '/', (size_t)(end - p));
@@ -394,6 +396,7 @@ int eider_router_match(const struct eider_router *r, const char *path, size_t le
 
 void eider_match_clear(struct eider_match *m)
 {
-    free(m->buf);
+    if (m->buf != m->small)
+        free(m->buf);
     m->buf = NULL;
 }

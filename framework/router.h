@@ -22,7 +22,9 @@ struct eider_match {
     int handler;               /* index into the router's files, or -1 */
     int nparams;
     struct eider_param params[EIDER_MAX_PARAMS];
-    char *buf;                 /* decoded segments; eider_match_clear frees */
+    char *buf;                 /* decoded segments: small, or allocated
+                                * (eider_match_clear frees it) */
+    char small[64];            /* a short path's segments: no allocation */
 };
 
 /* Scans ROOT (an absolute directory path). Returns a router, or NULL with

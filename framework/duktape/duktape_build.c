@@ -193,3 +193,255 @@ void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx)
     DUK_TVAL_INCREF(thr, tv);
     duk_pop_2(thr);
 }
+
+/* --- JSON.stringify of plain data, straight into a C buffer --- */
+
+/* Where eider_duk_json_plain writes, and how deep it is. */
+struct json_out {
+    duk_hthread *thr;
+    char *p, *end;
+    int depth;
+};
+
+/* What json_value says of a value: written, to be left out (undefined, a
+ * function, a symbol: a member is dropped, an element is null), or one
+ * JSON.stringify must do itself (anything whose text could differ from
+ * what is written here, or that does not fit). */
+enum { JSON_WRITTEN, JSON_SKIP, JSON_NOT_PLAIN };
+
+/* Nesting this plain path takes; deeper (or a cycle) goes to Duktape's,
+ * which also says what is wrong with a cycle. */
+#define JSON_PLAIN_DEPTH 8
+
+/* Appends the LEN bytes at S; 0 if they do not fit. */
+static int json_put(struct json_out *o, const void *s, size_t len)
+{
+    if ((size_t)(o->end - o->p) < len)
+        return 0;
+    memcpy(o->p, s, len);
+    o->p += len;
+    return 1;
+}
+
+/* The string H quoted as Duktape's duk__json_enc_quote_string quotes it
+ * (its own escape table): ASCII only, since Duktape's strings are CESU-8
+ * and what it does with the rest is its own. */
+static int json_string(struct json_out *o, duk_hstring *h)
+{
+    const duk_uint8_t *s = DUK_HSTRING_GET_DATA(h);
+    duk_size_t n = DUK_HSTRING_GET_BYTELEN(h);
+    char *q = o->p;
+
+    /* Six bytes per character at most ("\u001f"), and the two quotes. */
+    if ((size_t)(o->end - q) < 2 + 6 * (size_t)n)
+        return JSON_NOT_PLAIN;
+    *q++ = '"';
+    for (duk_size_t i = 0; i < n; i++) {
+        duk_uint8_t b = duk__json_quotestr_lookup[s[i]];
+        if (DUK_LIKELY(b < 0x80)) {
+            *q++ = (char)b;
+        } else if (b >= 0xa0) {
+            *q++ = '\\';
+            *q++ = (char)(b - 0x80);
+        } else if (b == 0x80) {
+            *q++ = '\\', *q++ = 'u', *q++ = '0', *q++ = '0';
+            *q++ = (char)duk_lc_digits[s[i] >> 4];
+            *q++ = (char)duk_lc_digits[s[i] & 15];
+        } else {
+            return JSON_NOT_PLAIN;   /* 0x7f and up: Duktape decodes them */
+        }
+    }
+    *q++ = '"';
+    o->p = q;
+    return JSON_WRITTEN;
+}
+
+/* A number as JSON.stringify writes it: ToString for a finite one (an
+ * integer printed here, any other through Duktape's own conversion),
+ * null for NaN and the infinities. */
+static int json_number(struct json_out *o, duk_tval *tv)
+{
+    duk_double_t d = DUK_TVAL_GET_NUMBER(tv);
+    char tmp[24], *q = tmp + sizeof(tmp);
+    duk_size_t len;
+    const char *s;
+    int ok;
+
+    if (!DUK_ISFINITE(d))
+        return json_put(o, "null", 4) ? JSON_WRITTEN : JSON_NOT_PLAIN;
+    if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (duk_double_t)(duk_int64_t)d) {
+        duk_int64_t v = (duk_int64_t)d;   /* -0 is 0, as ToString says */
+        duk_uint64_t u = v < 0 ? (duk_uint64_t)-v : (duk_uint64_t)v;
+        do
+            *--q = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (v < 0)
+            *--q = '-';
+        return json_put(o, q, (size_t)(tmp + sizeof(tmp) - q)) ? JSON_WRITTEN : JSON_NOT_PLAIN;
+    }
+    duk_push_tval(o->thr, tv);
+    s = duk_to_lstring(o->thr, -1, &len);
+    ok = json_put(o, s, len);
+    duk_pop(o->thr);
+    return ok ? JSON_WRITTEN : JSON_NOT_PLAIN;
+}
+
+static int json_value(struct json_out *o, duk_tval *tv);
+
+/* 1 if OBJ or an object on its prototype chain has a property toJSON,
+ * looked up in each one's own table (what duk_hobject_hasprop_raw finds
+ * through its generic lookup, at a third of the cost); 1 too for a chain
+ * that holds an object with virtual properties other than an Array's
+ * length, or is longer than plain data's: the caller leaves those to
+ * JSON.stringify. */
+static int json_has_to_json(duk_hthread *thr, duk_hobject *obj)
+{
+    duk_hstring *key = DUK_HTHREAD_STRING_TO_JSON(thr);
+    duk_int_t e_idx, h_idx;
+    int depth = 0;
+
+    for (duk_hobject *p = obj; p != NULL; p = DUK_HOBJECT_GET_PROTOTYPE(thr->heap, p))
+        if (++depth > JSON_PLAIN_DEPTH
+            || (DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(p) && !DUK_HOBJECT_HAS_EXOTIC_ARRAY(p))
+            || duk_hobject_find_entry(thr->heap, p, key, &e_idx, &h_idx))
+            return 1;
+    return 0;
+}
+
+/* A plain object's own enumerable string-keyed data properties, in
+ * Duktape's order; JSON_NOT_PLAIN for an accessor or an array index key
+ * (which Duktape sorts first), as its own fast path decides. */
+static int json_members(struct json_out *o, duk_hobject *obj)
+{
+    duk_heap *heap = o->thr->heap;
+    int any = 0;
+
+    if (DUK_HOBJECT_HAS_ARRAY_PART(obj) || !json_put(o, "{", 1))
+        return JSON_NOT_PLAIN;
+    for (duk_uint_fast32_t i = 0; i < (duk_uint_fast32_t)DUK_HOBJECT_GET_ENEXT(obj); i++) {
+        duk_hstring *k = DUK_HOBJECT_E_GET_KEY(heap, obj, i);
+        char *mark = o->p;
+        int r;
+
+        if (k == NULL)
+            continue;
+        if (DUK_HSTRING_HAS_ARRIDX(k) || DUK_HOBJECT_E_SLOT_IS_ACCESSOR(heap, obj, i))
+            return JSON_NOT_PLAIN;
+        if (!DUK_HOBJECT_E_SLOT_IS_ENUMERABLE(heap, obj, i) || DUK_HSTRING_HAS_SYMBOL(k))
+            continue;
+        if ((any && !json_put(o, ",", 1)) || json_string(o, k) != JSON_WRITTEN
+            || !json_put(o, ":", 1))
+            return JSON_NOT_PLAIN;
+        r = json_value(o, DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(heap, obj, i));
+        if (r == JSON_NOT_PLAIN)
+            return r;
+        if (r == JSON_SKIP)
+            o->p = mark;   /* the member goes, with its comma */
+        else
+            any = 1;
+    }
+    return json_put(o, "}", 1) ? JSON_WRITTEN : JSON_NOT_PLAIN;
+}
+
+/* A dense array's elements (a gap could be filled from a prototype:
+ * JSON_NOT_PLAIN, as any array without its array part). */
+static int json_elements(struct json_out *o, duk_hobject *obj)
+{
+    duk_uint_fast32_t len = ((duk_harray *)obj)->length;
+
+    if (!DUK_HOBJECT_HAS_ARRAY_PART(obj) || len > DUK_HOBJECT_GET_ASIZE(obj)
+        || !json_put(o, "[", 1))
+        return JSON_NOT_PLAIN;
+    for (duk_uint_fast32_t i = 0; i < len; i++) {
+        duk_tval *tv = DUK_HOBJECT_A_GET_VALUE_PTR(o->thr->heap, obj, i);
+        int r;
+
+        if (DUK_TVAL_IS_UNUSED(tv) || (i > 0 && !json_put(o, ",", 1)))
+            return JSON_NOT_PLAIN;
+        if ((r = json_value(o, tv)) == JSON_NOT_PLAIN)
+            return r;
+        if (r == JSON_SKIP && !json_put(o, "null", 4))
+            return JSON_NOT_PLAIN;
+    }
+    return json_put(o, "]", 1) ? JSON_WRITTEN : JSON_NOT_PLAIN;
+}
+
+/* One value; see the enum above. Objects: only plain ones (class Object)
+ * and arrays, with no toJSON anywhere on their chain and no Proxy. */
+static int json_value(struct json_out *o, duk_tval *tv)
+{
+    duk_hobject *obj;
+    int r;
+
+    switch (DUK_TVAL_GET_TAG(tv)) {
+    case DUK_TAG_UNDEFINED:
+    case DUK_TAG_LIGHTFUNC:
+        return JSON_SKIP;
+    case DUK_TAG_NULL:
+        return json_put(o, "null", 4) ? JSON_WRITTEN : JSON_NOT_PLAIN;
+    case DUK_TAG_BOOLEAN:
+        return (DUK_TVAL_GET_BOOLEAN(tv) ? json_put(o, "true", 4) : json_put(o, "false", 5))
+               ? JSON_WRITTEN : JSON_NOT_PLAIN;
+    case DUK_TAG_STRING:
+        if (DUK_HSTRING_HAS_SYMBOL(DUK_TVAL_GET_STRING(tv)))
+            return JSON_SKIP;
+        return json_string(o, DUK_TVAL_GET_STRING(tv));
+    case DUK_TAG_OBJECT:
+        break;
+    default:
+        if (DUK_TVAL_IS_NUMBER(tv))
+            return json_number(o, tv);
+        return JSON_NOT_PLAIN;   /* buffers, pointers */
+    }
+    obj = DUK_TVAL_GET_OBJECT(tv);
+    /* The order of JSON.stringify's own checks: toJSON first, even on a
+     * function. */
+    if (o->depth >= JSON_PLAIN_DEPTH || DUK_HOBJECT_IS_PROXY(obj)
+        || json_has_to_json(o->thr, obj))
+        return JSON_NOT_PLAIN;
+    if (DUK_HOBJECT_IS_CALLABLE(obj))
+        return JSON_SKIP;
+    if (DUK_HOBJECT_GET_CLASS_NUMBER(obj) != DUK_HOBJECT_CLASS_OBJECT
+        && DUK_HOBJECT_GET_CLASS_NUMBER(obj) != DUK_HOBJECT_CLASS_ARRAY)
+        return JSON_NOT_PLAIN;
+    o->depth++;
+    r = DUK_HOBJECT_GET_CLASS_NUMBER(obj) == DUK_HOBJECT_CLASS_ARRAY ? json_elements(o, obj)
+                                                                     : json_members(o, obj);
+    o->depth--;
+    return r;
+}
+
+/* JSON.stringify(value) of the object or array at IDX into OUT (CAP
+ * bytes), byte for byte what Duktape would make, without its setup, its
+ * protected call and the interning of the result: returns the length, or
+ * -1 (OUT's contents then unspecified) for anything else (other classes,
+ * a toJSON, an accessor, non-ASCII text, deeper than JSON_PLAIN_DEPTH,
+ * longer than CAP), which the caller hands to JSON.stringify. Reads
+ * only: no user code runs. */
+long eider_duk_json_plain(void *ctx, duk_idx_t idx, char *out, size_t cap)
+{
+    duk_hthread *thr = ctx;
+    duk_tval *tv = duk_get_tval(thr, idx);
+    struct json_out o = { thr, out, out + cap, 0 };
+
+    if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv) || json_value(&o, tv) != JSON_WRITTEN)
+        return -1;
+    return (long)(o.p - out);
+}
+
+/* 1 if the object at IDX is still as eider made it, an empty object
+ * with prototype PROTO (no own property ever added, not even a hidden
+ * one, no array part, still extensible), and only REFS references hold
+ * it: nothing a handler could have kept sees it any more, so it may
+ * serve again in place of a new one. */
+int eider_duk_untouched(void *ctx, duk_idx_t idx, void *proto, unsigned refs)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = duk_get_hobject(thr, idx);
+
+    return h != NULL && DUK_HEAPHDR_GET_REFCOUNT((duk_heaphdr *)h) == refs
+        && DUK_HOBJECT_GET_ENEXT(h) == 0 && !DUK_HOBJECT_HAS_ARRAY_PART(h)
+        && DUK_HOBJECT_HAS_EXTENSIBLE(h) && !DUK_HOBJECT_HAS_EXOTIC_BEHAVIOR(h)
+        && DUK_HOBJECT_GET_CLASS_NUMBER(h) == DUK_HOBJECT_CLASS_OBJECT
+        && (void *)DUK_HOBJECT_GET_PROTOTYPE(thr->heap, h) == proto;
+}
