@@ -12,7 +12,10 @@
  * framework/duktape/duktape_build.c (which compiles Duktape and sees its
  * internals): an own data property by the heap pointer of its key, with
  * no interning and no prototype walk (1 and pushed, or 0); the bytecode
- * and source of a RegExp object Duktape made (1 and both pushed, or 0);
+ * and source of a RegExp object Duktape made (1 and both pushed, or 0),
+ * or its source's pointer and flags (1, nothing pushed, or 0); lastIndex
+ * written in place where it is a plain own number (1, or 0 to do it the
+ * generic way);
  * Object.keys of a plain object from its property table (1 and the array
  * pushed, or 0 for any object Duktape must enumerate itself); a new empty
  * array with room for ITEMS elements and PROPS named properties; a new
@@ -21,6 +24,8 @@
  * which lacks that key. */
 int eider_duk_get_own(void *ctx, duk_idx_t idx, void *key);
 int eider_duk_native_regexp(void *ctx, duk_idx_t idx);
+int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags);
+int eider_duk_set_last_index(void *ctx, duk_idx_t idx, double v);
 int eider_duk_plain_keys(void *ctx, duk_idx_t idx);
 void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t props);
 void eider_duk_push_object_sized(void *ctx, duk_uint32_t props);

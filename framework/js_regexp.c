@@ -217,9 +217,33 @@ static int native_lookup(duk_context *ctx, duk_idx_t idx)
  * prelude's own cache does: a RegExp still held keeps its code alive. */
 #define TABLE_MAX 1000
 
+/* The last code objects resolve_own() found for Duktape's RegExps, by
+ * source pointer and flags: a literal evaluated in a loop (a new RegExp
+ * object each time) then costs two pointer compares, not a table lookup
+ * by string (~1,000 instructions a call). Valid while the tables that
+ * hold each code as a value live: emptied with them (new_tables), which
+ * is also where a new heap starts. Each source is also kept in
+ * H.lit_keep at its slot's index (a source that is an array index, /1/,
+ * is no key string in a table): no other string can take its address. */
+#define LIT_CACHE 64
+static struct lit_entry {
+    void *src, *code;
+    int flags;
+} lit_cache[LIT_CACHE];
+
+static struct lit_entry *lit_slot(void *src, int flags)
+{
+    return &lit_cache[(((uintptr_t)src >> 4) ^ (unsigned)flags) % LIT_CACHE];
+}
+
 static void new_tables(duk_context *ctx)
 {
+    memset(lit_cache, 0, sizeof(lit_cache));
     duk_push_heap_stash(ctx);
+    duk_push_array(ctx);
+    if (H.ctx == ctx)
+        H.lit_keep = duk_get_heapptr(ctx, -1);
+    duk_put_prop_literal(ctx, -2, DUK_HIDDEN_SYMBOL("reLitKeep"));
     duk_push_array(ctx);
     for (duk_uarridx_t i = 0; i < 8; i++) {
         duk_push_bare_object(ctx);
@@ -264,6 +288,9 @@ static int resolve_own(duk_context *ctx, duk_idx_t idx)
 {
     size_t bl;
     const unsigned char *bc;
+    struct lit_entry *slot;
+    void *src;
+    int flags;
 
     idx = duk_normalize_index(ctx, idx);
     if (eider_duk_get_own(ctx, idx, H.code_key)) {
@@ -271,6 +298,13 @@ static int resolve_own(duk_context *ctx, duk_idx_t idx)
             return 1;
         duk_pop(ctx);
         return -1;
+    }
+    if (!eider_duk_native_regexp_key(ctx, idx, &src, &flags))
+        return -1;
+    slot = lit_slot(src, flags);
+    if (slot->src == src && slot->flags == flags) {
+        duk_push_heapptr(ctx, slot->code);
+        return 1;
     }
     if (!eider_duk_native_regexp(ctx, idx))             /* [bc src] */
         return -1;
@@ -281,8 +315,16 @@ static int resolve_own(duk_context *ctx, duk_idx_t idx)
     duk_get_prop(ctx, -3);                                /* [bc table tables code] */
     duk_replace(ctx, -4);
     duk_pop_2(ctx);                                       /* [code] */
-    if (duk_is_object(ctx, -1))
+    if (duk_is_object(ctx, -1)) {
+        slot->src = src;
+        slot->flags = flags;
+        slot->code = duk_get_heapptr(ctx, -1);
+        duk_push_heapptr(ctx, H.lit_keep);
+        duk_push_heapptr(ctx, src);
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)(slot - lit_cache));
+        duk_pop(ctx);
         return 1;
+    }
     {
         int r = duk_is_null(ctx, -1) ? 0 : -1;
         duk_pop(ctx);

@@ -49,6 +49,7 @@ struct eider_re_heap {
     void *code_key;             /* the string HIDDEN_RE_CODE, kept in the stash */
     void *ptr_key;              /* the string HIDDEN_CODE, kept in the stash */
     void *holder;               /* an array in the stash: [0] is the subject */
+    void *lit_keep;             /* an array in the stash: js_regexp.c's literal cache */
 };
 extern struct eider_re_heap eider_re_heap;
 

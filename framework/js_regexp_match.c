@@ -179,6 +179,8 @@ static double last_index(duk_context *ctx, duk_idx_t re)
 
 void eider_re_set_last_index(duk_context *ctx, duk_idx_t re, double v)
 {
+    if (eider_duk_set_last_index(ctx, re, v))
+        return;
     duk_push_number(ctx, v);
     duk_put_prop_literal(ctx, re, "lastIndex");
 }

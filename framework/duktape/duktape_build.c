@@ -100,6 +100,56 @@ int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
     return 1;
 }
 
+/* For a RegExp object Duktape itself made (an ES5 regex literal): its
+ * source string into *SRC (a heap pointer that lives as long as any
+ * string of the same text: the caller keeps one) and the first byte of
+ * its bytecode (Duktape's flags g, i, m in the low bits) into *FLAGS,
+ * returning 1 without pushing anything; 0 for anything else. What
+ * eider_duk_native_regexp() gives, for a cache keyed by pointer. */
+int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags)
+{
+    duk_hthread *thr = ctx;
+    duk_tval *tv = duk_get_tval(thr, idx), *bc, *s;
+    duk_hobject *h;
+    duk_hstring *b;
+
+    if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+        return 0;
+    h = DUK_TVAL_GET_OBJECT(tv);
+    if (DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_REGEXP)
+        return 0;
+    bc = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_BYTECODE(thr));
+    s = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_SOURCE(thr));
+    if (bc == NULL || s == NULL || !DUK_TVAL_IS_STRING(bc) || !DUK_TVAL_IS_STRING(s))
+        return 0;
+    b = DUK_TVAL_GET_STRING(bc);
+    *flags = DUK_HSTRING_GET_BYTELEN(b) > 0 ? DUK_HSTRING_GET_DATA(b)[0] & 7 : 0;
+    *src = DUK_TVAL_GET_STRING(s);
+    return 1;
+}
+
+/* lastIndex = V on the object at IDX, where lastIndex is an own writable
+ * data property holding a number (every RegExp's, unless user code
+ * redefined it): written in place, returning 1. 0, nothing done, for
+ * anything else, which the caller's generic put handles (a setter, a
+ * non-writable property's TypeError, a Proxy). A number replacing a
+ * number needs no reference count. */
+int eider_duk_set_last_index(void *ctx, duk_idx_t idx, double v)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = duk_get_hobject(thr, idx);
+    duk_uint_t attrs;
+    duk_tval *tv;
+
+    if (h == NULL || DUK_HOBJECT_HAS_EXOTIC_PROXYOBJ(h))
+        return 0;
+    tv = duk_hobject_find_entry_tval_ptr_and_attrs(thr->heap, h, DUK_HTHREAD_STRING_LAST_INDEX(thr), &attrs);
+    if (tv == NULL || !(attrs & DUK_PROPDESC_FLAG_WRITABLE) || !DUK_TVAL_IS_NUMBER(tv))
+        return 0;
+    DUK_TVAL_SET_NUMBER(tv, v);
+    return 1;
+}
+
 /* Object.keys(obj) for a plain object at IDX (class Object, no exotic
  * behaviour, no array part, no key that is an array index, so Duktape's
  * order is its entry order): pushes the array of its enumerable string
