@@ -26,6 +26,15 @@
  * An ASCII string maps A-Z / a-z only: done on its bytes, and one that
  * would not change is returned as it is (the same string value). Left to
  * Duktape: a this that is no primitive string, any non-ASCII byte.
+ *
+ * Array.prototype.join: Duktape reads each element with a generic
+ * property read and joins in batches (~2,900 instructions for three
+ * words); an Array whose elements all sit in its array part and are
+ * strings, numbers, booleans, null or undefined (whose ToString runs no
+ * code) is joined from a copy of them on the value stack, with a string
+ * separator or none. Left to Duktape: holes, objects, symbols, more than
+ * JOIN_MAX elements, any this that is no Array, a separator that is no
+ * string.
  */
 #include <math.h>
 #include <stdio.h>
@@ -171,6 +180,36 @@ static duk_ret_t to_upper_case(duk_context *ctx)
     return case_convert(ctx, 1);
 }
 
+#define JOIN_MAX 4096
+
+/* Array.prototype.join(separator) */
+static duk_ret_t array_join(duk_context *ctx)
+{
+    duk_int_t n;
+
+    duk_set_top(ctx, 1);
+    duk_push_this(ctx);                                 /* [sep this] */
+    if (duk_is_undefined(ctx, 0)) {
+        duk_push_literal(ctx, ",");
+        duk_replace(ctx, 0);
+    }
+    if (!duk_is_string(ctx, 0) || duk_is_symbol(ctx, 0)
+        || (n = eider_duk_push_primitive_items(ctx, 1, JOIN_MAX)) < 0) {
+        call_original(ctx, 1, 1);
+        return 1;
+    }
+    for (duk_idx_t i = 2; i < 2 + n; i++) {             /* [sep this items...] */
+        if (duk_is_null_or_undefined(ctx, i)) {
+            duk_push_literal(ctx, "");
+            duk_replace(ctx, i);
+        }
+    }
+    duk_dup(ctx, 0);
+    duk_insert(ctx, 2);                                 /* [sep this sep items...] */
+    duk_join(ctx, n);
+    return 1;
+}
+
 /* Puts FN as the method NAME of the object at -1 (writable, configurable,
  * not enumerable, as built-ins are), with Duktape's own under ORIGINAL. */
 static void replace_method(duk_context *ctx, const char *name, duk_c_function fn, duk_idx_t nargs)
@@ -197,6 +236,10 @@ void eider_js_builtins_init(duk_context *ctx)
     duk_get_prop_literal(ctx, 0, "Object");
     replace_method(ctx, "keys", object_keys, 1);
     duk_pop(ctx);
+    duk_get_prop_literal(ctx, 0, "Array");
+    duk_get_prop_literal(ctx, -1, "prototype");
+    replace_method(ctx, "join", array_join, 1);
+    duk_pop_2(ctx);
     duk_get_prop_literal(ctx, 0, "String");
     duk_get_prop_literal(ctx, -1, "prototype");
     replace_method(ctx, "toLowerCase", to_lower_case, 0);

@@ -17,7 +17,9 @@
  * written in place where it is a plain own number (1, or 0 to do it the
  * generic way);
  * Object.keys of a plain object from its property table (1 and the array
- * pushed, or 0 for any object Duktape must enumerate itself); a new empty
+ * pushed, or 0 for any object Duktape must enumerate itself); the
+ * elements of a dense Array of primitives (pushed, their count, or -1);
+ * a new empty
  * array with room for ITEMS elements and PROPS named properties; a new
  * empty object (Object.prototype's) with room for PROPS named
  * properties; [key value] on top added to the plain object at OBJ_IDX,
@@ -27,6 +29,7 @@ int eider_duk_native_regexp(void *ctx, duk_idx_t idx);
 int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags);
 int eider_duk_set_last_index(void *ctx, duk_idx_t idx, double v);
 int eider_duk_plain_keys(void *ctx, duk_idx_t idx);
+duk_int_t eider_duk_push_primitive_items(void *ctx, duk_idx_t idx, duk_uint32_t max);
 void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t props);
 void eider_duk_push_object_sized(void *ctx, duk_uint32_t props);
 void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx);

@@ -150,6 +150,51 @@ int eider_duk_set_last_index(void *ctx, duk_idx_t idx, double v)
     return 1;
 }
 
+/* Whether TV is a value whose ToString calls no code and cannot throw:
+ * a string that is no symbol, a number, a boolean, null, undefined. */
+static int plain_primitive(duk_tval *tv)
+{
+    if (DUK_TVAL_IS_STRING(tv))
+        return !DUK_HSTRING_HAS_SYMBOL(DUK_TVAL_GET_STRING(tv));
+    return DUK_TVAL_IS_NUMBER(tv) || DUK_TVAL_IS_BOOLEAN(tv) || DUK_TVAL_IS_NULL(tv)
+        || DUK_TVAL_IS_UNDEFINED(tv);
+}
+
+/* For an Array at IDX whose elements [0, length) all sit in its array
+ * part (no hole, which would read through the prototype chain), length
+ * at most MAX, each a plain_primitive(): pushes them and returns how many.
+ * -1, nothing pushed, for anything else. What Array.prototype.join needs
+ * to join without a property read per element. */
+duk_int_t eider_duk_push_primitive_items(void *ctx, duk_idx_t idx, duk_uint32_t max)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = duk_get_hobject(thr, idx);
+    duk_uint32_t len, i;
+    duk_tval *src;
+
+    if (h == NULL || !DUK_HOBJECT_IS_ARRAY(h))
+        return -1;
+    len = ((duk_harray *)h)->length;
+    if (len > max || len > DUK_HOBJECT_GET_ASIZE(h))
+        return -1;
+    src = DUK_HOBJECT_A_GET_BASE(thr->heap, h);
+    for (i = 0; i < len; i++)
+        if (DUK_TVAL_IS_UNUSED(&src[i]) || !plain_primitive(&src[i]))
+            return -1;
+    /* Growing the value stack may run a finalizer that changes the array:
+     * look again after it (as duk_unpack_array_like does). */
+    duk_require_stack(thr, (duk_idx_t)len);
+    if (len != ((duk_harray *)h)->length || len > DUK_HOBJECT_GET_ASIZE(h))
+        return -1;
+    src = DUK_HOBJECT_A_GET_BASE(thr->heap, h);
+    for (i = 0; i < len; i++)
+        if (DUK_TVAL_IS_UNUSED(&src[i]) || !plain_primitive(&src[i]))
+            return -1;
+    for (i = 0; i < len; i++)
+        duk_push_tval(thr, &src[i]);
+    return (duk_int_t)len;
+}
+
 /* Object.keys(obj) for a plain object at IDX (class Object, no exotic
  * behaviour, no array part, no key that is an array index, so Duktape's
  * order is its entry order): pushes the array of its enumerable string
