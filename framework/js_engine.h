@@ -23,7 +23,7 @@
  * array with room for ITEMS elements and PROPS named properties; a new
  * empty object (Object.prototype's) with room for PROPS named
  * properties; [key value] on top added to the plain object at OBJ_IDX,
- * which lacks that key. */
+ * which lacks that key; the top COUNT values made an array sized at once. */
 int eider_duk_get_own(void *ctx, duk_idx_t idx, void *key);
 int eider_duk_native_regexp(void *ctx, duk_idx_t idx);
 int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags);
@@ -33,5 +33,6 @@ duk_int_t eider_duk_push_primitive_items(void *ctx, duk_idx_t idx, duk_uint32_t 
 void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t props);
 void eider_duk_push_object_sized(void *ctx, duk_uint32_t props);
 void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx);
+void eider_duk_pack(void *ctx, int count);
 
 #endif

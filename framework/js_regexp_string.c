@@ -13,24 +13,81 @@
 
 #define S eider_re_state
 
+/* An array gathered on the value stack: its elements pushed there from
+ * index BASE and made the array at once (eider_duk_pack), where a put per
+ * element grows it one at a time. Past GATHER_MAX the ones so far become
+ * the array at BASE and later ones are put into it, a GATHER_MAX at a
+ * time, so that no result is bounded by the value stack's limit. */
+#define GATHER_MAX 1000
+struct gather {
+    duk_idx_t base;
+    int n;                      /* on the stack, above the array if any */
+    duk_uarridx_t packed;       /* already in the array */
+    int has_array;
+};
+
+static void gather_flush(duk_context *ctx, struct gather *g)
+{
+    if (!g->has_array) {
+        eider_duk_pack(ctx, g->n);
+        g->has_array = 1;
+    } else {
+        for (int i = 0; i < g->n; i++) {
+            duk_dup(ctx, g->base + 1 + i);
+            duk_put_prop_index(ctx, g->base, g->packed + (duk_uarridx_t)i);
+        }
+        duk_set_top(ctx, g->base + 1);
+    }
+    g->packed += (duk_uarridx_t)g->n;
+    g->n = 0;
+}
+
+/* Counts the value just pushed as the next element. */
+static void gather_add(duk_context *ctx, struct gather *g)
+{
+    if (++g->n >= GATHER_MAX)
+        gather_flush(ctx, g);
+}
+
+/* The array on top, at BASE. */
+static void gather_end(duk_context *ctx, struct gather *g)
+{
+    if (g->n > 0 || !g->has_array)
+        gather_flush(ctx, g);
+}
+
+/* Pushes units [s, e) of the subject, or undefined for PCRE2_UNSET, as
+ * the next element of G. */
+static void gather_piece(duk_context *ctx, struct gather *g, size_t s, size_t e)
+{
+    duk_require_stack(ctx, 1);
+    if (s == PCRE2_UNSET)
+        duk_push_undefined(ctx);
+    else
+        eider_re_push_sub(ctx, s, e);
+    gather_add(ctx, g);
+}
+
 /* match(re, code, string) with the g flag -> the matched strings or null. */
 duk_ret_t eider_re_match_global(duk_context *ctx)
 {
     struct re_code *rc = eider_re_code_of(ctx, 1);
+    struct gather g = { 3, 0, 0, 0 };
     size_t at = 0;
-    duk_uarridx_t n = 0;
 
+    duk_set_top(ctx, 3);
     eider_re_subject(ctx, 2);
-    duk_push_array(ctx);
     while (eider_re_match_at(ctx, rc, at)) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer_16(rc->md);
-        eider_re_push_sub(ctx, ov[0], ov[1]);
-        duk_put_prop_index(ctx, -2, n++);
-        at = ov[1] == ov[0] ? eider_re_advance(rc, ov[1]) : ov[1];
+        size_t s = ov[0], e = ov[1];
+        gather_piece(ctx, &g, s, e);
+        at = e == s ? eider_re_advance(rc, e) : e;
     }
     eider_re_set_last_index(ctx, 0, 0);
-    if (n == 0)
+    if (g.n == 0 && !g.has_array)
         duk_push_null(ctx);
+    else
+        gather_end(ctx, &g);
     return 1;
 }
 
@@ -258,19 +315,19 @@ duk_ret_t eider_re_split(duk_context *ctx)
 {
     struct re_code *rc = eider_re_code_of(ctx, 0);
     double lim = duk_is_undefined(ctx, 2) ? 4294967295.0 : (double)duk_to_uint32(ctx, 2);
-    duk_uarridx_t n = 0;
+    struct gather g = { 3, 0, 0, 0 };
     size_t p = 0, q = 0;
 
+    duk_set_top(ctx, 3);
     eider_re_subject(ctx, 1);
-    duk_push_array(ctx);
     if (lim == 0)
-        return 1;
+        goto done;
     if (S.u.n == 0) {
         if (!eider_re_match_at(ctx, rc, 0)) {
             duk_dup(ctx, 1);
-            duk_put_prop_index(ctx, -2, 0);
+            gather_add(ctx, &g);
         }
-        return 1;
+        goto done;
     }
     while (q < S.u.n) {
         PCRE2_SIZE *ov;
@@ -287,25 +344,21 @@ duk_ret_t eider_re_split(duk_context *ctx)
             q = eider_re_advance(rc, q);
             continue;
         }
-        eider_re_push_sub(ctx, p, ov[0]);
-        duk_put_prop_index(ctx, -2, n++);
-        if (n >= lim)
-            return 1;
-        for (uint32_t g = 1; g <= rc->ngroups; g++) {
+        gather_piece(ctx, &g, p, ov[0]);
+        if (g.packed + (duk_uarridx_t)g.n >= lim)
+            goto done;
+        for (uint32_t k = 1; k <= rc->ngroups; k++) {
             ov = pcre2_get_ovector_pointer_16(rc->md);
-            if (ov[2 * g] == PCRE2_UNSET)
-                duk_push_undefined(ctx);
-            else
-                eider_re_push_sub(ctx, ov[2 * g], ov[2 * g + 1]);
-            duk_put_prop_index(ctx, -2, n++);
-            if (n >= lim)
-                return 1;
+            gather_piece(ctx, &g, ov[2 * k], ov[2 * k + 1]);
+            if (g.packed + (duk_uarridx_t)g.n >= lim)
+                goto done;
         }
         ov = pcre2_get_ovector_pointer_16(rc->md);
         p = q = ov[1];
     }
-    eider_re_push_sub(ctx, p, S.u.n);
-    duk_put_prop_index(ctx, -2, n);
+    gather_piece(ctx, &g, p, S.u.n);
+done:
+    gather_end(ctx, &g);
     return 1;
 }
 
