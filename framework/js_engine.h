@@ -19,6 +19,8 @@
  * Object.keys of a plain object from its property table (1 and the array
  * pushed, or 0 for any object Duktape must enumerate itself); the
  * elements of a dense Array of primitives (pushed, their count, or -1);
+ * a dense Array of strings sorted in place, and indexOf in a dense Array
+ * (1, or 0 where Duktape's own must run);
  * a new empty
  * array with room for ITEMS elements and PROPS named properties; a new
  * empty object (Object.prototype's) with room for PROPS named
@@ -30,6 +32,8 @@ int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags
 int eider_duk_set_last_index(void *ctx, duk_idx_t idx, double v);
 int eider_duk_plain_keys(void *ctx, duk_idx_t idx);
 duk_int_t eider_duk_push_primitive_items(void *ctx, duk_idx_t idx, duk_uint32_t max);
+int eider_duk_sort_strings(void *ctx, duk_idx_t idx);
+int eider_duk_index_of(void *ctx, duk_idx_t idx, duk_idx_t val, double *at);
 void eider_duk_push_array_sized(void *ctx, duk_uint32_t items, duk_uint32_t props);
 void eider_duk_push_object_sized(void *ctx, duk_uint32_t props);
 void eider_duk_put_new_prop(void *ctx, duk_idx_t obj_idx);

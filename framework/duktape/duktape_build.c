@@ -195,6 +195,78 @@ duk_int_t eider_duk_push_primitive_items(void *ctx, duk_idx_t idx, duk_uint32_t 
     return (duk_int_t)len;
 }
 
+/* The array part of the Array at IDX when its elements [0, length) all
+ * sit there (no hole, which would read through the prototype chain),
+ * with *LEN its length; NULL for anything else. */
+static duk_tval *dense_items(duk_hthread *thr, duk_idx_t idx, duk_uint32_t *len)
+{
+    duk_hobject *h = duk_get_hobject(thr, idx);
+    duk_tval *items;
+
+    if (h == NULL || !DUK_HOBJECT_IS_ARRAY(h) || !DUK_HOBJECT_HAS_ARRAY_PART(h))
+        return NULL;
+    *len = ((duk_harray *)h)->length;
+    if (*len > DUK_HOBJECT_GET_ASIZE(h))
+        return NULL;
+    items = DUK_HOBJECT_A_GET_BASE(thr->heap, h);
+    for (duk_uint32_t i = 0; i < *len; i++)
+        if (DUK_TVAL_IS_UNUSED(&items[i]))
+            return NULL;
+    return items;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return duk_js_string_compare(DUK_TVAL_GET_STRING((const duk_tval *)a),
+                                 DUK_TVAL_GET_STRING((const duk_tval *)b));
+}
+
+/* arr.sort() with no comparator, for an Array at IDX whose elements are
+ * all in its array part (dense_items) and strings that are no symbols:
+ * sorted in place by duk_js_string_compare, the order Duktape's own sort
+ * gives strings, returning 1. Equal strings are one interned string, so
+ * the sort's stability cannot show. 0, nothing done, for anything else
+ * (Duktape's sort reads each element by a property read per compare).
+ * A frozen or sealed array has no array part: left to Duktape, which
+ * throws. */
+int eider_duk_sort_strings(void *ctx, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_uint32_t len, i;
+    duk_tval *items = dense_items(thr, idx, &len);
+
+    if (items == NULL)
+        return 0;
+    for (i = 0; i < len; i++)
+        if (!DUK_TVAL_IS_STRING(&items[i]) || DUK_HSTRING_HAS_SYMBOL(DUK_TVAL_GET_STRING(&items[i])))
+            return 0;
+    qsort(items, len, sizeof(*items), compare_strings);
+    return 1;
+}
+
+/* arr.indexOf(value) without fromIndex, for an Array at IDX whose
+ * elements are all in its array part (dense_items): the first index whose
+ * element is === the value at VAL, or -1, into *AT, returning 1. 0 for
+ * anything else (Duktape's indexOf reads each element by a property
+ * read). Strict equality calls no code. */
+int eider_duk_index_of(void *ctx, duk_idx_t idx, duk_idx_t val, double *at)
+{
+    duk_hthread *thr = ctx;
+    duk_uint32_t len, i;
+    duk_tval *items = dense_items(thr, idx, &len), *v = duk_get_tval(thr, val);
+
+    if (items == NULL || v == NULL)
+        return 0;
+    *at = -1;
+    for (i = 0; i < len; i++) {
+        if (duk_js_strict_equals(&items[i], v)) {
+            *at = (double)i;
+            break;
+        }
+    }
+    return 1;
+}
+
 /* Object.keys(obj) for a plain object at IDX (class Object, no exotic
  * behaviour, no array part, no key that is an array index, so Duktape's
  * order is its entry order): pushes the array of its enumerable string
