@@ -15,7 +15,7 @@
  * and source of a RegExp object Duktape made (1 and both pushed, or 0),
  * or its source's pointer and flags (1, nothing pushed, or 0); lastIndex
  * written in place where it is a plain own number (1, or 0 to do it the
- * generic way);
+ * generic way); an Array's element 0 replaced in its slot (1, or 0);
  * Object.keys of a plain object from its property table (1 and the array
  * pushed, or 0 for any object Duktape must enumerate itself); the
  * elements of a dense Array of primitives (pushed, their count, or -1);
@@ -30,6 +30,7 @@ int eider_duk_get_own(void *ctx, duk_idx_t idx, void *key);
 int eider_duk_native_regexp(void *ctx, duk_idx_t idx);
 int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags);
 int eider_duk_set_last_index(void *ctx, duk_idx_t idx, double v);
+int eider_duk_array_set0(void *ctx, void *array, duk_idx_t idx);
 int eider_duk_plain_keys(void *ctx, duk_idx_t idx);
 duk_int_t eider_duk_push_primitive_items(void *ctx, duk_idx_t idx, duk_uint32_t max);
 int eider_duk_sort_strings(void *ctx, duk_idx_t idx);

@@ -48,6 +48,8 @@ void eider_re_subject(duk_context *ctx, duk_idx_t idx)
      * take its address: in the holder array where setup() made one (an
      * index write costs a fraction of a stash lookup and a named put). */
     if (H.ctx == ctx) {
+        if (eider_duk_array_set0(ctx, H.holder, idx))
+            return;
         duk_push_heapptr(ctx, H.holder);
         duk_dup(ctx, idx < 0 ? idx - 1 : idx);
         duk_put_prop_index(ctx, -2, 0);

@@ -267,6 +267,27 @@ int eider_duk_index_of(void *ctx, duk_idx_t idx, duk_idx_t val, double *at)
     return 1;
 }
 
+/* ARRAY[0] = the value at IDX, for an Array (a heap pointer the caller
+ * keeps alive) whose array part already holds index 0: written in the
+ * slot, the old value's reference dropped, returning 1; 0, nothing done,
+ * for anything else (the caller's put makes the slot). What
+ * js_regexp_match.c does for each new subject, without a property put. */
+int eider_duk_array_set0(void *ctx, void *array, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = array;
+    duk_tval *slot, *v = duk_require_tval(thr, idx);
+
+    if (!DUK_HOBJECT_IS_ARRAY(h) || !DUK_HOBJECT_HAS_ARRAY_PART(h) || DUK_HOBJECT_GET_ASIZE(h) < 1
+        || ((duk_harray *)h)->length < 1)
+        return 0;
+    slot = DUK_HOBJECT_A_GET_VALUE_PTR(thr->heap, h, 0);
+    if (DUK_TVAL_IS_UNUSED(slot))
+        return 0;
+    DUK_TVAL_SET_TVAL_UPDREF(thr, slot, v);
+    return 1;
+}
+
 /* Object.keys(obj) for a plain object at IDX (class Object, no exotic
  * behaviour, no array part, no key that is an array index, so Duktape's
  * order is its entry order): pushes the array of its enumerable string
