@@ -266,6 +266,7 @@ static duk_ret_t case_convert(duk_context *ctx, int upper)
     return 1;
 }
 
+/* String.prototype.toLowerCase / toUpperCase */
 static duk_ret_t to_lower_case(duk_context *ctx)
 {
     return case_convert(ctx, 0);

@@ -20,12 +20,11 @@
  * pushed, or 0 for any object Duktape must enumerate itself); the
  * elements of a dense Array of primitives (pushed, their count, or -1);
  * a dense Array of strings sorted in place, and indexOf in a dense Array
- * (1, or 0 where Duktape's own must run);
- * a new empty
- * array with room for ITEMS elements and PROPS named properties; a new
- * empty object (Object.prototype's) with room for PROPS named
- * properties; [key value] on top added to the plain object at OBJ_IDX,
- * which lacks that key; the top COUNT values made an array sized at once. */
+ * (1, or 0 where Duktape's own must run); a new empty array with room
+ * for ITEMS elements and PROPS named properties; a new empty object
+ * (Object.prototype's) with room for PROPS named properties; [key value]
+ * on top added to the plain object at OBJ_IDX, which lacks that key; the
+ * top COUNT values made an array sized at once. */
 int eider_duk_get_own(void *ctx, duk_idx_t idx, void *key);
 int eider_duk_native_regexp(void *ctx, duk_idx_t idx);
 int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags);

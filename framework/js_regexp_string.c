@@ -26,6 +26,7 @@ struct gather {
     int has_array;
 };
 
+/* Moves the elements on the stack into the array (made by the first). */
 static void gather_flush(duk_context *ctx, struct gather *g)
 {
     if (!g->has_array) {
@@ -225,6 +226,7 @@ static void out_room(struct out *o, size_t more)
     o->cap = cap;
 }
 
+/* Appends the N bytes at P. */
 static void out_bytes(struct out *o, const char *p, size_t n)
 {
     out_room(o, n);

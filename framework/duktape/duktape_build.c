@@ -215,6 +215,7 @@ static duk_tval *dense_items(duk_hthread *thr, duk_idx_t idx, duk_uint32_t *len)
     return items;
 }
 
+/* qsort's comparator over two string duk_tvals: Duktape's order. */
 static int compare_strings(const void *a, const void *b)
 {
     return duk_js_string_compare(DUK_TVAL_GET_STRING((const duk_tval *)a),
