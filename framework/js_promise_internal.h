@@ -68,10 +68,6 @@ void js_job_failed(duk_context *ctx, struct js_promises *p);
  * report at the end of the drain. */
 void js_note_rejection(duk_context *ctx, struct js_promises *p, duk_idx_t idx);
 
-/* duktape_build.c: pops COUNT values and pushes an array of them, made
- * at its size (Duktape's internal duk_pack). */
-void eider_duk_pack(void *ctx, int count);
-
 /* js_promise.c, for the report: 1 and the reason pushed if the promise
  * at IDX is still rejected with no handler, else 0 and nothing pushed. */
 int js_promise_unhandled(duk_context *ctx, duk_idx_t idx);

@@ -37,6 +37,22 @@ struct eider_re_state {
 };
 extern struct eider_re_state eider_re_state;
 
+/* The hidden property of a code object holding its struct re_code. */
+#define HIDDEN_CODE DUK_HIDDEN_SYMBOL("p")
+
+/* The hooks object and the tables of Duktape's RegExps (js_regexp.c) of
+ * the heap that called setup(), which its stash keeps alive: pushed by
+ * heap pointer, a hot path's stash lookups cost more than the match. */
+struct eider_re_heap {
+    duk_context *ctx;
+    void *hooks, *tables, *proto, *made;
+    void *code_key;             /* the string HIDDEN_RE_CODE, kept in the stash */
+    void *ptr_key;              /* the string HIDDEN_CODE, kept in the stash */
+    void *holder;               /* an array in the stash: [0] is the subject */
+    void *lit_keep;             /* an array in the stash: js_regexp.c's literal cache */
+};
+extern struct eider_re_heap eider_re_heap;
+
 /* Makes the string at IDX (>= 0) the current subject. */
 void eider_re_subject(duk_context *ctx, duk_idx_t idx);
 /* Appends units [s, e) of the subject to the scratch (its own bytes where

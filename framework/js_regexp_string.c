@@ -13,24 +13,82 @@
 
 #define S eider_re_state
 
+/* An array gathered on the value stack: its elements pushed there from
+ * index BASE and made the array at once (eider_duk_pack), where a put per
+ * element grows it one at a time. Past GATHER_MAX the ones so far become
+ * the array at BASE and later ones are put into it, a GATHER_MAX at a
+ * time, so that no result is bounded by the value stack's limit. */
+#define GATHER_MAX 1000
+struct gather {
+    duk_idx_t base;
+    int n;                      /* on the stack, above the array if any */
+    duk_uarridx_t packed;       /* already in the array */
+    int has_array;
+};
+
+/* Moves the elements on the stack into the array (made by the first). */
+static void gather_flush(duk_context *ctx, struct gather *g)
+{
+    if (!g->has_array) {
+        eider_duk_pack(ctx, g->n);
+        g->has_array = 1;
+    } else {
+        for (int i = 0; i < g->n; i++) {
+            duk_dup(ctx, g->base + 1 + i);
+            duk_put_prop_index(ctx, g->base, g->packed + (duk_uarridx_t)i);
+        }
+        duk_set_top(ctx, g->base + 1);
+    }
+    g->packed += (duk_uarridx_t)g->n;
+    g->n = 0;
+}
+
+/* Counts the value just pushed as the next element. */
+static void gather_add(duk_context *ctx, struct gather *g)
+{
+    if (++g->n >= GATHER_MAX)
+        gather_flush(ctx, g);
+}
+
+/* The array on top, at BASE. */
+static void gather_end(duk_context *ctx, struct gather *g)
+{
+    if (g->n > 0 || !g->has_array)
+        gather_flush(ctx, g);
+}
+
+/* Pushes units [s, e) of the subject, or undefined for PCRE2_UNSET, as
+ * the next element of G. */
+static void gather_piece(duk_context *ctx, struct gather *g, size_t s, size_t e)
+{
+    duk_require_stack(ctx, 1);
+    if (s == PCRE2_UNSET)
+        duk_push_undefined(ctx);
+    else
+        eider_re_push_sub(ctx, s, e);
+    gather_add(ctx, g);
+}
+
 /* match(re, code, string) with the g flag -> the matched strings or null. */
 duk_ret_t eider_re_match_global(duk_context *ctx)
 {
     struct re_code *rc = eider_re_code_of(ctx, 1);
+    struct gather g = { 3, 0, 0, 0 };
     size_t at = 0;
-    duk_uarridx_t n = 0;
 
+    duk_set_top(ctx, 3);
     eider_re_subject(ctx, 2);
-    duk_push_array(ctx);
     while (eider_re_match_at(ctx, rc, at)) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer_16(rc->md);
-        eider_re_push_sub(ctx, ov[0], ov[1]);
-        duk_put_prop_index(ctx, -2, n++);
-        at = ov[1] == ov[0] ? eider_re_advance(rc, ov[1]) : ov[1];
+        size_t s = ov[0], e = ov[1];
+        gather_piece(ctx, &g, s, e);
+        at = e == s ? eider_re_advance(rc, e) : e;
     }
     eider_re_set_last_index(ctx, 0, 0);
-    if (n == 0)
+    if (g.n == 0 && !g.has_array)
         duk_push_null(ctx);
+    else
+        gather_end(ctx, &g);
     return 1;
 }
 
@@ -137,20 +195,73 @@ static void call_replacer(duk_context *ctx, const struct re_code *rc, duk_idx_t 
     eider_re_subject(ctx, subj);
 }
 
+/* The result of a replace as it grows: in SMALL, on the C stack, while
+ * it fits (nothing to free when a replacer throws or js_time_limit ends
+ * the call), then in a dynamic buffer at value stack index OUT_IDX.
+ * Pieces of the subject and a replacer's strings go straight in. */
+#define OUT_IDX 4
+struct out {
+    duk_context *ctx;
+    char *p;
+    size_t n, cap;
+    char small[512];
+};
+
+/* Makes room for MORE bytes. */
+static void out_room(struct out *o, size_t more)
+{
+    size_t cap;
+
+    if (o->n + more <= o->cap)
+        return;
+    cap = (o->n + more) * 2 + 64;
+    if (o->p == o->small) {
+        char *b = duk_push_dynamic_buffer(o->ctx, cap);
+        memcpy(b, o->small, o->n);
+        duk_replace(o->ctx, OUT_IDX);
+        o->p = b;
+    } else {
+        o->p = duk_resize_buffer(o->ctx, OUT_IDX, cap);
+    }
+    o->cap = cap;
+}
+
+/* Appends the N bytes at P. */
+static void out_bytes(struct out *o, const char *p, size_t n)
+{
+    out_room(o, n);
+    if (n > 0)
+        memcpy(o->p + o->n, p, n);
+    o->n += n;
+}
+
+/* Appends units [s, e) of the subject: its own bytes where the unit
+ * boundaries fall on Duktape's characters, else encoded in the scratch. */
+static void out_sub(struct out *o, size_t s, size_t e)
+{
+    if (S.ascii) {
+        out_bytes(o, S.bytes + s, e - s);
+    } else if (!(S.boff[s] & EIDER_RE_MIDCHAR) && !(S.boff[e] & EIDER_RE_MIDCHAR)) {
+        out_bytes(o, S.bytes + S.boff[s], S.boff[e] - S.boff[s]);
+    } else {
+        S.slen = 0;
+        eider_re_append_sub(s, e);
+        out_bytes(o, S.scratch, S.slen);
+    }
+}
+
 /* replace(re, code, string, replacement) -> the new string; replacement
- * a function or a string. The scratch holds the result as it grows, so
- * a replacer function's own regexp calls build it aside. */
+ * a function or a string. No match gives the string itself. */
 duk_ret_t eider_re_replace(duk_context *ctx)
 {
     struct re_code *rc = eider_re_code_of(ctx, 1);
     int global = rc->flags & EIDER_RE_G, is_fn = duk_is_function(ctx, 3);
     /* A replacement string takes no call into JavaScript, so its UTF-16
-     * copy can be the process's; the result is a buffer on the value
-     * stack, freed however this ends (a throwing replacer, the time limit). */
+     * copy can be the process's. */
     static struct eider_u16 repl;
-    size_t at = 0, last = 0, outlen = 0, rl = 0, cap = 0;
+    size_t at, last = 0, rl = 0;
     const char *plain = NULL;       /* a replacement without $: its bytes */
-    char *out = NULL;
+    struct out o;
 
     duk_set_top(ctx, 4);
     if (!is_fn) {
@@ -160,54 +271,43 @@ duk_ret_t eider_re_replace(duk_context *ctx)
         else
             eider_u16_decode(rs, rl, &repl, NULL, NULL);
     }
-    duk_push_dynamic_buffer(ctx, 0);                    /* [re code str repl out] */
+    duk_push_undefined(ctx);                            /* [re code str repl out] */
     eider_re_subject(ctx, 2);
     if (global)
         eider_re_set_last_index(ctx, 0, 0);
-    else if (!eider_re_builtin_exec(ctx, 0, rc)) {
+    if (global ? !eider_re_match_at(ctx, rc, 0) : !eider_re_builtin_exec(ctx, 0, rc)) {
         duk_dup(ctx, 2);
         return 1;
     }
-    for (;;) {
-        PCRE2_SIZE s, e;
-        if (global && !eider_re_match_at(ctx, rc, at))
-            break;
-        s = pcre2_get_ovector_pointer_16(rc->md)[0];
-        e = pcre2_get_ovector_pointer_16(rc->md)[1];
-        /* Built in the scratch, then moved aside: a replacer uses it too. */
-        if (is_fn)
-            call_replacer(ctx, rc, 3, 2);
-        S.slen = 0;
-        eider_re_append_sub(last, s);
+    o.ctx = ctx;
+    o.p = o.small;
+    o.n = 0;
+    o.cap = sizeof(o.small);
+    do {
+        PCRE2_SIZE s = pcre2_get_ovector_pointer_16(rc->md)[0];
+        PCRE2_SIZE e = pcre2_get_ovector_pointer_16(rc->md)[1];
         if (is_fn) {
             size_t len;
-            const char *r = duk_get_lstring(ctx, -1, &len);
-            eider_re_append_bytes(r, len);
+            const char *r;
+            call_replacer(ctx, rc, 3, 2);
+            r = duk_get_lstring(ctx, -1, &len);
+            out_sub(&o, last, s);
+            out_bytes(&o, r, len);
             duk_pop(ctx);
         } else if (plain != NULL) {
-            eider_re_append_bytes(plain, rl);
+            out_sub(&o, last, s);
+            out_bytes(&o, plain, rl);
         } else {
+            out_sub(&o, last, s);
+            S.slen = 0;
             substitute(rc, repl.p, repl.n, ctx);
+            out_bytes(&o, S.scratch, S.slen);
         }
-        if (outlen + S.slen > cap) {
-            cap = (outlen + S.slen) * 2 + 64;
-            out = duk_resize_buffer(ctx, 4, cap);
-        }
-        if (S.slen > 0)
-            memcpy(out + outlen, S.scratch, S.slen);
-        outlen += S.slen;
         last = e;
-        if (!global)
-            break;
         at = e == s ? eider_re_advance(rc, e) : e;
-    }
-    S.slen = 0;
-    eider_re_append_sub(last, S.u.n);
-    if (outlen + S.slen > cap)
-        out = duk_resize_buffer(ctx, 4, outlen + S.slen + 1);
-    if (S.slen)
-        memcpy(out + outlen, S.scratch, S.slen);
-    duk_push_lstring(ctx, out ? out : "", outlen + S.slen);
+    } while (global && eider_re_match_at(ctx, rc, at));
+    out_sub(&o, last, S.u.n);
+    duk_push_lstring(ctx, o.p, o.n);
     return 1;
 }
 
@@ -217,19 +317,19 @@ duk_ret_t eider_re_split(duk_context *ctx)
 {
     struct re_code *rc = eider_re_code_of(ctx, 0);
     double lim = duk_is_undefined(ctx, 2) ? 4294967295.0 : (double)duk_to_uint32(ctx, 2);
-    duk_uarridx_t n = 0;
+    struct gather g = { 3, 0, 0, 0 };
     size_t p = 0, q = 0;
 
+    duk_set_top(ctx, 3);
     eider_re_subject(ctx, 1);
-    duk_push_array(ctx);
     if (lim == 0)
-        return 1;
+        goto done;
     if (S.u.n == 0) {
         if (!eider_re_match_at(ctx, rc, 0)) {
             duk_dup(ctx, 1);
-            duk_put_prop_index(ctx, -2, 0);
+            gather_add(ctx, &g);
         }
-        return 1;
+        goto done;
     }
     while (q < S.u.n) {
         PCRE2_SIZE *ov;
@@ -246,25 +346,21 @@ duk_ret_t eider_re_split(duk_context *ctx)
             q = eider_re_advance(rc, q);
             continue;
         }
-        eider_re_push_sub(ctx, p, ov[0]);
-        duk_put_prop_index(ctx, -2, n++);
-        if (n >= lim)
-            return 1;
-        for (uint32_t g = 1; g <= rc->ngroups; g++) {
+        gather_piece(ctx, &g, p, ov[0]);
+        if (g.packed + (duk_uarridx_t)g.n >= lim)
+            goto done;
+        for (uint32_t k = 1; k <= rc->ngroups; k++) {
             ov = pcre2_get_ovector_pointer_16(rc->md);
-            if (ov[2 * g] == PCRE2_UNSET)
-                duk_push_undefined(ctx);
-            else
-                eider_re_push_sub(ctx, ov[2 * g], ov[2 * g + 1]);
-            duk_put_prop_index(ctx, -2, n++);
-            if (n >= lim)
-                return 1;
+            gather_piece(ctx, &g, ov[2 * k], ov[2 * k + 1]);
+            if (g.packed + (duk_uarridx_t)g.n >= lim)
+                goto done;
         }
         ov = pcre2_get_ovector_pointer_16(rc->md);
         p = q = ov[1];
     }
-    eider_re_push_sub(ctx, p, S.u.n);
-    duk_put_prop_index(ctx, -2, n);
+    gather_piece(ctx, &g, p, S.u.n);
+done:
+    gather_end(ctx, &g);
     return 1;
 }
 

@@ -51,6 +51,19 @@ int eider_u16_decode(const char *s, size_t len, struct eider_u16 *out, uint32_t 
         *boffcap = len + 2;
         *boff = eider_realloc(*boff, *boffcap * sizeof(**boff));
     }
+    /* The ASCII run first, 8 bytes at a time while none has its high bit
+     * set: most subjects are ASCII throughout. */
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, sizeof(w));
+        if (w & 0x8080808080808080ull)
+            break;
+        for (int k = 0; k < 8; k++) {
+            if (boff != NULL)
+                (*boff)[out->n] = (uint32_t)(p - (const unsigned char *)s);
+            out->p[out->n++] = *p++;
+        }
+    }
     while (p < end) {
         uint32_t cp = *p, off = (uint32_t)(p - (const unsigned char *)s);
         int more = cp < 0x80 ? 0 : cp < 0xe0 ? 1 : cp < 0xf0 ? 2 : cp < 0xf8 ? 3 : 4;

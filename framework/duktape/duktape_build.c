@@ -100,6 +100,195 @@ int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
     return 1;
 }
 
+/* For a RegExp object Duktape itself made (an ES5 regex literal): its
+ * source string into *SRC (a heap pointer that lives as long as any
+ * string of the same text: the caller keeps one) and the first byte of
+ * its bytecode (Duktape's flags g, i, m in the low bits) into *FLAGS,
+ * returning 1 without pushing anything; 0 for anything else. What
+ * eider_duk_native_regexp() gives, for a cache keyed by pointer. */
+int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags)
+{
+    duk_hthread *thr = ctx;
+    duk_tval *tv = duk_get_tval(thr, idx), *bc, *s;
+    duk_hobject *h;
+    duk_hstring *b;
+
+    if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+        return 0;
+    h = DUK_TVAL_GET_OBJECT(tv);
+    if (DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_REGEXP)
+        return 0;
+    bc = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_BYTECODE(thr));
+    s = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_SOURCE(thr));
+    if (bc == NULL || s == NULL || !DUK_TVAL_IS_STRING(bc) || !DUK_TVAL_IS_STRING(s))
+        return 0;
+    b = DUK_TVAL_GET_STRING(bc);
+    *flags = DUK_HSTRING_GET_BYTELEN(b) > 0 ? DUK_HSTRING_GET_DATA(b)[0] & 7 : 0;
+    *src = DUK_TVAL_GET_STRING(s);
+    return 1;
+}
+
+/* lastIndex = V on the object at IDX, where lastIndex is an own writable
+ * data property holding a number (every RegExp's, unless user code
+ * redefined it): written in place, returning 1. 0, nothing done, for
+ * anything else, which the caller's generic put handles (a setter, a
+ * non-writable property's TypeError, a Proxy). A number replacing a
+ * number needs no reference count. */
+int eider_duk_set_last_index(void *ctx, duk_idx_t idx, double v)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = duk_get_hobject(thr, idx);
+    duk_uint_t attrs;
+    duk_tval *tv;
+
+    if (h == NULL || DUK_HOBJECT_HAS_EXOTIC_PROXYOBJ(h))
+        return 0;
+    tv = duk_hobject_find_entry_tval_ptr_and_attrs(thr->heap, h, DUK_HTHREAD_STRING_LAST_INDEX(thr), &attrs);
+    if (tv == NULL || !(attrs & DUK_PROPDESC_FLAG_WRITABLE) || !DUK_TVAL_IS_NUMBER(tv))
+        return 0;
+    DUK_TVAL_SET_NUMBER(tv, v);
+    return 1;
+}
+
+/* Whether TV is a value whose ToString calls no code and cannot throw:
+ * a string that is no symbol, a number, a boolean, null, undefined. */
+static int plain_primitive(duk_tval *tv)
+{
+    if (DUK_TVAL_IS_STRING(tv))
+        return !DUK_HSTRING_HAS_SYMBOL(DUK_TVAL_GET_STRING(tv));
+    return DUK_TVAL_IS_NUMBER(tv) || DUK_TVAL_IS_BOOLEAN(tv) || DUK_TVAL_IS_NULL(tv)
+        || DUK_TVAL_IS_UNDEFINED(tv);
+}
+
+/* For an Array at IDX whose elements [0, length) all sit in its array
+ * part (no hole, which would read through the prototype chain), length
+ * at most MAX, each a plain_primitive(): pushes them and returns how many.
+ * -1, nothing pushed, for anything else. What Array.prototype.join needs
+ * to join without a property read per element. */
+duk_int_t eider_duk_push_primitive_items(void *ctx, duk_idx_t idx, duk_uint32_t max)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = duk_get_hobject(thr, idx);
+    duk_uint32_t len, i;
+    duk_tval *src;
+
+    if (h == NULL || !DUK_HOBJECT_IS_ARRAY(h))
+        return -1;
+    len = ((duk_harray *)h)->length;
+    if (len > max || len > DUK_HOBJECT_GET_ASIZE(h))
+        return -1;
+    src = DUK_HOBJECT_A_GET_BASE(thr->heap, h);
+    for (i = 0; i < len; i++)
+        if (DUK_TVAL_IS_UNUSED(&src[i]) || !plain_primitive(&src[i]))
+            return -1;
+    /* Growing the value stack may run a finalizer that changes the array:
+     * look again after it (as duk_unpack_array_like does). */
+    duk_require_stack(thr, (duk_idx_t)len);
+    if (len != ((duk_harray *)h)->length || len > DUK_HOBJECT_GET_ASIZE(h))
+        return -1;
+    src = DUK_HOBJECT_A_GET_BASE(thr->heap, h);
+    for (i = 0; i < len; i++)
+        if (DUK_TVAL_IS_UNUSED(&src[i]) || !plain_primitive(&src[i]))
+            return -1;
+    for (i = 0; i < len; i++)
+        duk_push_tval(thr, &src[i]);
+    return (duk_int_t)len;
+}
+
+/* The array part of the Array at IDX when its elements [0, length) all
+ * sit there (no hole, which would read through the prototype chain),
+ * with *LEN its length; NULL for anything else. */
+static duk_tval *dense_items(duk_hthread *thr, duk_idx_t idx, duk_uint32_t *len)
+{
+    duk_hobject *h = duk_get_hobject(thr, idx);
+    duk_tval *items;
+
+    if (h == NULL || !DUK_HOBJECT_IS_ARRAY(h) || !DUK_HOBJECT_HAS_ARRAY_PART(h))
+        return NULL;
+    *len = ((duk_harray *)h)->length;
+    if (*len > DUK_HOBJECT_GET_ASIZE(h))
+        return NULL;
+    items = DUK_HOBJECT_A_GET_BASE(thr->heap, h);
+    for (duk_uint32_t i = 0; i < *len; i++)
+        if (DUK_TVAL_IS_UNUSED(&items[i]))
+            return NULL;
+    return items;
+}
+
+/* qsort's comparator over two string duk_tvals: Duktape's order. */
+static int compare_strings(const void *a, const void *b)
+{
+    return duk_js_string_compare(DUK_TVAL_GET_STRING((const duk_tval *)a),
+                                 DUK_TVAL_GET_STRING((const duk_tval *)b));
+}
+
+/* arr.sort() with no comparator, for an Array at IDX whose elements are
+ * all in its array part (dense_items) and strings that are no symbols:
+ * sorted in place by duk_js_string_compare, the order Duktape's own sort
+ * gives strings, returning 1. Equal strings are one interned string, so
+ * the sort's stability cannot show. 0, nothing done, for anything else
+ * (Duktape's sort reads each element by a property read per compare).
+ * A frozen or sealed array has no array part: left to Duktape, which
+ * throws. */
+int eider_duk_sort_strings(void *ctx, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_uint32_t len, i;
+    duk_tval *items = dense_items(thr, idx, &len);
+
+    if (items == NULL)
+        return 0;
+    for (i = 0; i < len; i++)
+        if (!DUK_TVAL_IS_STRING(&items[i]) || DUK_HSTRING_HAS_SYMBOL(DUK_TVAL_GET_STRING(&items[i])))
+            return 0;
+    qsort(items, len, sizeof(*items), compare_strings);
+    return 1;
+}
+
+/* arr.indexOf(value) without fromIndex, for an Array at IDX whose
+ * elements are all in its array part (dense_items): the first index whose
+ * element is === the value at VAL, or -1, into *AT, returning 1. 0 for
+ * anything else (Duktape's indexOf reads each element by a property
+ * read). Strict equality calls no code. */
+int eider_duk_index_of(void *ctx, duk_idx_t idx, duk_idx_t val, double *at)
+{
+    duk_hthread *thr = ctx;
+    duk_uint32_t len, i;
+    duk_tval *items = dense_items(thr, idx, &len), *v = duk_get_tval(thr, val);
+
+    if (items == NULL || v == NULL)
+        return 0;
+    *at = -1;
+    for (i = 0; i < len; i++) {
+        if (duk_js_strict_equals(&items[i], v)) {
+            *at = (double)i;
+            break;
+        }
+    }
+    return 1;
+}
+
+/* ARRAY[0] = the value at IDX, for an Array (a heap pointer the caller
+ * keeps alive) whose array part already holds index 0: written in the
+ * slot, the old value's reference dropped, returning 1; 0, nothing done,
+ * for anything else (the caller's put makes the slot). What
+ * js_regexp_match.c does for each new subject, without a property put. */
+int eider_duk_array_set0(void *ctx, void *array, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_hobject *h = array;
+    duk_tval *slot, *v = duk_require_tval(thr, idx);
+
+    if (!DUK_HOBJECT_IS_ARRAY(h) || !DUK_HOBJECT_HAS_ARRAY_PART(h) || DUK_HOBJECT_GET_ASIZE(h) < 1
+        || ((duk_harray *)h)->length < 1)
+        return 0;
+    slot = DUK_HOBJECT_A_GET_VALUE_PTR(thr->heap, h, 0);
+    if (DUK_TVAL_IS_UNUSED(slot))
+        return 0;
+    DUK_TVAL_SET_TVAL_UPDREF(thr, slot, v);
+    return 1;
+}
+
 /* Object.keys(obj) for a plain object at IDX (class Object, no exotic
  * behaviour, no array part, no key that is an array index, so Duktape's
  * order is its entry order): pushes the array of its enumerable string

@@ -222,6 +222,8 @@
   // element is sorted with its index, which breaks ties, by the native
   // sort; undefined values go last and holes after them, as the spec says.
   var nativeSort = Array.prototype.sort;
+  // eider's C sort of an all-string array in place (js_builtins.c).
+  var sortStrings = typeof native.hiddenSymbol === 'function' ? global[native.hiddenSymbol('sortStrings')] : undefined;
   var probe = [];
   for (var p = 0; p < 12; p++) probe.push({k: p % 2, i: p});
   nativeSort.call(probe, function (a, b) { return a.k - b.k; });
@@ -232,6 +234,7 @@
         if (compareFn !== undefined && typeof compareFn !== 'function') {
           throw new TypeError('The comparison function must be either a function or undefined');
         }
+        if (compareFn === undefined && sortStrings !== undefined && sortStrings(this)) return this;
         var o = toObject(this), n = toLength(o.length), keyed = [], undef = 0, i;
         for (i = 0; i < n; i++) {
           if (!(i in o)) continue;
