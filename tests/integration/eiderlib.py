@@ -38,6 +38,13 @@ def sanitized():
     return os.environ.get("EIDER_SANITIZED") == "1"
 
 
+def slowdown():
+    """How many times longer a wait may take: 3 under ASan/UBSan, whose
+    processes (and the JS engine in them) run several times slower, on a
+    machine that runs the suite in parallel."""
+    return 3.0 if sanitized() else 1.0
+
+
 def skip_rss_check_if_sanitized():
     """Returns True (and says so) when an RSS measurement is meaningless."""
     if sanitized():
@@ -213,6 +220,9 @@ def children_of(ppid):
 
 
 def wait_until(pred, timeout=5.0, interval=0.05, msg="condition"):
+    """PRED()'s first true value, polled every INTERVAL; fails after
+    TIMEOUT seconds (times slowdown(): a bound on a wait, not a check)."""
+    timeout *= slowdown()
     deadline = time.time() + timeout
     while True:
         v = pred()
@@ -458,7 +468,7 @@ class Eider:
 
     def __init__(self, handlers_dir, extra_conf="", workers=1, error_log_level="debug",
                  access_log=True, listen=None, conf_text=None, ready_path="/",
-                 start_timeout=10.0, cwd=None, args=()):
+                 start_timeout=None, cwd=None, args=()):
         self.handlers_dir = handlers_dir
         self.extra_conf = extra_conf
         self.workers = workers
@@ -474,7 +484,9 @@ class Eider:
         self.access_log_enabled = access_log
         self.conf_text = conf_text
         self.ready_path = ready_path
-        self.start_timeout = start_timeout
+        # Generous: a loaded machine, or a sanitizer build lowering
+        # TypeScript at start-up, takes many seconds to serve.
+        self.start_timeout = start_timeout if start_timeout is not None else 20.0 * slowdown()
         self.cwd = cwd or self.tmp
         self.args = list(args)
         self.proc = None
