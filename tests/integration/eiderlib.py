@@ -168,7 +168,9 @@ def spawn(args, cwd=None, env=None, stdout=None, stderr=None, stdin=subprocess.D
 
 def run_eider(args, cwd=None, timeout=20, env=None):
     """Run eider to completion (for -t, -v, -h ...). Returns CompletedProcess
-    with .stdout/.stderr as str. The process group is killed on timeout."""
+    with .stdout/.stderr as str. The process group is killed on timeout
+    (times slowdown(): a bound, not a check)."""
+    timeout *= slowdown()
     b = require_bin()
     p = spawn([b] + list(args), cwd=cwd, env=env,
               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -658,7 +660,8 @@ class Eider:
         except AssertionError:
             t = get()
             raise AssertionError("%r not found in %s log within %.0fs; log tail:\n%s"
-                                 % (getattr(needle, "pattern", needle), which, timeout, t[-2000:]))
+                                 % (getattr(needle, "pattern", needle), which, timeout * slowdown(),
+                                    t[-2000:]))
 
     # -- requests
     def request(self, method, path, body=None, headers=None, timeout=10):
