@@ -513,6 +513,11 @@ class Eider:
 
     # -- lifecycle
     def start(self):
+        # A second master on the same port fails to bind, while the first
+        # one answers _wait_ready: `with Eider(...).start() as e` (which
+        # starts twice) passed until a loaded machine let the second exit
+        # first.
+        assert self.proc is None, "eider on port %d is already started (with starts it)" % self.port
         b = require_bin()
         with open(self.conf_path, "w") as f:
             f.write(self.config_text())
