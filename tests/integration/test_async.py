@@ -549,8 +549,12 @@ def test_client_that_stops_reading_an_answer_is_cut_off():
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
         s.connect(("127.0.0.1", e.port))
         s.sendall(b"GET /big?mb=16 HTTP/1.1\r\nHost: x\r\n\r\n")
-        time.sleep(4)
-        s.settimeout(5)
+        # Read nothing until the server is done with the exchange (its access
+        # log line), not for a fixed 4 s: a sanitizer build under load had
+        # not even built the 16 MB answer by then, and the reads below then
+        # waited on it.
+        e.wait_log("GET /big?mb=16 ", which="access", timeout=20)
+        s.settimeout(5 * slowdown())
         got = 0
         while True:
             d = s.recv(1 << 20)
