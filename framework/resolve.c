@@ -5,10 +5,11 @@
  *
  * A lookup's memory outlives its cancel: evdns answers a cancelled lookup
  * with EVUTIL_EAI_CANCEL later, from the loop, so the lookup waits for
- * that on the resolver's list of cancelled ones, and eider_resolver_free
- * frees whatever still waits there. What evdns itself holds for such a
- * lookup is freed by that answer only: a worker that ends with lookups
- * in flight leaves it to the exit (LeakSanitizer reports it).
+ * that on the resolver's list of cancelled ones. What evdns itself holds
+ * for such a lookup is freed by that answer only, so eider_resolver_free
+ * turns the (stopped) loop until the cancelled lookups are answered
+ * before it frees the evdns base: a worker that ends with lookups in
+ * flight cancels them at teardown.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include <sys/queue.h>
 
 #include <event2/dns.h>
+#include <event2/event.h>
 #include <event2/util.h>
 
 #include "alloc.h"
@@ -61,12 +63,26 @@ struct eider_resolver *eider_resolver_new(struct event_base *base, char *const *
     return r;
 }
 
+/* Runs the deferred callbacks by which evdns answers R's cancelled
+ * lookups (on_answer frees each; evdns frees its request with it). They
+ * are queued on R's loop, which has stopped when a worker ends: a few
+ * non-blocking turns run them (each turn runs one priority's queue).
+ * Called before the evdns base is freed, which the callbacks still use. */
+static void answer_cancelled(struct eider_resolver *r)
+{
+    for (int turn = 0; turn < 8 && !LIST_EMPTY(&r->cancelled); turn++)
+        if (event_base_loop(r->base, EVLOOP_NONBLOCK) < 0)
+            break;   /* inside a callback of the loop: libevent refuses */
+}
+
 void eider_resolver_free(struct eider_resolver *r)
 {
     if (r == NULL)
         return;
-    if (r->dns)
+    if (r->dns) {
+        answer_cancelled(r);
         evdns_base_free(r->dns, 0);
+    }
     while (!LIST_EMPTY(&r->cancelled)) {
         struct eider_lookup *q = LIST_FIRST(&r->cancelled);
         LIST_REMOVE(q, link);

@@ -36,8 +36,9 @@ typedef void eider_resolve_fn(void *arg, const struct sockaddr_storage *addrs, i
 struct eider_resolver *eider_resolver_new(struct event_base *base, char *const *nameservers,
                                           size_t n);
 
-/* Frees R. Every lookup of R must have ended or been cancelled. NULL is
- * fine. */
+/* Frees R. Every lookup of R must have ended or been cancelled; the
+ * cancelled ones are answered first, by turning R's loop, so call it
+ * once the loop has stopped. NULL is fine. */
 void eider_resolver_free(struct eider_resolver *r);
 
 /* Looks up HOST for PORT and calls CB(ARG, ...) exactly once unless

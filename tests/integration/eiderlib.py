@@ -38,6 +38,13 @@ def sanitized():
     return os.environ.get("EIDER_SANITIZED") == "1"
 
 
+def slowdown():
+    """How many times longer a wait may take: 3 under ASan/UBSan, whose
+    processes (and the JS engine in them) run several times slower, on a
+    machine that runs the suite in parallel."""
+    return 3.0 if sanitized() else 1.0
+
+
 def skip_rss_check_if_sanitized():
     """Returns True (and says so) when an RSS measurement is meaningless."""
     if sanitized():
@@ -161,7 +168,9 @@ def spawn(args, cwd=None, env=None, stdout=None, stderr=None, stdin=subprocess.D
 
 def run_eider(args, cwd=None, timeout=20, env=None):
     """Run eider to completion (for -t, -v, -h ...). Returns CompletedProcess
-    with .stdout/.stderr as str. The process group is killed on timeout."""
+    with .stdout/.stderr as str. The process group is killed on timeout
+    (times slowdown(): a bound, not a check)."""
+    timeout *= slowdown()
     b = require_bin()
     p = spawn([b] + list(args), cwd=cwd, env=env,
               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -213,6 +222,9 @@ def children_of(ppid):
 
 
 def wait_until(pred, timeout=5.0, interval=0.05, msg="condition"):
+    """PRED()'s first true value, polled every INTERVAL; fails after
+    TIMEOUT seconds (times slowdown(): a bound on a wait, not a check)."""
+    timeout *= slowdown()
     deadline = time.time() + timeout
     while True:
         v = pred()
@@ -474,11 +486,9 @@ class Eider:
         self.access_log_enabled = access_log
         self.conf_text = conf_text
         self.ready_path = ready_path
-        # Lowering a tree's modern files runs the TypeScript compiler at
-        # start: seconds under ASan on a loaded machine.
-        if start_timeout is None:
-            start_timeout = 40.0 if sanitized() else 15.0
-        self.start_timeout = start_timeout
+        # Generous: a loaded machine, or a sanitizer build lowering
+        # TypeScript at start-up, takes many seconds to serve.
+        self.start_timeout = start_timeout if start_timeout is not None else 20.0 * slowdown()
         self.cwd = cwd or self.tmp
         self.args = list(args)
         self.proc = None
@@ -503,6 +513,11 @@ class Eider:
 
     # -- lifecycle
     def start(self):
+        # A second master on the same port fails to bind, while the first
+        # one answers _wait_ready: `with Eider(...).start() as e` (which
+        # starts twice) passed until a loaded machine let the second exit
+        # first.
+        assert self.proc is None, "eider on port %d is already started (with starts it)" % self.port
         b = require_bin()
         with open(self.conf_path, "w") as f:
             f.write(self.config_text())
@@ -650,7 +665,8 @@ class Eider:
         except AssertionError:
             t = get()
             raise AssertionError("%r not found in %s log within %.0fs; log tail:\n%s"
-                                 % (getattr(needle, "pattern", needle), which, timeout, t[-2000:]))
+                                 % (getattr(needle, "pattern", needle), which, timeout * slowdown(),
+                                    t[-2000:]))
 
     # -- requests
     def request(self, method, path, body=None, headers=None, timeout=10):

@@ -39,6 +39,10 @@ class HAProxy:
                      "    timeout connect 5s\n"
                      "    timeout client 30s\n"
                      "    timeout server 30s\n"
+                     # A health check's timeout is otherwise its interval
+                     # (`check inter 200ms`): a loaded machine or a sanitizer
+                     # build misses that, and the server is marked DOWN.
+                     "    timeout check 2s\n"
                      "frontend fe\n"
                      "    bind 127.0.0.1:%d\n" % self.port +
                      "    default_backend be\n"

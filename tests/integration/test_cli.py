@@ -9,7 +9,7 @@ import time
 
 from eiderlib import (mkdtemp, Eider, fixture, run_eider, spawn, require_bin, free_port, port_is_free,
                       write_tree, http_request, assert_status, wait_until, children_of,
-                      _kill_group)
+                      slowdown, _kill_group)
 
 _tmps = []
 
@@ -87,7 +87,7 @@ def _serve(args, cwd, port, timeout=10):
     p = spawn([require_bin()] + args, cwd=cwd,
               stdout=fh, stderr=subprocess.STDOUT)
     fh.close()
-    deadline = time.time() + timeout
+    deadline = time.time() + timeout * slowdown()   # a bound, longer for a sanitizer build
     while time.time() < deadline:
         if p.poll() is not None:
             with open(out, errors="replace") as f:

@@ -147,7 +147,7 @@ def _eider(redis, files, workers=1, extra=""):
 
 
 def test_node_redis_handler_answers_from_a_real_redis(redis):
-    with _eider(redis, {"crud.js": CRUD_JS, "pid.js": PID_JS}).start() as e:
+    with _eider(redis, {"crud.js": CRUD_JS, "pid.js": PID_JS}) as e:
         r = e.request("GET", "/crud")
         assert_status(r, 200)
         j = r.json()
@@ -207,7 +207,7 @@ def test_counter_is_exact_across_workers(redis):
                 pids.add(json.loads(body)["pid"])
         c.close()
 
-    with _eider(redis, {"count.js": COUNT_JS, "pid.js": PID_JS}, workers=2).start() as e:
+    with _eider(redis, {"count.js": COUNT_JS, "pid.js": PID_JS}, workers=2) as e:
         conns = _connections_on_both_workers(e.port)
         threads = [threading.Thread(target=hammer, args=(c,)) for c in conns]
         for t in threads:
@@ -221,14 +221,14 @@ def test_counter_is_exact_across_workers(redis):
 
 def test_values_are_binary_safe(redis):
     redis.cmd("SET", "utf8", "ça ✓ 😀".encode())
-    with _eider(redis, {"bin.js": BIN_JS, "pid.js": PID_JS}).start() as e:
+    with _eider(redis, {"bin.js": BIN_JS, "pid.js": PID_JS}) as e:
         j = e.request("GET", "/bin").json()
     assert j == {"stored": 256, "text": "ça ✓ 😀"}, j
     assert redis.cmd("GET", "bin") == bytes(range(256))
 
 
 def test_pubsub_on_a_duplicate_client(redis):
-    with _eider(redis, {"sub.js": SUB_JS, "pid.js": PID_JS}).start() as e:
+    with _eider(redis, {"sub.js": SUB_JS, "pid.js": PID_JS}) as e:
         wait_until(lambda: e.request("GET", "/sub").json()["subscribed"], timeout=10,
                    msg="the subscriber subscribed")
         assert redis.cmd("PUBLISH", "news", "from outside") == 1
@@ -249,13 +249,13 @@ def test_password_and_database_from_redis_url():
         h = mkdtemp("eider-redis-h-")
         write_tree(h, files)
         url = "redis://:%s@127.0.0.1:%d/3" % ("s3cret%3A%2F%40", redis.port)
-        with Eider(h, extra_conf="redis_url %s;" % url, ready_path="/pid").start() as e:
+        with Eider(h, extra_conf="redis_url %s;" % url, ready_path="/pid") as e:
             assert e.request("GET", "/count").json()["n"] == 1
         assert redis.cmd("GET", "counter", db=3) == b"1"
         assert redis.cmd("EXISTS", "counter") == 0
         # A wrong password: a clear 503, and the error log says why.
         bad = "redis://:wrong@127.0.0.1:%d" % redis.port
-        with Eider(h, extra_conf="redis_url %s;" % bad, ready_path="/pid").start() as e:
+        with Eider(h, extra_conf="redis_url %s;" % bad, ready_path="/pid") as e:
             r = e.request("GET", "/count")
             assert_status(r, 503)
             e.wait_log("WRONGPASS")
@@ -267,7 +267,7 @@ def test_redis_killed_mid_command_answers_503_and_reconnects():
     redis = Redis().start()
     try:
         files = {"block.js": BLOCK_JS, "count.js": COUNT_JS, "sub.js": SUB_JS, "pid.js": PID_JS}
-        with _eider(redis, files, extra="redis_timeout off;").start() as e:
+        with _eider(redis, files, extra="redis_timeout off;") as e:
             assert_status(e.request("GET", "/count"), 200)
             wait_until(lambda: e.request("GET", "/sub").json()["subscribed"], timeout=10,
                        msg="the subscriber subscribed")
@@ -310,7 +310,7 @@ def test_redis_killed_mid_command_answers_503_and_reconnects():
 def test_a_stuck_redis_times_out_with_503_and_recovers():
     redis = Redis().start()
     try:
-        with _eider(redis, {"count.js": COUNT_JS, "pid.js": PID_JS}, extra="redis_timeout 1s;").start() as e:
+        with _eider(redis, {"count.js": COUNT_JS, "pid.js": PID_JS}, extra="redis_timeout 1s;") as e:
             assert_status(e.request("GET", "/count"), 200)
             os.kill(redis.proc.pid, signal.SIGSTOP)
             try:
@@ -332,7 +332,7 @@ def test_redis_down_at_start_then_up():
     """A worker started while Redis is down answers 503 and connects once
     Redis comes up (connect() failed, the client kept retrying)."""
     redis = Redis()
-    with _eider(redis, {"count.js": COUNT_JS, "pid.js": PID_JS}).start() as e:
+    with _eider(redis, {"count.js": COUNT_JS, "pid.js": PID_JS}) as e:
         r = e.request("GET", "/count")
         assert_status(r, 503)
         redis.start()
@@ -346,11 +346,11 @@ def test_redis_down_at_start_then_up():
 def test_hits_example_with_and_without_redis(redis):
     redis.cmd("DEL", "eider:hits")
     handlers = os.path.join(srcdir(), "handlers")
-    with Eider(handlers, extra_conf="redis_url redis://127.0.0.1:%d;" % redis.port).start() as e:
+    with Eider(handlers, extra_conf="redis_url redis://127.0.0.1:%d;" % redis.port) as e:
         assert e.request("GET", "/hits").json() == {"hits": 1}
         assert e.request("GET", "/hits").json() == {"hits": 2}
     assert redis.cmd("GET", "eider:hits") == b"2"
-    with Eider(handlers).start() as e:
+    with Eider(handlers) as e:
         r = e.request("GET", "/hits")
         assert_status(r, 503)
         assert "redis_url redis://127.0.0.1:6379;" in r.json()["error"], r

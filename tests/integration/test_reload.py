@@ -17,7 +17,7 @@ import threading
 import time
 
 from eiderlib import (LifeEider, LoadGen, fixture, mkdtemp, write_tree, assert_status,
-                      http_request, pid_alive, wait_until, free_port, listen_inodes,
+                      http_request, pid_alive, wait_until, slowdown, free_port, listen_inodes,
                       socket_inodes_of, connect_refused, connection_closed_within, spawn,
                       run_eider, _kill_group)
 
@@ -211,10 +211,15 @@ def test_reload_old_worker_finishes_request_in_flight():
     try:
         old = e.wait_workers(1)
         res = {}
+        # Busy long enough to outlast the reload and the new worker's start
+        # (4 s, under js_time_limit's 5 s; a sanitizer build starts workers
+        # slower and has a limit of 60 s): the old worker must still be
+        # alive, busy, when the new one answers.
+        ms = int(4000 * slowdown())
 
         def slow():
             try:
-                res["r"] = http_request(e.port, "GET", "/slow?ms=1500&m=f", timeout=30)
+                res["r"] = http_request(e.port, "GET", "/slow?ms=%d&m=f" % ms, timeout=60)
             except Exception as ex:
                 res["r"] = ex
         t = threading.Thread(target=slow, daemon=True)
@@ -476,7 +481,12 @@ def test_reload_under_load_zero_failures():
                     _set_handler(e, _handler(v))
                     current[0] = v
                 outcomes.append(e.reload(expect="reloaded"))
-            time.sleep(0.35)
+            # paced by the load, not the clock: 50 answers between reloads
+            # however fast this machine serves (a sanitizer build serves
+            # fewer a second), so the 1000 below are reached in any case
+            n0 = load.requests
+            wait_until(lambda: load.requests >= n0 + 50, 30,
+                       msg="50 answers after reload %d (%s)" % (i, load.summary()))
         _wait_body(e, current[0], timeout=15)
         e.wait_workers(2, timeout=20)     # all old generations gone
         time.sleep(0.5)

@@ -9,6 +9,8 @@ system's /etc/resolv.conf (in a mount namespace of eider's own) at a dead
 server, as a user's broken DNS would: that is the stall the old code had."""
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import urllib.parse
 
@@ -145,6 +147,28 @@ def test_fetch_asks_the_resolver_directives_nameserver():
             r = e.get("/fetch?url=" + urllib.parse.quote("http://nosuch.eider-test:%d/" % up))
             assert "DNS lookup failed for nosuch.eider-test" in r.json()["error"], r
         assert "up.eider-test" in dns.names_asked()
+
+
+def test_worker_stopped_in_the_middle_of_a_lookup_frees_it():
+    # A fetch waits for a nameserver that never answers when the worker
+    # stops (INT: at once): the lookup is cancelled, and what evdns holds
+    # for it is freed at teardown (LeakSanitizer reported it in the
+    # sanitizer build).
+    with DNS(silent=True) as dns:
+        e = serve(dns)
+        e.start()
+        try:
+            s = socket.create_connection(("127.0.0.1", e.port), timeout=10)
+            s.sendall(b"GET /fetch?url=http%3A%2F%2Fslow.eider-test%2F HTTP/1.1\r\nHost: x\r\n\r\n")
+            wait_asked(dns, "slow.eider-test")
+            os.kill(e.pid, signal.SIGINT)   # fast: no draining of the waiting fetch
+            rc = e.proc.wait(30)
+            s.close()
+            out = e.output()
+        finally:
+            e.cleanup()
+        assert rc == 0, "master exit status %s\n%s" % (rc, out[-3000:])
+        assert "LeakSanitizer" not in out and "AddressSanitizer" not in out, out[-3000:]
 
 
 # ----------------------------------------------------------------- Redis

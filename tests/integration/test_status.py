@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 
-from eiderlib import (ipv6_loopback_port, Eider, LifeEider, Shared, fixture, assert_status, assert_eider_error,
+from eiderlib import (ipv6_loopback_port, slowdown, Eider, LifeEider, Shared, fixture, assert_status, assert_eider_error,
                       children_of, free_port, mkdtemp, pid_alive, request_on, run_eider,
                       wait_until)
 
@@ -206,6 +206,7 @@ def test_restarts_after_sigkill():
     e = srv.get()
     old = e.wait_workers(2)
     victim, other = old[0], old[1]
+    t_kill = time.time()
     os.kill(victim, signal.SIGKILL)
     now = wait_until(lambda: (lambda w: w if len(w) == 2 and victim not in w else None)(
         e.worker_pids()), 10, msg="worker %d to be replaced" % victim)
@@ -218,7 +219,9 @@ def test_restarts_after_sigkill():
     assert ws[new[0]]["restarts"] == 1, "replacement of a killed worker: %r" % ws[new[0]]
     assert ws[other]["restarts"] == 0, "the other worker: %r" % ws[other]
     assert ws[new[0]]["state"] == "serving" and ws[new[0]]["generation"] == ws[other]["generation"], j
-    assert ws[new[0]]["uptime"] <= 2, ws[new[0]]
+    # started after the kill (not a fixed bound: a loaded machine takes
+    # seconds to start a worker)
+    assert ws[new[0]]["uptime"] <= time.time() - t_kill + 1, ws[new[0]]
     # counters of the replacement start afresh
     assert ws[new[0]]["requests"] <= 3 and ws[new[0]]["status_5xx"] == 0, ws[new[0]]
     # and a second kill of the same slot counts again
@@ -241,18 +244,20 @@ def test_draining_worker_during_reload():
         old = e.wait_workers(1)
         g0 = status(e)["workers"][0]["generation"]
         got = {}
+        # 4 s: long enough to outlast a reload on a loaded machine, short
+        # of js_time_limit's 5 s (60 s in a sanitizer build, whose reload
+        # takes longer: 12 s there)
+        ms = int(4000 * slowdown())
 
         def slow():
             try:
-                # 4 s: long enough to outlast a reload on a loaded machine,
-                # short of js_time_limit's 5 s
-                got["r"] = e.get("/slow?ms=4000", timeout=40)
+                got["r"] = e.get("/slow?ms=%d" % ms, timeout=60)
             except Exception as ex:   # reported below
                 got["err"] = ex
         t = threading.Thread(target=slow, daemon=True)
         t0 = time.time()
         t.start()
-        time.sleep(0.25)              # the request is in the handler
+        e.wait_log("slow start %d" % ms)   # the request is in the handler
         e.reload()
         j = status(e)                 # a new connection: a new worker answers
         in_flight = t.is_alive()
@@ -273,7 +278,7 @@ def test_draining_worker_during_reload():
         assert not t.is_alive(), "slow request still running"
         assert "err" not in got, "slow request failed during reload: %r" % got.get("err")
         assert_status(got["r"], 200, "the in-flight request")
-        assert got["r"].body == b"slow done 4000", got["r"].body
+        assert got["r"].body == b"slow done %d" % ms, got["r"].body
         # once it has drained, the old worker leaves the list
         wait_until(lambda: not pid_alive(old[0]), 10, msg="old worker %d to exit" % old[0])
         j = wait_until(lambda: (lambda j: j if old[0] not in by_pid(j) else None)(status(e)), 3,

@@ -21,7 +21,7 @@ import threading
 import time
 
 from eiderlib import (LifeEider, Shared, mkdtemp, write_tree, run_eider, wait_until,
-                      free_port, proc_ids, pid_alive, assert_status, http_request)
+                      free_port, proc_ids, pid_alive, assert_status, http_request, slowdown)
 
 # ---------------------------------------------------------------- handlers
 
@@ -478,7 +478,7 @@ def test_one_megabyte_response_over_tls():
             t.sendall(b"GET /big HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             time.sleep(0.5)
             buf = b""
-            deadline = time.time() + 10
+            deadline = time.time() + 10 * slowdown()
             while time.time() < deadline:
                 chunk = t.recv(16384)
                 if not chunk:

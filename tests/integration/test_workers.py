@@ -45,7 +45,7 @@ def test_killed_worker_is_replaced():
                        % (victim, e.worker_pids()))
     assert before[1] in after, "the surviving worker was restarted too: %s -> %s" % (before, after)
     assert pid_alive(e.pid), "master died"
-    time.sleep(0.3)
+    e.wait_workers(2)   # the replacement has started (not a fixed 0.3 s)
     _all_ok(e)
 
 
@@ -57,7 +57,7 @@ def test_repeated_worker_kills_still_replaced():
             os.kill(v, signal.SIGKILL)
         wait_until(lambda: (lambda w: len(w) == 2 and not set(w) & set(cur))(e.worker_pids()),
                    15, msg="both workers replaced (round %d, now %s)" % (round_, e.worker_pids()))
-    time.sleep(0.3)
+    e.wait_workers(2, timeout=15)   # both replacements have started: no worker accepts before
     _all_ok(e)
 
 
