@@ -549,11 +549,11 @@ def test_client_that_stops_reading_an_answer_is_cut_off():
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
         s.connect(("127.0.0.1", e.port))
         s.sendall(b"GET /big?mb=16 HTTP/1.1\r\nHost: x\r\n\r\n")
-        # Read nothing until the server is done with the exchange (its access
-        # log line), not for a fixed 4 s: a sanitizer build under load had
-        # not even built the 16 MB answer by then, and the reads below then
-        # waited on it.
+        # Read nothing until the handler has handed over the answer (its
+        # access log line), then stall past keepalive_timeout (1 s) so the
+        # server has cut the connection off with most of the answer unsent.
         e.wait_log("GET /big?mb=16 ", which="access", timeout=20)
+        time.sleep(3 * slowdown())
         s.settimeout(5 * slowdown())
         got = 0
         while True:
