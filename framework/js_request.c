@@ -508,9 +508,19 @@ static void define_async_iterator(duk_context *ctx)
     duk_pop(ctx);
 }
 
-/* --- URL and URLSearchParams, globals made on first use --- */
+/* --- Globals made on first use: URL, URLSearchParams, crypto --- */
 
-static const char *const lazy_globals[] = { "URL", "URLSearchParams" };
+/* Each lazy global is a property of a built-in module: reading it loads
+ * the module (once), as Node's globals are there without a require. */
+static const struct lazy_global {
+    const char *name;     /* the global */
+    const char *module;   /* the built-in module that has it */
+    const char *prop;     /* its name there */
+} lazy_globals[] = {
+    { "URL", "url", "URL" },
+    { "URLSearchParams", "url", "URLSearchParams" },
+    { "crypto", "crypto", "webcrypto" },   /* Node 20's global Web Crypto */
+};
 
 /* Replaces global NAME (an accessor) by a plain property holding the value
  * on top, as Node has it (writable, configurable, not enumerable). */
@@ -525,18 +535,22 @@ static void settle_global(duk_context *ctx, const char *name)
     duk_pop(ctx);
 }
 
-/* The getter of global URL or URLSearchParams: loads 'url', makes both
- * plain globals, and answers. */
+/* The getter of a lazy global: loads its module, makes every lazy global
+ * of that module a plain global, and answers. */
 static duk_ret_t lazy_global_get(duk_context *ctx)
 {
-    if (push_lib(ctx, "url") != 0)
+    const struct lazy_global *g = &lazy_globals[duk_get_current_magic(ctx)];
+
+    if (push_lib(ctx, g->module) != 0)
         return duk_throw(ctx);
     for (size_t i = 0; i < sizeof(lazy_globals) / sizeof(lazy_globals[0]); i++) {
-        duk_get_prop_string(ctx, -1, lazy_globals[i]);
-        settle_global(ctx, lazy_globals[i]);
+        if (strcmp(lazy_globals[i].module, g->module) != 0)
+            continue;
+        duk_get_prop_string(ctx, -1, lazy_globals[i].prop);
+        settle_global(ctx, lazy_globals[i].name);
         duk_pop(ctx);
     }
-    duk_get_prop_string(ctx, -1, lazy_globals[duk_get_current_magic(ctx)]);
+    duk_get_prop_string(ctx, -1, g->prop);
     return 1;
 }
 
@@ -544,17 +558,17 @@ static duk_ret_t lazy_global_get(duk_context *ctx)
 static duk_ret_t lazy_global_set(duk_context *ctx)
 {
     duk_dup(ctx, 0);
-    settle_global(ctx, lazy_globals[duk_get_current_magic(ctx)]);
+    settle_global(ctx, lazy_globals[duk_get_current_magic(ctx)].name);
     return 0;
 }
 
-/* Defines the lazy globals (URL, URLSearchParams) on the global object
+/* Defines the lazy globals (URL, URLSearchParams, crypto) on the global object
  * as accessors: reading one loads its module, assigning one just sets it. */
 static void init_lazy_globals(duk_context *ctx)
 {
     duk_push_global_object(ctx);
     for (size_t i = 0; i < sizeof(lazy_globals) / sizeof(lazy_globals[0]); i++) {
-        duk_push_string(ctx, lazy_globals[i]);
+        duk_push_string(ctx, lazy_globals[i].name);
         duk_push_c_function(ctx, lazy_global_get, 0);
         duk_set_magic(ctx, -1, (duk_int_t)i);
         duk_push_c_function(ctx, lazy_global_set, 1);

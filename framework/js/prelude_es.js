@@ -7,10 +7,12 @@
  *
  *   iteration   [Symbol.iterator] with keys/values/entries on Array,
  *               String and the typed arrays; Symbol.asyncIterator
- *   Object      fromEntries, getOwnPropertyDescriptors
+ *   Object      fromEntries, getOwnPropertyDescriptors, hasOwn
  *   Array       flat, flatMap, fill, at, findLast, findLastIndex, copyWithin,
+ *               toReversed, toSorted, toSpliced, with,
  *               a stable sort
- *   String      replaceAll, at, trimStart, trimEnd, matchAll; String.raw
+ *   String      replaceAll, at, trimStart, trimEnd, matchAll, isWellFormed,
+ *               toWellFormed; String.raw
  *   Promise     any, with AggregateError
  *   WeakMap, WeakSet   (approximation, see below)
  *   Error       subclassing from ES5 (what TypeScript emits for
@@ -217,6 +219,35 @@
   });
   install(TypedArrayPrototype, {at: Array.prototype.at});
 
+  // ES2022-2023: Object.hasOwn, and arrays changed by copy. A copy reads
+  // every index, so holes become undefined, as the spec says.
+  install(Object, {hasOwn: function (object, key) { return hasOwn.call(toObject(object), key); }});
+  function copyOf(o) {
+    var n = toLength(o.length), a = new Array(n);
+    for (var i = 0; i < n; i++) a[i] = o[i];
+    return a;
+  }
+  install(Array.prototype, {
+    toReversed: function toReversed() { return copyOf(toObject(this)).reverse(); },
+    toSorted: function toSorted(compareFn) {
+      if (compareFn !== undefined) callable(compareFn);
+      return copyOf(toObject(this)).sort(compareFn);
+    },
+    toSpliced: function toSpliced(start, skipCount) {
+      var a = copyOf(toObject(this));
+      if (arguments.length > 0) a.splice.apply(a, arguments);   // Duktape's splice() empties
+      return a;
+    },
+    'with': function (index, value) {
+      var o = toObject(this), n = toLength(o.length), i = toInteger(index);
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) throw new RangeError('Invalid index : ' + index);
+      var a = copyOf(o);
+      a[i] = value;
+      return a;
+    }
+  });
+
   // Array#sort is stable since ES2019 (V8's is; Duktape's quicksort is
   // not, and code relies on it: sort by one key, then by another). Each
   // element is sorted with its index, which breaks ties, by the native
@@ -318,6 +349,28 @@
     }
   });
   install(String.prototype, {trimLeft: String.prototype.trimStart, trimRight: String.prototype.trimEnd});
+
+  // A string with each lone surrogate replaced by U+FFFD (FIX), or whether
+  // it has none (not FIX): isWellFormed and toWellFormed (ES2024).
+  function wellFormed(s, fix) {
+    var out = '', last = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i), d = s.charCodeAt(i + 1), lone = c >= 0xDC00 && c <= 0xDFFF;
+      if (c >= 0xD800 && c <= 0xDBFF) {
+        if (d >= 0xDC00 && d <= 0xDFFF) { i++; continue; }
+        lone = true;
+      }
+      if (!lone) continue;
+      if (!fix) return false;
+      out += s.slice(last, i) + '\uFFFD';
+      last = i + 1;
+    }
+    return fix ? (last === 0 ? s : out + s.slice(last)) : true;
+  }
+  install(String.prototype, {
+    isWellFormed: function isWellFormed() { return wellFormed(String(toObject(this)), false); },
+    toWellFormed: function toWellFormed() { return wellFormed(String(toObject(this)), true); }
+  });
 
   install(String, {
     // String.raw(strings, ...subs): what a tagged template's raw strings
