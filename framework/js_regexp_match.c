@@ -149,14 +149,9 @@ int eider_re_match_at(duk_context *ctx, struct re_code *rc, size_t start)
         limit = limit > LAST_LIMIT / 2 ? LAST_LIMIT : limit * 2;
     }
     {
-        PCRE2_UCHAR16 msg[160];
-        char *u8 = NULL;
-        size_t len = 0, cap = 0;
-        int n = pcre2_get_error_message_16(r, msg, sizeof(msg) / sizeof(msg[0]));
-        eider_u16_encode(msg, 0, n > 0 ? (size_t)n : 0, &u8, &len, &cap);
-        duk_push_error_object(ctx, DUK_ERR_RANGE_ERROR, "regular expression: %.*s", (int)len, u8 ? u8 : "");
-        free(u8);
-        (void)duk_throw(ctx);
+        char why[256];
+        eider_re_error_text(r, why, sizeof(why));
+        (void)duk_range_error(ctx, "regular expression: %s", why);
     }
     return 0;
 }

@@ -671,6 +671,20 @@ static int translate(struct tr *t)
     return 0;
 }
 
+/* PCRE2's message for error CODE, as UTF-8, into BUF (CAP bytes, always
+ * terminated when CAP > 0). */
+void eider_re_error_text(int code, char *buf, size_t cap)
+{
+    PCRE2_UCHAR16 msg[256];
+    char *u8 = NULL;
+    size_t len = 0, u8cap = 0;
+    int n = pcre2_get_error_message_16(code, msg, sizeof(msg) / sizeof(msg[0]));
+
+    eider_u16_encode(msg, 0, n > 0 ? (size_t)n : 0, &u8, &len, &u8cap);
+    snprintf(buf, cap, "%.*s", (int)len, u8 ? u8 : "");
+    free(u8);
+}
+
 /* The JIT stack, the match context and the limits are the process's
  * (js_regexp.c); compiling needs only a compile context. */
 pcre2_code_16 *eider_re_compile(const uint16_t *pat, size_t n, unsigned flags, char *err, size_t errlen)
@@ -697,13 +711,7 @@ pcre2_code_16 *eider_re_compile(const uint16_t *pat, size_t n, unsigned flags, c
     code = pcre2_compile_16(out.p, out.n - 1, opts, &errcode, &erroff, NULL);
     eider_u16_free(&out);
     if (code == NULL) {
-        PCRE2_UCHAR16 msg[256];
-        char *u8 = NULL;
-        size_t len = 0, cap = 0;
-        int mlen = pcre2_get_error_message_16(errcode, msg, sizeof(msg) / sizeof(msg[0]));
-        eider_u16_encode(msg, 0, mlen > 0 ? (size_t)mlen : 0, &u8, &len, &cap);
-        snprintf(err, errlen, "%.*s", (int)len, u8 ? u8 : "");
-        free(u8);
+        eider_re_error_text(errcode, err, errlen);
         return NULL;
     }
     pcre2_jit_compile_16(code, PCRE2_JIT_COMPLETE);   /* else interpreted */

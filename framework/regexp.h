@@ -54,6 +54,9 @@ void eider_u16_encode(const uint16_t *u, size_t from, size_t to, char **out, siz
  * ECMAScript SyntaxError's message in err. */
 int eider_re_flags(const char *flags, size_t n, unsigned *bits, char *err, size_t errlen);
 
+/* PCRE2's message for error CODE, as UTF-8, into BUF (CAP bytes). */
+void eider_re_error_text(int code, char *buf, size_t cap);
+
 /* Compiles ECMAScript pattern PAT (N code units) with flag bits FLAGS,
  * JIT-compiled where the platform has it. Returns the code (the caller
  * frees it with pcre2_code_free_16), or NULL with the message of the

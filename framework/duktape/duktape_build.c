@@ -76,14 +76,11 @@ int eider_duk_get_own(void *ctx, duk_idx_t idx, void *key)
     return 1;
 }
 
-/* For a RegExp object Duktape itself made (an ES5 regex literal):
- * pushes its compiled bytecode and its source (Duktape's internal
- * properties) and returns 1; anything else (eider's RegExp objects, any
- * other value) returns 0 with nothing pushed. */
-int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
+/* The bytecode and source of a RegExp object Duktape made, at IDX, into
+ * *BC and *SRC (both strings); 0 for anything else. */
+static int native_regexp_parts(duk_hthread *thr, duk_idx_t idx, duk_tval **bc, duk_tval **src)
 {
-    duk_hthread *thr = ctx;
-    duk_tval *tv = duk_get_tval(thr, idx), *bc, *src;
+    duk_tval *tv = duk_get_tval(thr, idx);
     duk_hobject *h;
 
     if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
@@ -91,9 +88,21 @@ int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
     h = DUK_TVAL_GET_OBJECT(tv);
     if (DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_REGEXP)
         return 0;
-    bc = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_BYTECODE(thr));
-    src = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_SOURCE(thr));
-    if (bc == NULL || src == NULL || !DUK_TVAL_IS_STRING(bc) || !DUK_TVAL_IS_STRING(src))
+    *bc = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_BYTECODE(thr));
+    *src = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_SOURCE(thr));
+    return *bc != NULL && *src != NULL && DUK_TVAL_IS_STRING(*bc) && DUK_TVAL_IS_STRING(*src);
+}
+
+/* For a RegExp object Duktape itself made (an ES5 regex literal):
+ * pushes its compiled bytecode and its source (Duktape's internal
+ * properties) and returns 1; anything else (eider's RegExp objects, any
+ * other value) returns 0 with nothing pushed. */
+int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
+{
+    duk_hthread *thr = ctx;
+    duk_tval *bc, *src;
+
+    if (!native_regexp_parts(thr, idx, &bc, &src))
         return 0;
     duk_push_tval(thr, bc);
     duk_push_tval(thr, src);
@@ -109,18 +118,10 @@ int eider_duk_native_regexp(void *ctx, duk_idx_t idx)
 int eider_duk_native_regexp_key(void *ctx, duk_idx_t idx, void **src, int *flags)
 {
     duk_hthread *thr = ctx;
-    duk_tval *tv = duk_get_tval(thr, idx), *bc, *s;
-    duk_hobject *h;
+    duk_tval *bc, *s;
     duk_hstring *b;
 
-    if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
-        return 0;
-    h = DUK_TVAL_GET_OBJECT(tv);
-    if (DUK_HOBJECT_GET_CLASS_NUMBER(h) != DUK_HOBJECT_CLASS_REGEXP)
-        return 0;
-    bc = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_BYTECODE(thr));
-    s = duk_hobject_find_entry_tval_ptr(thr->heap, h, DUK_HTHREAD_STRING_INT_SOURCE(thr));
-    if (bc == NULL || s == NULL || !DUK_TVAL_IS_STRING(bc) || !DUK_TVAL_IS_STRING(s))
+    if (!native_regexp_parts(thr, idx, &bc, &s))
         return 0;
     b = DUK_TVAL_GET_STRING(bc);
     *flags = DUK_HSTRING_GET_BYTELEN(b) > 0 ? DUK_HSTRING_GET_DATA(b)[0] & 7 : 0;

@@ -3,10 +3,9 @@ first on every answer, written with the head rather than kept in
 evhttp's header list, yet seen, replaced and removed by res's header
 methods as any other header; res.json()'s Content-Type only when the
 handler set none."""
-import os
 import re
 
-from eiderlib import Eider, Shared, mkdtemp, raw, parse_responses
+from eiderlib import Eider, Shared, mkdtemp, raw, parse_responses, write_tree
 
 HANDLERS = {
     "plain.js": "module.exports = function (req, res) { res.end('x'); };",
@@ -37,15 +36,7 @@ DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Ju
                   r" \d{4} \d\d:\d\d:\d\d GMT$")
 
 
-def _tree():
-    d = mkdtemp("eider-head-")
-    for name, text in HANDLERS.items():
-        with open(os.path.join(d, name), "w") as f:
-            f.write(text)
-    return d
-
-
-srv = Shared(lambda: Eider(_tree()))
+srv = Shared(lambda: Eider(write_tree(mkdtemp("eider-head-"), HANDLERS)))
 
 
 def teardown_module():

@@ -2,9 +2,8 @@
 used again for the next request (js_call.c); no handler may ever see an
 object of an earlier request, nor anything put on one."""
 import json
-import os
 
-from eiderlib import Eider, Shared, mkdtemp
+from eiderlib import Eider, Shared, mkdtemp, write_tree
 
 HANDLERS = {
     # Keeps every req and res it saw; answers whether this one is new.
@@ -46,15 +45,7 @@ module.exports = function (req, res) {
 }
 
 
-def _tree():
-    d = mkdtemp("eider-reuse-")
-    for name, text in HANDLERS.items():
-        with open(os.path.join(d, name), "w") as f:
-            f.write(text)
-    return d
-
-
-srv = Shared(lambda: Eider(_tree()))
+srv = Shared(lambda: Eider(write_tree(mkdtemp("eider-reuse-"), HANDLERS)))
 
 
 def teardown_module():

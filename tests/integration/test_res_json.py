@@ -4,9 +4,8 @@ JSON.stringify's, byte for byte, for every value, and anything the plain
 path does not take (toJSON, accessors, Proxies, non-ASCII text, boxed
 values, buffers, cycles, texts past its buffer) must come out as
 JSON.stringify makes it."""
-import os
 
-from eiderlib import Eider, Shared, mkdtemp
+from eiderlib import Eider, Shared, mkdtemp, write_tree
 
 # Each case is a JS expression; the handler answers res.json(value) at
 # /json?i=N and res.end(JSON.stringify(value)) at /json?i=N&ref=1.
@@ -86,15 +85,8 @@ module.exports = function (req, res) {
 """
 
 
-def _tree():
-    d = mkdtemp("eider-resjson-")
-    for name, text in (("json.js", HANDLER), ("cycle.js", CYCLE), ("proto.js", PROTO_TO_JSON)):
-        with open(os.path.join(d, name), "w") as f:
-            f.write(text)
-    return d
-
-
-srv = Shared(lambda: Eider(_tree()))
+srv = Shared(lambda: Eider(write_tree(mkdtemp("eider-resjson-"),
+                                     {"json.js": HANDLER, "cycle.js": CYCLE, "proto.js": PROTO_TO_JSON})))
 
 
 def teardown_module():
